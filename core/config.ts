@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+// One config module: process.env is parsed once, at start, into a frozen typed object.
+// A bad value stops the process with a message naming the variable.
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sori'),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]{1,64}$/i)
+    .default('sori'),
+  PUBLIC_HOST: z.string().default('127.0.0.1'),
+  PUBLIC_PORT: port.default(8080),
+  REVIEW_HOST: z.string().default('127.0.0.1'),
+  REVIEW_PORT: port.default(8081),
+  BODY_LIMIT_BYTES: positiveInt.default(2 * 1024 * 1024),
+  MAX_TEXT_BYTES: positiveInt.default(1024 * 1024),
+  HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  SWEEP_INTERVAL_MS: positiveInt.default(15_000),
+  SHUTDOWN_DEADLINE_MS: positiveInt.default(10_000),
+  // The intake secret key lives with the worker only, as a file (docker secret) or env value.
+  INTAKE_SECRET_KEY_FILE: z.string().optional(),
+  INTAKE_SECRET_KEY: z.string().optional(),
+  WORKER_KEY_FILE: z.string().optional(),
+  WORKER_KEY: z.string().optional(),
+  WORKER_CONCURRENCY: positiveInt.default(4),
+  JOB_ATTEMPTS: positiveInt.default(8),
+  JOB_BACKOFF_MS: positiveInt.default(2_000),
+  TRANSLATOR: z.enum(['libretranslate', 'none']).default('none'),
+  LIBRETRANSLATE_URL: z.string().url().default('http://127.0.0.1:5000'),
+  LIBRETRANSLATE_API_KEY_FILE: z.string().optional(),
+  LIBRETRANSLATE_API_KEY: z.string().optional(),
+  TRANSLATE_CHAR_LIMIT: positiveInt.default(2000),
+  TRANSLATE_TIMEOUT_MS: positiveInt.default(30_000),
+  TRANSLATE_RETRY_MS: positiveInt.default(60_000),
+  SESSION_TTL_SECONDS: positiveInt.default(15 * 60),
+  METRICS: bool.default('false'),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`Invalid configuration: ${name}: ${issue?.message ?? 'invalid'}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** A secret given either inline or as a file path (docker secrets); the file wins. */
+export function readSecret(
+  config: Config,
+  fileKey: keyof Config,
+  valueKey: keyof Config,
+): string | undefined {
+  const file = config[fileKey];
+  if (typeof file === 'string') {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      throw new ConfigError(`Invalid configuration: ${String(fileKey)}: cannot read file`);
+    }
+  }
+  const value = config[valueKey];
+  return typeof value === 'string' ? value.trim() : undefined;
+}

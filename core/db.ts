@@ -1,0 +1,35 @@
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+
+export type Db = Pool;
+export type Tx = PoolClient;
+/** Anything that can run a query: the pool or a client inside a transaction. */
+export type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
+
+export function createPool(url: string, options: { max?: number; schema?: string } = {}): Pool {
+  const config: PoolConfig = {
+    connectionString: url,
+    max: options.max ?? 10,
+    // Tests put each file in its own schema; production uses the default search_path.
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  };
+  const pool = new Pool(config);
+  // An idle client's error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Runs fn in one transaction: commit on success, roll back on any error. */
+export async function withTransaction<T>(pool: Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

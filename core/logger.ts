@@ -1,0 +1,103 @@
+import pino, { type DestinationStream, type Level } from 'pino';
+
+// An allowlist logger. Sori must never log request bodies, headers, job data, client
+// addresses or testimony, so callers pass an event name and a few fields from a closed set;
+// anything else is dropped before it reaches pino.
+const ALLOWED_FIELDS = [
+  'submissionId',
+  'recordId',
+  'reviewerId',
+  'uploadId',
+  'intakeKeyId',
+  'jobId',
+  'jobName',
+  'queue',
+  'attempt',
+  'attempts',
+  'status',
+  'code',
+  'count',
+  'durationMs',
+  'port',
+  'listener',
+  'method',
+  'route',
+  'engine',
+  'lang',
+  'migration',
+  'signal',
+  'errName',
+  'errCode',
+] as const;
+
+export type LogField = (typeof ALLOWED_FIELDS)[number];
+export type LogFields = Partial<Record<LogField, string | number | boolean | null>>;
+
+const allowed = new Set<string>(ALLOWED_FIELDS);
+
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+function clean(fields: LogFields | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!fields) return out;
+  for (const [key, value] of Object.entries(fields)) {
+    if (!allowed.has(key)) continue;
+    // Only scalars, and strings are capped: a field must never smuggle a body through.
+    if (typeof value === 'string') out[key] = value.slice(0, 120);
+    else if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+      out[key] = value;
+  }
+  return out;
+}
+
+/** Fields for an error: its class name and code, never its message (it may quote input). */
+export function errorFields(err: unknown): LogFields {
+  if (err && typeof err === 'object') {
+    const e = err as { name?: unknown; code?: unknown };
+    return {
+      errName: typeof e.name === 'string' ? e.name : 'Error',
+      errCode: typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : null,
+    };
+  }
+  return { errName: typeof err, errCode: null };
+}
+
+function wrap(base: pino.Logger): Logger {
+  const at = (level: Level) => (event: string, fields?: LogFields) =>
+    base[level]({ event, ...clean(fields) });
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (fields) => wrap(base.child(clean(fields))),
+  };
+}
+
+export function createLogger(
+  options: { level?: string; name?: string } = {},
+  destination?: DestinationStream,
+): Logger {
+  const base = pino(
+    {
+      name: options.name ?? 'sori',
+      level: options.level ?? 'info',
+      // No pid/hostname: nothing about the machine or its clients belongs in the log.
+      base: undefined,
+      // Day-level is enough to operate; precise times help correlate sources.
+      timestamp: () => `,"day":"${new Date().toISOString().slice(0, 10)}"`,
+      messageKey: 'msg',
+    },
+    destination,
+  );
+  return wrap(base);
+}
+
+/** A logger that drops everything, for tests and tools. */
+export const silentLogger: Logger = createLogger({ level: 'silent' });

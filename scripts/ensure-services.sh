@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Makes sure the integration tier has a Postgres and a Redis to talk to, and the command-line
+# tools the tests use (redis-server for the outage test, pg_dump for the canary test).
+# Services that already answer are left alone; on a fresh Debian machine (as root) the
+# missing ones are installed from Debian's packages and started.
+set -euo pipefail
+
+PGHOST_CHECK=127.0.0.1
+PGPORT_CHECK=5432
+REDIS_PORT_CHECK=6379
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+need_apt() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-services: $1 is missing and this is not a Debian machine; install it and rerun" >&2
+    exit 1
+  fi
+  if [ -z "${APT_UPDATED:-}" ]; then
+    $SUDO apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+pg_up() { (exec 3<>"/dev/tcp/$PGHOST_CHECK/$PGPORT_CHECK") 2>/dev/null; }
+redis_up() { (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT_CHECK") 2>/dev/null; }
+
+# --- tools -----------------------------------------------------------------------------------
+command -v redis-server >/dev/null 2>&1 || need_apt redis-server
+command -v pg_dump >/dev/null 2>&1 || need_apt postgresql-client
+command -v docker-compose >/dev/null 2>&1 || need_apt docker-compose
+
+# --- Postgres --------------------------------------------------------------------------------
+if [ -z "${DATABASE_URL:-}" ] && ! pg_up; then
+  command -v pg_ctlcluster >/dev/null 2>&1 || need_apt postgresql
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+  pg_up || { echo "ensure-services: Postgres did not start" >&2; exit 1; }
+  # Debian's default asks for a password over TCP: give the tests a trusted local login.
+  hba=$(ls /etc/postgresql/"$version"/main/pg_hba.conf)
+  if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+    sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main reload
+  fi
+fi
+
+# --- Redis -----------------------------------------------------------------------------------
+if [ -z "${REDIS_URL:-}" ] && ! redis_up; then
+  mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT_CHECK" --save "" \
+    --appendonly no --dir /tmp
+  for _ in $(seq 1 30); do redis_up && break; sleep 1; done
+  redis_up || { echo "ensure-services: Redis did not start" >&2; exit 1; }
+fi

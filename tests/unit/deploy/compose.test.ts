@@ -1,0 +1,42 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '../../..');
+const hasCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
+
+describe('docker-compose.yml', () => {
+  (hasCompose ? it : it.skip)('is valid for docker-compose config -q', () => {
+    expect(() =>
+      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
+        cwd: root,
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
+  });
+
+  const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+  const service = (name: string) => {
+    const start = text.indexOf(`\n  ${name}:\n`);
+    const rest = text.slice(start + 1);
+    const end = rest.slice(1).search(/\n {2}[a-z-]+:\n|\n[a-z]/);
+    return rest.slice(0, end === -1 ? undefined : end + 1);
+  };
+
+  it('keeps the worker on the internal network only, with its keys read-only', () => {
+    const worker = service('worker');
+    expect(worker).toMatch(/networks: \[backend\]/);
+    expect(worker).not.toMatch(/ports:/);
+    expect(worker).toMatch(/workerkeys:\/keys:ro/);
+    expect(text).toMatch(/backend:\n\s+internal: true/);
+  });
+
+  it('publishes the review API on loopback only', () => {
+    expect(service('server')).toMatch(/'127\.0\.0\.1:8081:8081'/);
+  });
+
+  it('runs Redis with AOF and noeviction, and LibreTranslate with ko, ru, en', () => {
+    expect(service('redis')).toMatch(/--appendonly', 'yes', '--maxmemory-policy', 'noeviction'/);
+    expect(service('libretranslate')).toMatch(/LT_LOAD_ONLY: ko,ru,en/);
+  });
+});
