@@ -36,6 +36,9 @@ const schema = z.object({
   WORKER_KEY_FILE: z.string().optional(),
   WORKER_KEY: z.string().optional(),
   WORKER_CONCURRENCY: positiveInt.default(4),
+  // Stalled-job recovery: a killed worker's job is retried once its lock lapses (tests shorten both).
+  WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
+  WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),
   JOB_ATTEMPTS: positiveInt.default(8),
   JOB_BACKOFF_MS: positiveInt.default(2_000),
   TRANSLATOR: z.enum(['libretranslate', 'none']).default('none'),
@@ -46,7 +49,7 @@ const schema = z.object({
   TRANSLATE_TIMEOUT_MS: positiveInt.default(30_000),
   TRANSLATE_RETRY_MS: positiveInt.default(60_000),
   SESSION_TTL_SECONDS: positiveInt.default(15 * 60),
-  METRICS: bool.default('false'),
+  METRICS: bool.default(false),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

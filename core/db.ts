@@ -5,10 +5,16 @@ export type Tx = PoolClient;
 /** Anything that can run a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
 
-export function createPool(url: string, options: { max?: number; schema?: string } = {}): Pool {
+export function createPool(
+  url: string,
+  options: { max?: number; schema?: string; statementTimeoutMs?: number } = {},
+): Pool {
   const config: PoolConfig = {
     connectionString: url,
     max: options.max ?? 10,
+    // A hung database must not hold requests and jobs until their own timeouts.
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
     // Tests put each file in its own schema; production uses the default search_path.
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
   };

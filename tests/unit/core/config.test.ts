@@ -43,3 +43,11 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('boolean settings', () => {
+  it('default to false and parse the usual spellings', () => {
+    expect(loadConfig({}).METRICS).toBe(false);
+    expect(loadConfig({ METRICS: 'true' }).METRICS).toBe(true);
+    expect(loadConfig({ METRICS: 'no' }).METRICS).toBe(false);
+  });
+});
