@@ -1,12 +1,14 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initCrypto } from '../../../crypto';
 import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from '../../../sql/migrate';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 
 describe('migrations', () => {
   let db: TestDatabase;
   beforeAll(async () => {
+    await initCrypto();
     db = await createTestDatabase({ migrate: false });
   });
   afterAll(() => db.drop());
@@ -58,7 +60,11 @@ describe('migrations', () => {
   });
 
   it('leave no column that could hold a client address or a precise time of a source', async () => {
-    const { rows } = await db.pool.query<{ table_name: string; column_name: string; data_type: string }>(
+    const { rows } = await db.pool.query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+    }>(
       `SELECT table_name, column_name, data_type FROM information_schema.columns
         WHERE table_schema = $1`,
       [db.schema],

@@ -1,0 +1,7 @@
+/**
+ * The public face of crypto/: the only module the rest of Sori imports. Deterministic
+ * `*With*` variants used by the test vectors are deliberately not re-exported here.
+ */
+export * from './portable';
+// Node-only (stream.Transform); browser bundles import ./portable instead.
+export { createEncryptStream, createDecryptStream } from './file-stream';

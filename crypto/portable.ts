@@ -1,0 +1,71 @@
+/**
+ * Everything in crypto/ that runs unchanged in a browser (no Node APIs): the entry point for
+ * the esbuild bundle. index.ts adds the Node stream adapters on top.
+ */
+export { CryptoError, isCryptoError, type CryptoErrorCode } from './errors';
+export { initCrypto } from './sodium';
+export {
+  type Bytes,
+  toBase64,
+  fromBase64,
+  toHex,
+  fromHex,
+  randomBytes,
+  randomId,
+  utf8,
+  fromUtf8,
+  concatBytes,
+} from './encoding';
+export { sha256, sha256Hex, sha256Stream } from './hash';
+export {
+  type BoxKeyPair,
+  generateBoxKeyPair,
+  keyId,
+  fingerprint,
+  sealKey,
+  openSealedKey,
+  deriveSubKey,
+  SEALED_KEY_BYTES,
+} from './keys';
+export { type ObjectKind, encryptObject, decryptObject, encryptJson, decryptJson } from './aead';
+export { padmeLength, encryptedFileSize, FILE_CHUNK_BYTES } from './padme';
+export { FileEncryptor, FileDecryptor } from './file-cipher';
+export {
+  type SubmissionAttachment,
+  type SubmissionManifest,
+  type SubmissionEnvelopeV1,
+  buildSubmission,
+  openSubmission,
+  attachmentKey,
+} from './submission';
+export {
+  newRecordKey,
+  wrapRecordKey,
+  unwrapRecordKey,
+  encryptRecordBody,
+  decryptRecordBody,
+  encryptEntry,
+  decryptEntry,
+} from './record';
+export {
+  type SourceKeys,
+  generateReceipt,
+  normaliseReceipt,
+  deriveSourceKeys,
+  hashSourceToken,
+  RECEIPT_PWHASH,
+} from './receipt';
+export { sealToSource, openReply, openFromSource } from './reply';
+export {
+  type SignKeyPair,
+  type ReviewerKeys,
+  generateSignKeyPair,
+  generateReviewerKeys,
+  sign,
+  verify,
+  verifyOrThrow,
+  LOGIN_CONTEXT,
+  signChallenge,
+  verifyChallenge,
+} from './signatures';
+export { encryptKeyFile, decryptKeyFile, KEYFILE_PWHASH, type KeyFileV1 } from './keyfile';

@@ -1,0 +1,52 @@
+/**
+ * Record envelope v1 (worker -> reviewers). A random record key R is sealed to each reviewer;
+ * the body and every appended entry are encrypted under sub-keys of R, so granting a new
+ * reviewer is one more sealed copy of R and the server never sees R.
+ */
+import { decryptJson, decryptJsonParts, encryptJson, encryptJsonParts } from './aead';
+import { randomBytes, type Bytes } from './encoding';
+import { KDF, openSealedKey, sealKey, type BoxKeyPair } from './keys';
+import { KEY_BYTES, kdfDerive } from './sodium';
+
+const bodyKey = (r: Bytes): Bytes => kdfDerive(r, KDF.recordBody.id, KDF.recordBody.context);
+const entriesKey = (r: Bytes): Bytes =>
+  kdfDerive(r, KDF.recordEntries.id, KDF.recordEntries.context);
+
+export function newRecordKey(): Bytes {
+  return randomBytes(KEY_BYTES);
+}
+
+export function wrapRecordKey(recordKey: Bytes, reviewerPublicKey: Bytes): Bytes {
+  return sealKey(recordKey, reviewerPublicKey);
+}
+
+export function unwrapRecordKey(wrapped: Bytes, reviewer: BoxKeyPair): Bytes {
+  return openSealedKey(wrapped, reviewer);
+}
+
+export function encryptRecordBody(recordKey: Bytes, recordId: string, body: unknown): Bytes {
+  return encryptJson(bodyKey(recordKey), 'record', recordId, body);
+}
+
+export function decryptRecordBody<T = unknown>(recordKey: Bytes, recordId: string, blob: Bytes): T {
+  return decryptJson<T>(bodyKey(recordKey), 'record', recordId, blob);
+}
+
+/** AD binds both ids: an entry cannot be moved to another record or replayed as another entry. */
+export function encryptEntry(
+  recordKey: Bytes,
+  recordId: string,
+  entryId: string,
+  entry: unknown,
+): Bytes {
+  return encryptJsonParts(entriesKey(recordKey), 'entry', [recordId, entryId], entry);
+}
+
+export function decryptEntry<T = unknown>(
+  recordKey: Bytes,
+  recordId: string,
+  entryId: string,
+  blob: Bytes,
+): T {
+  return decryptJsonParts<T>(entriesKey(recordKey), 'entry', [recordId, entryId], blob);
+}
