@@ -1,0 +1,80 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import {
+  AppError,
+  badRequest,
+  errorBody,
+  internalError,
+  isAppError,
+  notFound,
+  payloadTooLarge,
+  unavailable,
+  unsupportedMediaType,
+} from '../../core/errors';
+import { errorFields, type Logger } from '../../core/logger';
+
+// One error middleware: known failures keep their code, anything else is a bare 500.
+// Errors are logged by class and code only: their messages and properties may quote input.
+
+/** body-parser's errors carry a `type`; map the ones a client can cause to our codes. */
+function fromBodyReader(err: unknown): AppError | null {
+  if (!err || typeof err !== 'object' || !('type' in err)) return null;
+  const { type, status } = err as { type?: unknown; status?: unknown };
+  switch (type) {
+    case 'entity.too.large':
+      return payloadTooLarge('BODY_TOO_LARGE', 'Body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Content encoding not supported');
+    case 'request.aborted':
+      return badRequest('REQUEST_ABORTED', 'Request was aborted');
+    default:
+      return typeof status === 'number' && status >= 400 && status < 500
+        ? badRequest('BAD_REQUEST', 'Bad request')
+        : null;
+  }
+}
+
+// Postgres unreachable, restarting or out of connections: the client should retry later
+// (sources on Tor do), so this is a 503, not an INTERNAL.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P03',
+  '53300',
+]);
+
+function fromDependency(err: unknown): AppError | null {
+  const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code)
+    ? unavailable('SERVICE_UNAVAILABLE', 'Service temporarily unavailable')
+    : null;
+}
+
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const known = isAppError(err) ? err : (fromBodyReader(err) ?? fromDependency(err));
+    const appErr = known ?? internalError();
+    if (!known) log.error('http.error', errorFields(err));
+    else if (appErr.status >= 500) log.warn('http.unavailable', { code: appErr.code });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (appErr.status === 503) res.setHeader('Retry-After', '30');
+    res.status(appErr.status).json(errorBody(appErr));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(notFound('NOT_FOUND', 'No such resource'));
+};
+
+/** For a known path used with the wrong method. */
+export function methodNotAllowed(allow: string): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('Allow', allow);
+    next(new AppError('METHOD_NOT_ALLOWED', 405, 'Method not allowed'));
+  };
+}

@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from '../core/config';
+import { createPool } from '../core/db';
+import { createLogger, errorFields, type Logger } from '../core/logger';
+import { createProducer, createRedis } from '../core/queue';
+import { initCrypto } from '../crypto';
+import { createPublicApp } from './app';
+import { postgresCheck, redisCheck } from './services/readiness.service';
+import { createSweeper } from './sweeper';
+
+// Starts the public intake listener and the outbox sweeper; stops them in order on a signal.
+// The review listener (REVIEW_HOST:REVIEW_PORT) joins here in its own issue.
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'sori-server' });
+  await initCrypto();
+
+  const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
+  const producer = createProducer({
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    attempts: config.JOB_ATTEMPTS,
+    backoffMs: config.JOB_BACKOFF_MS,
+    log,
+  });
+  const probe = createRedis(config.REDIS_URL, 'probe');
+  const readiness = [postgresCheck(pool), redisCheck(probe)];
+  const app = createPublicApp({ pool, producer, config, log, readiness });
+
+  const server = app.listen(config.PUBLIC_PORT, config.PUBLIC_HOST);
+  // Slow-loris and idle sockets: bounded header, request and keep-alive times.
+  server.headersTimeout = config.HEADERS_TIMEOUT_MS;
+  server.requestTimeout = config.REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  log.info('server.listening', { listener: 'public', port: config.PUBLIC_PORT });
+
+  const sweeper = createSweeper({ pool, producer, log, intervalMs: config.SWEEP_INTERVAL_MS });
+  sweeper.start();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('server.stopping', { signal });
+    const deadline = setTimeout(() => {
+      log.error('server.shutdown_deadline', { code: 'SHUTDOWN_DEADLINE' });
+      process.exit(1);
+    }, config.SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    stopInOrder(server, log, [
+      () => sweeper.stop(),
+      () => producer.close(),
+      async () => probe.disconnect(),
+      () => pool.end(),
+    ]).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** HTTP first (no new submissions), then the rest in the order given. */
+async function stopInOrder(
+  server: Server,
+  log: Logger,
+  steps: Array<() => Promise<unknown>>,
+): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  for (const step of steps) {
+    await step().catch((err: unknown) => log.warn('server.stop_step_failed', errorFields(err)));
+  }
+  log.info('server.stopped');
+}
+
+main().catch((err: unknown) => {
+  // A config error's message names the variable, never its value; anything else by code only.
+  const message =
+    err instanceof ConfigError
+      ? err.message
+      : `startup failed: ${JSON.stringify(errorFields(err))}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

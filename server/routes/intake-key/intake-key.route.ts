@@ -1,0 +1,12 @@
+import { Router } from 'express';
+import { methodNotAllowed } from '../../http/error.middleware';
+import type { IntakeKeyService } from '../../services/intake-key.service';
+
+export function intakeKeyRouter(deps: { intakeKeys: IntakeKeyService }): Router {
+  const router = Router();
+  router.get('/v1/intake-key', async (_req, res) => {
+    res.json(await deps.intakeKeys.current());
+  });
+  router.all('/v1/intake-key', methodNotAllowed('GET, HEAD'));
+  return router;
+}

@@ -1,0 +1,44 @@
+import type Redis from 'ioredis';
+import type { Pool } from 'pg';
+
+// Readiness probes: each dependency answers within a short timeout or counts as down.
+
+export type CheckState = 'ok' | 'down';
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export function postgresCheck(pool: Pool): ReadinessCheck {
+  return { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) };
+}
+
+export function redisCheck(redis: Redis): ReadinessCheck {
+  return { name: 'redis', check: async () => void (await redis.ping()) };
+}
+
+async function within(check: ReadinessCheck, ms: number): Promise<CheckState> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CheckState>((resolve) => {
+    timer = setTimeout(() => resolve('down'), ms);
+  });
+  const run = check.check().then(
+    (): CheckState => 'ok',
+    (): CheckState => 'down',
+  );
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function runChecks(
+  checks: readonly ReadinessCheck[],
+  timeoutMs = 1000,
+): Promise<{ ready: boolean; checks: Record<string, CheckState> }> {
+  const states = await Promise.all(checks.map((c) => within(c, timeoutMs)));
+  const out: Record<string, CheckState> = {};
+  checks.forEach((c, i) => (out[c.name] = states[i] ?? 'down'));
+  return { ready: states.every((s) => s === 'ok'), checks: out };
+}

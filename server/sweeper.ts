@@ -1,0 +1,80 @@
+import type { Pool } from 'pg';
+import { errorFields, type Logger } from '../core/logger';
+import { listPendingSubmissionIds } from '../core/repositories/submission.repository';
+import { queueSubmission, type Enqueuer } from './services/outbox';
+
+// The outbox backstop: Postgres, not Redis, is the source of truth. Every interval, every
+// submission not yet processed is enqueued again; the job id per submission makes this a
+// no-op for a job that still exists, and brings back one that Redis lost.
+
+export interface SweeperDeps {
+  pool: Pool;
+  producer: Enqueuer;
+  log: Logger;
+  intervalMs: number;
+  batchSize?: number;
+}
+
+export interface Sweeper {
+  start(): void;
+  stop(): Promise<void>;
+  /** One full pass; returns how many submissions were enqueued. */
+  sweepOnce(): Promise<number>;
+}
+
+export function createSweeper(deps: SweeperDeps): Sweeper {
+  const batchSize = deps.batchSize ?? 100;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let started = false;
+  let halted = false; // set by stop(): a pass in progress ends after its current row
+
+  async function sweep(): Promise<number> {
+    let enqueued = 0;
+    let after: string | null = null;
+    while (!halted) {
+      const ids: string[] = await listPendingSubmissionIds(deps.pool, after, batchSize);
+      for (const id of ids) {
+        // Redis is down: stop this pass rather than time out once per row.
+        if (halted || !(await queueSubmission(deps, id))) return enqueued;
+        enqueued++;
+      }
+      if (ids.length < batchSize) break;
+      after = ids[ids.length - 1] ?? null;
+    }
+    return enqueued;
+  }
+
+  function sweepOnce(): Promise<number> {
+    // Never two passes at once: a slow pass is joined, not doubled.
+    running ??= sweep().finally(() => (running = undefined));
+    return running;
+  }
+
+  function schedule(): void {
+    if (halted) return;
+    timer = setTimeout(() => {
+      sweepOnce()
+        .then((count) => count > 0 && deps.log.debug('sweeper.enqueued', { count }))
+        .catch((err: unknown) => deps.log.warn('sweeper.failed', errorFields(err)))
+        .finally(schedule);
+    }, deps.intervalMs);
+    timer.unref();
+  }
+
+  return {
+    sweepOnce,
+    start() {
+      if (started) return;
+      started = true;
+      halted = false;
+      schedule();
+    },
+    async stop() {
+      halted = true;
+      started = false;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { createProducer, type Producer } from '../../../core/queue';
+import { silentLogger } from '../../../core/logger';
+import { initCrypto } from '../../../crypto';
+import { createSweeper } from '../../../server/sweeper';
+import { obliterate, insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
+import { TEST_REDIS_URL } from '../../support/env';
+import { postJson, validBody } from './submission-fixtures';
+
+// Invariant 4: a Redis outage never loses or delays an answer; Postgres is the outbox and the
+// sweeper enqueues what Redis never got, exactly once.
+
+describe('intake: Redis down', () => {
+  let app: TestApp;
+  let working: Producer | undefined;
+
+  beforeAll(async () => {
+    await initCrypto();
+    app = await startTestApp({ redisUrl: 'redis://127.0.0.1:1' });
+  });
+  afterAll(async () => {
+    await working?.close();
+    await obliterate(app.prefix);
+    await app.close();
+  });
+
+  it('still answers 202 quickly and leaves queued=false; the sweeper enqueues once', async () => {
+    const intake = await insertTestIntakeKey(app.pool);
+    const body = validBody(intake.keyPair);
+    const started = Date.now();
+    const res = await postJson(`${app.url}/v1/submissions`, body);
+    expect(res.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const before = await app.pool.query('SELECT queued FROM submissions WHERE id = $1', [body.id]);
+    expect(before.rows[0].queued).toBe(false);
+
+    working = createProducer({
+      redisUrl: TEST_REDIS_URL,
+      prefix: app.prefix,
+      attempts: 1,
+      backoffMs: 10,
+      log: silentLogger,
+    });
+    const sweeper = createSweeper({
+      pool: app.pool,
+      producer: working,
+      log: silentLogger,
+      intervalMs: 60_000,
+    });
+    expect(await sweeper.sweepOnce()).toBe(1);
+    expect(await sweeper.sweepOnce()).toBe(1); // re-enqueued by id: still one job
+    await sweeper.stop();
+
+    const jobs = await working.queue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+    expect(jobs.map((j) => j.data)).toEqual([{ submissionId: body.id }]);
+    const after = await app.pool.query('SELECT queued FROM submissions WHERE id = $1', [body.id]);
+    expect(after.rows[0].queued).toBe(true);
+  });
+
+  it('reports 503 on /readyz with redis down and postgres up', async () => {
+    const res = await fetch(`${app.url}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ checks: { postgres: 'ok', redis: 'down' } });
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('sweeper lifecycle', () => {
+  it('starts, sweeps on its interval and stops without open handles', async () => {
+    const app = await startTestApp();
+    try {
+      const intake = await insertTestIntakeKey(app.pool);
+      const id = validBody(intake.keyPair).id;
+      await app.pool.query(
+        `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [id, intake.id, Buffer.alloc(81, 1), Buffer.alloc(41, 1), Buffer.alloc(32)],
+      );
+      const sweeper = createSweeper({
+        pool: app.pool,
+        producer: app.producer,
+        log: silentLogger,
+        intervalMs: 50,
+        batchSize: 2,
+      });
+      sweeper.start();
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await app.pool.query('SELECT queued FROM submissions WHERE id = $1', [id]);
+        if (rows[0].queued) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await sweeper.stop();
+      expect(await app.producer.queue.getJob(`process-submission_${id}`)).toBeDefined();
+    } finally {
+      await app.close();
+    }
+  });
+});
