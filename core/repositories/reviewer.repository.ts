@@ -1,0 +1,42 @@
+import type { Queryable } from '../db';
+
+// Reviewers as the worker sees them: who may read a new record. Public keys only.
+
+export interface ReviewerKey {
+  id: string;
+  boxPublicKey: Buffer;
+}
+
+export interface NewReviewer {
+  id: string;
+  name: string;
+  boxPublicKey: Uint8Array;
+  signPublicKey: Uint8Array;
+  role?: 'reviewer' | 'admin';
+}
+
+/** Every enrolled reviewer not revoked: each gets the record key sealed to them. */
+export async function listActiveReviewerKeys(
+  db: Queryable,
+  options: { lock?: boolean } = {},
+): Promise<ReviewerKey[]> {
+  // FOR SHARE: a revocation waits for the record being sealed now, and vice versa.
+  const { rows } = await db.query<{ id: string; box_public_key: Buffer }>(
+    `SELECT id, box_public_key FROM reviewers WHERE revoked_on IS NULL ORDER BY id ${options.lock ? 'FOR SHARE' : ''}`,
+  );
+  return rows.map((r) => ({ id: r.id, boxPublicKey: r.box_public_key }));
+}
+
+export async function insertReviewer(db: Queryable, r: NewReviewer): Promise<void> {
+  await db.query(
+    `INSERT INTO reviewers (id, name, box_public_key, sign_public_key, role) VALUES ($1, $2, $3, $4, $5)`,
+    [r.id, r.name, Buffer.from(r.boxPublicKey), Buffer.from(r.signPublicKey), r.role ?? 'reviewer'],
+  );
+}
+
+export async function revokeReviewer(db: Queryable, id: string): Promise<void> {
+  await db.query(
+    `UPDATE reviewers SET revoked_on = current_date WHERE id = $1 AND revoked_on IS NULL`,
+    [id],
+  );
+}

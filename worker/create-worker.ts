@@ -1,0 +1,152 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Pool } from 'pg';
+import type { Config } from '../core/config';
+import { errorFields, type Logger } from '../core/logger';
+import {
+  SUBMISSIONS_QUEUE,
+  createRedis,
+  jobId,
+  jobOptions,
+  type JobName,
+  type JobPayloads,
+} from '../core/queue';
+import { listPendingTranslationIds } from '../core/repositories/record.repository';
+import type { Translator } from './translate';
+import type { WorkerKeys } from './keys';
+import { errorCode, PermanentJobFailure, toJobError } from './job-errors';
+import type { JobContext, JobHandler, JobOutcome } from './jobs/job-context';
+import { JOB_HANDLERS, JOB_PAYLOADS, assertHandlers, isJobName } from './jobs/job-handlers';
+
+// The BullMQ side of the worker: one Worker on the submissions queue, one Queue for follow-up
+// jobs, listeners that log ids and codes only, and a close() that lets the running job finish.
+
+export type WorkerConfig = Pick<
+  Config,
+  | 'REDIS_URL'
+  | 'QUEUE_PREFIX'
+  | 'WORKER_CONCURRENCY'
+  | 'WORKER_LOCK_DURATION_MS'
+  | 'WORKER_STALLED_INTERVAL_MS'
+  | 'JOB_ATTEMPTS'
+  | 'JOB_BACKOFF_MS'
+  | 'TRANSLATE_RETRY_MS'
+>;
+
+export interface WorkerDeps {
+  config: WorkerConfig;
+  db: Pool;
+  log: Logger;
+  keys: WorkerKeys;
+  translator: Translator | null;
+}
+
+export interface SoriWorker {
+  worker: Worker;
+  queue: Queue;
+  /** Resolves once connected; then re-enqueues translations owed from before a restart. */
+  start(): Promise<void>;
+  /** Stops taking jobs, waits for running ones, closes the Redis connections. */
+  close(): Promise<void>;
+}
+
+function dispatch<N extends JobName>(ctx: JobContext, name: N, data: unknown): Promise<JobOutcome> {
+  const parsed = JOB_PAYLOADS[name].safeParse(data);
+  if (!parsed.success) throw new PermanentJobFailure('JOB_DATA_INVALID');
+  return (JOB_HANDLERS[name] as JobHandler<N>)(ctx, parsed.data);
+}
+
+export function createWorker(deps: WorkerDeps): SoriWorker {
+  assertHandlers(JOB_HANDLERS, JOB_PAYLOADS);
+  const { config, log } = deps;
+  const queueConnection = createRedis(config.REDIS_URL, 'worker');
+  const workerConnection = createRedis(config.REDIS_URL, 'worker');
+  const queue = new Queue(SUBMISSIONS_QUEUE, {
+    connection: queueConnection,
+    prefix: config.QUEUE_PREFIX,
+  });
+
+  const ctx: JobContext = {
+    db: deps.db,
+    log,
+    keys: deps.keys,
+    translator: deps.translator,
+    translateRetryMs: config.TRANSLATE_RETRY_MS,
+    async enqueue(name, payload, delayMs) {
+      await queue.add(name, payload, {
+        ...jobOptions(name, config.JOB_ATTEMPTS, config.JOB_BACKOFF_MS),
+        jobId: jobId(name, payload as JobPayloads[JobName]),
+        ...(delayMs ? { delay: delayMs } : {}),
+      });
+    },
+  };
+
+  const processor = async (job: Job): Promise<JobOutcome> => {
+    try {
+      if (!isJobName(job.name)) throw new PermanentJobFailure('UNKNOWN_JOB');
+      return await dispatch(ctx, job.name, job.data);
+    } catch (err) {
+      // Class and code only; the error itself never reaches Redis or the log (see job-errors).
+      log.debug('job.error', { jobId: job.id ?? null, jobName: job.name, ...errorFields(err) });
+      throw toJobError(err);
+    }
+  };
+
+  const worker = new Worker(SUBMISSIONS_QUEUE, processor, {
+    connection: workerConnection,
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    autorun: false,
+    // A job whose worker died (SIGKILL, OOM) loses its lock and is moved back to wait; one
+    // more stall than the default before it is failed, since a crash can hit twice.
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: 2,
+  });
+
+  queue.on('error', (err) => log.warn('queue.error', errorFields(err)));
+  worker.on('error', (err) => log.warn('worker.error', errorFields(err)));
+  worker.on('stalled', (id) => log.warn('job.stalled', { jobId: id }));
+  worker.on('completed', (job, outcome: JobOutcome) =>
+    log.info('job.completed', {
+      jobId: job.id ?? null,
+      jobName: job.name,
+      status: outcome,
+      attempt: job.attemptsMade,
+    }),
+  );
+  worker.on('failed', (job, err) =>
+    log.warn('job.failed', {
+      jobId: job?.id ?? null,
+      jobName: job?.name ?? null,
+      attempt: job?.attemptsMade ?? null,
+      code: errorCode(err),
+      status:
+        err instanceof PermanentJobFailure
+          ? 'permanent'
+          : job && job.attemptsMade >= (job.opts.attempts ?? 1)
+            ? 'exhausted'
+            : 'retrying',
+    }),
+  );
+
+  return {
+    worker,
+    queue,
+    async start() {
+      void worker.run().catch((err) => log.error('worker.run_failed', errorFields(err)));
+      await worker.waitUntilReady();
+      // Owed translations whose job was lost (Redis outage after commit) are queued again.
+      if (deps.translator) {
+        for (const recordId of await listPendingTranslationIds(deps.db)) {
+          await ctx.enqueue('retry-translation', { recordId }, config.TRANSLATE_RETRY_MS);
+        }
+      }
+    },
+    async close() {
+      await worker.close();
+      await queue.close();
+      workerConnection.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { ZodType } from 'zod';
+import { JOB_NAMES, type JobName, type JobPayloads } from '../../core/queue';
+import type { JobHandlers } from './job-context';
+import { processSubmission, processSubmissionPayload } from './process-submission.job';
+import { retryTranslation, retryTranslationPayload } from './retry-translation.job';
+
+// Every job name maps to exactly one handler and one payload schema. The type makes a missing
+// entry a compile error; assertHandlers makes it a start-up error for whatever slips past
+// (a JobName added in core/queue.ts while this map is edited elsewhere).
+
+export const JOB_HANDLERS: JobHandlers = {
+  'process-submission': processSubmission,
+  'retry-translation': retryTranslation,
+};
+
+export const JOB_PAYLOADS: { [N in JobName]: ZodType<JobPayloads[N]> } = {
+  'process-submission': processSubmissionPayload,
+  'retry-translation': retryTranslationPayload,
+};
+
+export function assertHandlers(
+  handlers: Partial<Record<string, unknown>>,
+  payloads: Partial<Record<string, unknown>>,
+): void {
+  for (const name of JOB_NAMES) {
+    if (typeof handlers[name] !== 'function')
+      throw new Error(`No handler for job '${name}': refusing to start`);
+    if (!payloads[name]) throw new Error(`No payload schema for job '${name}': refusing to start`);
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!(JOB_NAMES as readonly string[]).includes(name))
+      throw new Error(`Handler for unknown job '${name}'`);
+  }
+}
+
+export function isJobName(name: string): name is JobName {
+  return (JOB_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { withTransaction } from '../../core/db';
+import { findSubmissionState } from '../../core/repositories/submission.repository';
+import {
+  claimSubmission,
+  completeSubmission,
+  failSubmission,
+  lockOpenSubmission,
+  type ClaimedSubmission,
+} from '../../core/repositories/processing.repository';
+import {
+  findPendingTranslation,
+  findRecordIdBySubmission,
+  insertPendingKey,
+  insertRecord,
+  insertRecordKeys,
+} from '../../core/repositories/record.repository';
+import { listActiveReviewerKeys } from '../../core/repositories/reviewer.repository';
+import { appendCustodyEntry } from '../../core/repositories/custody.repository';
+import {
+  encryptRecordBody,
+  isCryptoError,
+  newRecordKey,
+  openSubmission,
+  randomId,
+  sha256,
+  toBase64,
+  toHex,
+  wrapRecordKey,
+} from '../../crypto';
+import { buildRecordDraft, translationField } from '../build-record-body';
+import type { RecordBodyV1 } from '../record-body';
+import { manifestSchema, type Manifest } from '../manifest.schema';
+import { JobFailure, PermanentJobFailure } from '../job-errors';
+import { translateTestimony } from '../translate-testimony';
+import type { JobContext, JobHandler, JobOutcome } from './job-context';
+
+// decrypt → validate → sanitise → detect → translate → encrypt to reviewers → store once.
+// Plaintext exists only in this function's locals; what leaves it is ciphertext, hashes, ids.
+
+export const processSubmission: JobHandler<'process-submission'> = async (
+  ctx,
+  { submissionId },
+) => {
+  const claimed = await claimSubmission(ctx.db, submissionId);
+  if (!claimed) return settled(ctx, submissionId);
+
+  const manifest = await openManifest(ctx, claimed);
+  const draft = buildRecordDraft(claimed, manifest);
+  const outcome = await translateTestimony(ctx.translator, draft.text, draft.lang.code);
+  const body: RecordBodyV1 = { ...draft, translation: translationField(outcome) };
+  const owed = outcome.kind === 'not-translated' && outcome.owed;
+
+  const recordId = randomId();
+  const recordKey = newRecordKey();
+  const sealedBody = encryptRecordBody(recordKey, recordId, body);
+  const bodySha256 = sha256(sealedBody);
+
+  const stored = await withTransaction(ctx.db, async (tx) => {
+    // Duplicate jobs queue up on this row lock; the loser finds the submission done.
+    if (!(await lockOpenSubmission(tx, submissionId))) return false;
+    // Read inside the transaction so a reviewer revoked meanwhile is not handed the key.
+    const reviewers = await listActiveReviewerKeys(tx, { lock: true });
+    // A record no one can read would be a testimony lost: wait (retry) for a reviewer instead.
+    if (reviewers.length === 0) throw new JobFailure('NO_REVIEWERS');
+    const inserted = await insertRecord(tx, {
+      id: recordId,
+      submissionId,
+      body: sealedBody,
+      bodySha256,
+      receivedOn: claimed.receivedOn,
+      language: body.lang.code,
+      translated: outcome.kind === 'translated',
+    });
+    if (!inserted) {
+      await completeSubmission(tx, submissionId);
+      return false;
+    }
+    const wrapped = reviewers.map((r) => ({
+      reviewerId: r.id,
+      wrappedKey: wrapRecordKey(recordKey, r.boxPublicKey),
+    }));
+    await insertRecordKeys(tx, recordId, wrapped);
+    if (owed)
+      await insertPendingKey(tx, recordId, wrapRecordKey(recordKey, ctx.keys.worker.box.publicKey));
+    await appendCustodyEntry(
+      tx,
+      {
+        recordId,
+        event: 'record-created',
+        payload: {
+          submissionId,
+          receivedSha256: toHex(claimed.envelopeSha256),
+          bodySha256: toHex(bodySha256),
+        },
+      },
+      ctx.keys.worker.sign,
+    );
+    await completeSubmission(tx, submissionId);
+    return true;
+  });
+  if (!stored) return 'duplicate';
+  if (owed) await enqueueTranslation(ctx, recordId);
+  return owed ? 'created-untranslated' : 'created';
+};
+
+/** Nothing to claim: done or failed before (a duplicate or redelivered job), or unknown. */
+async function settled(ctx: JobContext, submissionId: string): Promise<JobOutcome> {
+  const state = await findSubmissionState(ctx.db, submissionId);
+  if (!state) throw new PermanentJobFailure('SUBMISSION_NOT_FOUND');
+  if (state.status === 'failed') return 'already-failed';
+  // A job that died between commit and enqueue left a translation owed with no job for it.
+  const recordId = await findRecordIdBySubmission(ctx.db, submissionId);
+  if (recordId && (await findPendingTranslation(ctx.db, recordId)))
+    await enqueueTranslation(ctx, recordId);
+  return 'already-done';
+}
+
+async function openManifest(ctx: JobContext, s: ClaimedSubmission): Promise<Manifest> {
+  const intake = ctx.keys.intakeById.get(s.intakeKeyId);
+  // A configuration problem, not the submission's: keep the ciphertext and retry.
+  if (!intake) throw new JobFailure('INTAKE_KEY_UNAVAILABLE');
+  let opened: unknown;
+  try {
+    const envelope = {
+      v: 1 as const,
+      id: s.id,
+      intakeKeyId: s.intakeKeyId,
+      sealedKey: toBase64(s.sealedKey),
+      manifest: toBase64(s.manifest),
+    };
+    opened = openSubmission(envelope, intake.keyPair).manifest;
+  } catch (err) {
+    if (!isCryptoError(err)) throw err;
+    // With the right key, a failure means tampered or corrupt bytes: no retry can open them.
+    await failSubmission(ctx.db, s.id, err.code);
+    throw new PermanentJobFailure(err.code);
+  }
+  const parsed = manifestSchema.safeParse(opened);
+  if (!parsed.success) {
+    await failSubmission(ctx.db, s.id, 'MANIFEST_INVALID');
+    throw new PermanentJobFailure('MANIFEST_INVALID');
+  }
+  return parsed.data;
+}
+
+async function enqueueTranslation(ctx: JobContext, recordId: string): Promise<void> {
+  try {
+    await ctx.enqueue('retry-translation', { recordId }, ctx.translateRetryMs);
+  } catch (err) {
+    // The record is stored; the owed translation is found again at the next worker start.
+    ctx.log.warn('translation.enqueue_failed', {
+      recordId,
+      code: err instanceof Error ? err.name : 'Error',
+    });
+  }
+}
+
+export const processSubmissionPayload = z.object({ submissionId: z.uuid() });

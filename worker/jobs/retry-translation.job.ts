@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { withTransaction } from '../../core/db';
+import { appendCustodyEntry } from '../../core/repositories/custody.repository';
+import {
+  countPendingAttempt,
+  deletePendingKey,
+  findPendingTranslation,
+  insertRecordEntry,
+  markTranslated,
+} from '../../core/repositories/record.repository';
+import {
+  decryptRecordBody,
+  encryptEntry,
+  isCryptoError,
+  randomId,
+  sha256Hex,
+  unwrapRecordKey,
+} from '../../crypto';
+import { TranslationError } from '../translate';
+import { JobFailure, PermanentJobFailure } from '../job-errors';
+import type { RecordBodyV1, TranslationEntryV1 } from '../record-body';
+import { TARGET_LANGUAGE } from '../translate-testimony';
+import type { JobHandler } from './job-context';
+
+// A machine translation owed to a stored record: the worker opens its own sealed copy of the
+// record key, translates, appends the translation as an encrypted entry and drops that copy.
+// Failing for now → throw, BullMQ retries with backoff; after the last attempt the record stays
+// untranslated (reviewers can add a human translation).
+
+export const retryTranslation: JobHandler<'retry-translation'> = async (ctx, { recordId }) => {
+  const pending = await findPendingTranslation(ctx.db, recordId);
+  if (!pending) return 'nothing-owed';
+  // Keep the worker's copy of the key: the engine may come back, or be configured again.
+  if (!ctx.translator) throw new PermanentJobFailure('TRANSLATOR_DISABLED');
+  await countPendingAttempt(ctx.db, recordId);
+
+  let body: RecordBodyV1;
+  let recordKey: Uint8Array;
+  try {
+    recordKey = unwrapRecordKey(pending.wrappedKey, ctx.keys.worker.box);
+    body = decryptRecordBody<RecordBodyV1>(recordKey, recordId, pending.body);
+  } catch (err) {
+    if (!isCryptoError(err)) throw err;
+    // Sealed to another worker key (or damaged): this copy can never be opened; drop it.
+    await withTransaction(ctx.db, (tx) => deletePendingKey(tx, recordId));
+    throw new PermanentJobFailure(err.code);
+  }
+
+  let entry: TranslationEntryV1;
+  try {
+    const r = await ctx.translator.translate(body.text, body.lang.code, TARGET_LANGUAGE);
+    entry = {
+      v: 1,
+      kind: 'translation',
+      text: r.text,
+      engine: r.engine,
+      engineVersion: r.engineVersion,
+      source: r.source,
+      target: r.target,
+    };
+  } catch (err) {
+    if (!(err instanceof TranslationError)) throw err;
+    if (err.retryable) throw new JobFailure(err.code);
+    // The engine refuses for good (e.g. unsupported language): nothing more is owed.
+    await withTransaction(ctx.db, (tx) => deletePendingKey(tx, recordId));
+    throw new PermanentJobFailure(err.code);
+  }
+
+  const entryId = randomId();
+  const sealed = encryptEntry(recordKey, recordId, entryId, entry);
+  const stored = await withTransaction(ctx.db, async (tx) => {
+    // A concurrent run that got here first has already deleted the row: store nothing.
+    if (!(await findPendingTranslation(tx, recordId, { lock: true }))) return false;
+    await insertRecordEntry(tx, {
+      id: entryId,
+      recordId,
+      kind: 'translation',
+      body: sealed,
+      authorId: null,
+    });
+    await markTranslated(tx, recordId);
+    await appendCustodyEntry(
+      tx,
+      {
+        recordId,
+        event: 'translation-added',
+        payload: { entryId, entrySha256: sha256Hex(sealed) },
+      },
+      ctx.keys.worker.sign,
+    );
+    await deletePendingKey(tx, recordId);
+    return true;
+  });
+  return stored ? 'translated' : 'duplicate';
+};
+
+export const retryTranslationPayload = z.object({ recordId: z.uuid() });

@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from '../core/config';
+import { createPool } from '../core/db';
+import { createLogger, errorFields } from '../core/logger';
+import { initCrypto } from '../crypto';
+import { createWorker } from './create-worker';
+import { loadWorkerKeys } from './keys';
+import { registerWorkerKeys } from './register-keys';
+import { createTranslator } from './translate';
+import { translatorConfig } from './translator-config';
+
+// The worker process: the only place a testimony is ever plaintext, and only in memory.
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'sori-worker' });
+  await initCrypto();
+  const keys = loadWorkerKeys(config);
+  const db = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
+  await registerWorkerKeys(db, keys, log);
+  const worker = createWorker({
+    config,
+    db,
+    log,
+    keys,
+    translator: createTranslator(translatorConfig(config)),
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('worker.stopping', { signal });
+    // A job that will not finish in time is left to stall and be retried elsewhere: its
+    // result is stored at most once either way.
+    setTimeout(() => {
+      log.error('worker.shutdown_deadline', { durationMs: config.SHUTDOWN_DEADLINE_MS });
+      process.exit(1);
+    }, config.SHUTDOWN_DEADLINE_MS).unref();
+    void (async () => {
+      await worker.close();
+      await db.end();
+      log.info('worker.stopped', { signal });
+      process.exit(0);
+    })().catch((err) => {
+      log.error('worker.shutdown_failed', errorFields(err));
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await worker.start();
+  log.info('worker.started', { queue: worker.queue.name, count: keys.intake.length });
+}
+
+main().catch((err: unknown) => {
+  // A config error names the variable and never its value; anything else: class and code only.
+  const detail = err instanceof ConfigError ? err.message : JSON.stringify(errorFields(err));
+  process.stderr.write(`sori-worker: failed to start: ${detail}\n`);
+  process.exit(1);
+});
