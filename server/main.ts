@@ -5,11 +5,12 @@ import { createLogger, errorFields, type Logger } from '../core/logger';
 import { createProducer, createRedis } from '../core/queue';
 import { initCrypto } from '../crypto';
 import { createPublicApp } from './app';
+import { closeListener, startReviewListener } from './review/listener';
 import { postgresCheck, redisCheck } from './services/readiness.service';
 import { createSweeper } from './sweeper';
 
 // Starts the public intake listener and the outbox sweeper; stops them in order on a signal.
-// The review listener (REVIEW_HOST:REVIEW_PORT) joins here in its own issue.
+// The review listener (REVIEW_HOST:REVIEW_PORT) starts after it and closes first.
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   });
   log.info('server.listening', { listener: 'public', port: config.PUBLIC_PORT });
 
+  const review = await startReviewListener({ pool, config, log });
+
   const sweeper = createSweeper({ pool, producer, log, intervalMs: config.SWEEP_INTERVAL_MS });
   sweeper.start();
 
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     stopInOrder(server, log, [
+      () => closeListener(review),
       () => sweeper.stop(),
       () => producer.close(),
       async () => probe.disconnect(),

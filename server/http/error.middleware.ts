@@ -52,9 +52,18 @@ function fromDependency(err: unknown): AppError | null {
     : null;
 }
 
+/** Express throws a URIError (status 400) for a path with bad percent-encoding, e.g. /%ZZ. */
+function fromRouter(err: unknown): AppError | null {
+  return err instanceof URIError && (err as { status?: unknown }).status === 400
+    ? badRequest('BAD_PATH', 'Path is not valid percent-encoding')
+    : null;
+}
+
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    const known = isAppError(err) ? err : (fromBodyReader(err) ?? fromDependency(err));
+    const known = isAppError(err)
+      ? err
+      : (fromBodyReader(err) ?? fromRouter(err) ?? fromDependency(err));
     const appErr = known ?? internalError();
     if (!known) log.error('http.error', errorFields(err));
     else if (appErr.status >= 500) log.warn('http.unavailable', { code: appErr.code });

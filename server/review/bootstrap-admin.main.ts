@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../../core/config';
+import { createPool, withTransaction } from '../../core/db';
+import { countActiveAdmins, lockAdmins } from '../../core/repositories/admin.repository';
+import { fromBase64, initCrypto } from '../../crypto';
+import { enrolReviewer } from './services/admin.service';
+
+// Enrols the first admin, on the server host, from the public keys `sori keygen` printed:
+//   npm run admin:bootstrap -- --name NAME --box B64 --sign B64
+// Refuses once any active admin exists: from then on admins enrol through the review API.
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+function publicKeyArg(value: string | undefined, flag: string): Uint8Array {
+  let bytes: Uint8Array | null = null;
+  try {
+    bytes = value ? fromBase64(value) : null;
+  } catch {
+    bytes = null;
+  }
+  if (!bytes || bytes.length !== 32)
+    throw new ConfigError(`--${flag} must be a 32-byte base64url public key`);
+  return bytes;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { name: { type: 'string' }, box: { type: 'string' }, sign: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.name || !NAME.test(values.name))
+    throw new ConfigError('--name must match ^[a-z0-9][a-z0-9._-]{0,63}$');
+  await initCrypto();
+  const boxPublicKey = publicKeyArg(values.box, 'box');
+  const signPublicKey = publicKeyArg(values.sign, 'sign');
+  const name = values.name;
+
+  const config = loadConfig();
+  const pool = createPool(config.DATABASE_URL, { max: 1 });
+  try {
+    const id = await withTransaction(pool, async (tx) => {
+      await lockAdmins(tx);
+      if ((await countActiveAdmins(tx)) > 0) return null;
+      return enrolReviewer(tx, null, { name, role: 'admin', boxPublicKey, signPublicKey });
+    });
+    if (!id)
+      throw new ConfigError(
+        'an admin already exists: enrol further reviewers with `sori admin enroll`',
+      );
+    process.stdout.write(`${JSON.stringify({ id, name, role: 'admin' })}\n`);
+  } finally {
+    await pool.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  const e = err as { code?: unknown; message?: unknown };
+  const known =
+    err instanceof ConfigError || (typeof e.code === 'string' && e.code === 'REVIEWER_EXISTS');
+  process.stderr.write(
+    `${known ? String(e.message) : 'bootstrap failed'} (${String(e.code ?? 'ERROR')})\n`,
+  );
+  process.exit(1);
+});

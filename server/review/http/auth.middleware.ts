@@ -1,0 +1,38 @@
+import type { RequestHandler, Response } from 'express';
+import { forbidden, unauthorized } from '../../../core/errors';
+import { fromBase64 } from '../../../crypto';
+import type { AuthService, Caller } from '../services/auth.service';
+
+// Bearer sessions. The token is 32 random bytes in base64url; anything else is not a session.
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{43})$/;
+
+export function authenticate(auth: AuthService): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.authorization;
+    if (!header) throw unauthorized('AUTH_REQUIRED', 'Authorization: Bearer <token> is required');
+    const match = BEARER.exec(header);
+    let token: Uint8Array | null = null;
+    try {
+      token = match?.[1] ? fromBase64(match[1]) : null;
+    } catch {
+      token = null;
+    }
+    if (!token || token.length !== 32)
+      throw unauthorized('SESSION_INVALID', 'Session is not valid');
+    res.locals.caller = await auth.authenticate(token);
+    next();
+  };
+}
+
+export const requireAdmin: RequestHandler = (_req, res, next) => {
+  if (caller(res).role !== 'admin') throw forbidden('ADMIN_REQUIRED', 'This route is for admins');
+  next();
+};
+
+/** The authenticated caller; only reachable behind authenticate(). */
+export function caller(res: Response): Caller {
+  const c = (res.locals as { caller?: Caller }).caller;
+  if (!c) throw unauthorized('AUTH_REQUIRED', 'Authorization: Bearer <token> is required');
+  return c;
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { publicKey } from '../../http/schema';
+
+const STATUSES = ['new', 'in-review', 'verified', 'closed'] as const;
+
+export const enrolSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  role: z.enum(['reviewer', 'admin']).default('reviewer'),
+  boxPublicKey: publicKey,
+  signPublicKey: publicKey,
+});
+
+export const intakeKeySchema = z.strictObject({ publicKey });
+
+export const retentionSchema = z.strictObject({
+  policies: z
+    .array(z.strictObject({ status: z.enum(STATUSES), days: z.number().int().min(1).max(36_500) }))
+    .max(STATUSES.length)
+    .refine((ps) => new Set(ps.map((p) => p.status)).size === ps.length, {
+      params: { code: 'DUPLICATE_STATUS' },
+    }),
+});
+
+export const intakeKeyId = z.string().regex(/^k1_[A-Za-z0-9_-]{16}$/);

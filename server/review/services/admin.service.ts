@@ -1,0 +1,154 @@
+import type { Pool } from 'pg';
+import { withTransaction, type Tx } from '../../../core/db';
+import { conflict, notFound } from '../../../core/errors';
+import { insertAudit, insertAuditForRecords } from '../../../core/repositories/audit.repository';
+import {
+  countActiveAdmins,
+  findReviewerById,
+  lockAdmins,
+  revokeReviewerAccess,
+  type Role,
+} from '../../../core/repositories/admin.repository';
+import { insertIntakeKey } from '../../../core/repositories/intake-key.repository';
+import {
+  deleteExpiredRecords,
+  demoteCurrentIntakeKey,
+  findIntakeKeyStatus,
+  listIntakeKeys,
+  listRetention,
+  promoteIntakeKey,
+  replaceRetention,
+  retireIntakeKey,
+  type RetentionPolicy,
+} from '../../../core/repositories/intake-admin.repository';
+import { insertReviewer } from '../../../core/repositories/reviewer.repository';
+import { revokeReviewerSessions } from '../../../core/repositories/session.repository';
+import { lockKeyRegistration } from '../../../core/repositories/service-key.repository';
+import { fingerprint, keyId, randomId, toBase64, type Bytes } from '../../../crypto';
+import type { Caller } from './auth.service';
+
+// Operator actions: enrol and revoke reviewers (public keys only), rotate intake keys, set and
+// run retention. Each change and its audit row commit together.
+
+const UNIQUE_VIOLATION = '23505';
+const isUniqueViolation = (err: unknown) =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
+
+export interface Enrolment {
+  name: string;
+  role: Role;
+  boxPublicKey: Bytes;
+  signPublicKey: Bytes;
+}
+
+/** Enrols a reviewer in the caller's transaction; 409 REVIEWER_EXISTS on a taken name or key. */
+export async function enrolReviewer(tx: Tx, by: string | null, e: Enrolment): Promise<string> {
+  const id = randomId();
+  try {
+    await insertReviewer(tx, { id, ...e });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    throw conflict('REVIEWER_EXISTS', 'A reviewer with this name or key exists');
+  }
+  await insertAudit(tx, { reviewerId: by ?? id, action: 'reviewer.enroll' });
+  return id;
+}
+
+export function createAdminService(deps: { pool: Pool }) {
+  const { pool } = deps;
+  const tx = <T>(fn: (t: Tx) => Promise<T>) => withTransaction(pool, fn);
+
+  const enrol = (caller: Caller, e: Enrolment) =>
+    tx(async (t) => ({ id: await enrolReviewer(t, caller.reviewerId, e) }));
+
+  /** Immediate: the reviewer's record keys go and their sessions stop working in the same commit. */
+  const revoke = (caller: Caller, id: string) =>
+    tx(async (t) => {
+      await lockAdmins(t);
+      const target = await findReviewerById(t, id, 'update');
+      if (!target) throw notFound('REVIEWER_NOT_FOUND', 'No such reviewer');
+      if (target.revokedOn) return { id, revokedOn: target.revokedOn, keysDeleted: 0 };
+      if (target.role === 'admin' && (await countActiveAdmins(t)) <= 1) {
+        throw conflict('LAST_ADMIN', 'The last admin cannot be revoked');
+      }
+      const keysDeleted = await revokeReviewerAccess(t, id);
+      await revokeReviewerSessions(t, id);
+      await insertAudit(t, { reviewerId: caller.reviewerId, action: 'reviewer.revoke' });
+      const after = await findReviewerById(t, id);
+      return { id, revokedOn: after?.revokedOn ?? null, keysDeleted };
+    });
+
+  async function intakeKeys() {
+    const keys = await listIntakeKeys(pool);
+    return { keys: keys.map((k) => ({ ...k, publicKey: toBase64(k.publicKey) })) };
+  }
+
+  /** The new key becomes 'current', the previous current one 'accepting'. */
+  const rotateIntakeKey = (caller: Caller, publicKey: Bytes) =>
+    tx(async (t) => {
+      const id = keyId(publicKey);
+      await lockKeyRegistration(t);
+      const status = await findIntakeKeyStatus(t, id);
+      if (status === 'retired')
+        throw conflict('INTAKE_KEY_RETIRED', 'A retired intake key cannot return');
+      if (status === 'current') return { id, fingerprint: fingerprint(publicKey), created: false };
+      await demoteCurrentIntakeKey(t);
+      // A key the worker already registered as 'accepting' is promoted rather than inserted.
+      if (status === 'accepting') await promoteIntakeKey(t, id);
+      else
+        await insertIntakeKey(t, {
+          id,
+          publicKey,
+          fingerprint: fingerprint(publicKey),
+          status: 'current',
+        });
+      await insertAudit(t, { reviewerId: caller.reviewerId, action: 'intake-key.rotate' });
+      return { id, fingerprint: fingerprint(publicKey), created: true };
+    });
+
+  const retire = (caller: Caller, id: string) =>
+    tx(async (t) => {
+      const status = await findIntakeKeyStatus(t, id);
+      if (!status) throw notFound('INTAKE_KEY_NOT_FOUND', 'No such intake key');
+      // Clients would be left with no key to seal to: rotate first.
+      if (status === 'current')
+        throw conflict('INTAKE_KEY_CURRENT', 'Rotate before retiring the current key');
+      await retireIntakeKey(t, id);
+      await insertAudit(t, { reviewerId: caller.reviewerId, action: 'intake-key.retire' });
+      return { id, status: 'retired' as const };
+    });
+
+  const retention = async () => ({ policies: await listRetention(pool) });
+
+  const setRetention = (caller: Caller, policies: RetentionPolicy[]) =>
+    tx(async (t) => {
+      await replaceRetention(t, policies);
+      await insertAudit(t, { reviewerId: caller.reviewerId, action: 'retention.set' });
+      return { policies: await listRetention(t) };
+    });
+
+  const runRetention = (caller: Caller) =>
+    tx(async (t) => {
+      const ids = await deleteExpiredRecords(t);
+      await insertAuditForRecords(t, {
+        reviewerId: caller.reviewerId,
+        action: 'record.delete',
+        recordIds: ids,
+      });
+      await insertAudit(t, { reviewerId: caller.reviewerId, action: 'retention.run' });
+      return { deleted: ids.length };
+    });
+
+  return {
+    enrol,
+    revoke,
+    intakeKeys,
+    rotateIntakeKey,
+    retire,
+    retention,
+    setRetention,
+    runRetention,
+  };
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;

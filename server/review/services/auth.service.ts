@@ -1,0 +1,118 @@
+import type { Pool } from 'pg';
+import { withTransaction } from '../../../core/db';
+import { forbidden, unauthorized, type AppError } from '../../../core/errors';
+import { insertAudit } from '../../../core/repositories/audit.repository';
+import {
+  findReviewerById,
+  findReviewerBySignKey,
+  type Role,
+} from '../../../core/repositories/admin.repository';
+import {
+  consumeChallenge,
+  findSession,
+  insertChallenge,
+  insertSession,
+  purgeExpired,
+  revokeSession,
+} from '../../../core/repositories/session.repository';
+import { randomBytes, sha256, toBase64, verifyChallenge, type Bytes } from '../../../crypto';
+
+// Login without passwords: the server hands out a random nonce, the reviewer signs
+// LOGIN_CONTEXT || nonce with the Ed25519 key only their console holds. Nonces and tokens are
+// stored as SHA-256 only, so a database read yields nothing that logs anyone in.
+
+export const CHALLENGE_TTL_SECONDS = 60;
+const NONCE_BYTES = 32;
+const TOKEN_BYTES = 32;
+
+export interface Caller {
+  reviewerId: string;
+  role: Role;
+  tokenHash: Bytes;
+}
+
+export interface LoginInput {
+  signPublicKey: Bytes;
+  nonce: Bytes;
+  signature: Bytes;
+}
+
+export function createAuthService(deps: { pool: Pool; sessionTtlSeconds: number }) {
+  const { pool } = deps;
+
+  async function challenge(): Promise<{ nonce: string; expiresInSeconds: number }> {
+    const nonce = randomBytes(NONCE_BYTES);
+    await purgeExpired(pool);
+    await insertChallenge(pool, sha256(nonce), CHALLENGE_TTL_SECONDS);
+    return { nonce: toBase64(nonce), expiresInSeconds: CHALLENGE_TTL_SECONDS };
+  }
+
+  async function login(input: LoginInput) {
+    // The challenge is spent by any attempt, so each nonce gets exactly one try; a refusal is
+    // thrown only after that commit.
+    const outcome = await withTransaction(pool, async (tx) => {
+      const state = await consumeChallenge(tx, sha256(input.nonce));
+      if (state !== 'ok')
+        return {
+          refused: unauthorized('CHALLENGE_INVALID', 'Challenge is unknown, used or expired'),
+        };
+      const reviewer = await findReviewerBySignKey(tx, input.signPublicKey);
+      if (!reviewer || !verifyChallenge(input.signature, input.nonce, input.signPublicKey)) {
+        return { refused: unauthorized('AUTH_FAILED', 'Authentication failed') };
+      }
+      // Told only to the holder of the key: the signature proved it.
+      if (reviewer.revokedOn)
+        return { refused: forbidden('REVIEWER_REVOKED', 'Reviewer has been revoked') };
+      const token = randomBytes(TOKEN_BYTES);
+      const expiresAt = await insertSession(tx, {
+        tokenHash: sha256(token),
+        reviewerId: reviewer.id,
+        ttlSeconds: deps.sessionTtlSeconds,
+      });
+      await insertAudit(tx, { reviewerId: reviewer.id, action: 'auth.login' });
+      return {
+        session: {
+          token: toBase64(token),
+          expiresAt,
+          reviewer: { id: reviewer.id, name: reviewer.name, role: reviewer.role },
+        },
+      };
+    });
+    if ('refused' in outcome) throw outcome.refused as AppError;
+    return outcome.session;
+  }
+
+  async function authenticate(token: Bytes): Promise<Caller> {
+    const tokenHash = sha256(token);
+    const s = await findSession(pool, tokenHash);
+    if (!s) throw unauthorized('SESSION_INVALID', 'Session is not valid');
+    if (s.expired) throw unauthorized('SESSION_EXPIRED', 'Session has expired');
+    if (s.reviewerRevoked) throw forbidden('REVIEWER_REVOKED', 'Reviewer has been revoked');
+    if (s.sessionRevoked) throw unauthorized('SESSION_INVALID', 'Session is not valid');
+    return { reviewerId: s.reviewerId, role: s.role, tokenHash };
+  }
+
+  async function logout(caller: Caller): Promise<void> {
+    await withTransaction(pool, async (tx) => {
+      await revokeSession(tx, caller.tokenHash);
+      await insertAudit(tx, { reviewerId: caller.reviewerId, action: 'auth.logout' });
+    });
+  }
+
+  async function me(caller: Caller) {
+    const r = await findReviewerById(pool, caller.reviewerId);
+    if (!r) throw unauthorized('SESSION_INVALID', 'Session is not valid');
+    return {
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      boxPublicKey: toBase64(r.boxPublicKey),
+      signPublicKey: toBase64(r.signPublicKey),
+      enrolledOn: r.enrolledOn,
+    };
+  }
+
+  return { challenge, login, authenticate, logout, me };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
