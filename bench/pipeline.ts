@@ -1,0 +1,180 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Pool } from 'pg';
+import { createRedis, jobId, jobOptions, SUBMISSIONS_QUEUE } from '../core/queue';
+import { randomId } from '../crypto';
+import { ROOT, startChild, type Child } from './children';
+import { cpuSnapshot, cpuUse, type CpuUse } from './cpu';
+import { BENCH_REDIS_URL, DRAIN_COUNT, WORKER_CONCURRENCY } from './env';
+import {
+  buildEnvelopes,
+  newQueuePrefix,
+  obliterate,
+  postAll,
+  testimonyText,
+  type SoriKeys,
+} from './fixtures';
+import { nowMs, waitFor } from './stats';
+
+// Worker throughput, TRANSLATOR=none: K committed submissions wait in a paused queue, then the
+// queue is resumed and the clock runs until K records exist. The reference is a no-op BullMQ
+// worker draining K jobs from the same Redis at the same concurrency.
+
+export interface DrainFigures {
+  recordsPerSec: number;
+  noopJobsPerSec: number | null;
+  count: number;
+  seconds: number;
+  concurrency: number;
+  /** CPU seconds per component during the drain. */
+  cpu: CpuUse;
+}
+
+export function startSoriWorker(databaseUrl: string, prefix: string, keys: SoriKeys): Child {
+  return startChild('worker', 'worker/main.ts', {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: BENCH_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    TRANSLATOR: 'none',
+    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    INTAKE_SECRET_KEY: keys.intakeEnv,
+    WORKER_KEY: keys.workerEnv,
+  });
+}
+
+export async function countRecords(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM records');
+  return Number(rows[0]?.n ?? 0);
+}
+
+export function queueFor(prefix: string): Queue {
+  const queue = new Queue(SUBMISSIONS_QUEUE, {
+    connection: createRedis(BENCH_REDIS_URL, 'producer'),
+    prefix,
+  });
+  queue.on('error', () => undefined);
+  return queue;
+}
+
+/** Warm-up: `warm` submissions through server and worker, until their records exist. */
+export async function warmPipeline(
+  pool: Pool,
+  serverUrl: string,
+  worker: Child,
+  keys: SoriKeys,
+  warm: number,
+): Promise<void> {
+  const before = await countRecords(pool);
+  await postAll(serverUrl, buildEnvelopes(keys.intake, warm, testimonyText()), 10);
+  await waitFor(
+    async () => {
+      if (worker.exited()) throw new Error(`worker exited: ${worker.tail().slice(-600)}`);
+      return (await countRecords(pool)) >= before + warm;
+    },
+    'warm-up records',
+    60_000,
+  );
+}
+
+export async function benchDrain(
+  pool: Pool,
+  serverUrl: string,
+  prefix: string,
+  worker: Child,
+  keys: SoriKeys,
+  serverPid?: number,
+): Promise<DrainFigures> {
+  const queue = queueFor(prefix);
+  try {
+    const envelopes = buildEnvelopes(keys.intake, DRAIN_COUNT, testimonyText());
+    const before = await countRecords(pool);
+    await queue.pause();
+    await postAll(serverUrl, envelopes, 20);
+    const cpuBefore = cpuSnapshot();
+    const t0 = nowMs();
+    await queue.resume();
+    await waitFor(
+      async () => {
+        if (worker.exited()) throw new Error(`worker exited: ${worker.tail().slice(-600)}`);
+        return (await countRecords(pool)) >= before + DRAIN_COUNT;
+      },
+      `${DRAIN_COUNT} records`,
+      180_000,
+      20,
+    );
+    const seconds = (nowMs() - t0) / 1000;
+    const cpu = cpuUse(cpuBefore, cpuSnapshot(), {
+      worker: worker.proc.pid,
+      server: serverPid,
+      bench: process.pid,
+    });
+    return {
+      recordsPerSec: DRAIN_COUNT / seconds,
+      noopJobsPerSec: null,
+      count: DRAIN_COUNT,
+      seconds,
+      concurrency: WORKER_CONCURRENCY,
+      cpu,
+    };
+  } finally {
+    await queue.close();
+  }
+}
+
+/** The no-op worker's jobs/s over DRAIN_COUNT jobs with Sori's job options, own prefix. */
+export async function benchNoopWorker(): Promise<number> {
+  const prefix = newQueuePrefix();
+  const queue = queueFor(prefix);
+  const child = fork(join(ROOT, 'bench', 'noop-worker.child.ts'), [], {
+    cwd: ROOT,
+    execArgv: ['-r', '@swc-node/register'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      REDIS_URL: BENCH_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+      EXPECT: String(DRAIN_COUNT),
+    },
+  });
+  const message = (key: 'ready' | 'done'): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: Record<string, unknown>): void => {
+        if (m[key] === undefined) return;
+        child.off('message', onMessage);
+        resolve();
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`no-op worker exited (${code})`)));
+    });
+  try {
+    await queue.pause();
+    await queue.addBulk(
+      Array.from({ length: DRAIN_COUNT }, () => {
+        const payload = { submissionId: randomId() };
+        return {
+          name: 'process-submission',
+          data: payload,
+          opts: {
+            ...jobOptions('process-submission', 8, 2000),
+            jobId: jobId('process-submission', payload),
+          },
+        };
+      }),
+    );
+    const ready = message('ready');
+    await ready;
+    const done = message('done');
+    const t0 = nowMs();
+    await queue.resume();
+    await done;
+    return DRAIN_COUNT / ((nowMs() - t0) / 1000);
+  } finally {
+    child.removeAllListeners('exit');
+    child.kill('SIGTERM');
+    await queue.close();
+    await obliterate(prefix);
+  }
+}

@@ -1,0 +1,240 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PgFigures } from './baseline-pg';
+import { formatCpu } from './cpu';
+import { ROOT } from './children';
+import {
+  DRAIN_COUNT,
+  HTTP_CONNECTIONS,
+  LATENCY_RATE,
+  LATENCY_SECONDS,
+  PG_CONCURRENCY,
+  RUN_SECONDS,
+  WARMUP_SECONDS,
+  WORKER_CONCURRENCY,
+} from './env';
+import type { IntakeFigures } from './intake';
+import type { HttpFigures } from './load';
+import type { LatencyFigures } from './latency';
+import type { Machine } from './machine';
+import type { DrainFigures } from './pipeline';
+
+// Turns one run's figures into console lines and BENCHMARKS.md (overwritten each run).
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; why: string };
+
+export interface Results {
+  machine: Machine;
+  express: Outcome<HttpFigures>;
+  pg: Outcome<PgFigures>;
+  intake: Outcome<IntakeFigures>;
+  drain: Outcome<DrainFigures>;
+  latency: Outcome<LatencyFigures>;
+  totalSeconds: number;
+}
+
+interface Row {
+  what: string;
+  figure: string;
+  target: string;
+  verdict: string;
+}
+
+const n0 = (x: number): string => Math.round(x).toLocaleString('en-US');
+const ms = (x: number): string => `${Number.isInteger(x) ? x : x.toFixed(1)} ms`;
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+const verdict = (met: boolean): string => (met ? 'met' : '**not met**');
+const notMeasured = (o: { why: string }): string =>
+  `not measured: ${o.why.replace(/\s+/g, ' ').slice(0, 300)}`;
+
+function lowerBaseline(r: Results): { perSec: number; name: string } | null {
+  const candidates: Array<{ perSec: number; name: string }> = [];
+  if (r.express.ok) candidates.push({ perSec: r.express.value.reqPerSec, name: 'Express req/s' });
+  if (r.pg.ok) candidates.push({ perSec: r.pg.value.rowsPerSec, name: 'pg rows/s' });
+  if (candidates.length < 2) return null;
+  return candidates.sort((a, b) => a.perSec - b.perSec)[0] ?? null;
+}
+
+function rows(r: Results): Row[] {
+  const out: Row[] = [];
+  out.push({
+    what: `Baseline (a): Express 5 + helmet, parse JSON body, 202 (${HTTP_CONNECTIONS} connections)`,
+    figure: r.express.ok
+      ? `${n0(r.express.value.reqPerSec)} req/s, p50 ${ms(r.express.value.p50Ms)}, p99 ${ms(r.express.value.p99Ms)}`
+      : notMeasured(r.express),
+    target: 'reference',
+    verdict: '—',
+  });
+  out.push({
+    what: `Baseline (b): pg INSERT of a 4 KB bytea row, concurrency ${PG_CONCURRENCY}`,
+    figure: r.pg.ok
+      ? `${n0(r.pg.value.rowsPerSec)} rows/s, p50 ${ms(r.pg.value.p50Ms)}, p99 ${ms(r.pg.value.p99Ms)}`
+      : notMeasured(r.pg),
+    target: 'reference',
+    verdict: '—',
+  });
+  const lower = lowerBaseline(r);
+  if (r.intake.ok && lower) {
+    const ratio = r.intake.value.reqPerSec / lower.perSec;
+    out.push({
+      what: `Sori POST /v1/submissions throughput (${HTTP_CONNECTIONS} connections)`,
+      figure: `${n0(r.intake.value.reqPerSec)} req/s = ${pct(ratio)} of the lower baseline (${lower.name}, ${n0(lower.perSec)})`,
+      target: '≥ 50 % of the lower baseline',
+      verdict: verdict(ratio >= 0.5),
+    });
+  } else {
+    out.push({
+      what: 'Sori POST /v1/submissions throughput',
+      figure: r.intake.ok
+        ? `${n0(r.intake.value.reqPerSec)} req/s; ratio not measured: a baseline is missing`
+        : notMeasured(r.intake),
+      target: '≥ 50 % of the lower baseline',
+      verdict: 'not measured',
+    });
+  }
+  out.push({
+    what: 'Sori POST /v1/submissions latency',
+    figure: r.intake.ok
+      ? `p50 ${ms(r.intake.value.p50Ms)}, p99 ${ms(r.intake.value.p99Ms)}`
+      : notMeasured(r.intake),
+    target: 'p99 < 100 ms',
+    verdict: r.intake.ok ? verdict(r.intake.value.p99Ms < 100) : 'not measured',
+  });
+  out.push({
+    what: `Worker drain, TRANSLATOR=none (${DRAIN_COUNT} submissions, concurrency ${WORKER_CONCURRENCY})`,
+    figure: r.drain.ok
+      ? `${n0(r.drain.value.recordsPerSec)} records/s` +
+        (r.drain.value.noopJobsPerSec !== null
+          ? ` = ${pct(r.drain.value.recordsPerSec / r.drain.value.noopJobsPerSec)} of a no-op BullMQ worker (${n0(r.drain.value.noopJobsPerSec)} jobs/s)`
+          : '; no-op BullMQ reference not measured')
+      : notMeasured(r.drain),
+    target: '≥ 300 records/s',
+    verdict: r.drain.ok ? verdict(r.drain.value.recordsPerSec >= 300) : 'not measured',
+  });
+  out.push({
+    what: `Submission → record latency at ${LATENCY_RATE}/s for ${LATENCY_SECONDS} s`,
+    figure: r.latency.ok
+      ? `p50 ${ms(r.latency.value.p50Ms)}, p99 ${ms(r.latency.value.p99Ms)}, max ${ms(r.latency.value.maxMs)}` +
+        (r.latency.value.missing > 0 ? `; ${r.latency.value.missing} records never appeared` : '')
+      : notMeasured(r.latency),
+    target: 'p50 < 250 ms',
+    verdict: r.latency.ok
+      ? verdict(r.latency.value.p50Ms < 250 && r.latency.value.missing === 0)
+      : 'not measured',
+  });
+  return out;
+}
+
+export function printResults(r: Results): void {
+  for (const row of rows(r)) {
+    process.stdout.write(
+      `${row.what}\n  ${row.figure}\n  target: ${row.target} — ${row.verdict.replace(/\*/g, '')}\n`,
+    );
+  }
+  for (const line of details(r)) process.stdout.write(`${line}\n`);
+}
+
+function details(r: Results): string[] {
+  const lines: string[] = [];
+  if (r.express.ok) {
+    const e = r.express.value;
+    lines.push(
+      `- Baseline (a): ${n0(e.expected)} responses 202 in ${e.seconds} s, ${e.other} other/errors.`,
+    );
+    lines.push(`  CPU: ${formatCpu(e.cpu, e.seconds, e.expected, 'request')}.`);
+  }
+  if (r.pg.ok)
+    lines.push(`- Baseline (b): ${n0(r.pg.value.rows)} rows in ${r.pg.value.seconds} s.`);
+  if (r.intake.ok) {
+    const i = r.intake.value;
+    lines.push(
+      `- Sori intake: ${n0(i.expected)} responses 202 in ${i.seconds} s, ${i.other} other/errors; request body ${n0(i.bodyBytes)} bytes (the same body as baseline (a)).`,
+    );
+    lines.push(`  CPU: ${formatCpu(i.cpu, i.seconds, i.expected, 'request')}.`);
+  }
+  if (r.drain.ok) {
+    const d = r.drain.value;
+    lines.push(`- Worker drain: ${n0(d.count)} records in ${d.seconds.toFixed(2)} s.`);
+    lines.push(`  CPU: ${formatCpu(d.cpu, d.seconds, d.count, 'record')}.`);
+  }
+  if (r.latency.ok) {
+    const l = r.latency.value;
+    lines.push(
+      `- Latency: ${l.measured} of ${l.sent} measured submissions, ${l.missing} missing after 60 s; the 202 itself took p50 ${ms(l.httpP50Ms)}, p99 ${ms(l.httpP99Ms)} at this load.`,
+    );
+  }
+  return lines;
+}
+
+/** BENCH_* variables that change what was measured, so a figure is never read without them. */
+function overrides(): string {
+  const set = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'));
+  return set.length === 0 ? 'none' : set.map(([k, v]) => `\`${k}=${v ?? ''}\``).join(', ');
+}
+
+export function writeReport(r: Results): string {
+  const m = r.machine;
+  const table = rows(r).map(
+    (row) => `| ${row.what} | ${row.figure} | ${row.target} | ${row.verdict} |`,
+  );
+  const text = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (bench/run.ts); every run overwrites this file. All figures come from',
+    'one run on the machine below, with Postgres, Redis, the processes under test and the load',
+    'generator sharing it. They are measurements, not assertions: nothing here fails a build.',
+    '',
+    '## Machine',
+    '',
+    '| | |',
+    '|---|---|',
+    `| CPU | ${m.cpu} |`,
+    `| cores | ${m.cores} |`,
+    `| memory | ${m.memoryGiB} GiB |`,
+    `| Node | ${m.node} |`,
+    `| Postgres | ${m.postgres} (${m.postgresSettings}) |`,
+    `| Redis | ${m.redis} (${m.redisSettings}) |`,
+    `| commit | ${m.commit} |`,
+    `| date | ${m.date} |`,
+    `| run took | ${Math.round(r.totalSeconds)} s |`,
+    `| bench overrides | ${overrides()} |`,
+    '',
+    '## Results',
+    '',
+    '| measure | figure | target | verdict |',
+    '|---|---|---|---|',
+    ...table,
+    '',
+    ...details(r),
+    '',
+    '## How it was measured',
+    '',
+    `- HTTP figures: autocannon (programmatic API) from the bench process, ${HTTP_CONNECTIONS} connections, a`,
+    `  ${WARMUP_SECONDS} s warm-up run discarded, then ${RUN_SECONDS} s measured; req/s counts 202 answers only;`,
+    "  latencies are autocannon's (2xx only, whole milliseconds). The server under test runs in a",
+    '  child process (`node -r @swc-node/register`, NODE_ENV=production), its own event loop.',
+    '- The request body is one real v1 envelope (a 4 KB Korean testimony, sealed to the intake key,',
+    '  padded and base64url-encoded) whose `id` is replaced by a fresh UUID per request; the',
+    '  baseline app receives exactly the same bodies.',
+    '- Baseline (a): `express()` + `helmet()` + `express.json()` answering 202, nothing else.',
+    `- Baseline (b): ${PG_CONCURRENCY} node-postgres clients each looping an autocommit \`INSERT (uuid, 4 KB random bytea)\``,
+    '  into a logged table (uuid primary key) in a private schema, dropped afterwards.',
+    '- Sori: `server/main.ts` and `worker/main.ts` as child processes in a private, migrated schema',
+    '  (`search_path` in DATABASE_URL) with a unique BullMQ prefix, LOG_LEVEL=warn; the outbox',
+    '  sweeper interval is raised to 10 min so its full passes stay out of the figures. Three',
+    '  reviewers are enrolled, so the worker seals each record key three times.',
+    `- Worker drain: ${DRAIN_COUNT} submissions posted through the API into a paused queue (after a`,
+    '  200-submission warm-up through the whole pipeline), then the queue is resumed and the clock',
+    `  runs until ${DRAIN_COUNT} records exist (Postgres polled every 20 ms). The no-op reference is a`,
+    `  BullMQ worker in a child process, same Redis, queue, job options and concurrency (${WORKER_CONCURRENCY}), draining`,
+    `  ${DRAIN_COUNT} jobs from a paused queue likewise.`,
+    `- Latency: an open-loop sender posts ${LATENCY_RATE} real envelopes a second (2 s warm-up discarded, then`,
+    `  ${LATENCY_SECONDS} s); a poller asks Postgres every 10 ms which outstanding submissions have a record.`,
+    '  Latency = poll that saw the record − arrival of the 202 (an upper bound by up to one poll).',
+    '  These times live only in the bench process; Sori itself records no precise time.',
+    '',
+  ].join('\n');
+  const path = join(ROOT, 'BENCHMARKS.md');
+  writeFileSync(path, text);
+  return path;
+}
