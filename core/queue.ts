@@ -20,9 +20,11 @@ export function jobOptions(name: JobName, attempts: number, backoffMs: number): 
   const common: JobsOptions = {
     attempts,
     backoff: { type: 'exponential', delay: backoffMs },
-    // Completed jobs carry nothing worth keeping; failed ones stay a while for operators.
+    // Nothing is kept once a job ends: a kept job holds its times to the millisecond, and a
+    // kept failed job would make the sweeper's re-add a silent no-op (same job id). Postgres
+    // holds the outcome (status, failure_code) without a time.
     removeOnComplete: true,
-    removeOnFail: { count: 1000 },
+    removeOnFail: true,
   };
   switch (name) {
     case 'process-submission':
@@ -59,8 +61,16 @@ export function createRedis(url: string, role: 'worker' | 'producer' | 'probe'):
   return redis;
 }
 
+/**
+ * BullMQ's event stream ids are millisecond times next to job ids, which name submissions.
+ * The stream is capped at 0 (BullMQ trims approximately) and trimmed exactly by the sweeper.
+ */
+export const QUEUE_STREAMS = { events: { maxLen: 0 } } as const;
+
 export interface Producer {
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
+  /** Drops every entry of the queue's event stream. */
+  trimEvents(): Promise<void>;
   close(): Promise<void>;
   queue: Queue;
 }
@@ -73,7 +83,11 @@ export function createProducer(options: {
   log: Logger;
 }): Producer {
   const connection = createRedis(options.redisUrl, 'producer');
-  const queue = new Queue(SUBMISSIONS_QUEUE, { connection, prefix: options.prefix });
+  const queue = new Queue(SUBMISSIONS_QUEUE, {
+    connection,
+    prefix: options.prefix,
+    streams: QUEUE_STREAMS,
+  });
   queue.on('error', (err) => options.log.warn('queue.error', errorFields(err)));
   return {
     queue,
@@ -82,6 +96,9 @@ export function createProducer(options: {
         ...jobOptions(name, options.attempts, options.backoffMs),
         jobId: jobId(name, payload),
       });
+    },
+    async trimEvents() {
+      await queue.trimEvents(0);
     },
     async close() {
       await queue.close();

@@ -42,7 +42,13 @@ async function main(): Promise<void> {
 
   const review = await startReviewListener({ pool, config, log });
 
-  const sweeper = createSweeper({ pool, producer, log, intervalMs: config.SWEEP_INTERVAL_MS });
+  const sweeper = createSweeper({
+    pool,
+    producer,
+    log,
+    intervalMs: config.SWEEP_INTERVAL_MS,
+    trimEvents: () => producer.trimEvents(),
+  });
   sweeper.start();
 
   let stopping = false;

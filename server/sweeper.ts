@@ -13,6 +13,8 @@ export interface SweeperDeps {
   log: Logger;
   intervalMs: number;
   batchSize?: number;
+  /** Drops the queue's event stream (millisecond times beside submission ids). */
+  trimEvents?: () => Promise<void>;
 }
 
 export interface Sweeper {
@@ -30,6 +32,14 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   let halted = false; // set by stop(): a pass in progress ends after its current row
 
   async function sweep(): Promise<number> {
+    try {
+      return await sweepPending();
+    } finally {
+      await deps.trimEvents?.().catch(() => undefined); // Redis down: the next pass trims
+    }
+  }
+
+  async function sweepPending(): Promise<number> {
     let enqueued = 0;
     let after: string | null = null;
     while (!halted) {

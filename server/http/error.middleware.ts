@@ -43,13 +43,20 @@ const UNAVAILABLE_CODES = new Set([
   '57P01',
   '57P03',
   '53300',
+  '57014', // statement timeout
 ]);
 
 function fromDependency(err: unknown): AppError | null {
-  const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && UNAVAILABLE_CODES.has(code)
-    ? unavailable('SERVICE_UNAVAILABLE', 'Service temporarily unavailable')
-    : null;
+  if (!err || typeof err !== 'object') return null;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  // pg-pool's own timeouts carry no code, only this message.
+  const poolTimeout = typeof message === 'string' && message.startsWith('timeout exceeded when');
+  if ((typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || poolTimeout)
+    return unavailable('SERVICE_UNAVAILABLE', 'Service temporarily unavailable');
+  // SQLSTATE class 22 (data exception) is a value the client sent that validation let through.
+  if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code))
+    return badRequest('INVALID_REQUEST', 'Request holds a value that cannot be stored');
+  return null;
 }
 
 /** Express throws a URIError (status 400) for a path with bad percent-encoding, e.g. /%ZZ. */

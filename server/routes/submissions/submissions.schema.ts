@@ -21,7 +21,8 @@ export function submissionSchema(config: Pick<Config, 'MAX_TEXT_BYTES'>) {
   return z.strictObject({
     v: z.literal(1),
     id: uuid,
-    intakeKeyId: z.string().min(1).max(128),
+    // keyId(): 'k1_' + base64url of 12 bytes. A strict pattern keeps NULs and the like out of SQL.
+    intakeKeyId: z.string().regex(/^k1_[A-Za-z0-9_-]{16}$/),
     sealedKey: base64urlBytes({ min: SEALED_KEY_BYTES, max: SEALED_KEY_BYTES, version: 0x01 }),
     manifest: base64urlBytes({
       min: MANIFEST_MIN_BYTES,

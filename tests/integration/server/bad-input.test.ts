@@ -87,7 +87,19 @@ describe('intake: bad input', () => {
       () => ({ ...good(), uploads: [crypto.randomUUID()] }),
     ],
     ['short source token', 400, 'BAD_LENGTH', () => ({ ...good(), sourceToken: b64(31) })],
-    ['unknown intake key', 422, 'UNKNOWN_INTAKE_KEY', () => ({ ...good(), intakeKeyId: 'nope' })],
+    [
+      'unknown intake key',
+      422,
+      'UNKNOWN_INTAKE_KEY',
+      () => ({ ...good(), intakeKeyId: 'k1_AAAAAAAAAAAAAAAA' }),
+    ],
+    ['malformed intake key id', 400, 'INVALID_REQUEST', () => ({ ...good(), intakeKeyId: 'nope' })],
+    [
+      'NUL in the intake key id',
+      400,
+      'INVALID_REQUEST',
+      () => ({ ...good(), intakeKeyId: 'k1_\u0000AAAAAAAAAAAAAAA' }),
+    ],
     ['wrong type', 400, 'INVALID_REQUEST', () => ({ ...good(), manifest: 12 })],
   ])('%s → %i %s', async (_name, status, code, body) => {
     const res = await post(body());

@@ -30,6 +30,7 @@ describe('intake: fuzz', () => {
       value: fc.oneof(
         fc.jsonValue({ maxDepth: 3 }),
         fc.string({ maxLength: 200 }),
+        fc.string({ unit: 'binary', maxLength: 200 }),
         fc.base64String({ maxLength: 200 }),
         fc.string({ unit: fc.constantFrom('A', '_', '-', '=', '+', '/'), maxLength: 120 }),
         fc.integer().map((n) => 'A'.repeat(Math.abs(n) % 70_000)),

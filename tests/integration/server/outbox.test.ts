@@ -1,4 +1,5 @@
-import { createProducer, type Producer } from '../../../core/queue';
+import { Worker } from 'bullmq';
+import { createProducer, createRedis, SUBMISSIONS_QUEUE, type Producer } from '../../../core/queue';
 import { silentLogger } from '../../../core/logger';
 import { initCrypto } from '../../../crypto';
 import { createSweeper } from '../../../server/sweeper';
@@ -45,6 +46,7 @@ describe('intake: Redis down', () => {
       producer: working,
       log: silentLogger,
       intervalMs: 60_000,
+      trimEvents: () => working!.trimEvents(),
     });
     expect(await sweeper.sweepOnce()).toBe(1);
     expect(await sweeper.sweepOnce()).toBe(1); // re-enqueued by id: still one job
@@ -54,6 +56,45 @@ describe('intake: Redis down', () => {
     expect(jobs.map((j) => j.data)).toEqual([{ submissionId: body.id }]);
     const after = await app.pool.query('SELECT queued FROM submissions WHERE id = $1', [body.id]);
     expect(after.rows[0].queued).toBe(true);
+    // The event stream pairs job ids (submission ids) with millisecond times: none is kept.
+    expect(
+      await (await working.queue.client).xlen(`${app.prefix}:${SUBMISSIONS_QUEUE}:events`),
+    ).toBe(0);
+  });
+
+  it('brings back a job whose attempts ran out, so nothing committed is left behind', async () => {
+    const intake = await insertTestIntakeKey(app.pool, 'accepting');
+    const body = validBody(intake.keyPair);
+    expect((await postJson(`${app.url}/v1/submissions`, body)).status).toBe(202);
+    const producer = working!;
+    const sweeper = createSweeper({
+      pool: app.pool,
+      producer,
+      log: silentLogger,
+      intervalMs: 60_000,
+    });
+    await sweeper.sweepOnce();
+    // A worker whose every attempt fails (e.g. no reviewer enrolled yet for a long time).
+    const connection = createRedis(TEST_REDIS_URL, 'worker');
+    let calls = 0;
+    const failing = new Worker(
+      SUBMISSIONS_QUEUE,
+      async () => {
+        calls++;
+        throw new Error('NO_REVIEWERS');
+      },
+      { connection, prefix: app.prefix },
+    );
+    failing.on('error', () => undefined);
+    await new Promise<void>((resolve) => failing.once('failed', () => resolve()));
+    await failing.close();
+    connection.disconnect();
+    expect(calls).toBeGreaterThanOrEqual(1);
+    // The failed job is gone from Redis, so the sweeper's re-add is not a silent no-op.
+    await sweeper.sweepOnce();
+    const waiting = await producer.queue.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(waiting.map((j) => j.data)).toContainEqual({ submissionId: body.id });
+    await sweeper.stop();
   });
 
   it('reports 503 on /readyz with redis down and postgres up', async () => {
