@@ -20,7 +20,7 @@ need_apt() {
     $SUDO apt-get update -qq
     APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 pg_up() { (exec 3<>"/dev/tcp/$PGHOST_CHECK/$PGPORT_CHECK") 2>/dev/null; }
@@ -29,6 +29,12 @@ redis_up() { (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT_CHECK") 2>/dev/null; }
 # --- tools -----------------------------------------------------------------------------------
 command -v redis-server >/dev/null 2>&1 || need_apt redis-server
 command -v pg_dump >/dev/null 2>&1 || need_apt postgresql-client
+# The worker's sanitisers run ffmpeg; the tests re-read cleaned files with qpdf and check that
+# office documents still open in LibreOffice.
+command -v ffmpeg >/dev/null 2>&1 || need_apt ffmpeg
+command -v qpdf >/dev/null 2>&1 || need_apt qpdf
+command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
+
 # Optional: the compose file is validated with it when it is there.
 command -v docker-compose >/dev/null 2>&1 || command -v apt-get >/dev/null 2>&1 && { command -v docker-compose >/dev/null 2>&1 || need_apt docker-compose || true; }
 
