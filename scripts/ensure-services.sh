@@ -36,7 +36,9 @@ command -v qpdf >/dev/null 2>&1 || need_apt qpdf
 command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
 
 # Optional: the compose file is validated with it when it is there.
-command -v docker-compose >/dev/null 2>&1 || command -v apt-get >/dev/null 2>&1 && { command -v docker-compose >/dev/null 2>&1 || need_apt docker-compose || true; }
+if ! command -v docker-compose >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  need_apt docker-compose || true
+fi
 
 # --- Postgres --------------------------------------------------------------------------------
 if [ -z "${DATABASE_URL:-}" ] && ! pg_up; then
