@@ -8,16 +8,19 @@ import { healthRouter } from './routes/health/health.route';
 import { intakeKeyRouter } from './routes/intake-key/intake-key.route';
 import { submissionsRouter } from './routes/submissions/submissions.route';
 import { createIntakeKeyService } from './services/intake-key.service';
-import type { Enqueuer } from './services/outbox';
+import type { BatchedMarker, Enqueuer } from './services/outbox';
 import type { ReadinessCheck } from './services/readiness.service';
 import { createSubmissionService } from './services/submission.service';
+import { createUploadsRouter, type UploadConfig } from './uploads';
 
 export interface PublicAppDeps {
   pool: Pool;
   producer: Enqueuer;
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES'>;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES'> & UploadConfig;
   log: Logger;
   readiness: readonly ReadinessCheck[];
+  /** Batches the best-effort `queued` flags; main.ts flushes it on shutdown. */
+  queuedMarker?: BatchedMarker;
 }
 
 /**
@@ -39,11 +42,13 @@ export function createPublicApp(deps: PublicAppDeps): Express {
         pool: deps.pool,
         producer: deps.producer,
         log: deps.log,
+        queuedMarker: deps.queuedMarker,
       }),
       bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
       maxTextBytes: deps.config.MAX_TEXT_BYTES,
     }),
   );
+  app.use(createUploadsRouter(deps)); // tus: reads its own bodies, no JSON parser involved
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.log));
   return app;

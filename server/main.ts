@@ -6,6 +6,7 @@ import { createProducer, createRedis } from '../core/queue';
 import { initCrypto } from '../crypto';
 import { createPublicApp } from './app';
 import { closeListener, startReviewListener } from './review/listener';
+import { createBatchedMarker } from './services/outbox';
 import { postgresCheck, redisCheck } from './services/readiness.service';
 import { createSweeper } from './sweeper';
 
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   });
   const probe = createRedis(config.REDIS_URL, 'probe');
   const readiness = [postgresCheck(pool), redisCheck(probe)];
-  const app = createPublicApp({ pool, producer, config, log, readiness });
+  const queuedMarker = createBatchedMarker({ pool, log });
+  const app = createPublicApp({ pool, producer, config, log, readiness, queuedMarker });
 
   const server = app.listen(config.PUBLIC_PORT, config.PUBLIC_HOST);
   // Slow-loris and idle sockets: bounded header, request and keep-alive times.
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     stopInOrder(server, log, [
       () => closeListener(review),
       () => sweeper.stop(),
+      () => queuedMarker.stop(),
       () => producer.close(),
       async () => probe.disconnect(),
       () => pool.end(),

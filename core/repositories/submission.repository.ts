@@ -29,6 +29,15 @@ export interface SubmissionSummary {
 
 const buf = (b: Uint8Array | null): Buffer | null => (b ? Buffer.from(b) : null);
 
+const submissionParams = (s: NewSubmission) => [
+  s.id,
+  s.intakeKeyId,
+  buf(s.sealedKey),
+  buf(s.manifest),
+  buf(s.envelopeSha256),
+  buf(s.sourceTokenHash),
+];
+
 /** Inserts unless the id exists; false means a row with this id was already there. */
 export async function insertSubmission(db: Queryable, s: NewSubmission): Promise<boolean> {
   const { rowCount } = await db.query(
@@ -36,16 +45,65 @@ export async function insertSubmission(db: Queryable, s: NewSubmission): Promise
        (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, received_on)
      VALUES ($1, $2, $3, $4, $5, $6, current_date)
      ON CONFLICT (id) DO NOTHING`,
-    [
-      s.id,
-      s.intakeKeyId,
-      buf(s.sealedKey),
-      buf(s.manifest),
-      buf(s.envelopeSha256),
-      buf(s.sourceTokenHash),
-    ],
+    submissionParams(s),
   );
   return rowCount === 1;
+}
+
+/**
+ * Inserts unless the id exists or the intake key is unknown or retired, in one statement, so a
+ * submission without uploads is one autocommitted round trip. false means nothing was
+ * inserted; findInsertRefusal tells which of the two it was.
+ */
+export async function insertSubmissionForAcceptingKey(
+  db: Queryable,
+  s: NewSubmission,
+): Promise<boolean> {
+  // Named, so each pooled connection parses and plans it once: this is the intake hot path.
+  const { rowCount } = await db.query({
+    name: 'insert-submission-for-accepting-key',
+    text: `INSERT INTO submissions
+       (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, received_on)
+     SELECT $1::uuid, $2::text, $3::bytea, $4::bytea, $5::bytea, $6::bytea, current_date
+      WHERE EXISTS (SELECT 1 FROM intake_keys
+                     WHERE id = $2::text AND status IN ('current', 'accepting'))
+     ON CONFLICT (id) DO NOTHING`,
+    values: submissionParams(s),
+  });
+  return rowCount === 1;
+}
+
+export interface InsertRefusal {
+  intakeKeyAccepting: boolean;
+  existing: SubmissionState | null;
+}
+
+/** Why insertSubmissionForAcceptingKey inserted nothing: the key state and the row under the id. */
+export async function findInsertRefusal(
+  db: Queryable,
+  id: string,
+  intakeKeyId: string,
+): Promise<InsertRefusal> {
+  const { rows } = await db.query<{
+    key_accepting: boolean;
+    id: string | null;
+    envelope_sha256: Buffer | null;
+    status: SubmissionStatus | null;
+    queued: boolean | null;
+  }>(
+    `SELECT EXISTS (SELECT 1 FROM intake_keys
+                     WHERE id = $2::text AND status IN ('current', 'accepting')) AS key_accepting,
+            s.id, s.envelope_sha256, s.status, s.queued
+       FROM (SELECT 1) AS one
+       LEFT JOIN submissions s ON s.id = $1::uuid`,
+    [id, intakeKeyId],
+  );
+  const r = rows[0];
+  const existing =
+    r?.id && r.envelope_sha256 && r.status && r.queued !== null
+      ? { id: r.id, envelopeSha256: r.envelope_sha256, status: r.status, queued: r.queued }
+      : null;
+  return { intakeKeyAccepting: r?.key_accepting === true, existing };
 }
 
 export async function findSubmissionState(
@@ -84,7 +142,17 @@ export async function attachUploads(
 }
 
 export async function markQueued(db: Queryable, id: string): Promise<void> {
-  await db.query(`UPDATE submissions SET queued = true WHERE id = $1 AND NOT queued`, [id]);
+  await markAllQueued(db, [id]);
+}
+
+/** The outbox flag for a batch of enqueued submissions, in one statement. */
+export async function markAllQueued(db: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query({
+    name: 'mark-all-queued',
+    text: `UPDATE submissions SET queued = true WHERE id = ANY($1::uuid[]) AND NOT queued`,
+    values: [ids],
+  });
 }
 
 /** One page of submissions not yet processed, in id order (keyset pagination). */

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Producer } from '../../core/queue';
-import { markQueued } from '../../core/repositories/submission.repository';
+import { markAllQueued } from '../../core/repositories/submission.repository';
 import { errorFields, type Logger } from '../../core/logger';
 
 // Postgres is the outbox: a submission is committed first, then enqueued by id, then marked.
@@ -8,12 +8,19 @@ import { errorFields, type Logger } from '../../core/logger';
 
 export type Enqueuer = Pick<Producer, 'enqueue'>;
 
+/** Where an enqueued id is recorded as queued: at once, or later in a batch. */
+export interface QueuedMarker {
+  mark(submissionId: string): Promise<void>;
+}
+
 export interface OutboxDeps {
   pool: Pool;
   producer: Enqueuer;
   log: Logger;
   /** Bound on one enqueue: a producer still connecting to Redis would otherwise wait. */
   enqueueTimeoutMs?: number;
+  /** Defaults to one UPDATE per id; the intake path passes a batching marker. */
+  marker?: QueuedMarker;
 }
 
 class EnqueueTimeout extends Error {
@@ -28,7 +35,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Enqueues process-submission for one id; true once the job is in Redis and marked. */
+/** Enqueues process-submission for one id; true once the job is in Redis (marking may lag). */
 export async function queueSubmission(deps: OutboxDeps, submissionId: string): Promise<boolean> {
   const pending = deps.producer.enqueue('process-submission', { submissionId });
   pending.catch(() => undefined); // a late failure after the timeout is already accounted for
@@ -39,9 +46,75 @@ export async function queueSubmission(deps: OutboxDeps, submissionId: string): P
     return false;
   }
   try {
-    await markQueued(deps.pool, submissionId);
+    await (deps.marker ?? immediateMarker(deps.pool)).mark(submissionId);
   } catch (err) {
     deps.log.warn('submission.mark_queued_failed', { submissionId, ...errorFields(err) });
   }
   return true;
+}
+
+const immediateMarker = (pool: Pool): QueuedMarker => ({
+  mark: (id) => markAllQueued(pool, [id]),
+});
+
+export interface BatchedMarker extends QueuedMarker {
+  /** Writes every id marked so far; resolves once they are in Postgres (or the write failed). */
+  flush(): Promise<void>;
+  /** Flushes what is pending; ids marked afterwards are written at once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * queued=true is an operator's flag, not a guarantee (the sweeper re-enqueues by status), so
+ * it is written in batches: one UPDATE per intervalMs or per maxBatch ids instead of a second
+ * commit, and WAL flush, per request. mark() returns at once; a failed batch is logged only.
+ */
+export function createBatchedMarker(deps: {
+  pool: Pool;
+  log: Logger;
+  intervalMs?: number;
+  maxBatch?: number;
+}): BatchedMarker {
+  const intervalMs = deps.intervalMs ?? 100;
+  const maxBatch = deps.maxBatch ?? 200;
+  let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing = Promise.resolve();
+  let stopped = false;
+
+  function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    const ids = pending;
+    pending = [];
+    // Batches are written one after another, so flush() also waits for those in flight.
+    writing = writing.then(async () => {
+      if (ids.length === 0) return;
+      try {
+        await markAllQueued(deps.pool, ids);
+      } catch (err) {
+        deps.log.warn('submission.mark_queued_failed', { count: ids.length, ...errorFields(err) });
+      }
+    });
+    return writing;
+  }
+
+  return {
+    flush,
+    mark(id) {
+      pending.push(id);
+      if (stopped || pending.length >= maxBatch) {
+        void flush();
+      } else if (!timer) {
+        // Only armed while ids wait, and unref'd: an idle marker holds no handle open.
+        timer = setTimeout(() => void flush(), intervalMs);
+        timer.unref();
+      }
+      return Promise.resolve();
+    },
+    stop() {
+      stopped = true;
+      return flush();
+    },
+  };
 }

@@ -1,24 +1,26 @@
 import type { Pool } from 'pg';
-import { withTransaction } from '../../core/db';
+import { withTransaction, type Queryable } from '../../core/db';
 import { conflict, unprocessable } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { isIntakeKeyAccepting } from '../../core/repositories/intake-key.repository';
 import {
   attachUploads,
-  findSubmissionState,
-  insertSubmission,
+  findInsertRefusal,
+  insertSubmissionForAcceptingKey,
   listSubmissionsBySourceTokenHash,
+  type NewSubmission,
   type SubmissionSummary,
 } from '../../core/repositories/submission.repository';
 import { hashSourceToken } from '../../crypto';
 import type { SubmissionInput } from '../routes/submissions/submissions.schema';
 import { envelopeSha256 } from './envelope-hash';
-import { queueSubmission, type Enqueuer } from './outbox';
+import { createBatchedMarker, queueSubmission, type BatchedMarker, type Enqueuer } from './outbox';
 
 export interface SubmissionServiceDeps {
   pool: Pool;
   producer: Enqueuer;
   log: Logger;
+  /** Batches queued=true; pass one to stop() on shutdown, else the service makes its own. */
+  queuedMarker?: BatchedMarker;
 }
 
 export interface Accepted {
@@ -26,43 +28,66 @@ export interface Accepted {
   status: 'received';
 }
 
+/** A new row, or the one a resend of the same envelope found. */
+type Stored = { created: true } | { created: false; status: string; queued: boolean };
+
+/**
+ * Inserts the row, or explains why not: an unknown or retired key (422), the same envelope
+ * again (its stored state, so a resend gets the same answer) or another one under the id (409).
+ */
+async function store(db: Queryable, row: NewSubmission): Promise<Stored> {
+  // A second try only when neither refusal holds any more by the time it is looked up (a row
+  // deleted or a key restored in between); then the insert can simply succeed.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await insertSubmissionForAcceptingKey(db, row)) return { created: true };
+    const { intakeKeyAccepting, existing } = await findInsertRefusal(db, row.id, row.intakeKeyId);
+    if (!intakeKeyAccepting) {
+      throw unprocessable('UNKNOWN_INTAKE_KEY', 'Intake key is unknown or retired');
+    }
+    if (existing && !existing.envelopeSha256.equals(row.envelopeSha256)) {
+      throw conflict('SUBMISSION_ID_CONFLICT', 'This id was used for a different submission');
+    }
+    if (existing) return { created: false, status: existing.status, queued: existing.queued };
+  }
+  throw new Error('submission neither inserted nor found');
+}
+
 export function createSubmissionService(deps: SubmissionServiceDeps) {
+  const marker = deps.queuedMarker ?? createBatchedMarker({ pool: deps.pool, log: deps.log });
+  const outbox = { pool: deps.pool, producer: deps.producer, log: deps.log, marker };
+
   return {
     /**
-     * Stores the ciphertext in one transaction and answers only after COMMIT. A resend of the
-     * same envelope (sources on Tor retry) gets the same answer; a different one under the same
-     * id is a conflict, never an overwrite.
+     * Stores the ciphertext and answers only after COMMIT. Without uploads that is one
+     * autocommitted statement; with uploads, one transaction that also claims them. A resend of
+     * the same envelope (sources on Tor retry) gets the same answer; a different one under the
+     * same id is a conflict, never an overwrite.
      */
     async accept(input: SubmissionInput): Promise<Accepted> {
       const sourceTokenHash = input.sourceToken ? hashSourceToken(input.sourceToken) : null;
       const uploads = input.uploads ?? [];
-      const hash = envelopeSha256({ ...input, sourceTokenHash, uploads });
-      const state = await withTransaction(deps.pool, async (tx) => {
-        if (!(await isIntakeKeyAccepting(tx, input.intakeKeyId))) {
-          throw unprocessable('UNKNOWN_INTAKE_KEY', 'Intake key is unknown or retired');
-        }
-        const row = {
-          id: input.id,
-          intakeKeyId: input.intakeKeyId,
-          sealedKey: input.sealedKey,
-          manifest: input.manifest,
-          envelopeSha256: hash,
-          sourceTokenHash,
-        };
-        if (await insertSubmission(tx, row)) {
-          if ((await attachUploads(tx, input.id, uploads)) !== uploads.length) {
-            throw unprocessable('UNKNOWN_UPLOAD', 'An upload is unknown or incomplete');
-          }
-          return { queued: false, status: 'received' as const };
-        }
-        const existing = await findSubmissionState(tx, input.id);
-        if (!existing || !existing.envelopeSha256.equals(Buffer.from(hash))) {
-          throw conflict('SUBMISSION_ID_CONFLICT', 'This id was used for a different submission');
-        }
-        return existing;
-      });
+      const row: NewSubmission = {
+        id: input.id,
+        intakeKeyId: input.intakeKeyId,
+        sealedKey: input.sealedKey,
+        manifest: input.manifest,
+        envelopeSha256: Buffer.from(envelopeSha256({ ...input, sourceTokenHash, uploads })),
+        sourceTokenHash,
+      };
+      const stored =
+        uploads.length === 0
+          ? await store(deps.pool, row)
+          : await withTransaction(deps.pool, async (tx) => {
+              const result = await store(tx, row);
+              if (result.created && (await attachUploads(tx, row.id, uploads)) !== uploads.length) {
+                throw unprocessable('UNKNOWN_UPLOAD', 'An upload is unknown or incomplete');
+              }
+              return result;
+            });
       deps.log.info('submission.received', { submissionId: input.id });
-      if (!state.queued && state.status === 'received') await queueSubmission(deps, input.id);
+      if (stored.created || (!stored.queued && stored.status === 'received')) {
+        await queueSubmission(outbox, input.id);
+      }
       return { id: input.id, status: 'received' };
     },
 
@@ -70,6 +95,9 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       // Unknown tokens get an empty list, the same shape as a known token with no submissions.
       return listSubmissionsBySourceTokenHash(deps.pool, hashSourceToken(token));
     },
+
+    /** Writes pending queued=true flags now (tests, and shutdown when the marker is our own). */
+    flushQueuedMarks: (): Promise<void> => marker.flush(),
   };
 }
 

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { createProducer, createRedis, SUBMISSIONS_QUEUE, type Producer } from '../../../core/queue';
 import { silentLogger } from '../../../core/logger';
 import { initCrypto } from '../../../crypto';
+import { createBatchedMarker } from '../../../server/services/outbox';
 import { createSweeper } from '../../../server/sweeper';
 import { obliterate, insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { TEST_REDIS_URL } from '../../support/env';
@@ -57,9 +58,10 @@ describe('intake: Redis down', () => {
     const after = await app.pool.query('SELECT queued FROM submissions WHERE id = $1', [body.id]);
     expect(after.rows[0].queued).toBe(true);
     // The event stream pairs job ids (submission ids) with millisecond times: none is kept.
-    expect(
-      await (await working.queue.client).xlen(`${app.prefix}:${SUBMISSIONS_QUEUE}:events`),
-    ).toBe(0);
+    const redis = createRedis(TEST_REDIS_URL, 'worker');
+    const events = await redis.xlen(`${app.prefix}:${SUBMISSIONS_QUEUE}:events`);
+    redis.disconnect();
+    expect(events).toBe(0);
   });
 
   it('brings back a job whose attempts ran out, so nothing committed is left behind', async () => {
@@ -131,6 +133,52 @@ describe('sweeper lifecycle', () => {
       }
       await sweeper.stop();
       expect(await app.producer.queue.getJob(`process-submission_${id}`)).toBeDefined();
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('batched queued=true marker', () => {
+  it('writes marks in one batch on its interval, on flush(), at maxBatch and after stop()', async () => {
+    const app = await startTestApp();
+    try {
+      const intake = await insertTestIntakeKey(app.pool);
+      const ids = Array.from({ length: 5 }, () => validBody(intake.keyPair).id);
+      for (const id of ids) {
+        await app.pool.query(
+          `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [id, intake.id, Buffer.alloc(81, 1), Buffer.alloc(41, 1), Buffer.alloc(32)],
+        );
+      }
+      const queued = async (): Promise<string[]> => {
+        const { rows } = await app.pool.query<{ id: string }>(
+          'SELECT id FROM submissions WHERE queued ORDER BY id',
+        );
+        return rows.map((r) => r.id);
+      };
+      const marker = createBatchedMarker({
+        pool: app.pool,
+        log: silentLogger,
+        intervalMs: 60_000,
+        maxBatch: 2,
+      });
+      const [a, b, c, d, e] = ids as [string, string, string, string, string];
+      await marker.mark(a);
+      expect(await queued()).toEqual([]); // waits for its interval
+      await marker.flush();
+      expect(await queued()).toEqual([a]);
+      await marker.mark(b);
+      await marker.mark(c); // maxBatch reached: written without waiting for the interval
+      await marker.flush();
+      expect(await queued()).toEqual([a, b, c].sort());
+      await marker.mark(d);
+      await marker.stop(); // shutdown writes what is pending
+      expect(await queued()).toEqual([a, b, c, d].sort());
+      await marker.mark(e); // after stop: written at once
+      await marker.flush();
+      expect(await queued()).toEqual([...ids].sort());
     } finally {
       await app.close();
     }

@@ -2,6 +2,15 @@ import { initCrypto, toBase64 } from '../../../crypto';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { newSourceToken, postJson, validBody } from './submission-fixtures';
 
+async function eventuallyQueued(app: TestApp, id: string): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    const { rows } = await app.pool.query('SELECT queued FROM submissions WHERE id = $1', [id]);
+    if (rows[0]?.queued) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
 describe('intake: submissions', () => {
   let app: TestApp;
   let intake: Awaited<ReturnType<typeof insertTestIntakeKey>>;
@@ -41,7 +50,9 @@ describe('intake: submissions', () => {
               to_char(received_on, 'YYYY-MM-DD') AS day FROM submissions`,
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: body.id, status: 'received', queued: true });
+    expect(rows[0]).toMatchObject({ id: body.id, status: 'received' });
+    // queued=true is written in batches (~100 ms) after the answer, not before it.
+    expect(await eventuallyQueued(app, body.id)).toBe(true);
     expect(rows[0].sealed_key).toHaveLength(81);
     expect(Buffer.from(rows[0].manifest).toString('base64url')).toBe(body.manifest);
     expect(Buffer.from(rows[0].manifest).includes('CANARY')).toBe(false);
@@ -89,6 +100,7 @@ describe('intake: submissions', () => {
       uploadId,
     ]);
     expect(rows[0].submission_id).toBe(body.id);
+    expect((await postJson(`${app.url}/v1/submissions`, body)).status).toBe(202); // resend
     // The same upload cannot be claimed by another submission.
     const thief = { ...validBody(intake.keyPair), uploads: [uploadId] };
     const res = await postJson(`${app.url}/v1/submissions`, thief);
@@ -96,6 +108,23 @@ describe('intake: submissions', () => {
       422,
       'UNKNOWN_UPLOAD',
     ]);
+    // Refused in the same transaction: no row is left behind for the thief's id.
+    const left = await app.pool.query('SELECT 1 FROM submissions WHERE id = $1', [thief.id]);
+    expect(left.rows).toHaveLength(0);
+  });
+
+  it('refuses a resend once its key is retired, and a new id under an unknown key', async () => {
+    const key = await insertTestIntakeKey(app.pool, 'accepting');
+    const body = validBody(key.keyPair);
+    expect((await postJson(`${app.url}/v1/submissions`, body)).status).toBe(202);
+    await app.pool.query(`UPDATE intake_keys SET status = 'retired' WHERE id = $1`, [key.id]);
+    const res = await postJson(`${app.url}/v1/submissions`, body);
+    expect([res.status, (res.json as { error: { code: string } }).error.code]).toEqual([
+      422,
+      'UNKNOWN_INTAKE_KEY',
+    ]);
+    const unknown = { ...validBody(intake.keyPair), intakeKeyId: 'k1_AAAAAAAAAAAAAAAA' };
+    expect((await postJson(`${app.url}/v1/submissions`, unknown)).status).toBe(422);
   });
 
   it('lists submissions by source token, storing only its hash', async () => {
