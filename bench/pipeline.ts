@@ -1,12 +1,13 @@
 import { fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
 import { createRedis, jobId, jobOptions, SUBMISSIONS_QUEUE } from '../core/queue';
 import { randomId } from '../crypto';
-import { ROOT, startChild, type Child } from './children';
+import { ROOT, extraEnv, startChild, type Child } from './children';
 import { cpuSnapshot, cpuUse, type CpuUse } from './cpu';
-import { BENCH_REDIS_URL, DRAIN_COUNT, WORKER_CONCURRENCY } from './env';
+import { BENCH_REDIS_URL, DRAIN_COUNT } from './env';
 import {
   buildEnvelopes,
   newQueuePrefix,
@@ -15,11 +16,20 @@ import {
   testimonyText,
   type SoriKeys,
 } from './fixtures';
+import type { Outcome } from './report';
 import { nowMs, waitFor } from './stats';
 
 // Worker throughput, TRANSLATOR=none: K committed submissions wait in a paused queue, then the
 // queue is resumed and the clock runs until K records exist. The reference is a no-op BullMQ
 // worker draining K jobs from the same Redis at the same concurrency.
+
+// Workers scale out on the queue: the drain is measured with one worker process, then with
+// BENCH_WORKERS of them (default: one per core), and both figures are reported.
+export const WORKER_PROCESSES = Number(process.env.BENCH_WORKERS ?? availableParallelism());
+// Jobs in flight per worker process (Sori's and the no-op reference's). Above Sori's default
+// of 4: the jobs ready at once share one commit (worker/record-store.ts), so more in flight
+// means fewer disk flushes per record.
+export const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8);
 
 export interface DrainFigures {
   recordsPerSec: number;
@@ -27,12 +37,22 @@ export interface DrainFigures {
   count: number;
   seconds: number;
   concurrency: number;
-  /** CPU seconds per component during the drain. */
+  /** Worker processes draining the queue. */
+  processes: number;
+  /** CPU seconds per component during the drain (all worker processes as "worker"). */
   cpu: CpuUse;
+  /** The same drain with WORKER_PROCESSES processes, when more than one. */
+  scaled?: Outcome<DrainFigures>;
 }
 
-export function startSoriWorker(databaseUrl: string, prefix: string, keys: SoriKeys): Child {
-  return startChild('worker', 'worker/main.ts', {
+/** `name` "worker" is the one BENCH_CPU_PROF=worker profiles; extra processes are worker-2... */
+export function startSoriWorker(
+  databaseUrl: string,
+  prefix: string,
+  keys: SoriKeys,
+  name = 'worker',
+): Child {
+  return startChild(name, 'worker/main.ts', {
     DATABASE_URL: databaseUrl,
     REDIS_URL: BENCH_REDIS_URL,
     QUEUE_PREFIX: prefix,
@@ -41,6 +61,8 @@ export function startSoriWorker(databaseUrl: string, prefix: string, keys: SoriK
     WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
     INTAKE_SECRET_KEY: keys.intakeEnv,
     WORKER_KEY: keys.workerEnv,
+    // BENCH_ENV_WORKER applies to every worker process, not only the first.
+    ...extraEnv('worker'),
   });
 }
 
@@ -62,7 +84,7 @@ export function queueFor(prefix: string): Queue {
 export async function warmPipeline(
   pool: Pool,
   serverUrl: string,
-  worker: Child,
+  workers: readonly Child[],
   keys: SoriKeys,
   warm: number,
 ): Promise<void> {
@@ -70,7 +92,7 @@ export async function warmPipeline(
   await postAll(serverUrl, buildEnvelopes(keys.intake, warm, testimonyText()), 10);
   await waitFor(
     async () => {
-      if (worker.exited()) throw new Error(`worker exited: ${worker.tail().slice(-600)}`);
+      assertAlive(workers);
       return (await countRecords(pool)) >= before + warm;
     },
     'warm-up records',
@@ -82,7 +104,7 @@ export async function benchDrain(
   pool: Pool,
   serverUrl: string,
   prefix: string,
-  worker: Child,
+  workers: readonly Child[],
   keys: SoriKeys,
   serverPid?: number,
 ): Promise<DrainFigures> {
@@ -97,7 +119,7 @@ export async function benchDrain(
     await queue.resume();
     await waitFor(
       async () => {
-        if (worker.exited()) throw new Error(`worker exited: ${worker.tail().slice(-600)}`);
+        assertAlive(workers);
         return (await countRecords(pool)) >= before + DRAIN_COUNT;
       },
       `${DRAIN_COUNT} records`,
@@ -105,22 +127,38 @@ export async function benchDrain(
       20,
     );
     const seconds = (nowMs() - t0) / 1000;
-    const cpu = cpuUse(cpuBefore, cpuSnapshot(), {
-      worker: worker.proc.pid,
-      server: serverPid,
-      bench: process.pid,
-    });
+    const named = Object.fromEntries(workers.map((w) => [w.name, w.proc.pid]));
+    const cpu = mergeWorkers(
+      cpuUse(cpuBefore, cpuSnapshot(), { ...named, server: serverPid, bench: process.pid }),
+      workers,
+    );
     return {
       recordsPerSec: DRAIN_COUNT / seconds,
       noopJobsPerSec: null,
       count: DRAIN_COUNT,
       seconds,
       concurrency: WORKER_CONCURRENCY,
+      processes: workers.length,
       cpu,
     };
   } finally {
     await queue.close();
   }
+}
+
+function assertAlive(workers: readonly Child[]): void {
+  const dead = workers.find((w) => w.exited());
+  if (dead) throw new Error(`${dead.name} exited: ${dead.tail().slice(-600)}`);
+}
+
+/** One "worker" figure for all worker processes. */
+function mergeWorkers(use: CpuUse, workers: readonly Child[]): CpuUse {
+  const merged: CpuUse = {};
+  for (const [name, seconds] of Object.entries(use)) {
+    const key = workers.some((w) => w.name === name) ? 'worker' : name;
+    merged[key] = (merged[key] ?? 0) + seconds;
+  }
+  return merged;
 }
 
 /** The no-op worker's jobs/s over DRAIN_COUNT jobs with Sori's job options, own prefix. */

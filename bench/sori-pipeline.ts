@@ -6,6 +6,8 @@ import {
   obliterate,
   publishIntakeKey,
   drawKeys,
+  type BenchSchema,
+  type SoriKeys,
 } from './fixtures';
 import { startSoriServer, type SoriServer } from './intake';
 import { benchLatency, type LatencyFigures } from './latency';
@@ -14,6 +16,7 @@ import {
   benchNoopWorker,
   startSoriWorker,
   warmPipeline,
+  WORKER_PROCESSES,
   type DrainFigures,
 } from './pipeline';
 import type { Outcome } from './report';
@@ -37,6 +40,32 @@ const fail = (
   };
 };
 
+/** The drain again with WORKER_PROCESSES processes: the extra ones are started and warmed. */
+async function benchScaledDrain(
+  schema: BenchSchema,
+  server: SoriServer,
+  prefix: string,
+  workers: Child[],
+  keys: SoriKeys,
+): Promise<Outcome<DrainFigures>> {
+  try {
+    for (let i = workers.length + 1; i <= WORKER_PROCESSES; i++)
+      workers.push(startSoriWorker(schema.url, prefix, keys, `worker-${i}`));
+    await warmPipeline(schema.pool, server.url, workers, keys, WARM_SUBMISSIONS);
+    const value = await benchDrain(
+      schema.pool,
+      server.url,
+      prefix,
+      workers,
+      keys,
+      server.child.proc.pid,
+    );
+    return { ok: true, value };
+  } catch (err) {
+    return fail(err, [server.child, ...workers]);
+  }
+}
+
 export async function benchPipeline(): Promise<{
   drain: Outcome<DrainFigures>;
   latency: Outcome<LatencyFigures>;
@@ -45,17 +74,17 @@ export async function benchPipeline(): Promise<{
   const schema = await createBenchSchema({ migrate: true });
   const prefix = newQueuePrefix();
   let server: SoriServer | undefined;
-  let worker: Child | undefined;
+  const workers: Child[] = [];
   try {
     const keys = drawKeys();
     await publishIntakeKey(schema.pool, keys.intake);
     await enrolReviewers(schema.pool, REVIEWERS);
     try {
       server = await startSoriServer(schema.url, prefix);
-      worker = startSoriWorker(schema.url, prefix, keys);
-      await warmPipeline(schema.pool, server.url, worker, keys, WARM_SUBMISSIONS);
+      workers.push(startSoriWorker(schema.url, prefix, keys));
+      await warmPipeline(schema.pool, server.url, workers, keys, WARM_SUBMISSIONS);
     } catch (err) {
-      const why = fail(err, [server?.child, worker]);
+      const why = fail(err, [server?.child, ...workers]);
       return { drain: why, latency: why };
     }
     let drain: Outcome<DrainFigures>;
@@ -64,10 +93,12 @@ export async function benchPipeline(): Promise<{
         schema.pool,
         server.url,
         prefix,
-        worker,
+        workers,
         keys,
         server.child.proc.pid,
       );
+      if (WORKER_PROCESSES > 1)
+        value.scaled = await benchScaledDrain(schema, server, prefix, workers, keys);
       try {
         value.noopJobsPerSec = await benchNoopWorker();
       } catch {
@@ -75,17 +106,22 @@ export async function benchPipeline(): Promise<{
       }
       drain = { ok: true, value };
     } catch (err) {
-      drain = fail(err, [server.child, worker]);
+      drain = fail(err, [server.child, ...workers]);
     }
     let latency: Outcome<LatencyFigures>;
     try {
-      latency = { ok: true, value: await benchLatency(schema.pool, server.url, worker, keys) };
+      // Measured with the first worker process alone, as before scaling out.
+      for (const extra of workers.slice(1)) await extra.stop();
+      latency = {
+        ok: true,
+        value: await benchLatency(schema.pool, server.url, workers[0]!, keys),
+      };
     } catch (err) {
-      latency = fail(err, [server.child, worker]);
+      latency = fail(err, [server.child, ...workers]);
     }
     return { drain, latency };
   } finally {
-    await worker?.stop();
+    for (const w of workers) await w.stop();
     await server?.child.stop();
     await obliterate(prefix);
     await schema.drop();

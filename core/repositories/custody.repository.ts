@@ -1,3 +1,4 @@
+import type { QueryResult } from 'pg';
 import type { Queryable } from '../db';
 import {
   nextCustodyEntry,
@@ -10,8 +11,15 @@ import {
 // code that writes it.
 
 // One chain for the whole deployment: every appender takes this lock for the rest of its
-// transaction, so concurrent workers see each other's head and never fork the chain.
+// transaction, so concurrent workers see each other's head and never fork the chain. Held to
+// COMMIT, it serialises every appender: append last, after the transaction's other statements.
 const CUSTODY_LOCK = 0x534f5249_02; // "SORI" 2
+
+// Lock, then read the head, in one round trip: a multi-statement simple query. Each statement
+// takes its own snapshot (READ COMMITTED), so the read sees the head committed by whoever held
+// the lock before us; in one statement it would use a snapshot from before the wait, and fork.
+const LOCK_AND_READ_HEAD = `SELECT pg_advisory_xact_lock(${CUSTODY_LOCK});
+SELECT seq, entry_hash FROM custody_log ORDER BY seq DESC LIMIT 1`;
 
 interface DbRow {
   seq: string; // bigint
@@ -35,35 +43,53 @@ const toEntry = (r: DbRow): CustodyEntry => ({
   signature: new Uint8Array(r.signature),
 });
 
-/** Appends inside the caller's transaction: the entry commits or rolls back with its record. */
+/**
+ * Appends inside the caller's transaction: the entry commits or rolls back with its record.
+ * Make it the transaction's last statement before COMMIT (see CUSTODY_LOCK).
+ */
 export async function appendCustodyEntry(
   tx: Queryable,
   draft: CustodyDraft,
   signer: CustodySigner,
 ): Promise<CustodyEntry> {
-  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CUSTODY_LOCK]);
-  const { rows } = await tx.query<{ seq: string; entry_hash: Buffer }>(
-    `SELECT seq, entry_hash FROM custody_log ORDER BY seq DESC LIMIT 1`,
-  );
-  const head = rows[0]
-    ? { seq: Number(rows[0].seq), entryHash: new Uint8Array(rows[0].entry_hash) }
+  const [entry] = await appendCustodyEntries(tx, [draft], signer);
+  return entry!;
+}
+
+/** Several entries, chained in the order given, in one lock and one INSERT. */
+export async function appendCustodyEntries(
+  tx: Queryable,
+  drafts: readonly CustodyDraft[],
+  signer: CustodySigner,
+): Promise<CustodyEntry[]> {
+  if (drafts.length === 0) return [];
+  // Without values, pg sends a simple query and answers one result per statement.
+  const results = (await tx.query(LOCK_AND_READ_HEAD)) as unknown as [
+    QueryResult,
+    QueryResult<{ seq: string; entry_hash: Buffer }>,
+  ];
+  const last = results[1].rows[0];
+  let head: Pick<CustodyEntry, 'seq' | 'entryHash'> | null = last
+    ? { seq: Number(last.seq), entryHash: new Uint8Array(last.entry_hash) }
     : null;
-  const entry = nextCustodyEntry(head, draft, signer);
-  await tx.query(
-    `INSERT INTO custody_log (seq, record_id, event, payload, prev_hash, entry_hash, signer_id, signature)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      entry.seq,
-      entry.recordId,
-      entry.event,
-      JSON.stringify(entry.payload),
-      Buffer.from(entry.prevHash),
-      Buffer.from(entry.entryHash),
-      entry.signerId,
-      Buffer.from(entry.signature),
+  const entries = drafts.map((draft) => (head = nextCustodyEntry(head, draft, signer)));
+  await tx.query({
+    name: 'sori-custody-append',
+    text: `INSERT INTO custody_log (seq, record_id, event, payload, prev_hash, entry_hash, signer_id, signature)
+           SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::jsonb[], $5::bytea[],
+                                $6::bytea[], $7::text[], $8::bytea[])`,
+    values: [
+      entries.map((e) => e.seq),
+      entries.map((e) => e.recordId),
+      entries.map((e) => e.event),
+      entries.map((e) => JSON.stringify(e.payload)),
+      entries.map((e) => Buffer.from(e.prevHash)),
+      entries.map((e) => Buffer.from(e.entryHash)),
+      entries.map((e) => e.signerId),
+      entries.map((e) => Buffer.from(e.signature)),
     ],
-  );
-  return entry;
+  });
+  return entries;
 }
 
 /** The whole chain in order (for verification); `afterSeq` pages through long logs. */

@@ -54,17 +54,6 @@ export async function insertRecordKeys(
   );
 }
 
-export async function insertPendingKey(
-  tx: Queryable,
-  recordId: string,
-  wrappedKey: Uint8Array,
-): Promise<void> {
-  await tx.query(`INSERT INTO record_pending_keys (record_id, wrapped_key) VALUES ($1, $2)`, [
-    recordId,
-    Buffer.from(wrappedKey),
-  ]);
-}
-
 export async function findRecordIdBySubmission(
   db: Queryable,
   submissionId: string,

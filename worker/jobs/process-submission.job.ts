@@ -1,22 +1,14 @@
 import { z } from 'zod';
-import { withTransaction } from '../../core/db';
 import { findSubmissionState } from '../../core/repositories/submission.repository';
 import {
   claimSubmission,
-  completeSubmission,
   failSubmission,
-  lockOpenSubmission,
   type ClaimedSubmission,
 } from '../../core/repositories/processing.repository';
 import {
   findPendingTranslation,
   findRecordIdBySubmission,
-  insertPendingKey,
-  insertRecord,
-  insertRecordKeys,
 } from '../../core/repositories/record.repository';
-import { listActiveReviewerKeys } from '../../core/repositories/reviewer.repository';
-import { appendCustodyEntry } from '../../core/repositories/custody.repository';
 import {
   encryptRecordBody,
   isCryptoError,
@@ -25,13 +17,13 @@ import {
   randomId,
   sha256,
   toBase64,
-  toHex,
   wrapRecordKey,
 } from '../../crypto';
 import { buildRecordDraft, translationField } from '../build-record-body';
 import type { RecordBodyV1 } from '../record-body';
 import { manifestSchema, type Manifest } from '../manifest.schema';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
+import { recordStoreFor } from '../record-store';
 import { translateTestimony } from '../translate-testimony';
 import type { JobContext, JobHandler, JobOutcome } from './job-context';
 
@@ -56,14 +48,9 @@ export const processSubmission: JobHandler<'process-submission'> = async (
   const sealedBody = encryptRecordBody(recordKey, recordId, body);
   const bodySha256 = sha256(sealedBody);
 
-  const stored = await withTransaction(ctx.db, async (tx) => {
-    // Duplicate jobs queue up on this row lock; the loser finds the submission done.
-    if (!(await lockOpenSubmission(tx, submissionId))) return false;
-    // Read inside the transaction so a reviewer revoked meanwhile is not handed the key.
-    const reviewers = await listActiveReviewerKeys(tx, { lock: true });
-    // A record no one can read would be a testimony lost: wait (retry) for a reviewer instead.
-    if (reviewers.length === 0) throw new JobFailure('NO_REVIEWERS');
-    const inserted = await insertRecord(tx, {
+  // Stored in one transaction (with other jobs' records when they are ready at once).
+  const stored = await recordStoreFor(ctx.db, ctx.keys.worker.sign).store({
+    record: {
       id: recordId,
       submissionId,
       body: sealedBody,
@@ -71,35 +58,12 @@ export const processSubmission: JobHandler<'process-submission'> = async (
       receivedOn: claimed.receivedOn,
       language: body.lang.code,
       translated: outcome.kind === 'translated',
-    });
-    if (!inserted) {
-      await completeSubmission(tx, submissionId);
-      return false;
-    }
-    const wrapped = reviewers.map((r) => ({
-      reviewerId: r.id,
-      wrappedKey: wrapRecordKey(recordKey, r.boxPublicKey),
-    }));
-    await insertRecordKeys(tx, recordId, wrapped);
-    if (owed)
-      await insertPendingKey(tx, recordId, wrapRecordKey(recordKey, ctx.keys.worker.box.publicKey));
-    await appendCustodyEntry(
-      tx,
-      {
-        recordId,
-        event: 'record-created',
-        payload: {
-          submissionId,
-          receivedSha256: toHex(claimed.envelopeSha256),
-          bodySha256: toHex(bodySha256),
-        },
-      },
-      ctx.keys.worker.sign,
-    );
-    await completeSubmission(tx, submissionId);
-    return true;
+    },
+    recordKey,
+    pendingKey: owed ? wrapRecordKey(recordKey, ctx.keys.worker.box.publicKey) : null,
+    envelopeSha256: claimed.envelopeSha256,
   });
-  if (!stored) return 'duplicate';
+  if (stored === 'duplicate') return 'duplicate';
   if (owed) await enqueueTranslation(ctx, recordId);
   return owed ? 'created-untranslated' : 'created';
 };

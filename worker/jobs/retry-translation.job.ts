@@ -79,6 +79,8 @@ export const retryTranslation: JobHandler<'retry-translation'> = async (ctx, { r
       authorId: null,
     });
     await markTranslated(tx, recordId);
+    await deletePendingKey(tx, recordId);
+    // Last: the custody lock is held to COMMIT (see appendCustodyEntry).
     await appendCustodyEntry(
       tx,
       {
@@ -88,7 +90,6 @@ export const retryTranslation: JobHandler<'retry-translation'> = async (ctx, { r
       },
       ctx.keys.worker.sign,
     );
-    await deletePendingKey(tx, recordId);
     return true;
   });
   return stored ? 'translated' : 'duplicate';

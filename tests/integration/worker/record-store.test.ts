@@ -1,0 +1,109 @@
+import { verifyChain } from '../../../core/custody';
+import { listCustodyEntries } from '../../../core/repositories/custody.repository';
+import { registerIntakeKey } from '../../../core/repositories/service-key.repository';
+import {
+  buildSubmission,
+  fingerprint,
+  generateBoxKeyPair,
+  generateSignKeyPair,
+  initCrypto,
+  keyId,
+  newRecordKey,
+  randomBytes,
+  randomId,
+  sha256,
+  type SignKeyPair,
+} from '../../../crypto';
+import { recordStoreFor, type RecordToStore } from '../../../worker/record-store';
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { enrolReviewer, insertEnvelope, recordsFor, submissionRow } from './worker-fixtures';
+
+// Group commit: jobs ready at once share one transaction, yet each submission still gets
+// exactly one record, one custody entry in a single chain, and one bad item fails alone.
+
+describe('record store (group commit)', () => {
+  let db: TestDatabase;
+  let signer: SignKeyPair;
+  let intakePublicKey: Uint8Array;
+
+  beforeAll(async () => {
+    await initCrypto();
+    db = await createTestDatabase();
+    signer = generateSignKeyPair();
+    intakePublicKey = generateBoxKeyPair().publicKey;
+    await registerIntakeKey(db.pool, {
+      id: keyId(intakePublicKey),
+      publicKey: intakePublicKey,
+      fingerprint: fingerprint(intakePublicKey),
+    });
+    await enrolReviewer(db.pool);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const submit = (): Promise<string> =>
+    insertEnvelope(
+      db.pool,
+      buildSubmission({ intakePublicKey: intakePublicKey, manifest: { text: '증언' } }).envelope,
+    );
+
+  const item = (submissionId: string, language = 'ko'): RecordToStore => {
+    const body = randomBytes(64);
+    return {
+      record: {
+        id: randomId(),
+        submissionId,
+        body,
+        bodySha256: sha256(body),
+        receivedOn: '2026-01-01',
+        language,
+        translated: false,
+      },
+      recordKey: newRecordKey(),
+      pendingKey: null,
+      envelopeSha256: sha256(submissionId),
+    };
+  };
+
+  it('stores one record per submission, duplicates in a batch included, in one chain', async () => {
+    const ids = await Promise.all(Array.from({ length: 10 }, submit));
+    const store = recordStoreFor(db.pool, signer);
+    // The first store starts a batch alone; the rest, duplicates among them, wait and go together.
+    const items = [...ids, ids[3]!, ids[7]!].map((id) => item(id));
+    const outcomes = await Promise.all(items.map((i) => store.store(i)));
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(10);
+    expect(outcomes.slice(10)).toEqual(['duplicate', 'duplicate']);
+    for (const id of ids) {
+      expect(await recordsFor(db.pool, id)).toHaveLength(1);
+      expect(await submissionRow(db.pool, id)).toMatchObject({ status: 'done', sealed_key: null });
+    }
+    const { rows } = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM record_keys',
+    );
+    expect(rows[0]!.n).toBe(10);
+    const entries = await listCustodyEntries(db.pool);
+    const keys = new Map([[keyId(signer.publicKey), signer.publicKey]]);
+    expect(verifyChain(entries, keys)).toMatchObject({ ok: true, count: 10 });
+  });
+
+  it('a bad item fails alone; the items batched with it are stored', async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, submit));
+    const store = recordStoreFor(db.pool, signer);
+    // 'not a language' breaks a CHECK constraint: the batch rolls back, each item goes alone.
+    const items = ids.map((id, i) => item(id, i === 2 ? 'not a language' : 'ko'));
+    const settled = await Promise.allSettled(items.map((i) => store.store(i)));
+    expect(settled.map((s) => s.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(await recordsFor(db.pool, ids[2]!)).toHaveLength(0);
+    expect((await submissionRow(db.pool, ids[2]!))!.status).not.toBe('done');
+    const entries = await listCustodyEntries(db.pool);
+    const keys = new Map([[keyId(signer.publicKey), signer.publicKey]]);
+    expect(verifyChain(entries, keys)).toMatchObject({ ok: true, count: 13 });
+  });
+});

@@ -1,0 +1,185 @@
+import type { Pool } from 'pg';
+import type { CustodySigner } from '../core/custody';
+import { withTransaction, type Tx } from '../core/db';
+import { appendCustodyEntries } from '../core/repositories/custody.repository';
+import {
+  lockOpenSubmissions,
+  storeRecordsAndComplete,
+  type StoredRecord,
+} from '../core/repositories/processing.repository';
+import type { NewRecord } from '../core/repositories/record.repository';
+import { listActiveReviewerKeys, type ReviewerKey } from '../core/repositories/reviewer.repository';
+import { toHex, wrapRecordKey } from '../crypto';
+import { JobFailure } from './job-errors';
+
+// Group commit for records. The custody lock is held to COMMIT, so every store in the
+// deployment waits for the one before it to reach disk: one record per fsync would cap the
+// whole deployment at the disk's flush rate, however many workers run. The jobs of one
+// process that are ready while a batch commits therefore go together in the next transaction:
+// still one transaction per record (record, keys, custody entry, submission done), one flush
+// for all of them.
+
+export interface RecordToStore {
+  record: NewRecord;
+  /** Sealed to each active reviewer inside the transaction, so a revoked one is left out. */
+  recordKey: Uint8Array;
+  pendingKey: Uint8Array | null;
+  envelopeSha256: Uint8Array;
+}
+
+/** 'created', or 'duplicate' when the submission was done by another job first. */
+export type StoreOutcome = 'created' | 'duplicate';
+
+/** The record key sealed ahead, outside the transaction, to the reviewers last seen active. */
+interface SealedAhead {
+  reviewers: readonly ReviewerKey[];
+  keys: StoredRecord['keys'];
+}
+
+interface Waiting {
+  item: RecordToStore;
+  sealed: SealedAhead | null;
+  resolve: (outcome: StoreOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+const MAX_BATCH = 32;
+
+export interface RecordStore {
+  store(item: RecordToStore): Promise<StoreOutcome>;
+}
+
+const stores = new WeakMap<Pool, WeakMap<CustodySigner, RecordStore>>();
+
+/** One group-commit queue per pool and custody signer (the worker process has one of each). */
+export function recordStoreFor(db: Pool, signer: CustodySigner): RecordStore {
+  let bySigner = stores.get(db);
+  if (!bySigner) stores.set(db, (bySigner = new WeakMap()));
+  let store = bySigner.get(signer);
+  if (!store) bySigner.set(signer, (store = createRecordStore(db, signer)));
+  return store;
+}
+
+function createRecordStore(db: Pool, signer: CustodySigner): RecordStore {
+  const queue: Waiting[] = [];
+  let busy = false;
+  // Sealing is most of the CPU a store needs: done before the transaction, to the reviewers the
+  // last one saw, and redone inside it only if they changed (storeBatch checks under lock).
+  let lastReviewers: readonly ReviewerKey[] = [];
+
+  const pump = (): void => {
+    if (busy || queue.length === 0) return;
+    busy = true;
+    const batch = queue.splice(0, MAX_BATCH);
+    void runBatch(db, signer, batch, (seen) => (lastReviewers = seen)).finally(() => {
+      busy = false;
+      pump();
+    });
+  };
+
+  return {
+    store: (item) =>
+      new Promise<StoreOutcome>((resolve, reject) => {
+        const reviewers = lastReviewers;
+        const sealed =
+          reviewers.length > 0 ? { reviewers, keys: sealTo(item.recordKey, reviewers) } : null;
+        queue.push({ item, sealed, resolve, reject });
+        pump();
+      }),
+  };
+}
+
+const sealTo = (recordKey: Uint8Array, reviewers: readonly ReviewerKey[]): StoredRecord['keys'] =>
+  reviewers.map((r) => ({
+    reviewerId: r.id,
+    wrappedKey: wrapRecordKey(recordKey, r.boxPublicKey),
+  }));
+
+const sameReviewers = (a: readonly ReviewerKey[], b: readonly ReviewerKey[]): boolean =>
+  a.length === b.length &&
+  a.every((r, i) => r.id === b[i]!.id && r.boxPublicKey.equals(b[i]!.boxPublicKey));
+
+async function runBatch(
+  db: Pool,
+  signer: CustodySigner,
+  batch: Waiting[],
+  onReviewers: (seen: readonly ReviewerKey[]) => void,
+): Promise<void> {
+  try {
+    const { outcomes, reviewers } = await withTransaction(db, (tx) =>
+      storeBatch(tx, signer, batch),
+    );
+    if (reviewers) onReviewers(reviewers);
+    batch.forEach((w, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof JobFailure) w.reject(outcome);
+      else w.resolve(outcome);
+    });
+  } catch (err) {
+    if (batch.length === 1) return batch[0]!.reject(err);
+    // One bad item must not fail the jobs it was batched with: each goes again on its own.
+    for (const w of batch) await runBatch(db, signer, [w], onReviewers);
+  }
+}
+
+async function storeBatch(
+  tx: Tx,
+  signer: CustodySigner,
+  batch: readonly Waiting[],
+): Promise<{
+  outcomes: Array<StoreOutcome | JobFailure>;
+  /** As read under lock; null when nothing was open (not read). */
+  reviewers: readonly ReviewerKey[] | null;
+}> {
+  const items = batch.map((w) => w.item);
+  // Duplicate jobs queue up on these row locks; the losers find their submission done.
+  const open = await lockOpenSubmissions(
+    tx,
+    items.map((i) => i.record.submissionId),
+  );
+  if (open.size === 0) return { outcomes: items.map(() => 'duplicate'), reviewers: null };
+  // Read inside the transaction so a reviewer revoked meanwhile is not handed the key.
+  const reviewers = await listActiveReviewerKeys(tx, { lock: true });
+  const outcomes: Array<StoreOutcome | JobFailure> = [];
+  const toStore: Array<StoredRecord & { item: RecordToStore }> = [];
+  for (const { item, sealed } of batch) {
+    const { submissionId } = item.record;
+    // Two jobs for one submission in one batch: the first stores, the second is a duplicate.
+    if (!open.delete(submissionId)) outcomes.push('duplicate');
+    // A record no one can read would be a testimony lost: wait (retry) for a reviewer instead.
+    else if (reviewers.length === 0) outcomes.push(new JobFailure('NO_REVIEWERS'));
+    else {
+      outcomes.push('created');
+      toStore.push({
+        item,
+        record: item.record,
+        keys:
+          sealed && sameReviewers(sealed.reviewers, reviewers)
+            ? sealed.keys
+            : sealTo(item.recordKey, reviewers),
+        pendingKey: item.pendingKey,
+      });
+    }
+  }
+  if (toStore.length === 0) return { outcomes, reviewers };
+  const inserted = await storeRecordsAndComplete(tx, toStore);
+  const created = toStore.filter((s) => inserted.has(s.record.id));
+  // A submission that already had a record (not open, so not expected here) is a duplicate.
+  for (const s of toStore)
+    if (!inserted.has(s.record.id)) outcomes[items.indexOf(s.item)] = 'duplicate';
+  // Last: the custody lock is held to COMMIT and serialises every worker.
+  await appendCustodyEntries(
+    tx,
+    created.map(({ item }) => ({
+      recordId: item.record.id,
+      event: 'record-created' as const,
+      payload: {
+        submissionId: item.record.submissionId,
+        receivedSha256: toHex(item.envelopeSha256),
+        bodySha256: toHex(item.record.bodySha256),
+      },
+    })),
+    signer,
+  );
+  return { outcomes, reviewers };
+}
