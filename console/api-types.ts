@@ -1,0 +1,72 @@
+// The review API's wire shapes as the console reads them (server/review/API.md is the
+// reference). Bytes are base64url without padding.
+
+export type RecordStatus = 'new' | 'in-review' | 'verified' | 'closed';
+export const RECORD_STATUSES: readonly RecordStatus[] = ['new', 'in-review', 'verified', 'closed'];
+
+export type EntryKind =
+  'translation' | 'human-translation' | 'note' | 'tag' | 'status' | 'assignment' | 'reply' | 'file';
+
+export interface RecordSummary {
+  id: string;
+  receivedOn: string;
+  language: string | null;
+  status: RecordStatus;
+  translated: boolean;
+  /** How many entries of each kind the record has (what the server can count, not read). */
+  entryKinds: Partial<Record<EntryKind, number>>;
+}
+
+export interface RecordList {
+  records: RecordSummary[];
+  nextCursor: string | null;
+}
+
+export interface EntryWire {
+  id: string;
+  seq: number | string;
+  kind: EntryKind;
+  authorId: string | null;
+  authorName: string | null;
+  createdOn: string;
+  body: string;
+}
+
+export interface RecordDetail {
+  id: string;
+  receivedOn: string;
+  language: string | null;
+  status: RecordStatus;
+  translated: boolean;
+  body: string;
+  bodySha256: string;
+  wrappedKey: string;
+  entries: EntryWire[];
+}
+
+export interface ReviewerInfo {
+  id: string;
+  name: string;
+  role: 'admin' | 'reviewer';
+  boxPublicKey: string;
+  signPublicKey?: string;
+  enrolledOn?: string;
+  revokedOn?: string | null;
+}
+
+export interface CustodyEntryWire {
+  seq: number | string;
+  recordId: string | null;
+  event: string;
+  payload: Record<string, string>;
+  prevHash: string;
+  entryHash: string;
+  signerId: string;
+  signature: string;
+}
+
+export interface CustodyPage {
+  entries: CustodyEntryWire[];
+  signers: Array<{ id: string; purpose: string; publicKey: string }>;
+  nextAfter?: number | null;
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { fromBase64, toBase64, wrapRecordKey } from '../../crypto';
+import type { RecordDetail } from '../api-types';
+import { contextOf } from '../context';
+import { recordPath, unwrapKey } from '../records';
+import { findReviewer } from '../reviewers';
+
+// Access for a reviewer enrolled after a record was made: the record key is unwrapped and
+// re-sealed to their box key here, so the server never holds it in the clear.
+
+export function registerGrant(program: Command): void {
+  program
+    .command('grant')
+    .description('give another reviewer access to a record (re-wraps its key locally)')
+    .argument('<id>', 'record id')
+    .requiredOption('--to <reviewer>', 'reviewer name or id')
+    .action(async (id: string, opts: { to: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const api = await ctx.api();
+      const reviewer = await findReviewer(api, opts.to);
+      const detail = await api.get<RecordDetail>(recordPath(id));
+      const recordKey = unwrapKey(detail, await ctx.unlock());
+      const wrappedKey = toBase64(wrapRecordKey(recordKey, fromBase64(reviewer.boxPublicKey)));
+      await api.post(`${recordPath(id)}/grants`, { reviewerId: reviewer.id, wrappedKey });
+      ctx.emit(
+        { recordId: id, reviewerId: reviewer.id, reviewer: reviewer.name },
+        () => `Granted ${reviewer.name} access to ${id}.`,
+      );
+    });
+}

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import type { ApiClient } from '../api-client';
+import { RECORD_STATUSES, type RecordList, type RecordSummary } from '../api-types';
+import { contextOf, type Context } from '../context';
+import { normaliseTag, type EntryContent } from '../entries';
+import { ConsoleError } from '../errors';
+import { openRecord } from '../records';
+import { renderTable } from '../render/table';
+
+// The server can filter only on what it sees (status, language, day, translated); tags are
+// encrypted entries, so they are decrypted here and --tag filters on this machine.
+
+interface ListOptions {
+  status?: string;
+  language?: string;
+  from?: string;
+  to?: string;
+  tag?: string;
+  translated?: boolean;
+  limit: string;
+}
+
+export type ListedRecord = RecordSummary & { tags: string[] };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkOptions(o: ListOptions): number {
+  if (o.status !== undefined && !(RECORD_STATUSES as readonly string[]).includes(o.status)) {
+    throw new ConsoleError('BAD_STATUS', `A status is one of ${RECORD_STATUSES.join(', ')}`);
+  }
+  for (const day of [o.from, o.to]) {
+    if (day !== undefined && !DAY.test(day))
+      throw new ConsoleError('BAD_DATE', 'Dates are written YYYY-MM-DD');
+  }
+  const limit = Number(o.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ConsoleError('BAD_LIMIT', '--limit must be a positive integer');
+  return limit;
+}
+
+async function tagsOf(ctx: Context, api: ApiClient, r: RecordSummary): Promise<string[]> {
+  if (!r.entryKinds?.tag) return [];
+  const opened = await openRecord(api, await ctx.unlock(), r.id);
+  const tags = opened.entries
+    .map((e) => e.content)
+    .filter((c): c is Extract<EntryContent, { kind: 'tag' }> => c.kind === 'tag')
+    .map((c) => normaliseTag(c.tag));
+  return [...new Set(tags)];
+}
+
+export async function listRecords(ctx: Context, o: ListOptions): Promise<ListedRecord[]> {
+  const limit = checkOptions(o);
+  const api = await ctx.api();
+  const wanted = o.tag === undefined ? null : normaliseTag(o.tag);
+  const out: ListedRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.get<RecordList>('/v1/records', {
+      limit: Math.min(100, limit),
+      cursor,
+      status: o.status,
+      language: o.language,
+      from: o.from,
+      to: o.to,
+      translated: o.translated,
+    });
+    for (const r of page.records) {
+      const tags = await tagsOf(ctx, api, r);
+      if (wanted !== null && !tags.includes(wanted)) continue;
+      out.push({ ...r, entryKinds: r.entryKinds ?? {}, tags });
+      if (out.length >= limit) return out;
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+export function registerList(program: Command): void {
+  program
+    .command('list')
+    .description('list the records you can read')
+    .option('--status <status>', `only this status (${RECORD_STATUSES.join(', ')})`)
+    .option('--language <code>', 'only this detected language (ko, ru, …)')
+    .option('--from <day>', 'received on or after YYYY-MM-DD')
+    .option('--to <day>', 'received on or before YYYY-MM-DD')
+    .option('--tag <tag>', 'only records with this tag (decrypted and matched locally)')
+    .option('--translated', 'only records with a translation')
+    .option('--no-translated', 'only records without a translation')
+    .option('--limit <n>', 'at most this many records', '100')
+    .action(async (opts: ListOptions, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const records = await listRecords(ctx, opts);
+      ctx.emit({ records }, () =>
+        records.length === 0
+          ? 'No records.'
+          : renderTable(records, [
+              { header: 'ID', value: (r) => r.id },
+              { header: 'DAY', value: (r) => r.receivedOn },
+              { header: 'LANG', value: (r) => r.language ?? '?' },
+              { header: 'STATUS', value: (r) => r.status },
+              { header: 'TAGS', value: (r) => r.tags.join(', '), max: 40 },
+              { header: 'TRANSLATED', value: (r) => (r.translated ? 'yes' : 'no') },
+            ]),
+      );
+    });
+}

@@ -1,0 +1,41 @@
+import type { TranslationEntryV1 } from '../worker/record-body';
+import type { RecordStatus } from './api-types';
+
+// What the console writes inside an encrypted record entry (the server sees only the kind).
+// Every entry is JSON {v: 1, kind, ...}, encrypted with crypto encryptEntry under the record
+// key with the record id and entry id as additional data. The worker writes 'translation'.
+
+export type EntryContent =
+  | { v: 1; kind: 'note'; text: string }
+  | { v: 1; kind: 'tag'; tag: string }
+  | { v: 1; kind: 'status'; status: RecordStatus }
+  | { v: 1; kind: 'assignment'; reviewerId: string; reviewerName: string }
+  | { v: 1; kind: 'human-translation'; text: string; target: string }
+  /** The reviewers' copy of a reply sealed to the source. */
+  | { v: 1; kind: 'reply'; text: string }
+  | TranslationEntryV1;
+
+/** One line that says what an entry holds, for tables and `show`. */
+export function describeEntry(c: EntryContent): string {
+  switch (c.kind) {
+    case 'note':
+      return c.text;
+    case 'tag':
+      return `#${c.tag}`;
+    case 'status':
+      return `status → ${c.status}`;
+    case 'assignment':
+      return `assigned to ${c.reviewerName}`;
+    case 'human-translation':
+      return `human translation (${c.target}): ${c.text}`;
+    case 'reply':
+      return `reply to source: ${c.text}`;
+    case 'translation':
+      return `machine translation ${c.source}→${c.target} (${c.engine} ${c.engineVersion})`;
+  }
+}
+
+/** Tags are normalised so that `--tag Wages` finds `wages`. */
+export function normaliseTag(tag: string): string {
+  return tag.normalize('NFC').trim().toLowerCase().replace(/^#/, '');
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { describeError } from './errors';
+import { buildProgram } from './program';
+
+// `sori`: parse, run, and turn any failure into one line with its code and a non-zero exit.
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0; // --help, --version
+      const message = err.message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ');
+      const text = `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
+      process.stderr.write(`sori: ${/[.!?]$/.test(text) ? text : `${text}.`} (USAGE)\n`);
+      return 2;
+    }
+    const d = describeError(err);
+    process.stderr.write(`${d.line}\n`);
+    return d.exitCode;
+  }
+}
+
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,140 @@
+import type { RecordBodyV1 } from '../../worker/record-body';
+import { describeEntry } from '../entries';
+import type { OpenedRecord } from '../records';
+import { sideBySide } from './side-by-side';
+import { renderPairs } from './table';
+import { wrap } from './width';
+
+// `sori show`: the header, original and translation side by side, what was stripped, the
+// questionnaire answers and the entries (author and day only: days, never times).
+
+export interface ShownTranslation {
+  title: string;
+  text: string;
+}
+
+/** A human translation wins over the machine one; the latest of each kind wins. */
+export function pickTranslation(r: OpenedRecord): ShownTranslation {
+  const latest = <K extends string>(kind: K) =>
+    [...r.entries].reverse().find((e) => e.content.kind === kind);
+  const human = latest('human-translation');
+  if (human?.content.kind === 'human-translation') {
+    return {
+      title: `Translation (${human.content.target}, human: ${human.authorName ?? 'unknown'})`,
+      text: human.content.text,
+    };
+  }
+  const machine = latest('translation');
+  if (machine?.content.kind === 'translation') {
+    return {
+      title: `Translation (${machine.content.target}, ${machine.content.engine})`,
+      text: machine.content.text,
+    };
+  }
+  const t = r.body.translation;
+  if ('text' in t)
+    return { title: `Translation (${t.target}, ${t.engine} ${t.engineVersion})`, text: t.text };
+  return {
+    title: 'Translation',
+    text: `(not translated: ${t.reason}${t.code ? `, ${t.code}` : ''})`,
+  };
+}
+
+export function sanitisationLines(body: RecordBodyV1): string[] {
+  const s = body.sanitisation;
+  const removed = Object.entries(s.removed).filter(([, n]) => n > 0);
+  const lines = [
+    removed.length
+      ? `removed: ${removed.map(([k, n]) => `${k} ${n}`).join(', ')}`
+      : 'removed: nothing',
+  ];
+  const changed: Array<[string, number]> = [
+    ['newlines normalised', s.newlinesNormalised],
+    ['spaces normalised', s.spacesNormalised],
+    ['NFKC changes', s.nfkcChanged],
+    ['trailing spaces trimmed', s.trailingSpacesTrimmed],
+  ];
+  const nonZero = changed.filter(([, n]) => n > 0);
+  if (nonZero.length) lines.push(`normalised: ${nonZero.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  lines.push(`length: ${s.lengthBefore} → ${s.lengthAfter} characters`);
+  const a = body.answersSanitisation;
+  if (a) {
+    const fromAnswers = Object.entries(a).filter(([, n]) => n > 0);
+    lines.push(
+      `answers: ${fromAnswers.length ? fromAnswers.map(([k, n]) => `${k} ${n}`).join(', ') : 'nothing removed'}`,
+    );
+  }
+  if (body.attachments)
+    lines.push(`attachments held back: ${body.attachments.heldBack} (${body.attachments.reason})`);
+  return lines;
+}
+
+const answerText = (v: unknown): string =>
+  Array.isArray(v) ? v.join('; ') : v === null ? '—' : String(v);
+
+export function renderRecord(r: OpenedRecord, width: number): string {
+  const { detail, body } = r;
+  const lang = `${body.lang.code} (${body.lang.method}, ${body.lang.confidence.toFixed(2)}${body.lang.declared ? `, declared ${body.lang.declared}` : ''})`;
+  const parts = [
+    `Record ${detail.id}`,
+    renderPairs([
+      ['received', detail.receivedOn],
+      ['language', lang],
+      ['status', detail.status],
+      ['translated', detail.translated ? 'yes' : 'no'],
+      ['source can be answered', body.sourcePublicKey ? 'yes' : 'no'],
+    ]),
+    '',
+    sideBySide(
+      { title: `Original (${body.lang.code})`, text: body.text },
+      pickTranslation(r),
+      width,
+    ),
+    '',
+    'Sanitisation',
+    ...sanitisationLines(body).map((l) => `  ${l}`),
+  ];
+  const answers = Object.entries(body.answers ?? {});
+  if (answers.length) {
+    const keyWidth = Math.min(30, Math.max(...answers.map(([k]) => k.length)));
+    parts.push('', 'Answers');
+    for (const [k, v] of answers) {
+      const lines = wrap(answerText(v), Math.max(20, width - keyWidth - 6));
+      parts.push(
+        `  ${k.padEnd(keyWidth)}  ${lines[0] ?? ''}`,
+        ...lines.slice(1).map((l) => `  ${' '.repeat(keyWidth)}  ${l}`),
+      );
+    }
+  }
+  parts.push('', 'Entries');
+  if (r.entries.length === 0) parts.push('  none');
+  for (const e of r.entries) {
+    // Full text, wrapped under a header line: notes and translations are read, not skimmed.
+    parts.push(`  #${e.seq}  ${e.createdOn}  ${e.authorName ?? 'worker'}  ${e.kind}`);
+    for (const line of wrap(describeEntry(e.content), Math.max(20, width - 6)))
+      parts.push(`      ${line}`);
+  }
+  return parts.join('\n');
+}
+
+/** The --json shape of an opened record (also what export writes as record.json's core). */
+export function recordJson(r: OpenedRecord): Record<string, unknown> {
+  const { detail } = r;
+  return {
+    id: detail.id,
+    receivedOn: detail.receivedOn,
+    language: detail.language,
+    status: detail.status,
+    translated: detail.translated,
+    body: r.body,
+    entries: r.entries.map((e) => ({
+      id: e.id,
+      seq: Number(e.seq),
+      kind: e.kind,
+      authorId: e.authorId,
+      authorName: e.authorName,
+      createdOn: e.createdOn,
+      content: e.content,
+    })),
+  };
+}
