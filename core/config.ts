@@ -50,6 +50,15 @@ const schema = z.object({
   TRANSLATE_RETRY_MS: positiveInt.default(60_000),
   SESSION_TTL_SECONDS: positiveInt.default(15 * 60),
   METRICS: bool.default(false),
+  // Uploads (tus). Sizes are of ciphertext: 2 148 040 754 = encryptedFileSize(2 GiB), i.e. a
+  // 2 GiB file with its Padmé padding and secretstream overhead (a test checks the figure).
+  MAX_UPLOAD_BYTES: positiveInt.default(2_148_040_754),
+  MAX_SUBMISSION_UPLOAD_BYTES: positiveInt.default(4 * 1024 ** 3),
+  UPLOAD_EXPIRY_DAYS: positiveInt.max(365).default(2),
+  UPLOAD_CHUNK_BYTES: positiveInt
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

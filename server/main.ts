@@ -9,6 +9,7 @@ import { closeListener, startReviewListener } from './review/listener';
 import { createBatchedMarker } from './services/outbox';
 import { postgresCheck, redisCheck } from './services/readiness.service';
 import { createSweeper } from './sweeper';
+import { createUploadCleanup } from './uploads';
 
 // Starts the public intake listener and the outbox sweeper; stops them in order on a signal.
 // The review listener (REVIEW_HOST:REVIEW_PORT) starts after it and closes first.
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     log,
     intervalMs: config.SWEEP_INTERVAL_MS,
     trimEvents: () => producer.trimEvents(),
+    cleanupUploads: createUploadCleanup({ pool, log }),
   });
   sweeper.start();
 

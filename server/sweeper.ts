@@ -15,6 +15,8 @@ export interface SweeperDeps {
   batchSize?: number;
   /** Drops the queue's event stream (millisecond times beside submission ids). */
   trimEvents?: () => Promise<void>;
+  /** Deletes expired, unclaimed uploads (server/uploads createUploadCleanup, self-throttled). */
+  cleanupUploads?: () => Promise<unknown>;
 }
 
 export interface Sweeper {
@@ -36,6 +38,7 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
       return await sweepPending();
     } finally {
       await deps.trimEvents?.().catch(() => undefined); // Redis down: the next pass trims
+      await deps.cleanupUploads?.().catch(() => undefined); // Postgres down: the next pass
     }
   }
 

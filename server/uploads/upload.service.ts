@@ -1,0 +1,124 @@
+import type { Pool } from 'pg';
+import type { Config } from '../../core/config';
+import {
+  BlobAppendError,
+  deleteUnclaimedUpload,
+  extendUpload,
+  findUpload,
+  type BlobStore,
+  type UploadRow,
+} from '../../core/blob-store';
+import { AppError, conflict, notFound, payloadTooLarge } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { fromHex, sha256Stream } from '../../crypto';
+
+export type UploadConfig = Pick<
+  Config,
+  'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS' | 'UPLOAD_CHUNK_BYTES'
+>;
+
+export interface UploadServiceDeps {
+  pool: Pool;
+  store: BlobStore;
+  log: Logger;
+  config: UploadConfig;
+}
+
+export interface UploadStatus {
+  id: string;
+  offset: number;
+  length: number;
+  /** YYYY-MM-DD: the first day the upload is gone unless used (tus Upload-Expires). */
+  goneOn: string | null;
+}
+
+const NOT_FOUND = () => notFound('UPLOAD_NOT_FOUND', 'No such upload');
+
+function fromAppendError(err: BlobAppendError): AppError {
+  switch (err.reason) {
+    case 'missing':
+      return NOT_FOUND();
+    case 'complete':
+      return conflict('UPLOAD_COMPLETE', 'Upload is already complete');
+    case 'overflow':
+      return payloadTooLarge('UPLOAD_EXCEEDS_LENGTH', 'Body goes beyond Upload-Length');
+    case 'offset':
+      return conflict('UPLOAD_OFFSET_MISMATCH', 'Upload-Offset does not match');
+  }
+}
+
+export function createUploadService(deps: UploadServiceDeps) {
+  const { pool, store, config } = deps;
+
+  async function openUpload(id: string): Promise<UploadRow> {
+    const upload = await findUpload(pool, id);
+    if (!upload) throw NOT_FOUND();
+    if (upload.expired) throw new AppError('UPLOAD_EXPIRED', 410, 'Upload has expired');
+    return upload;
+  }
+
+  /** The ciphertext hash, incremental when this PATCH saw every byte, else read back. */
+  async function finish(id: string, hasher: ReturnType<typeof sha256Stream> | null) {
+    let hash = hasher;
+    if (!hash) {
+      hash = sha256Stream();
+      for await (const chunk of store.read(id)) hash.update(chunk as Buffer);
+    }
+    await store.complete(id, fromHex(hash.digestHex()));
+    deps.log.info('upload.completed', { uploadId: id });
+  }
+
+  return {
+    maxBytes: config.MAX_UPLOAD_BYTES,
+
+    async create(length: number): Promise<UploadStatus> {
+      const id = await store.create('upload', length, { expiresInDays: config.UPLOAD_EXPIRY_DAYS });
+      deps.log.info('upload.created', { uploadId: id });
+      const upload = await openUpload(id);
+      return { id, offset: 0, length, goneOn: upload.goneOn };
+    },
+
+    async status(id: string): Promise<UploadStatus> {
+      const u = await openUpload(id);
+      return { id, offset: u.offset, length: u.length, goneOn: u.goneOn };
+    },
+
+    /**
+     * Appends the body at offset, each chunk committed as it fills: an interrupted request
+     * keeps what arrived and the source error is rethrown for the route to recognise.
+     */
+    async patch(
+      id: string,
+      offset: number,
+      contentLength: number | null,
+      body: AsyncIterable<Uint8Array>,
+    ): Promise<UploadStatus> {
+      const upload = await openUpload(id);
+      if (upload.complete) throw fromAppendError(new BlobAppendError('complete', upload.offset));
+      if (offset !== upload.offset) throw fromAppendError(new BlobAppendError('offset', offset));
+      const remaining = upload.length - offset;
+      if (contentLength !== null && contentLength > remaining) {
+        throw fromAppendError(new BlobAppendError('overflow', offset));
+      }
+      const goneOn = await extendUpload(pool, id, config.UPLOAD_EXPIRY_DAYS);
+      const hasher = offset === 0 ? sha256Stream() : null;
+      try {
+        const done = await store.append(id, offset, body, {
+          maxBytes: remaining,
+          onChunk: hasher ? (c) => hasher.update(c) : undefined,
+        });
+        if (done.complete) await finish(id, hasher);
+        return { id, offset: done.offset, length: upload.length, goneOn };
+      } catch (err) {
+        throw err instanceof BlobAppendError ? fromAppendError(err) : err;
+      }
+    },
+
+    async terminate(id: string): Promise<void> {
+      if (!(await deleteUnclaimedUpload(pool, id))) throw NOT_FOUND();
+      deps.log.info('upload.terminated', { uploadId: id });
+    },
+  };
+}
+
+export type UploadService = ReturnType<typeof createUploadService>;
