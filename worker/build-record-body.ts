@@ -18,7 +18,7 @@ function sanitiseAnswers(answers: Manifest['answers']): {
   answers: Record<string, AnswerValue>;
   removed: Removed | null;
 } {
-  const out: Record<string, AnswerValue> = {};
+  const out = Object.create(null) as Record<string, AnswerValue>;
   let removed: Removed | null = null;
   const clean = (value: string): string => {
     const r = sanitiseText(value);
@@ -60,6 +60,7 @@ export function buildRecordDraft(s: ClaimedSubmission, manifest: Manifest): Reco
       ? { heldBack: attachments.length, reason: 'unsupported' }
       : null,
     sourcePublicKey: manifest.sourcePublicKey ?? null,
+    rejectedFields: manifest.rejected,
     receivedSha256: toHex(s.envelopeSha256),
   };
 }

@@ -5,6 +5,7 @@ import { errorFields, type Logger } from '../core/logger';
 import {
   SUBMISSIONS_QUEUE,
   createRedis,
+  QUEUE_STREAMS,
   jobId,
   jobOptions,
   type JobName,
@@ -58,11 +59,14 @@ function dispatch<N extends JobName>(ctx: JobContext, name: N, data: unknown): P
 export function createWorker(deps: WorkerDeps): SoriWorker {
   assertHandlers(JOB_HANDLERS, JOB_PAYLOADS);
   const { config, log } = deps;
-  const queueConnection = createRedis(config.REDIS_URL, 'worker');
+  // Enqueueing follow-ups is a producer's job: fail fast while Redis is down (the sweeper and
+  // the start-up scan bring owed work back) rather than hold a job open.
+  const queueConnection = createRedis(config.REDIS_URL, 'producer');
   const workerConnection = createRedis(config.REDIS_URL, 'worker');
   const queue = new Queue(SUBMISSIONS_QUEUE, {
     connection: queueConnection,
     prefix: config.QUEUE_PREFIX,
+    streams: QUEUE_STREAMS,
   });
 
   const ctx: JobContext = {

@@ -34,6 +34,8 @@ export interface RecordBodyV1 {
   /** Held-back attachments: the worker cannot sanitise files yet, so none is passed on. */
   attachments: { heldBack: number; reason: 'unsupported' } | null;
   sourcePublicKey: string | null;
+  /** Manifest fields that arrived unusable and were dropped (names only). */
+  rejectedFields: string[];
   receivedSha256: string;
 }
 

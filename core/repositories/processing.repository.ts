@@ -154,11 +154,18 @@ export async function completeSubmission(tx: Queryable, id: string): Promise<voi
 }
 
 /** Terminal failure: nothing can ever open it, so the ciphertext goes; the hash and code stay. */
-export async function failSubmission(db: Queryable, id: string, code: string): Promise<boolean> {
+export async function failSubmission(
+  db: Queryable,
+  id: string,
+  code: string,
+  options: { keepCiphertext?: boolean } = {},
+): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE submissions SET status = 'failed', failure_code = $2, sealed_key = NULL, manifest = NULL
+    `UPDATE submissions SET status = 'failed', failure_code = $2,
+            sealed_key = CASE WHEN $3 THEN sealed_key END,
+            manifest = CASE WHEN $3 THEN manifest END
       WHERE id = $1 AND status IN ('received', 'processing')`,
-    [id, code],
+    [id, code, options.keepCiphertext === true],
   );
   return rowCount === 1;
 }

@@ -21,7 +21,7 @@ import {
 } from '../../crypto';
 import { buildRecordDraft, translationField } from '../build-record-body';
 import type { RecordBodyV1 } from '../record-body';
-import { manifestSchema, type Manifest } from '../manifest.schema';
+import { parseManifest, type Manifest } from '../manifest.schema';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
 import { recordStoreFor } from '../record-store';
 import { translateTestimony } from '../translate-testimony';
@@ -97,15 +97,20 @@ async function openManifest(ctx: JobContext, s: ClaimedSubmission): Promise<Mani
   } catch (err) {
     if (!isCryptoError(err)) throw err;
     // With the right key, a failure means tampered or corrupt bytes: no retry can open them.
-    await failSubmission(ctx.db, s.id, err.code);
+    // CRYPTO_BAD_FORMAT is different: it authenticated, so someone sent it; keep it.
+    await failSubmission(ctx.db, s.id, err.code, {
+      keepCiphertext: err.code === 'CRYPTO_BAD_FORMAT',
+    });
     throw new PermanentJobFailure(err.code);
   }
-  const parsed = manifestSchema.safeParse(opened);
-  if (!parsed.success) {
-    await failSubmission(ctx.db, s.id, 'MANIFEST_INVALID');
+  const manifest = parseManifest(opened);
+  if (!manifest) {
+    // It decrypted, so it is a testimony someone sent: keep the ciphertext for an operator to
+    // reprocess once the client or worker is fixed, and say why without saying what.
+    await failSubmission(ctx.db, s.id, 'MANIFEST_INVALID', { keepCiphertext: true });
     throw new PermanentJobFailure('MANIFEST_INVALID');
   }
-  return parsed.data;
+  return manifest;
 }
 
 async function enqueueTranslation(ctx: JobContext, recordId: string): Promise<void> {

@@ -24,14 +24,22 @@ import type { JobHandler } from './job-context';
 
 // A machine translation owed to a stored record: the worker opens its own sealed copy of the
 // record key, translates, appends the translation as an encrypted entry and drops that copy.
-// Failing for now → throw, BullMQ retries with backoff; after the last attempt the record stays
-// untranslated (reviewers can add a human translation).
+// Failing for now → throw, BullMQ retries with backoff. The worker's copy of the key is a
+// standing risk (a stolen worker key would open the record), so it is dropped for good once
+// MAX_TRANSLATION_ATTEMPTS have failed or translation is switched off: the record then stays
+// untranslated and reviewers can add a human translation.
+
+export const MAX_TRANSLATION_ATTEMPTS = 12;
 
 export const retryTranslation: JobHandler<'retry-translation'> = async (ctx, { recordId }) => {
   const pending = await findPendingTranslation(ctx.db, recordId);
   if (!pending) return 'nothing-owed';
-  // Keep the worker's copy of the key: the engine may come back, or be configured again.
-  if (!ctx.translator) throw new PermanentJobFailure('TRANSLATOR_DISABLED');
+  const giveUp = async (code: string): Promise<never> => {
+    await withTransaction(ctx.db, (tx) => deletePendingKey(tx, recordId));
+    throw new PermanentJobFailure(code);
+  };
+  if (!ctx.translator) return giveUp('TRANSLATOR_DISABLED');
+  if (pending.attempts >= MAX_TRANSLATION_ATTEMPTS) return giveUp('TRANSLATION_GAVE_UP');
   await countPendingAttempt(ctx.db, recordId);
 
   let body: RecordBodyV1;
@@ -42,8 +50,7 @@ export const retryTranslation: JobHandler<'retry-translation'> = async (ctx, { r
   } catch (err) {
     if (!isCryptoError(err)) throw err;
     // Sealed to another worker key (or damaged): this copy can never be opened; drop it.
-    await withTransaction(ctx.db, (tx) => deletePendingKey(tx, recordId));
-    throw new PermanentJobFailure(err.code);
+    return giveUp(err.code);
   }
 
   let entry: TranslationEntryV1;
@@ -60,10 +67,10 @@ export const retryTranslation: JobHandler<'retry-translation'> = async (ctx, { r
     };
   } catch (err) {
     if (!(err instanceof TranslationError)) throw err;
-    if (err.retryable) throw new JobFailure(err.code);
-    // The engine refuses for good (e.g. unsupported language): nothing more is owed.
-    await withTransaction(ctx.db, (tx) => deletePendingKey(tx, recordId));
-    throw new PermanentJobFailure(err.code);
+    if (err.retryable && pending.attempts + 1 < MAX_TRANSLATION_ATTEMPTS)
+      throw new JobFailure(err.code);
+    // The engine refuses for good (e.g. unsupported language), or never came back.
+    return giveUp(err.retryable ? 'TRANSLATION_GAVE_UP' : err.code);
   }
 
   const entryId = randomId();

@@ -1,6 +1,13 @@
 import type { Queue, QueueEvents } from 'bullmq';
 import { jobId } from '../../../core/queue';
-import { buildSubmission, fromBase64, toBase64 } from '../../../crypto';
+import {
+  buildSubmission,
+  deriveSubKey,
+  encryptJson,
+  fromBase64,
+  openSubmission,
+  toBase64,
+} from '../../../crypto';
 import type { SoriWorker } from '../../../worker/create-worker';
 import { obliterate } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
@@ -8,13 +15,21 @@ import { createTestKeys, startWorker, type TestKeys } from '../../support/worker
 import {
   enrolReviewer,
   insertEnvelope,
+  readRecord,
+  recordsFor,
   submissionRow,
+  type TestReviewer,
   testQueue,
   waitFor,
 } from './worker-fixtures';
 
 // What no retry can fix fails at once (UnrecoverableError): the submission is marked failed
-// with the code and its ciphertext dropped; no record is made.
+// with the code; bytes nobody can open are dropped, a testimony that decrypted is kept.
+
+/** The manifest sub-key per crypto/PROTOCOL.md: KDF(K, 1, "sori-man"). */
+function reencryptManifest(contentKey: Uint8Array, id: string, value: unknown): string {
+  return toBase64(encryptJson(deriveSubKey(contentKey, 1, 'sori-man'), 'manifest', id, value));
+}
 
 describe('undecryptable or malformed submissions', () => {
   let db: TestDatabase;
@@ -23,12 +38,13 @@ describe('undecryptable or malformed submissions', () => {
   let queue: Queue;
   let events: QueueEvents;
   let closeQueue: () => Promise<void>;
+  let reviewer: TestReviewer;
   const prefix = `test-undec-${process.pid}`;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     keys = await createTestKeys();
-    await enrolReviewer(db.pool);
+    reviewer = await enrolReviewer(db.pool);
     worker = await startWorker({ pool: db.pool, prefix, keys: keys.keys });
     ({ queue, events, close: closeQueue } = testQueue(prefix));
     await events.waitUntilReady();
@@ -84,22 +100,56 @@ describe('undecryptable or malformed submissions', () => {
     expect(await countRecords()).toBe(0);
   });
 
-  it('a manifest that decrypts but breaks the schema fails as MANIFEST_INVALID', async () => {
+  it('a manifest with unusable fields still becomes a record; the dropped fields are named', async () => {
     const { envelope } = buildSubmission({
       intakePublicKey: keys.intake.publicKey,
-      // Answers must be an object of scalars; a client sending anything else is broken.
-      manifest: { text: '증언', answers: { q1: { nested: true } } },
+      // A broken client: a nested answer, an unreadable language tag, a malformed source key.
+      manifest: {
+        text: '증언',
+        lang: null,
+        // JSON.parse makes "__proto__" an own key, as it arrives from a client.
+        answers: JSON.parse('{"q1":{"nested":true},"q2":"예","__proto__":"x"}'),
+        sourcePublicKey: 'not-a-key',
+      } as never,
     });
     const id = await insertEnvelope(db.pool, envelope);
-    const job = await runToFailure(id);
-    expect(job.failedReason).toBe('MANIFEST_INVALID');
-    expect(job.attemptsMade).toBe(1);
-    expect(await submissionRow(db.pool, id)).toMatchObject({
-      status: 'failed',
-      failure_code: 'MANIFEST_INVALID',
-      sealed_key: null,
+    const job = await queue.add(
+      'process-submission',
+      { submissionId: id },
+      { jobId: jobId('process-submission', { submissionId: id }) },
+    );
+    await job.waitUntilFinished(events, 10_000);
+    expect(await submissionRow(db.pool, id)).toMatchObject({ status: 'done', manifest: null });
+    const [record] = await recordsFor(db.pool, id);
+    const { body } = await readRecord(db.pool, record!.id, reviewer);
+    expect(body.text).toBe('증언');
+    expect(Object.keys(body.answers).sort()).toEqual(['__proto__', 'q2']);
+    expect(body.answers.q2).toBe('예');
+    expect(body.sourcePublicKey).toBeNull();
+    expect(body.rejectedFields).toEqual(['answers (1 unusable)', 'sourcePublicKey']);
+  });
+
+  it('a manifest that decrypts but holds no text fails once and keeps its ciphertext', async () => {
+    const { envelope } = buildSubmission({
+      intakePublicKey: keys.intake.publicKey,
+      manifest: { text: '증언' },
     });
-    expect(await countRecords()).toBe(0);
+    // Re-encrypt a text-less manifest under the same content key, as a broken client would.
+    const { contentKey } = openSubmission(envelope, keys.intake);
+    const bad = {
+      ...envelope,
+      manifest: reencryptManifest(contentKey, envelope.id, { answers: {} }),
+    };
+    const id = await insertEnvelope(db.pool, bad);
+    const job = await runToFailure(id);
+    expect(job.attemptsMade).toBe(1);
+    const row = await submissionRow(db.pool, id);
+    expect(row).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(['CRYPTO_BAD_FORMAT', 'MANIFEST_INVALID']).toContain(row!.failure_code);
+    // It decrypted: an operator can reprocess it once the client is fixed.
+    expect(row!.sealed_key).not.toBeNull();
+    expect(row!.manifest).not.toBeNull();
+    expect(await recordsFor(db.pool, id)).toHaveLength(0);
   });
 
   it('a key the worker does not hold is a retryable problem: the ciphertext is kept', async () => {

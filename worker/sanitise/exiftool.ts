@@ -1,0 +1,57 @@
+import { ExifTool } from 'exiftool-vendored';
+import { randomUUID } from 'node:crypto';
+import { unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SanitiseContext } from './types';
+
+// One exiftool process for the whole worker: spawning Perl per file costs ~0.3 s. The worker's
+// shutdown calls stopExiftool(); tests call it in afterAll.
+let instance: ExifTool | undefined;
+
+export function startExiftool(): ExifTool {
+  instance ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: 60_000 });
+  return instance;
+}
+
+export async function stopExiftool(): Promise<void> {
+  const current = instance;
+  instance = undefined;
+  if (current) await current.end();
+}
+
+export type RawTags = Record<string, unknown>;
+
+/** Every tag exiftool finds, grouped as `-a -G0:1 -ee3 -u`; binary values are not dumped. */
+export async function readAllTags(path: string): Promise<RawTags> {
+  const { errors, warnings, ...tags } = (await startExiftool().readRaw(path, {
+    readArgs: ['-a', '-G0:1', '-ee3', '-u', '-api', 'LargeFileSupport=1'],
+    useMWG: false, // no MWG composite tags: we want what is in the file, nothing derived
+  })) as RawTags & { errors?: unknown[]; warnings?: unknown[] };
+  // A file exiftool cannot fully parse cannot be declared clean: surface errors as a tag.
+  if (Array.isArray(errors) && errors.length > 0) tags['ExifTool:Error'] = true;
+  void warnings;
+  return tags;
+}
+
+/**
+ * Runs `fn` on a copy of `data` written to the private tmpfs dir (mode 0600), then unlinks it,
+ * whatever happens: plaintext never outlives the call, and never touches a real disk.
+ */
+export async function withTmpFile<T>(
+  ctx: SanitiseContext,
+  data: Buffer,
+  ext: string,
+  fn: (path: string) => Promise<T>,
+): Promise<T> {
+  const path = join(ctx.tmpDir, `${randomUUID()}.${ext}`);
+  try {
+    await writeFile(path, data, { mode: 0o600, flag: 'wx' });
+    return await fn(path);
+  } finally {
+    await unlink(path).catch(() => undefined);
+    // Leftovers of an exiftool write: its temp file if it died mid-write, the backup if a
+    // caller forgot -overwrite_original. Both hold plaintext.
+    await unlink(`${path}_exiftool_tmp`).catch(() => undefined);
+    await unlink(`${path}_original`).catch(() => undefined);
+  }
+}

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { readAllTags, startExiftool, withTmpFile } from './exiftool';
+import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import { describeMetadata, verifyClean } from './verify';
+
+const HEIF_TYPES: Record<string, { mime: string; extension: string }> = {
+  HEIC: { mime: 'image/heic', extension: 'heic' },
+  HEIF: { mime: 'image/heif', extension: 'heif' },
+};
+
+// The zero-filled `free` boxes blankIccProperties() leaves in place of colour profiles.
+const BLANKED = [/^QuickTime:Unknown_free$/];
+
+/**
+ * HEIC/HEIF (iPhone photos). sharp's libheif has no HEVC decoder here, so the pixels cannot be
+ * re-encoded; exiftool `-all=` rewrites the container instead, dropping the EXIF and XMP items,
+ * and the result is re-read by verifyClean. The HEVC data is copied bit for bit. exiftool 13
+ * will not delete a HEIF colour profile, so blankIccProfiles() does it. The profile is dropped
+ * without conversion (nothing here can decode HEVC to convert it): wide-gamut (Display P3)
+ * colours then show slightly less saturated, which we accept rather than keep a profile whose
+ * text and dates can fingerprint a device or workflow.
+ */
+export class HeicSanitiser implements Sanitiser {
+  readonly formats = ['image/heic', 'image/heif'];
+
+  async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
+    const report: SanitiseReport = { format: 'heic', removed: [], kept: [] };
+    try {
+      return await withTmpFile(ctx, input, 'heic', async (path) => {
+        const tags = await readAllTags(path);
+        const type = HEIF_TYPES[String(tags['File:FileType'])];
+        if (type === undefined)
+          return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
+        report.format = type.extension;
+        report.removed = describeMetadata(tags);
+        // `-all=` no longer takes the colour profile in exiftool 13; it must be named.
+        await startExiftool().write(path, {}, [
+          '-all=',
+          '-ICC_Profile:all=',
+          '-overwrite_original',
+        ]);
+        const data = blankIccProperties(await readFile(path));
+        report.kept.push('HEVC image data unchanged (not re-encoded), rotation/mirroring boxes');
+        if (report.removed.includes('ICC profile')) {
+          report.kept.push('colour profile dropped without conversion (colours read as sRGB)');
+        }
+        const verdict = await verifyClean(data, type.extension, ctx, BLANKED);
+        if (!verdict.ok) {
+          report.notes = [`left after cleaning: ${verdict.leftover.join(', ')}`];
+          return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };
+        }
+        return { status: 'clean', data, mime: type.mime, extension: type.extension, report };
+      });
+    } catch {
+      return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
+    }
+  }
+}
+
+const u32 = (b: Buffer, at: number): number => (at + 4 <= b.length ? b.readUInt32BE(at) : 0);
+const type = (b: Buffer, at: number): string => b.toString('latin1', at + 4, at + 8);
+
+/** Yields [start, end) of each child box of the box content in [from, to). */
+function* boxes(b: Buffer, from: number, to: number): Generator<[number, number]> {
+  for (let at = from; at + 8 <= to;) {
+    const size = u32(b, at);
+    if (size < 8 || at + size > to) return; // 64-bit or to-end sizes never hold `meta` here
+    yield [at, at + size];
+    at += size;
+  }
+}
+
+/**
+ * Turns every ICC `colr` property (meta/iprp/ipco) into a zero-filled `free` box of the same
+ * size: no offset moves, decoders skip it, and the profile's bytes are gone. `nclx` colour
+ * properties (plain numbers: primaries, transfer, matrix) stay.
+ */
+export function blankIccProperties(heif: Buffer): Buffer {
+  const out = Buffer.from(heif);
+  for (const [meta, metaEnd] of boxes(out, 0, out.length)) {
+    if (type(out, meta) !== 'meta') continue;
+    for (const [iprp, iprpEnd] of boxes(out, meta + 12, metaEnd)) {
+      if (type(out, iprp) !== 'iprp') continue;
+      for (const [ipco, ipcoEnd] of boxes(out, iprp + 8, iprpEnd)) {
+        if (type(out, ipco) !== 'ipco') continue;
+        for (const [prop, propEnd] of boxes(out, ipco + 8, ipcoEnd)) {
+          const colour = out.toString('latin1', prop + 8, prop + 12);
+          if (type(out, prop) !== 'colr' || (colour !== 'prof' && colour !== 'rICC')) continue;
+          out.write('free', prop + 4, 'latin1');
+          out.fill(0, prop + 8, propEnd);
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import { chmod, mkdtemp, rm, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import { detectFormat, FORMAT_MIME, type Format } from './detect-format';
+import { HeicSanitiser } from './heic.sanitiser';
+import { ImageSanitiser } from './image.sanitiser';
+import { MediaSanitiser } from './media.sanitiser';
+import { OfficeSanitiser } from './office/office.sanitiser';
+import { PdfSanitiser } from './pdf.sanitiser';
+import { TextFileSanitiser } from './text-file.sanitiser';
+import type { SanitiseContext, SanitiseResult, Sanitiser } from './types';
+
+export type { SanitiseContext, SanitiseReport, SanitiseResult } from './types';
+export { detectFormat, type Format } from './detect-format';
+
+// One entry point for every attachment. The format is read from the bytes; what the client
+// declared is never trusted for routing. Whatever cannot be cleaned — an unknown format, a tool
+// failing, a sanitiser throwing — comes back `unsanitised` with a reason, never as clean and
+// never as an exception that could lose the submission.
+
+const IMAGE_AND_MEDIA: readonly Format[] = [
+  ...(['jpeg', 'png', 'gif', 'webp', 'tiff'] as const),
+  ...(['mp3', 'm4a', 'mp4', 'mov', '3gp', 'ogg', 'wav'] as const),
+];
+
+const textFile = new TextFileSanitiser();
+const flat: Sanitiser[] = [
+  new ImageSanitiser(),
+  new HeicSanitiser(),
+  new PdfSanitiser(),
+  new MediaSanitiser(),
+  textFile,
+];
+// Files inside an office document go through the same sanitisers, but only images and media:
+// a document nested in a document is not followed.
+const office = new OfficeSanitiser((data, ctx) => route(data, ctx, IMAGE_AND_MEDIA));
+const byMime = new Map<string, Sanitiser>();
+for (const s of [...flat, office]) for (const mime of s.formats) byMime.set(mime, s);
+
+export interface Declared {
+  name: string;
+  type: string;
+}
+
+export async function sanitiseFile(
+  input: Buffer,
+  declared: Declared,
+  ctx: SanitiseContext,
+): Promise<SanitiseResult> {
+  const result = await route(input, ctx, null, declared.name);
+  const format = detectFormat(input);
+  if (format !== null && declared.type !== '' && declared.type !== FORMAT_MIME[format]) {
+    // Said without quoting the declared type: it comes from the client.
+    result.report.notes = [...(result.report.notes ?? []), 'declared type differs from content'];
+  }
+  return result;
+}
+
+async function route(
+  input: Buffer,
+  ctx: SanitiseContext,
+  only: readonly Format[] | null,
+  declaredName = '',
+): Promise<SanitiseResult> {
+  const format = detectFormat(input);
+  const sanitiser = format === null ? undefined : byMime.get(FORMAT_MIME[format]);
+  if (format === null || sanitiser === undefined || (only !== null && !only.includes(format))) {
+    return unsanitised('UNSUPPORTED_FORMAT', format ?? 'unknown');
+  }
+  try {
+    return sanitiser === textFile
+      ? await textFile.sanitise(input, ctx, declaredName)
+      : await sanitiser.sanitise(input, ctx);
+  } catch {
+    // The error's message may quote the file; only the fact of the failure is kept.
+    return unsanitised('TOOL_FAILED', format);
+  }
+}
+
+function unsanitised(reason: string, format: string): SanitiseResult {
+  return { status: 'unsanitised', reason, report: { format, removed: [], kept: [] } };
+}
+
+const TMPFS_MAGIC = 0x01021994;
+
+/**
+ * Runs `fn` with a fresh private directory (0700) on tmpfs, removed afterwards whatever happens.
+ * Tools that need files get this one: decrypted testimony must never reach a real disk, so if
+ * /dev/shm is missing or not tmpfs the worker refuses rather than fall back to /tmp.
+ */
+export async function withSanitiseTmpDir<T>(
+  fn: (ctx: SanitiseContext) => Promise<T>,
+  root = '/dev/shm',
+): Promise<T> {
+  const fs = await statfs(root).catch(() => undefined);
+  if (fs === undefined || fs.type !== TMPFS_MAGIC) throw new SanitiseTmpError();
+  const tmpDir = await mkdtemp(join(root, 'sori-sanitise-'));
+  try {
+    await chmod(tmpDir, 0o700);
+    return await fn({ tmpDir });
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+}
+
+export class SanitiseTmpError extends Error {
+  readonly code = 'NO_TMPFS';
+  constructor() {
+    super('NO_TMPFS');
+  }
+}

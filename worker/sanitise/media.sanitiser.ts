@@ -1,0 +1,179 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { detectFormat, type Format } from './detect-format';
+import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import { verifyClean } from './verify';
+
+const run = promisify(execFile);
+
+// Audio and video are remuxed by ffmpeg, never re-encoded: container tags, chapters, cover art,
+// data tracks (an iPhone's timed location track is one) and subtitle tracks are dropped; the
+// audio and video packets are copied as they are. Codec-level strings inside the packets (an
+// encoder's name in an AAC fill element) are left: removing them means re-encoding.
+
+interface Container {
+  ext: string;
+  mime: string;
+  /** ffmpeg demuxer forced on input, so a crafted file cannot pick another (playlist) demuxer. */
+  demuxer: string;
+}
+
+const CONTAINERS: Partial<Record<Format, Container>> = {
+  mp3: { ext: 'mp3', mime: 'audio/mpeg', demuxer: 'mp3' },
+  m4a: { ext: 'm4a', mime: 'audio/mp4', demuxer: 'mov' },
+  mp4: { ext: 'mp4', mime: 'video/mp4', demuxer: 'mov' },
+  mov: { ext: 'mov', mime: 'video/quicktime', demuxer: 'mov' },
+  '3gp': { ext: '3gp', mime: 'video/3gpp', demuxer: 'mov' },
+  ogg: { ext: 'ogg', mime: 'audio/ogg', demuxer: 'ogg' },
+  wav: { ext: 'wav', mime: 'audio/wav', demuxer: 'wav' },
+};
+
+// What exiftool may still read in a remuxed file: structure, codec parameters, duration. The
+// QuickTime date fields stay present but hold zero (ffmpeg writes 0 under +bitexact).
+const STRUCTURAL = [
+  /^File:ID3Size$/,
+  /^MPEG:(MPEGAudioVersion|AudioLayer|AudioBitrate|SampleRate|ChannelMode|ModeExtension)$/,
+  /^MPEG:(MSStereo|IntensityStereo|CopyrightFlag|OriginalMedia|Emphasis|VBRFrames|VBRBytes)$/,
+  /^QuickTime:(MovieHeaderVersion|CreateDate|ModifyDate|TimeScale|Duration|PreferredRate)$/,
+  /^QuickTime:(PreferredVolume|MatrixStructure|PreviewTime|PreviewDuration|PosterTime)$/,
+  /^QuickTime:(SelectionTime|SelectionDuration|CurrentTime|NextTrackID|HandlerVendorID)$/,
+  /^QuickTime:(Free|Wide|MediaData|MediaDataSize|MediaDataOffset)$/, // boxes ffmpeg writes empty
+  // Sample tables and codec configuration, rebuilt by the muxer from the copied packets.
+  /^QuickTime:Track\d+:(ChunkOffset|ChunkOffset64|SampleSizes|SampleToChunk|SampleToGroup)$/,
+  /^QuickTime:Track\d+:(SampleGroupDescription|TimeToSampleTable|SyncSampleTable)$/,
+  /^QuickTime:Track\d+:(CompositionTimeToSample|CompositionToDecodeTimelineMapping)$/,
+  /^QuickTime:Track\d+:(SampleDependencyTypes|PartialSyncSamples|AVCConfiguration)$/,
+  /^QuickTime:Track\d+:Unknown_(edts|esds|mp4a|d263|damr|hvcC|btrt|dOps|dac3|dec3|chan|wave)$/,
+  /^QuickTime:Track\d+:(HandlerClass|VendorID|VideoFieldOrder|LayoutFlags|PurchaseFileFormat)$/,
+  /^QuickTime:Track\d+:(HEVCConfigurationVersion|GeneralProfileSpace|GeneralTierFlag)$/,
+  /^QuickTime:Track\d+:(GeneralProfileIDC|GenProfileCompatibilityFlags|ConstraintIndicatorFlags)$/,
+  /^QuickTime:Track\d+:(GeneralLevelIDC|MinSpatialSegmentationIDC|ParallelismType|ChromaFormat)$/,
+  /^QuickTime:Track\d+:(BitDepthLuma|BitDepthChroma|AverageFrameRate|ConstantFrameRate)$/,
+  /^QuickTime:Track\d+:(NumTemporalLayers|TemporalIDNested)$/,
+  /^QuickTime:Track\d+:(TrackHeaderVersion|TrackCreateDate|TrackModifyDate|TrackID)$/,
+  /^QuickTime:Track\d+:(TrackDuration|TrackLayer|TrackVolume|MatrixStructure|Balance)$/,
+  /^QuickTime:Track\d+:(MediaHeaderVersion|MediaCreateDate|MediaModifyDate|MediaTimeScale)$/,
+  /^QuickTime:Track\d+:(MediaDuration|MediaLanguageCode|HandlerType|HandlerClass)$/,
+  /^QuickTime:Track\d+:HandlerDescription$/,
+  /^QuickTime:Track\d+:(AudioFormat|AudioChannels|AudioBitsPerSample|AudioSampleRate)$/,
+  /^QuickTime:Track\d+:(ImageWidth|ImageHeight|GraphicsMode|OpColor|CompressorID|BitDepth)$/,
+  /^QuickTime:Track\d+:(SourceImageWidth|SourceImageHeight|XResolution|YResolution)$/,
+  /^QuickTime:Track\d+:(PixelAspectRatio|BufferSize|MaxBitrate|AverageBitrate|VideoFrameRate)$/,
+  /^QuickTime:Track\d+:(CleanApertureDimensions|ProductionApertureDimensions|EncodedPixelsDimensions)$/,
+  /^QuickTime:Track\d+:(ColorRepresentation|ColorPrimaries|TransferCharacteristics)$/,
+  /^QuickTime:Track\d+:(MatrixCoefficients|VideoFullRangeFlag|GenMediaVersion|GenFlags)$/,
+  /^QuickTime:Track\d+:(GenGraphicsMode|GenOpColor|GenBalance)$/,
+  /^Composite:(Rotation)$/,
+  /^RIFF:(Encoding|NumChannels|SampleRate|AvgBytesPerSec|BitsPerSample)$/,
+  /^Vorbis:(VorbisVersion|AudioChannels|SampleRate|NominalBitrate|MaximumBitrate)$/,
+  /^Vorbis:(MinimumBitrate|Vendor)$/, // the vendor string is ffmpeg's own under +bitexact
+  /^Opus:(OpusVersion|AudioChannels|SampleRate|OutputGain)$/,
+];
+
+interface Probe {
+  format?: { duration?: string; tags?: Record<string, string> };
+  streams?: {
+    codec_type?: string;
+    duration?: string;
+    tags?: Record<string, string>;
+    disposition?: { attached_pic?: number };
+  }[];
+  chapters?: unknown[];
+}
+
+async function probe(path: string, demuxer: string): Promise<Probe> {
+  const { stdout } = await run(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-f',
+      demuxer,
+      '-show_format',
+      '-show_streams',
+      '-show_chapters',
+      '-of',
+      'json',
+      path,
+    ],
+    { timeout: 60_000, maxBuffer: 16 << 20 },
+  );
+  return JSON.parse(stdout) as Probe;
+}
+
+function durationOf(p: Probe): number | undefined {
+  const values = [p.format?.duration, ...(p.streams ?? []).map((s) => s.duration)]
+    .map((d) => Number(d))
+    .filter((d) => Number.isFinite(d) && d > 0);
+  return values.length > 0 ? Math.max(...values) : undefined;
+}
+
+/** What the remux drops, by kind and tag name (never a value). */
+function describe(p: Probe): string[] {
+  const removed: string[] = [];
+  const tagNames = new Set(Object.keys(p.format?.tags ?? {}));
+  for (const s of p.streams ?? []) for (const k of Object.keys(s.tags ?? {})) tagNames.add(k);
+  if (tagNames.size > 0) removed.push(`tags: ${[...tagNames].sort().join(', ')}`);
+  if ((p.chapters ?? []).length > 0) removed.push('chapters');
+  const streams = p.streams ?? [];
+  if (streams.some((s) => s.disposition?.attached_pic === 1)) removed.push('cover art');
+  for (const kind of ['subtitle', 'data', 'attachment']) {
+    const n = streams.filter((s) => s.codec_type === kind).length;
+    if (n > 0) removed.push(`${kind} streams (${n})`);
+  }
+  return removed;
+}
+
+export class MediaSanitiser implements Sanitiser {
+  readonly formats = Object.values(CONTAINERS).map((c) => c.mime);
+
+  async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
+    const format = detectFormat(input);
+    const container = format === null ? undefined : CONTAINERS[format];
+    const report: SanitiseReport = { format: container?.ext ?? 'media', removed: [], kept: [] };
+    if (!container) return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
+    const id = randomUUID();
+    const inPath = join(ctx.tmpDir, `${id}-in.${container.ext}`);
+    const outPath = join(ctx.tmpDir, `${id}-out.${container.ext}`);
+    try {
+      await writeFile(inPath, input, { mode: 0o600, flag: 'wx' });
+      const before = await probe(inPath, container.demuxer);
+      report.removed = describe(before);
+      await run('ffmpeg', ffmpegArgs(container, inPath, outPath), { timeout: 600_000 });
+      const after = await probe(outPath, container.demuxer);
+      const [d0, d1] = [durationOf(before), durationOf(after)];
+      if (d1 === undefined || (d0 !== undefined && Math.abs(d0 - d1) > 0.1)) {
+        return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
+      }
+      report.kept = ['audio and video streams, copied without re-encoding'];
+      const data = await readFile(outPath);
+      const verdict = await verifyClean(data, container.ext, ctx, STRUCTURAL);
+      if (!verdict.ok) {
+        report.notes = [`left after cleaning: ${verdict.leftover.join(', ')}`];
+        return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };
+      }
+      return { status: 'clean', data, mime: container.mime, extension: container.ext, report };
+    } catch {
+      return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
+    } finally {
+      await Promise.all([inPath, outPath].map((p) => unlink(p).catch(() => undefined)));
+    }
+  }
+}
+
+function ffmpegArgs(c: Container, inPath: string, outPath: string): string[] {
+  return [
+    ...['-hide_banner', '-nostdin', '-v', 'error', '-protocol_whitelist', 'file'],
+    ...['-f', c.demuxer, '-i', inPath],
+    // Audio, and video that is not an attached picture (cover art): nothing else is mapped.
+    ...['-map', '0:a?', '-map', '0:V?', '-dn', '-sn'],
+    ...['-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1', '-c', 'copy'],
+    ...['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'],
+    // No ID3v2 header at all (ffmpeg would otherwise write an empty one), no ID3v1.
+    ...(c.ext === 'mp3' ? ['-id3v2_version', '0', '-write_id3v1', '0'] : []),
+    ...['-y', outPath],
+  ];
+}

@@ -1,0 +1,31 @@
+// Shared contract for every sanitiser (image/HEIC/PDF here; office/audio/video/text and the
+// dispatcher are built against it in parallel). Fields may be added later, never changed: any
+// addition is announced in a comment here for the other sanitisers' authors.
+
+export interface SanitiseReport {
+  format: string;
+  /** Human-readable names of what was removed, e.g. 'EXIF GPS', 'XMP', 'PDF Info dictionary' — never values. */
+  removed: string[];
+  /** e.g. 'ICC profile converted to sRGB'. */
+  kept: string[];
+  notes?: string[];
+}
+
+export type SanitiseResult =
+  | { status: 'clean'; data: Buffer; mime: string; extension: string; report: SanitiseReport }
+  | {
+      status: 'unsanitised';
+      /** A code like 'UNSUPPORTED_FORMAT' | 'TOOL_FAILED' | 'VERIFY_FAILED'. */
+      reason: string;
+      report: SanitiseReport;
+    };
+
+export interface Sanitiser {
+  readonly formats: readonly string[];
+  sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult>;
+}
+
+export interface SanitiseContext {
+  /** A private 0700 dir on tmpfs (/dev/shm) for tools that need files; delete what you write. */
+  tmpDir: string;
+}
