@@ -8,8 +8,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
-# ffmpeg strips audio and video metadata in the worker; perl runs the vendored exiftool.
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg perl \
+# ffmpeg strips audio and video metadata in the worker; perl runs the vendored exiftool, and
+# Archive::Zip lets it look inside office documents when it re-reads a cleaned one.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg perl libarchive-zip-perl \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -33,6 +33,11 @@ command -v pg_dump >/dev/null 2>&1 || need_apt postgresql-client
 # office documents still open in LibreOffice.
 command -v ffmpeg >/dev/null 2>&1 || need_apt ffmpeg
 command -v qpdf >/dev/null 2>&1 || need_apt qpdf
+# heif-enc writes the iPhone-style HEIC fixture; mat2 is the reference the cleaners are held to.
+command -v heif-enc >/dev/null 2>&1 || need_apt libheif-examples
+command -v mat2 >/dev/null 2>&1 || need_apt mat2
+# Lets exiftool read inside DOCX/ODT zips when it re-reads a cleaned document.
+perl -MArchive::Zip -e 1 2>/dev/null || need_apt libarchive-zip-perl
 command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
 
 # Optional: the compose file is validated with it when it is there.
