@@ -2,7 +2,6 @@ import { LibreTranslateTranslator, type LibreTranslateOptions } from './libretra
 import type { Translator } from './translator';
 
 export { LibreTranslateTranslator, type LibreTranslateOptions } from './libretranslate';
-export { NO_TRANSLATION_ENGINE, notTranslated, type NotTranslated } from './none';
 export {
   TranslationError,
   type TranslationErrorCode,
@@ -15,7 +14,11 @@ export {
 export type TranslatorConfig =
   { engine: 'none' } | ({ engine: 'libretranslate' } & LibreTranslateOptions);
 
-/** `null` means "do not machine-translate": the worker records notTranslated() instead. */
+/**
+ * `null` means "do not machine-translate". There is deliberately no Translator that pretends to
+ * translate: the record then says `{status: 'not-translated'}` (worker/record-body.ts), so an
+ * untranslated copy can never look like a translation, and reviewers add a human one.
+ */
 export function createTranslator(config: TranslatorConfig): Translator | null {
   switch (config.engine) {
     case 'none':

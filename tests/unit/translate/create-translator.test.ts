@@ -1,13 +1,8 @@
-import {
-  createTranslator,
-  LibreTranslateTranslator,
-  notTranslated,
-} from '../../../worker/translate';
+import { createTranslator, LibreTranslateTranslator } from '../../../worker/translate';
 
 describe('createTranslator', () => {
-  it("returns null for 'none', so the worker records notTranslated instead", () => {
+  it("returns null for 'none': no engine pretends to translate", () => {
     expect(createTranslator({ engine: 'none' })).toBeNull();
-    expect(notTranslated('ko')).toEqual({ translated: false, engine: 'none', source: 'ko' });
   });
 
   it('builds a LibreTranslate client and validates its options', () => {
