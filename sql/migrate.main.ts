@@ -1,7 +1,7 @@
 import { loadConfig } from '../core/config';
 import { createPool } from '../core/db';
 import { createLogger, errorFields } from '../core/logger';
-import { migrate } from './migrate';
+import { migrate, MigrationError } from './migrate';
 
 // `npm run migrate`: applies pending migrations to DATABASE_URL.
 async function main(): Promise<void> {
@@ -14,6 +14,9 @@ async function main(): Promise<void> {
     log.info('migration.done', { count: applied.length });
   } catch (err) {
     log.error('migration.failed', errorFields(err));
+    // Our own message names the migration and says what to do; a database error's may quote
+    // values, so only its code is shown.
+    if (err instanceof MigrationError) process.stderr.write(`migrate: ${err.message}\n`);
     process.exitCode = 1;
   } finally {
     await pool.end();
