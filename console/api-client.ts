@@ -8,7 +8,7 @@ export type Query = Record<string, string | number | boolean | undefined>;
 export interface ApiClient {
   readonly baseUrl: string;
   get<T>(path: string, query?: Query): Promise<T>;
-  post<T>(path: string, body?: unknown): Promise<T>;
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   put<T>(path: string, body?: unknown): Promise<T>;
   delete<T>(path: string): Promise<T>;
 }
@@ -31,7 +31,7 @@ export function buildUrl(baseUrl: string, path: string, query?: Query): string {
   return url.toString();
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
+export async function toApiError(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let message = `The server answered ${res.status} ${res.statusText}`.trim();
   try {
@@ -53,9 +53,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     path: string,
     body?: unknown,
     query?: Query,
+    extraHeaders?: Record<string, string>,
   ): Promise<T> {
     const url = buildUrl(options.baseUrl, path, query);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     for (let attempt = 0; ; attempt++) {
@@ -97,7 +98,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     baseUrl: options.baseUrl,
     get: (path, query) => request('GET', path, undefined, query),
-    post: (path, body) => request('POST', path, body),
+    post: (path, body, headers) => request('POST', path, body, undefined, headers),
     put: (path, body) => request('PUT', path, body),
     delete: (path) => request('DELETE', path),
   };

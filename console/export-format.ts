@@ -7,6 +7,8 @@ import type { Signer } from './custody';
 //                            (so they can be matched to the hashes in the custody log)
 //   DIR/ID/custody.json      the record's custody entries, the chain 1..last that proves them,
 //                            and the worker signing keys
+//   DIR/ID/files/NN-NAME.EXT  each clean attachment, decrypted (its SHA-256 is in record.json)
+//   DIR/ID/originals/NN-NAME  held-back originals, only with --include-originals (admins)
 
 export const MANIFEST = 'manifest.json';
 export const RECORD_FILE = 'record.json';
@@ -20,7 +22,15 @@ export interface ExportManifest {
   server: string;
   exportedBy: string;
   records: string[];
-  files: Array<{ path: string; sha256: string; bytes: number }>;
+  files: ExportedFile[];
+}
+
+export interface ExportedFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+  /** For an attachment: which file of which record it is, so verify can match record.json. */
+  file?: { recordId: string; fileId: string; status: 'clean' | 'original' };
 }
 
 export interface RecordExport {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import {
   buildSubmission,
+  randomBytes,
+  type SubmissionAttachment,
   deriveSourceKeys,
   fingerprint,
   fromBase64,
@@ -10,7 +12,9 @@ import {
   type SubmissionManifest,
 } from '../crypto';
 import type { ApiClient } from './api-client';
+import { uploadAttachment } from './attachments';
 import { ConsoleError } from './errors';
+import { withPow } from './pow';
 
 // An intermediary's submission, encrypted on this machine: a fresh receipt gives the source a
 // key pair (replies are sealed to it) and a token (the server keeps its hash); the manifest is
@@ -78,17 +82,28 @@ export function readAnswers(path: string): Answers {
   return json as Answers;
 }
 
+/** The tus endpoint beside the intake API the submission goes to. */
+const uploadsUrl = (api: ApiClient): string => `${api.baseUrl.replace(/\/+$/, '')}/v1/uploads`;
+
 export interface Submitted {
   id: string;
   status: string;
   receipt: string;
+  /** How many files were uploaded with it. */
+  attachments: number;
 }
 
 export async function submitTestimony(
   api: ApiClient,
   intake: IntakeKey,
-  input: { text: string; answers?: Answers; lang?: string },
+  input: { text: string; answers?: Answers; lang?: string; attach?: readonly string[] },
 ): Promise<Submitted> {
+  // Drawn here, not by buildSubmission: the attachments are encrypted under sub-keys of it first.
+  const contentKey = randomBytes(32);
+  const attachments: SubmissionAttachment[] = [];
+  for (const [i, path] of (input.attach ?? []).entries()) {
+    attachments.push(await uploadAttachment(uploadsUrl(api), path, contentKey, i + 1));
+  }
   const receipt = generateReceipt();
   const source = deriveSourceKeys(receipt);
   const manifest: SubmissionManifest = {
@@ -96,13 +111,18 @@ export async function submitTestimony(
     ...(input.answers ? { answers: input.answers } : {}),
     ...(input.lang ? { lang: input.lang } : {}),
     sourcePublicKey: toBase64(source.keyPair.publicKey),
+    ...(attachments.length ? { attachments } : {}),
   };
-  const { envelope } = buildSubmission({ intakePublicKey: intake.publicKey, manifest });
+  const { envelope } = buildSubmission({
+    intakePublicKey: intake.publicKey,
+    manifest,
+    contentKey,
+  });
   // The raw token goes in the body (the server hashes it); the envelope's id makes resends
   // after a network error idempotent, so the client retries with this very body.
-  const res = await api.post<{ id: string; status: string }>('/v1/submissions', {
-    ...envelope,
-    sourceToken: toBase64(source.token),
-  });
-  return { id: res.id, status: res.status, receipt };
+  const body = { ...envelope, sourceToken: toBase64(source.token) };
+  const res = await withPow(api, (headers) =>
+    api.post<{ id: string; status: string }>('/v1/submissions', body, headers),
+  );
+  return { id: res.id, status: res.status, receipt, attachments: attachments.length };
 }

@@ -11,6 +11,7 @@ import {
   type ExportManifest,
   type RecordExport,
 } from './export-format';
+import { checkExportedFiles, hashFile } from './verify-files';
 
 // Checks an export folder: every file against manifest.json, each record's stored ciphertexts
 // and identifiers against the custody log, and each custody.json against the log it came from.
@@ -112,10 +113,10 @@ function checkCustodyFile(dir: string, id: string, log: CustodyLog, problems: Pr
   }
 }
 
-export function verifyExport(
+export async function verifyExport(
   dir: string,
   log: CustodyLog,
-): { records: number; files: number; problems: Problem[] } {
+): Promise<{ records: number; files: number; problems: Problem[] }> {
   const problems: Problem[] = [];
   const manifest = readJson<ExportManifest>(join(dir, MANIFEST));
   if (manifest?.format !== 'sori-export' || !Array.isArray(manifest.files)) {
@@ -148,7 +149,7 @@ export function verifyExport(
         code: 'EXPORT_FILE_MISSING',
         message: `${f.path} is listed in the manifest but missing`,
       });
-    } else if (sha256Hex(readFileSync(full)) !== f.sha256) {
+    } else if ((await hashFile(full)) !== f.sha256) {
       problems.push({
         where: f.path,
         code: 'EXPORT_FILE_CHANGED',
@@ -160,6 +161,7 @@ export function verifyExport(
     checkRecord(dir, id, log, problems);
     checkCustodyFile(dir, id, log, problems);
   }
+  checkExportedFiles(dir, manifest, problems);
   return { records: manifest.records.length, files: manifest.files.length, problems };
 }
 

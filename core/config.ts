@@ -59,6 +59,25 @@ const schema = z.object({
     .min(1024)
     .max(16 * 1024 * 1024)
     .default(1024 * 1024),
+  // Attachments (worker). A file up to this many plaintext bytes is sanitised in memory; a
+  // larger one is held back unsanitised, its original streamed into an admin-sealed blob.
+  SANITISE_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
+  // discard: originals are dropped once sanitised; custodian: each is also kept, sealed only
+  // to CUSTODIAN_PUBLIC_KEY (base64url X25519, held offline by the evidence custodian).
+  ORIGINALS: z.enum(['discard', 'custodian']).default('discard'),
+  CUSTODIAN_PUBLIC_KEY: z.string().optional(),
+  // Anti-abuse (public listener). POW_REQUIRED defaults to true when NODE_ENV=production.
+  // POW_SECRET (base64url, 32 bytes) must be the same on every server instance; without it
+  // each process draws its own and challenges only verify where they were issued.
+  POW_REQUIRED: bool.optional(),
+  POW_SECRET_FILE: z.string().optional(),
+  POW_SECRET: z.string().optional(),
+  POW_BASE_DIFFICULTY: z.coerce.number().int().min(0).max(32).default(16),
+  POW_MAX_DIFFICULTY: z.coerce.number().int().min(0).max(32).default(22),
+  POW_LOAD_THRESHOLD: positiveInt.default(60),
+  POW_TTL_SECONDS: positiveInt.min(60).max(3600).default(900),
+  LIMIT_SUBMISSIONS_PER_HOUR: positiveInt.default(10),
+  LIMIT_STATUS_PER_HOUR: positiveInt.default(60),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

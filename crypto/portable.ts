@@ -17,6 +17,7 @@ export {
   concatBytes,
 } from './encoding';
 export { sha256, sha256Hex, sha256Stream } from './hash';
+export * from './pow'; // proof of work: solved in the browser and the console
 export {
   type BoxKeyPair,
   generateBoxKeyPair,
@@ -29,6 +30,7 @@ export {
 } from './keys';
 export { type ObjectKind, encryptObject, decryptObject, encryptJson, decryptJson } from './aead';
 export { padmeLength, encryptedFileSize, FILE_CHUNK_BYTES } from './padme';
+export { recordFileKey, newFileKey, sealFileKey, openFileKey } from './record-file';
 export { FileEncryptor, FileDecryptor } from './file-cipher';
 export {
   type SubmissionAttachment,

@@ -88,6 +88,16 @@ export function sha256Init(): Sha256State {
   };
 }
 
+// --- BLAKE2b (proof of work and its stateless MAC) ----------------------------------------
+export function blake2b(outLen: number, m: Uint8Array, key?: Uint8Array): Uint8Array {
+  if (key !== undefined) expectLength(key, KEY_BYTES, 'BLAKE2b key');
+  return lib().crypto_generichash(outLen, m, key ?? null);
+}
+/** Constant-time equality of two byte strings (false on differing lengths). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && lib().memcmp(a, b);
+}
+
 // --- X25519 / sealed boxes -----------------------------------------------------------------
 export function boxKeyPair(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
   const s = lib();

@@ -39,6 +39,8 @@ command -v mat2 >/dev/null 2>&1 || need_apt mat2
 # Lets exiftool read inside DOCX/ODT zips when it re-reads a cleaned document.
 perl -MArchive::Zip -e 1 2>/dev/null || need_apt libarchive-zip-perl
 command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
+# The browser tier drives Debian's Chromium (never a downloaded one); Korean glyphs for its screenshots.
+command -v chromium >/dev/null 2>&1 || need_apt chromium fonts-noto-cjk
 
 # Optional: the compose file is validated with it when it is there.
 if ! command -v docker-compose >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then

@@ -1,4 +1,5 @@
 import type { ClaimedSubmission } from '../core/repositories/processing.repository';
+import { computeIndicators } from '../core/questionnaire';
 import { toHex } from '../crypto';
 import { detectLanguage } from './text/language';
 import { sanitiseText, type SanitiseReport } from './text/sanitise';
@@ -11,6 +12,8 @@ import type { TranslationOutcome } from './translate-testimony';
 // report of what was removed.
 
 export type RecordDraft = Omit<RecordBodyV1, 'translation'>;
+
+export type RecordFilesField = Pick<RecordBodyV1, 'files' | 'originals'>;
 
 type Removed = SanitiseReport['removed'];
 
@@ -36,11 +39,14 @@ function sanitiseAnswers(answers: Manifest['answers']): {
   return { answers: out, removed };
 }
 
-export function buildRecordDraft(s: ClaimedSubmission, manifest: Manifest): RecordDraft {
+export function buildRecordDraft(
+  s: ClaimedSubmission,
+  manifest: Manifest,
+  files: RecordFilesField = { files: [], originals: null },
+): RecordDraft {
   const { text, report } = sanitiseText(manifest.text);
   const answers = sanitiseAnswers(manifest.answers);
   const detected = detectLanguage(text);
-  const attachments = manifest.attachments ?? [];
   return {
     v: 1,
     submissionId: s.id,
@@ -53,12 +59,13 @@ export function buildRecordDraft(s: ClaimedSubmission, manifest: Manifest): Reco
       ...(manifest.lang ? { declared: manifest.lang } : {}),
     },
     answers: answers.answers,
+    // From the sanitised answers: what reviewers filter on is what they can read.
+    indicators: computeIndicators(answers.answers),
     sanitisation: report,
     answersSanitisation: answers.removed,
-    // Files are not sanitised yet (a later issue): never pass one on silently, say so instead.
-    attachments: attachments.length
-      ? { heldBack: attachments.length, reason: 'unsupported' }
-      : null,
+    // Sanitised (or held back) before the record is built: see worker/attachments.
+    files: files.files,
+    originals: files.originals,
     sourcePublicKey: manifest.sourcePublicKey ?? null,
     rejectedFields: manifest.rejected,
     receivedSha256: toHex(s.envelopeSha256),

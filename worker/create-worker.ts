@@ -13,6 +13,7 @@ import {
 } from '../core/queue';
 import { listPendingTranslationIds } from '../core/repositories/record.repository';
 import type { Translator } from './translate';
+import { fileDepsFromConfig, type FilesConfig } from './attachments/file-deps';
 import type { WorkerKeys } from './keys';
 import { errorCode, PermanentJobFailure, toJobError } from './job-errors';
 import type { JobContext, JobHandler, JobOutcome } from './jobs/job-context';
@@ -31,7 +32,8 @@ export type WorkerConfig = Pick<
   | 'JOB_ATTEMPTS'
   | 'JOB_BACKOFF_MS'
   | 'TRANSLATE_RETRY_MS'
->;
+> &
+  FilesConfig;
 
 export interface WorkerDeps {
   config: WorkerConfig;
@@ -59,6 +61,8 @@ function dispatch<N extends JobName>(ctx: JobContext, name: N, data: unknown): P
 export function createWorker(deps: WorkerDeps): SoriWorker {
   assertHandlers(JOB_HANDLERS, JOB_PAYLOADS);
   const { config, log } = deps;
+  // Before any connection: a bad CUSTODIAN_PUBLIC_KEY stops the worker here.
+  const files = fileDepsFromConfig(config, deps.db);
   // Enqueueing follow-ups is a producer's job: fail fast while Redis is down (the sweeper and
   // the start-up scan bring owed work back) rather than hold a job open.
   const queueConnection = createRedis(config.REDIS_URL, 'producer');
@@ -75,6 +79,7 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     keys: deps.keys,
     translator: deps.translator,
     translateRetryMs: config.TRANSLATE_RETRY_MS,
+    files,
     async enqueue(name, payload, delayMs) {
       await queue.add(name, payload, {
         ...jobOptions(name, config.JOB_ATTEMPTS, config.JOB_BACKOFF_MS),

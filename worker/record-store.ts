@@ -9,8 +9,11 @@ import {
 } from '../core/repositories/processing.repository';
 import type { NewRecord } from '../core/repositories/record.repository';
 import { listActiveReviewerKeys, type ReviewerKey } from '../core/repositories/reviewer.repository';
+import { listActiveAdminKeys } from '../core/repositories/record-file.repository';
 import { toHex, wrapRecordKey } from '../crypto';
 import { JobFailure } from './job-errors';
+import type { FilesToLink } from './attachments/file-writer';
+import { storeRecordFiles } from './attachments/store-files';
 
 // Group commit for records. The custody lock is held to COMMIT, so every store in the
 // deployment waits for the one before it to reach disk: one record per fsync would cap the
@@ -25,6 +28,8 @@ export interface RecordToStore {
   recordKey: Uint8Array;
   pendingKey: Uint8Array | null;
   envelopeSha256: Uint8Array;
+  /** File blobs written ahead for this record, linked (and their keys sealed) in the transaction. */
+  files?: FilesToLink | null;
 }
 
 /** 'created', or 'duplicate' when the submission was done by another job first. */
@@ -140,6 +145,8 @@ async function storeBatch(
   if (open.size === 0) return { outcomes: items.map(() => 'duplicate'), reviewers: null };
   // Read inside the transaction so a reviewer revoked meanwhile is not handed the key.
   const reviewers = await listActiveReviewerKeys(tx, { lock: true });
+  const heldBack = (i: RecordToStore): boolean => (i.files?.heldBack.length ?? 0) > 0;
+  const admins = items.some(heldBack) ? await listActiveAdminKeys(tx, { lock: true }) : [];
   const outcomes: Array<StoreOutcome | JobFailure> = [];
   const toStore: Array<StoredRecord & { item: RecordToStore }> = [];
   for (const { item, sealed } of batch) {
@@ -148,6 +155,8 @@ async function storeBatch(
     if (!open.delete(submissionId)) outcomes.push('duplicate');
     // A record no one can read would be a testimony lost: wait (retry) for a reviewer instead.
     else if (reviewers.length === 0) outcomes.push(new JobFailure('NO_REVIEWERS'));
+    // An admin revoked since the files were written: retry, the next attempt sees none.
+    else if (heldBack(item) && admins.length === 0) outcomes.push(new JobFailure('NO_ADMINS'));
     else {
       outcomes.push('created');
       toStore.push({
@@ -167,6 +176,15 @@ async function storeBatch(
   // A submission that already had a record (not open, so not expected here) is a duplicate.
   for (const s of toStore)
     if (!inserted.has(s.record.id)) outcomes[items.indexOf(s.item)] = 'duplicate';
+  await storeRecordFiles(
+    tx,
+    created.map(({ item }) => ({
+      recordId: item.record.id,
+      submissionId: item.record.submissionId,
+      files: item.files ?? null,
+    })),
+    admins,
+  );
   // Last: the custody lock is held to COMMIT and serialises every worker.
   await appendCustodyEntries(
     tx,

@@ -6,6 +6,7 @@ import type { RecordList } from '../api-types';
 import { contextOf, type Context } from '../context';
 import { custodyFor, fetchCustodyLog } from '../custody';
 import { ConsoleError } from '../errors';
+import { exportRecordFiles, ORIGINALS_WARNING } from '../export-files';
 import {
   CUSTODY_FILE,
   MANIFEST,
@@ -52,6 +53,17 @@ function recordExport(r: OpenedRecord): RecordExport {
   };
 }
 
+interface ExportOptions {
+  all?: boolean;
+  out: string;
+  includeOriginals?: boolean;
+}
+
+const countAttachments = (files: ExportManifest['files']) => ({
+  clean: files.filter((f) => f.file?.status === 'clean').length,
+  originals: files.filter((f) => f.file?.status === 'original').length,
+});
+
 export function registerExport(program: Command): void {
   program
     .command('export')
@@ -59,7 +71,11 @@ export function registerExport(program: Command): void {
     .argument('[id]', 'record id')
     .option('--all', 'every record you can read')
     .requiredOption('--out <dir>', 'folder to write (new or empty)')
-    .action(async (id: string | undefined, o: { all?: boolean; out: string }, cmd: Command) => {
+    .option(
+      '--include-originals',
+      'admins: also write held-back originals (they may identify the source)',
+    )
+    .action(async (id: string | undefined, o: ExportOptions, cmd: Command) => {
       const ctx = contextOf(cmd);
       if ((id === undefined) === (o.all !== true))
         throw new ConsoleError('EXPORT_WHAT', 'Give a record id or --all');
@@ -69,6 +85,12 @@ export function registerExport(program: Command): void {
       await initCrypto();
       const api = await ctx.api();
       const keys = await ctx.unlock();
+      const me = await ctx.currentSession();
+      if (o.includeOriginals) {
+        if (me.reviewer.role !== 'admin')
+          throw new ConsoleError('ADMIN_REQUIRED', 'Only admins can export held-back originals');
+        ctx.note(ORIGINALS_WARNING);
+      }
       const ids = id !== undefined ? [id] : await allRecordIds(ctx);
       const log = await fetchCustodyLog(api);
       mkdirSync(o.out, { recursive: true, mode: 0o700 });
@@ -92,12 +114,16 @@ export function registerExport(program: Command): void {
             ...custodyFor(log, r.detail.id),
           };
           write(`${r.detail.id}/${CUSTODY_FILE}`, custody);
+          // Read now: openRecord may have replaced a stale cached session with a new login.
+          const { token } = await ctx.currentSession();
+          const includeOriginals = o.includeOriginals === true;
+          const fileCtx = { server: ctx.server, token, keys, out: o.out, includeOriginals };
+          await exportRecordFiles(fileCtx, r, (f) => files.push(f));
           bar.tick(recordId.slice(0, 8));
         }
       } finally {
         bar.done();
       }
-      const me = await ctx.currentSession();
       const manifest: ExportManifest = {
         format: 'sori-export',
         v: 1,
@@ -111,10 +137,14 @@ export function registerExport(program: Command): void {
         mode: 0o600,
         flag: 'wx',
       });
-      ctx.emit(
-        { out: o.out, records: ids, files: files.length },
-        () =>
+      const attachments = countAttachments(files);
+      ctx.emit({ out: o.out, records: ids, files: files.length, attachments }, () =>
+        [
           `Exported ${ids.length} record(s) to ${o.out}. The files hold decrypted testimony: keep them encrypted at rest.`,
+          ...(attachments.clean || attachments.originals
+            ? [`Attachments: ${attachments.clean} clean, ${attachments.originals} original(s).`]
+            : []),
+        ].join('\n'),
       );
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ILO_INDICATORS, isIloIndicator } from '../../core/questionnaire';
 import type { ApiClient } from '../api-client';
 import { RECORD_STATUSES, type RecordList, type RecordSummary } from '../api-types';
 import { contextOf, type Context } from '../context';
@@ -8,7 +9,8 @@ import { openRecord } from '../records';
 import { renderTable } from '../render/table';
 
 // The server can filter only on what it sees (status, language, day, translated); tags are
-// encrypted entries, so they are decrypted here and --tag filters on this machine.
+// encrypted entries, so they are decrypted here and --tag filters on this machine; so are the
+// ILO indicators, inside the encrypted record body, for --indicator.
 
 interface ListOptions {
   status?: string;
@@ -16,6 +18,7 @@ interface ListOptions {
   from?: string;
   to?: string;
   tag?: string;
+  indicator?: string;
   translated?: boolean;
   limit: string;
 }
@@ -32,6 +35,8 @@ function checkOptions(o: ListOptions): number {
     if (day !== undefined && !DAY.test(day))
       throw new ConsoleError('BAD_DATE', 'Dates are written YYYY-MM-DD');
   }
+  if (o.indicator !== undefined && !isIloIndicator(o.indicator))
+    throw new ConsoleError('BAD_INDICATOR', `An indicator is one of ${ILO_INDICATORS.join(', ')}`);
   const limit = Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new ConsoleError('BAD_LIMIT', '--limit must be a positive integer');
@@ -46,6 +51,16 @@ async function tagsOf(ctx: Context, api: ApiClient, r: RecordSummary): Promise<s
     .filter((c): c is Extract<EntryContent, { kind: 'tag' }> => c.kind === 'tag')
     .map((c) => normaliseTag(c.tag));
   return [...new Set(tags)];
+}
+
+async function hasIndicator(
+  ctx: Context,
+  api: ApiClient,
+  r: RecordSummary,
+  indicator: string,
+): Promise<boolean> {
+  const { body } = await openRecord(api, await ctx.unlock(), r.id);
+  return (body.indicators ?? []).includes(indicator);
 }
 
 export async function listRecords(ctx: Context, o: ListOptions): Promise<ListedRecord[]> {
@@ -65,6 +80,7 @@ export async function listRecords(ctx: Context, o: ListOptions): Promise<ListedR
       translated: o.translated,
     });
     for (const r of page.records) {
+      if (o.indicator !== undefined && !(await hasIndicator(ctx, api, r, o.indicator))) continue;
       const tags = await tagsOf(ctx, api, r);
       if (wanted !== null && !tags.includes(wanted)) continue;
       out.push({ ...r, entryKinds: r.entryKinds ?? {}, tags });
@@ -84,6 +100,7 @@ export function registerList(program: Command): void {
     .option('--from <day>', 'received on or after YYYY-MM-DD')
     .option('--to <day>', 'received on or before YYYY-MM-DD')
     .option('--tag <tag>', 'only records with this tag (decrypted and matched locally)')
+    .option('--indicator <id>', 'only records showing this ILO indicator (decrypted locally)')
     .option('--translated', 'only records with a translation')
     .option('--no-translated', 'only records without a translation')
     .option('--limit <n>', 'at most this many records', '100')

@@ -1,14 +1,9 @@
-import {
-  appendFileSync,
-  chmodSync,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-} from 'node:fs';
-import { basename, join } from 'node:path';
+import { appendFileSync, chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { initCrypto } from '../../crypto';
+import { checkAttachments } from '../attachments';
+import { interviewsIn } from '../batch-files';
 import { contextOf, type Context } from '../context';
 import { ConsoleError } from '../errors';
 import { progressBar } from '../render/progress';
@@ -23,6 +18,7 @@ interface SubmitOptions {
   batch?: string;
   receipts?: string;
   expectFingerprint?: string;
+  attach: string[];
 }
 
 const RETRIES = 5;
@@ -41,11 +37,18 @@ async function single(
 ): Promise<void> {
   const text = readTextFile(o.text);
   const answers = o.answers ? readAnswers(o.answers) : undefined;
-  const s = await submitTestimony(ctx.publicApi(RETRIES), intake, { text, answers, lang: o.lang });
+  checkAttachments(o.attach);
+  const s = await submitTestimony(ctx.publicApi(RETRIES), intake, {
+    text,
+    answers,
+    lang: o.lang,
+    attach: o.attach,
+  });
   ctx.emit({ ...s, intakeKeyId: intake.id, intakeFingerprint: intake.fingerprint }, () =>
     [
       renderPairs([
         ['submission', `${s.id} (${s.status})`],
+        ['attachments', String(s.attachments)],
         ['receipt', s.receipt],
       ]),
       '',
@@ -73,13 +76,13 @@ async function batch(
 ): Promise<void> {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new ConsoleError('BATCH_NOT_A_FOLDER', `${dir} is not a folder`);
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.txt'))
-    .sort();
-  if (files.length === 0) throw new ConsoleError('BATCH_EMPTY', `No .txt interviews in ${dir}`);
+  const interviews = interviewsIn(dir);
+  if (interviews.length === 0)
+    throw new ConsoleError('BATCH_EMPTY', `No .txt interviews in ${dir}`);
   const receipts = o.receipts ?? join(dir, 'receipts.tsv');
   const done = alreadySubmitted(receipts);
-  const todo = files.filter((f) => !done.has(basename(f, '.txt')));
+  const todo = interviews.filter((i) => !done.has(i.name));
+  checkAttachments(todo.flatMap((i) => i.attachments.map((f) => join(dir, f))));
   process.stderr.write(`${RECEIPT_WARNING}\n`);
   if (!existsSync(receipts))
     appendFileSync(receipts, '# interview\treceipt\tsubmission\n', { mode: 0o600 });
@@ -88,12 +91,12 @@ async function batch(
   const bar = progressBar(todo.length);
   const results: Array<{ interview: string; id: string; receipt: string }> = [];
   try {
-    for (const file of todo) {
-      const name = basename(file, '.txt');
+    for (const { name, attachments } of todo) {
       const answersPath = join(dir, `${name}.json`);
-      const text = readTextFile(join(dir, file));
+      const text = readTextFile(join(dir, `${name}.txt`));
       const answers = existsSync(answersPath) ? readAnswers(answersPath) : undefined;
-      const s = await submitTestimony(api, intake, { text, answers, lang: o.lang });
+      const attach = attachments.map((f) => join(dir, f));
+      const s = await submitTestimony(api, intake, { text, answers, lang: o.lang, attach });
       // Written at once: a receipt lost after its submission was accepted cannot be recovered.
       appendFileSync(receipts, `${name}\t${s.receipt}\t${s.id}\n`, { mode: 0o600 });
       results.push({ interview: name, id: s.id, receipt: s.receipt });
@@ -102,7 +105,7 @@ async function batch(
   } finally {
     bar.done();
   }
-  const skipped = files.length - todo.length;
+  const skipped = interviews.length - todo.length;
   ctx.emit(
     {
       receiptsFile: receipts,
@@ -126,13 +129,43 @@ export function registerSubmit(program: Command): void {
     .option('--text <file>', 'UTF-8 text of the testimony')
     .option('--answers <file>', 'questionnaire answers as a JSON object')
     .option('--lang <code>', 'language of the text, if known (ko, ru, …)')
-    .option('--batch <dir>', 'submit every DIR/*.txt (with DIR/NAME.json answers when present)')
+    .option(
+      '--attach <file>',
+      'a photo, recording or document to send with --text (repeat for more)',
+      (file: string, all: string[]) => [...all, file],
+      [] as string[],
+    )
+    .option(
+      '--batch <dir>',
+      'submit every DIR/NAME.txt, with DIR/NAME.json answers and DIR/NAME.*.EXT attachments',
+    )
     .option('--receipts <file>', 'batch: where receipts are written (default DIR/receipts.tsv)')
     .option('--expect-fingerprint <fp>', 'refuse unless the intake key has this fingerprint')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Attachments are encrypted here and uploaded resumably (tus) before the testimony is sent;',
+        'their names and types travel only inside the encrypted manifest. The worker strips their',
+        'metadata; files it cannot clean are held back from reviewers.',
+        '',
+        'Batch folder, one interview per NAME:',
+        '  interview-01.txt            the testimony',
+        '  interview-01.json           questionnaire answers (optional)',
+        '  interview-01.1.jpg          attachments: NAME.LABEL.EXT, sent in name order',
+        '  interview-01.contract.pdf',
+      ].join('\n'),
+    )
     .action(async (o: SubmitOptions, cmd: Command) => {
       const ctx = contextOf(cmd);
       if ((o.text === undefined) === (o.batch === undefined)) {
         throw new ConsoleError('SUBMIT_INPUT_REQUIRED', 'Give either --text FILE or --batch DIR');
+      }
+      if (o.batch !== undefined && o.attach.length > 0) {
+        throw new ConsoleError(
+          'SUBMIT_INPUT_REQUIRED',
+          'In batch mode attachments are DIR/NAME.LABEL.EXT files, not --attach',
+        );
       }
       if (o.batch !== undefined && o.answers !== undefined) {
         throw new ConsoleError(

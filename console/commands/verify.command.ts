@@ -96,7 +96,7 @@ export function registerVerify(program: Command): void {
       const stored = api
         ? await checkStored(api, log)
         : { checked: 0, unreadable: 0, problems: [] };
-      const exported = o.export ? verifyExport(o.export, log) : null;
+      const exported = o.export ? await verifyExport(o.export, log) : null;
       const problems = [...stored.problems, ...(exported?.problems ?? [])];
       const summary = {
         ok: problems.length === 0,

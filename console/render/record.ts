@@ -1,5 +1,7 @@
 import type { RecordBodyV1 } from '../../worker/record-body';
+import { indicatorName } from '../../core/questionnaire';
 import { describeEntry } from '../entries';
+import { filesLines } from './files';
 import type { OpenedRecord } from '../records';
 import { sideBySide } from './side-by-side';
 import { renderPairs } from './table';
@@ -64,8 +66,6 @@ export function sanitisationLines(body: RecordBodyV1): string[] {
       `answers: ${fromAnswers.length ? fromAnswers.map(([k, n]) => `${k} ${n}`).join(', ') : 'nothing removed'}`,
     );
   }
-  if (body.attachments)
-    lines.push(`attachments held back: ${body.attachments.heldBack} (${body.attachments.reason})`);
   return lines;
 }
 
@@ -93,6 +93,9 @@ export function renderRecord(r: OpenedRecord, width: number): string {
     '',
     'Sanitisation',
     ...sanitisationLines(body).map((l) => `  ${l}`),
+    '',
+    'Files',
+    ...filesLines(body).map((l) => `  ${l}`),
   ];
   const answers = Object.entries(body.answers ?? {});
   if (answers.length) {
@@ -105,6 +108,12 @@ export function renderRecord(r: OpenedRecord, width: number): string {
         ...lines.slice(1).map((l) => `  ${' '.repeat(keyWidth)}  ${l}`),
       );
     }
+  }
+  // Computed by the worker from the answers; records older than the questionnaire have none.
+  const indicators = body.indicators ?? [];
+  if (indicators.length) {
+    parts.push('', 'ILO forced-labour indicators (from the answers)');
+    for (const id of indicators) parts.push(`  ${indicatorName(id)} (${id})`);
   }
   parts.push('', 'Entries');
   if (r.entries.length === 0) parts.push('  none');

@@ -80,12 +80,16 @@ export async function lockAdmins(tx: Queryable): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock($1)`, [0x534f5249_03]); // "SORI" 3
 }
 
-/** Marks the reviewer revoked and drops every record key sealed to them, in the caller's tx. */
+/**
+ * Marks the reviewer revoked and drops every key sealed to them, in the caller's tx: record
+ * keys, and (for an admin) the keys of held-back originals.
+ */
 export async function revokeReviewerAccess(tx: Queryable, id: string): Promise<number> {
   await tx.query(
     `UPDATE reviewers SET revoked_on = current_date WHERE id = $1 AND revoked_on IS NULL`,
     [id],
   );
   const { rowCount } = await tx.query(`DELETE FROM record_keys WHERE reviewer_id = $1`, [id]);
+  await tx.query(`DELETE FROM record_file_keys WHERE reviewer_id = $1`, [id]);
   return rowCount ?? 0;
 }

@@ -8,6 +8,7 @@ import { authenticate, requireAdmin } from './http/auth.middleware';
 import { adminRouter } from './routes/admin/admin.route';
 import { authRouter } from './routes/auth/auth.route';
 import { directoryRouter } from './routes/directory/directory.route';
+import { createFilesRouter } from './routes/files';
 import { recordsRouter } from './routes/records/records.route';
 import { createAdminService } from './services/admin.service';
 import { createAuthService } from './services/auth.service';
@@ -48,6 +49,7 @@ export function createReviewApp(deps: ReviewAppDeps): Express {
       maxTextBytes: config.MAX_TEXT_BYTES,
     }),
   );
+  app.use(createFilesRouter({ pool }));
   app.use(directoryRouter({ directory: createDirectoryService({ pool }) }));
   app.use(adminRouter({ admin: createAdminService({ pool }), bodyLimitBytes }));
   app.use(notFoundHandler);

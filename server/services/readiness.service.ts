@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 
@@ -14,7 +15,16 @@ export function postgresCheck(pool: Pool): ReadinessCheck {
 }
 
 export function redisCheck(redis: Redis): ReadinessCheck {
-  return { name: 'redis', check: async () => void (await redis.ping()) };
+  return {
+    name: 'redis',
+    check: async () => {
+      // The probe has no offline queue: a PING sent while it is still (re)connecting fails at
+      // once, so wait for the connection (the caller's timeout bounds the wait).
+      if (redis.status !== 'ready')
+        await once(redis, 'ready', { signal: AbortSignal.timeout(2000) });
+      await redis.ping();
+    },
+  };
 }
 
 async function within(check: ReadinessCheck, ms: number): Promise<CheckState> {

@@ -131,6 +131,9 @@ async function main(): Promise<void> {
     contentKey,
   });
   const recordKey = seedFor('record-key');
+  const recordFilePlain = filePlaintext(1000);
+  const recordFileEnc = new c.FileEncryptor(c.recordFileKey(recordKey, 3), recordFilePlain.length);
+  const originalKey = seedFor('original-key');
 
   const vectors = {
     format: 'sori-crypto-vectors',
@@ -142,7 +145,7 @@ async function main(): Promise<void> {
       deterministic:
         'sha256, sha256Stream, boxKey, signKey, kdf, objects, json, padme, receipt, keyfile, signature, loginChallenge: recompute from the inputs and compare byte for byte.',
       openOnly:
-        'sealedKey, files, submission, record, reply contain randomness drawn inside libsodium (sealed boxes, secretstream headers, random nonces): open the stored blob and compare the result.',
+        'sealedKey, files, submission, record, recordFile (ciphertext, originalSealedKey), reply contain randomness drawn inside libsodium (sealed boxes, secretstream headers, random nonces): open the stored blob and compare the result.',
       fileSeeds: 'files[].plaintext is byte i = (i * 31 + 7) mod 256 for i < size.',
       receiptAndKeyfile: 'receipt and keyfile use the real protocol Argon2id parameters.',
     },
@@ -204,6 +207,27 @@ async function main(): Promise<void> {
       wrapped: hex(c.wrapRecordKey(recordKey, box.publicKey)),
       bodyBlob: hex(c.encryptRecordBody(recordKey, 'rec-42', jsonValue)),
       entryBlob: hex(c.encryptEntry(recordKey, 'rec-42', 'entry-1', { note: 'checked' })),
+    },
+    recordFile: {
+      recordKey: hex(recordKey),
+      context: 'sori-fil',
+      subkeys: [1, 3].map((subkeyId) => ({
+        subkeyId,
+        key: hex(c.recordFileKey(recordKey, subkeyId)),
+      })),
+      subkeyId: 3,
+      size: recordFilePlain.length,
+      plaintextSha256: c.sha256Hex(recordFilePlain),
+      ciphertext: hex(
+        c.concatBytes(
+          recordFileEnc.header,
+          ...recordFileEnc.write(recordFilePlain),
+          ...recordFileEnc.end(),
+        ),
+      ),
+      originalRecipientSeed: hex(boxSeed),
+      originalKey: hex(originalKey),
+      originalSealedKey: hex(c.sealFileKey(originalKey, box.publicKey)),
     },
     reply: {
       sourceReceipt: receipt.normalised,

@@ -3,6 +3,7 @@ import type { JobName, JobPayloads } from '../../core/queue';
 import type { Logger } from '../../core/logger';
 import type { Translator } from '../translate';
 import type { WorkerKeys } from '../keys';
+import type { FileDeps } from '../attachments/file-deps';
 
 // What a job handler may use, and nothing more: least privilege is a code-level property too.
 
@@ -15,6 +16,8 @@ export interface JobContext {
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], delayMs?: number): Promise<void>;
   /** Delay before the first retry of an owed translation. */
   translateRetryMs: number;
+  /** Blob store and originals policy for attachments; defaults (discard) when absent. */
+  files?: FileDeps;
 }
 
 /** Short, content-free outcome strings: BullMQ keeps them briefly as the job's return value. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findSubmissionState } from '../../core/repositories/submission.repository';
+import { deleteUnlinkedFiles } from '../../core/repositories/record-file.repository';
 import {
   claimSubmission,
   failSubmission,
@@ -19,6 +20,8 @@ import {
   toBase64,
   wrapRecordKey,
 } from '../../crypto';
+import { fileDepsFromConfig } from '../attachments/file-deps';
+import { prepareRecordFiles, type PreparedFiles } from '../attachments/prepare-files';
 import { buildRecordDraft, translationField } from '../build-record-body';
 import type { RecordBodyV1 } from '../record-body';
 import { parseManifest, type Manifest } from '../manifest.schema';
@@ -27,8 +30,10 @@ import { recordStoreFor } from '../record-store';
 import { translateTestimony } from '../translate-testimony';
 import type { JobContext, JobHandler, JobOutcome } from './job-context';
 
-// decrypt → validate → sanitise → detect → translate → encrypt to reviewers → store once.
-// Plaintext exists only in this function's locals; what leaves it is ciphertext, hashes, ids.
+// decrypt → validate → files → sanitise → detect → translate → encrypt to reviewers → store
+// once. Plaintext exists only in this function's locals (and the tmpfs the file tools get);
+// what leaves it is ciphertext, hashes, ids. File blobs are written before the record's
+// transaction, which links them; an attempt that does not store its record deletes its own.
 
 export const processSubmission: JobHandler<'process-submission'> = async (
   ctx,
@@ -37,14 +42,42 @@ export const processSubmission: JobHandler<'process-submission'> = async (
   const claimed = await claimSubmission(ctx.db, submissionId);
   if (!claimed) return settled(ctx, submissionId);
 
-  const manifest = await openManifest(ctx, claimed);
-  const draft = buildRecordDraft(claimed, manifest);
+  const { manifest, contentKey } = await openManifest(ctx, claimed);
+  const recordId = randomId();
+  const recordKey = newRecordKey();
+  const files = await prepareRecordFiles(
+    {
+      db: ctx.db,
+      deps: ctx.files ?? fileDepsFromConfig({}, ctx.db),
+      submissionId,
+      contentKey,
+      recordKey,
+    },
+    manifest.attachments ?? [],
+  );
+  try {
+    const outcome = await storeRecord(ctx, claimed, manifest, files, { recordId, recordKey });
+    if (outcome === 'duplicate') await files.discard();
+    return outcome;
+  } catch (err) {
+    await files.discard().catch(() => undefined);
+    throw err;
+  }
+};
+
+async function storeRecord(
+  ctx: JobContext,
+  claimed: ClaimedSubmission,
+  manifest: Manifest,
+  files: PreparedFiles,
+  { recordId, recordKey }: { recordId: string; recordKey: Uint8Array },
+): Promise<JobOutcome> {
+  const submissionId = claimed.id;
+  const draft = buildRecordDraft(claimed, manifest, files.field);
   const outcome = await translateTestimony(ctx.translator, draft.text, draft.lang.code);
   const body: RecordBodyV1 = { ...draft, translation: translationField(outcome) };
   const owed = outcome.kind === 'not-translated' && outcome.owed;
 
-  const recordId = randomId();
-  const recordKey = newRecordKey();
   const sealedBody = encryptRecordBody(recordKey, recordId, body);
   const bodySha256 = sha256(sealedBody);
 
@@ -62,16 +95,19 @@ export const processSubmission: JobHandler<'process-submission'> = async (
     recordKey,
     pendingKey: owed ? wrapRecordKey(recordKey, ctx.keys.worker.box.publicKey) : null,
     envelopeSha256: claimed.envelopeSha256,
+    files: files.link,
   });
   if (stored === 'duplicate') return 'duplicate';
   if (owed) await enqueueTranslation(ctx, recordId);
   return owed ? 'created-untranslated' : 'created';
-};
+}
 
 /** Nothing to claim: done or failed before (a duplicate or redelivered job), or unknown. */
 async function settled(ctx: JobContext, submissionId: string): Promise<JobOutcome> {
   const state = await findSubmissionState(ctx.db, submissionId);
   if (!state) throw new PermanentJobFailure('SUBMISSION_NOT_FOUND');
+  // Files an attempt wrote before it lost (killed, or beaten by another job) go now.
+  await deleteUnlinkedFiles(ctx.db, submissionId);
   if (state.status === 'failed') return 'already-failed';
   // A job that died between commit and enqueue left a translation owed with no job for it.
   const recordId = await findRecordIdBySubmission(ctx.db, submissionId);
@@ -80,11 +116,14 @@ async function settled(ctx: JobContext, submissionId: string): Promise<JobOutcom
   return 'already-done';
 }
 
-async function openManifest(ctx: JobContext, s: ClaimedSubmission): Promise<Manifest> {
+async function openManifest(
+  ctx: JobContext,
+  s: ClaimedSubmission,
+): Promise<{ manifest: Manifest; contentKey: Uint8Array }> {
   const intake = ctx.keys.intakeById.get(s.intakeKeyId);
   // A configuration problem, not the submission's: keep the ciphertext and retry.
   if (!intake) throw new JobFailure('INTAKE_KEY_UNAVAILABLE');
-  let opened: unknown;
+  let opened: { manifest: unknown; contentKey: Uint8Array };
   try {
     const envelope = {
       v: 1 as const,
@@ -93,7 +132,7 @@ async function openManifest(ctx: JobContext, s: ClaimedSubmission): Promise<Mani
       sealedKey: toBase64(s.sealedKey),
       manifest: toBase64(s.manifest),
     };
-    opened = openSubmission(envelope, intake.keyPair).manifest;
+    opened = openSubmission(envelope, intake.keyPair);
   } catch (err) {
     if (!isCryptoError(err)) throw err;
     // With the right key, a failure means tampered or corrupt bytes: no retry can open them.
@@ -103,14 +142,14 @@ async function openManifest(ctx: JobContext, s: ClaimedSubmission): Promise<Mani
     });
     throw new PermanentJobFailure(err.code);
   }
-  const manifest = parseManifest(opened);
+  const manifest = parseManifest(opened.manifest);
   if (!manifest) {
     // It decrypted, so it is a testimony someone sent: keep the ciphertext for an operator to
     // reprocess once the client or worker is fixed, and say why without saying what.
     await failSubmission(ctx.db, s.id, 'MANIFEST_INVALID', { keepCiphertext: true });
     throw new PermanentJobFailure('MANIFEST_INVALID');
   }
-  return manifest;
+  return { manifest, contentKey: opened.contentKey };
 }
 
 async function enqueueTranslation(ctx: JobContext, recordId: string): Promise<void> {

@@ -80,7 +80,8 @@ describe('worker end to end', () => {
       });
       expect(body.answers).toEqual({ country: '러시아' });
       expect(body.answersSanitisation).toMatchObject({ zeroWidth: 1 });
-      expect(body.attachments).toBeNull();
+      expect(body.files).toEqual([]);
+      expect(body.originals).toBeNull();
       expect(body.receivedSha256).toMatch(/^[0-9a-f]{64}$/);
     }
     // The engine got the sanitised text, never the marks.

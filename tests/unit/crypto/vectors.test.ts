@@ -112,6 +112,24 @@ it('sealed keys, submissions, records and replies open', () => {
   expect(c.decryptEntry(rk, r.recordId, r.entryId, h(r.entryBlob))).toEqual(r.entry);
 });
 
+it('record files: sub-keys of R recomputed, the file and a sealed original key open', () => {
+  const f = V.recordFile;
+  expect(f.context).toBe('sori-fil');
+  for (const k of f.subkeys)
+    expect(c.toHex(c.recordFileKey(h(f.recordKey), k.subkeyId))).toBe(k.key);
+  expect(() => c.recordFileKey(h(f.recordKey), 0)).toThrow(c.CryptoError);
+  const ct = h(f.ciphertext);
+  expect(ct.length).toBe(c.encryptedFileSize(f.size));
+  const d = new FileDecryptor(c.recordFileKey(h(f.recordKey), f.subkeyId));
+  const pt = c.concatBytes(...d.write(ct), ...d.end());
+  expect(pt).toEqual(filePlaintext(f.size));
+  expect(c.sha256Hex(pt)).toBe(f.plaintextSha256);
+  const wrong = new FileDecryptor(c.recordFileKey(h(f.recordKey), 1));
+  expect(() => [...wrong.write(ct), ...wrong.end()]).toThrow(c.CryptoError);
+  const admin = c.generateBoxKeyPair(h(f.originalRecipientSeed));
+  expect(c.toHex(c.openFileKey(h(f.originalSealedKey), admin))).toBe(f.originalKey);
+});
+
 it('receipt -> source keys at the real Argon2id parameters, and the reply sealed to them', () => {
   const r = V.receipt;
   expect(c.RECEIPT_PWHASH).toEqual({ opsLimit: r.opsLimit, memLimit: r.memLimit });

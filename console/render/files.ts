@@ -1,0 +1,47 @@
+import type { RecordBodyV1, RecordFile } from '../../worker/record-body';
+
+// The "Files" section of `sori show`: each attachment with its type, size and whether the
+// worker could clean it (and what it removed), plus originals kept out of reviewers' reach.
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+function fileLines(f: RecordFile, n: number): string[] {
+  if (f.status === 'clean') {
+    const removed = f.report.removed.length ? f.report.removed.join(', ') : 'nothing';
+    return [
+      `${n}. ${f.name}  ${f.mime}  ${formatBytes(f.size)}  clean (${f.report.format})`,
+      `   removed: ${removed}`,
+      ...(f.report.kept.length ? [`   kept: ${f.report.kept.join(', ')}`] : []),
+    ];
+  }
+  const held = f.fileId
+    ? 'original held back for admins (sori export --include-originals)'
+    : 'original not kept';
+  return [
+    `${n}. ${f.name}  ${formatBytes(f.size)}  UNSANITISED (${f.reason})`,
+    `   ${held}`,
+    ...(f.report?.removed.length
+      ? [`   removed before failing: ${f.report.removed.join(', ')}`]
+      : []),
+  ];
+}
+
+export function filesLines(body: Pick<RecordBodyV1, 'files' | 'originals'>): string[] {
+  const files = body.files ?? [];
+  if (files.length === 0) return ['none'];
+  const lines = files.flatMap((f, i) => fileLines(f, i + 1));
+  const o = body.originals;
+  if (o?.custodian)
+    lines.push(`originals sealed to the offline custodian: ${o.count} (not readable here)`);
+  return lines;
+}

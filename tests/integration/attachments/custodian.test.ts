@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import {
+  generateBoxKeyPair,
+  initCrypto,
+  openFileKey,
+  toBase64,
+  type BoxKeyPair,
+} from '../../../crypto';
+import { ConfigError } from '../../../core/config';
+import type { SoriWorker } from '../../../worker/create-worker';
+import { fileDepsFromConfig } from '../../../worker/attachments/file-deps';
+import { stopExiftool } from '../../../worker/sanitise/exiftool';
+import { makeJpeg } from '../../fixtures/make-image';
+import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
+import { startTestApp, type TestApp } from '../../support/app';
+import { createTestKeys, startWorker, type TestKeys } from '../../support/worker';
+import { testBytes } from '../uploads/tus-fixtures';
+import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
+import {
+  blobCounts,
+  decryptBlob,
+  enrol,
+  openHeldBack,
+  submitWithFiles,
+  unknownBinary,
+  type Reviewer,
+} from './attachment-fixtures';
+
+// ORIGINALS=custodian: every original, clean or not, is also kept under a key sealed only to
+// the offline custodian. And a file over SANITISE_MAX_BYTES is held back without ever being
+// held whole: streamed into its admin-sealed original and the custodian's copy at once.
+
+jest.setTimeout(120_000);
+
+describe('attachments: originals for the custodian, files too large to sanitise', () => {
+  let app: TestApp;
+  let keys: TestKeys;
+  let worker: SoriWorker;
+  let dirs: TestDirs;
+  let admin: Reviewer;
+  let custodian: BoxKeyPair;
+
+  beforeAll(async () => {
+    await initCrypto();
+    dirs = makeDirs();
+    custodian = generateBoxKeyPair();
+    app = await startTestApp();
+    keys = await createTestKeys();
+    admin = await enrol(app.pool, 'admin');
+    worker = await startWorker({
+      pool: app.pool,
+      prefix: app.prefix,
+      keys: keys.keys,
+      config: {
+        ORIGINALS: 'custodian',
+        CUSTODIAN_PUBLIC_KEY: toBase64(custodian.publicKey),
+        SANITISE_MAX_BYTES: 100_000,
+        UPLOAD_CHUNK_BYTES: 65536,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await app?.close();
+    await stopExiftool();
+    dirs?.cleanup();
+  });
+
+  it('keeps each original sealed to the custodian only', async () => {
+    const jpeg = readFileSync((await makeJpeg(dirs.fixtures)).path);
+    const binary = unknownBinary('custodian-marker');
+    const large = testBytes(300_000); // > SANITISE_MAX_BYTES, several 64 KiB frames
+    const { submissionId } = await submitWithFiles(app.url, keys.intake.publicKey, '원본 보관', [
+      { name: 'photo.jpg', type: 'image/jpeg', data: jpeg },
+      { name: 'data.bin', type: '', data: binary },
+      { name: 'recording.raw', type: '', data: large },
+    ]);
+    await waitFor(
+      'done',
+      async () => (await submissionRow(app.pool, submissionId))?.status === 'done',
+      60_000,
+    );
+    const [record] = await recordsFor(app.pool, submissionId);
+    const { body } = await readRecord(app.pool, record!.id, admin);
+    expect(body.originals).toEqual({ custodian: true, count: 3 });
+    expect(body.files.map((f) => (f.status === 'clean' ? 'clean' : f.reason))).toEqual([
+      'clean',
+      'UNSUPPORTED_FORMAT',
+      'TOO_LARGE_TO_SANITISE',
+    ]);
+    // 1 clean copy, 2 held-back originals (admins), 3 custodian originals.
+    expect(await blobCounts(app.pool, submissionId)).toEqual(['original: 5', 'record-file: 1']);
+
+    const { rows } = await app.pool.query<{ file_id: string; wrapped_key: Buffer }>(
+      `SELECT c.file_id, c.wrapped_key FROM custodian_keys c JOIN blobs b ON b.id = c.file_id
+        WHERE b.record_id = $1`,
+      [record!.id],
+    );
+    expect(rows).toHaveLength(3);
+    const opened: Buffer[] = [];
+    for (const row of rows) {
+      // No reviewer, admins included, holds a key to a custodian original.
+      const { rows: reviewerKeys } = await app.pool.query(
+        `SELECT 1 FROM record_file_keys WHERE file_id = $1`,
+        [row.file_id],
+      );
+      expect(reviewerKeys).toEqual([]);
+      expect(() => openFileKey(row.wrapped_key, admin.box)).toThrow();
+      opened.push(
+        await decryptBlob(app.pool, row.file_id, openFileKey(row.wrapped_key, custodian)),
+      );
+    }
+    const sorted = (bufs: Buffer[]) => bufs.map((b) => b.toString('hex')).sort();
+    expect(sorted(opened)).toEqual(sorted([jpeg, binary, large]));
+
+    // The too-large file is held back with its original released to the admin intact.
+    const tooLarge = body.files[2]!;
+    if (tooLarge.status !== 'unsanitised' || !tooLarge.fileId) throw new Error('not held back');
+    expect(tooLarge.report).toBeNull();
+    expect((await openHeldBack(app.pool, tooLarge.fileId, admin)).equals(large)).toBe(true);
+  });
+
+  it('refuses to start with ORIGINALS=custodian and no usable custodian key', () => {
+    for (const key of [undefined, 'not base64!', toBase64(new Uint8Array(31))])
+      expect(() =>
+        fileDepsFromConfig({ ORIGINALS: 'custodian', CUSTODIAN_PUBLIC_KEY: key }, app.pool),
+      ).toThrow(ConfigError);
+    expect(fileDepsFromConfig({ ORIGINALS: 'discard' }, app.pool).custodian).toBeNull();
+  });
+});

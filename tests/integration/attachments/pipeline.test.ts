@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
+import sharp from 'sharp';
+import type { SoriWorker } from '../../../worker/create-worker';
+import { stopExiftool } from '../../../worker/sanitise/exiftool';
+import { buildDocx, CONTENT, PLANTED } from '../../fixtures/make-office';
+import { GPS, makeJpeg } from '../../fixtures/make-image';
+import {
+  dumpTags,
+  makeDirs,
+  recoverable,
+  type TestDirs,
+} from '../../fixtures/make-sanitise-context';
+import { startTestApp, type TestApp } from '../../support/app';
+import { TEST_DATABASE_URL } from '../../support/env';
+import { captureLogs, createTestKeys, startWorker, type TestKeys } from '../../support/worker';
+import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
+import {
+  blobCounts,
+  enrol,
+  openHeldBack,
+  readCleanFile,
+  recordKeyFor,
+  submitWithFiles,
+  unknownBinary,
+  type Reviewer,
+} from './attachment-fixtures';
+import { redisDump } from './redis-dump';
+
+// The whole path for a testimony with files: tus upload of the client's ciphertext → worker
+// decrypts, sanitises in memory, re-encrypts under sub-keys of R → reviewers read clean copies;
+// a file no sanitiser takes is held back, its original sealed to admins only.
+
+jest.setTimeout(120_000);
+const run = promisify(execFile);
+
+describe('attachments: sanitised, held back, and nothing left behind', () => {
+  let app: TestApp;
+  let keys: TestKeys;
+  let worker: SoriWorker;
+  let dirs: TestDirs;
+  let admin: Reviewer;
+  let plain: Reviewer;
+  const logs = captureLogs('debug');
+  const canary = `CANARY-${randomUUID()}`;
+
+  beforeAll(async () => {
+    dirs = makeDirs();
+    app = await startTestApp({ log: logs.log });
+    keys = await createTestKeys();
+    admin = await enrol(app.pool, 'admin');
+    plain = await enrol(app.pool, 'reviewer');
+    worker = await startWorker({
+      pool: app.pool,
+      prefix: app.prefix,
+      keys: keys.keys,
+      log: logs.log,
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await app?.close();
+    await stopExiftool();
+    dirs?.cleanup();
+  });
+
+  it('stores clean copies, holds back the unknown, deletes the uploads, leaks nothing', async () => {
+    const jpeg = await makeJpeg(dirs.fixtures);
+    const jpegData = readFileSync(jpeg.path);
+    expect((await dumpTags(jpegData, 'jpg', dirs.ctx)).text).toMatch(/GPS/); // planted for real
+    const docx = await buildDocx();
+    const binary = unknownBinary(canary);
+    const { submissionId, uploadIds } = await submitWithFiles(
+      app.url,
+      keys.intake.publicKey,
+      `저는 2019년에 러시아 건설 현장으로 파견되었습니다. ${canary}`,
+      [
+        { name: 'IMG_0042.jpg', type: 'image/jpeg', data: jpegData },
+        { name: `계약서 ${canary}.docx`, type: 'application/octet-stream', data: docx },
+        { name: 'notes.bin', type: 'application/octet-stream', data: binary },
+      ],
+    );
+    await waitFor(
+      'done',
+      async () => (await submissionRow(app.pool, submissionId))?.status === 'done',
+      60_000,
+    );
+    const [record] = await recordsFor(app.pool, submissionId);
+    const { body } = await readRecord(app.pool, record!.id, plain);
+    expect(body.files.map((f) => f.status)).toEqual(['clean', 'clean', 'unsanitised']);
+    expect(body.originals).toEqual({ custodian: false, count: 0 });
+    const r = await recordKeyFor(app.pool, record!.id, plain);
+
+    const [jpgFile, docFile, binFile] = body.files;
+    expect(jpgFile).toMatchObject({
+      status: 'clean',
+      name: 'IMG_0042.jpg',
+      mime: 'image/jpeg',
+      subkeyId: 1,
+    });
+    const cleanJpeg = await readCleanFile(app.pool, r, jpgFile!);
+    const tags = await dumpTags(cleanJpeg, 'jpg', dirs.ctx);
+    expect(tags.text).not.toMatch(/GPS|Serial|Canon|Artist/);
+    expect(recoverable(cleanJpeg, [...jpeg.planted, GPS.lat, GPS.lon], tags.text)).toEqual([]);
+    // Orientation applied: 64×32 stored with Orientation 6 reads as 32×64.
+    expect(await sharp(cleanJpeg).metadata()).toMatchObject({ width: 32, height: 64 });
+
+    expect(docFile).toMatchObject({ status: 'clean', extension: 'docx', subkeyId: 2 });
+    expect(docFile!.name).toContain('계약서');
+    const cleanDocx = await readCleanFile(app.pool, r, docFile!);
+    const parts = unzipSync(cleanDocx);
+    const views = Object.values(parts).map((b) => Buffer.from(b).toString('utf8'));
+    expect(recoverable(cleanDocx, Object.values(PLANTED), ...views)).toEqual([]);
+    expect(views.join('\n')).toContain(CONTENT.body);
+
+    expect(binFile).toMatchObject({
+      status: 'unsanitised',
+      reason: 'UNSUPPORTED_FORMAT',
+      size: binary.length,
+    });
+    if (binFile!.status !== 'unsanitised' || !binFile!.fileId) throw new Error('not held back');
+    const { rows: holders } = await app.pool.query(
+      `SELECT reviewer_id FROM record_file_keys WHERE file_id = $1`,
+      [binFile!.fileId],
+    );
+    expect(holders.map((h) => h.reviewer_id)).toEqual([admin.id]); // never the plain reviewer
+    await expect(openHeldBack(app.pool, binFile!.fileId, plain)).rejects.toThrow('no key');
+    expect((await openHeldBack(app.pool, binFile!.fileId, admin)).equals(binary)).toBe(true);
+
+    // The client's ciphertext is gone; the record's blobs are all linked.
+    const { rows: left } = await app.pool.query(`SELECT id FROM blobs WHERE id = ANY($1::uuid[])`, [
+      uploadIds,
+    ]);
+    expect(left).toEqual([]);
+    expect(await blobCounts(app.pool, submissionId)).toEqual(['original: 1', 'record-file: 2']);
+
+    // Canary: no plaintext marker in the database, Redis or the logs.
+    const url = new URL(TEST_DATABASE_URL);
+    const { stdout: dump } = await run(
+      'pg_dump',
+      ['--dbname', url.toString(), '--schema', app.db.schema],
+      {
+        maxBuffer: 256 * 1024 * 1024,
+      },
+    );
+    expect(dump).toContain('record_file_keys');
+    const redis = await redisDump(app.prefix);
+    const logText = logs.text();
+    expect(logText).toContain('job.completed');
+    const markers = [canary, GPS.lat, GPS.lon, 'PLANT-SERIAL', PLANTED.author, '파견', '계약서'];
+    for (const haystack of [dump, redis, logText])
+      for (const m of markers) {
+        expect(haystack).not.toContain(m);
+        expect(haystack).not.toContain(Buffer.from(m).toString('hex'));
+      }
+
+    // Deleting the record (retention, or any other way) deletes its files and their keys.
+    await app.pool.query(`DELETE FROM records WHERE id = $1`, [record!.id]);
+    expect(await blobCounts(app.pool, submissionId)).toEqual([]);
+    const { rows: keysLeft } = await app.pool.query(`SELECT 1 FROM record_file_keys`);
+    expect(keysLeft).toEqual([]);
+  });
+});

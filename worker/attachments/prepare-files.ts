@@ -1,0 +1,147 @@
+import type { Pool } from 'pg';
+import { failSubmission } from '../../core/repositories/processing.repository';
+import { listActiveAdminKeys } from '../../core/repositories/record-file.repository';
+import { recordFileKey, type Bytes } from '../../crypto';
+import type { RecordFilesField } from '../build-record-body';
+import { JobFailure, PermanentJobFailure } from '../job-errors';
+import type { RecordFile } from '../record-body';
+import {
+  sanitiseFile,
+  SanitiseTmpError,
+  withSanitiseTmpDir,
+  type SanitiseContext,
+} from '../sanitise';
+import { sanitiseText } from '../text/sanitise';
+import { sha256HexOf } from './blob-sink';
+import type { FileDeps } from './file-deps';
+import { FileWriter, writeAll, type FilesToLink } from './file-writer';
+import {
+  AttachmentError,
+  checkUpload,
+  readPlaintext,
+  streamPlaintext,
+  type Attachment,
+} from './open-attachment';
+
+// Every attachment of a submission, before its record is stored: checked, decrypted,
+// sanitised (in memory; tools get only a tmpfs dir), and written as encrypted blobs. A clean
+// copy goes under recordFileKey(R, i + 1); anything not clean is held back, never passed on as
+// if it were. Plaintext never leaves this process except to withSanitiseTmpDir's tmpfs.
+
+export interface PreparedFiles {
+  field: RecordFilesField;
+  link: FilesToLink | null;
+  /** Deletes what was written if the record was not stored (a duplicate, an error). */
+  discard(): Promise<void>;
+}
+
+export const NO_FILES: PreparedFiles = {
+  field: { files: [], originals: null },
+  link: null,
+  discard: async () => undefined,
+};
+
+interface Job {
+  db: Pool;
+  deps: FileDeps;
+  submissionId: string;
+  contentKey: Bytes;
+  recordKey: Bytes;
+}
+
+/** Throws PermanentJobFailure (submission failed, ciphertext kept) for a broken attachment. */
+export async function prepareRecordFiles(
+  job: Job,
+  attachments: readonly Attachment[],
+): Promise<PreparedFiles> {
+  if (attachments.length === 0) return NO_FILES;
+  const writer = new FileWriter(job.deps, job.db, job.submissionId);
+  try {
+    // No admin to release a held-back original to: it is not kept (the record says so).
+    const keepHeldBack = (await listActiveAdminKeys(job.db)).length > 0;
+    const files = await withSanitiseTmpDir(async (ctx) => {
+      const out: RecordFile[] = [];
+      for (const [i, a] of attachments.entries())
+        out.push(await prepareOne(job, writer, ctx, a, i + 1, keepHeldBack));
+      return out;
+    });
+    const field: RecordFilesField = {
+      files,
+      originals: { custodian: job.deps.custodian !== null, count: writer.link.custodian.length },
+    };
+    return { field, link: writer.link, discard: () => writer.discard() };
+  } catch (err) {
+    await writer.discard().catch(() => undefined);
+    if (err instanceof SanitiseTmpError) throw new JobFailure(err.code);
+    if (!(err instanceof AttachmentError)) throw err;
+    // The manifest decrypted: a testimony someone sent. Keep its ciphertext (and the uploads)
+    // for an operator; the code says which way the attachment is broken, nothing more.
+    await failSubmission(job.db, job.submissionId, err.code, { keepCiphertext: true });
+    throw new PermanentJobFailure(err.code);
+  }
+}
+
+async function prepareOne(
+  job: Job,
+  writer: FileWriter,
+  ctx: SanitiseContext,
+  a: Attachment,
+  subkeyId: number,
+  keepHeldBack: boolean,
+): Promise<RecordFile> {
+  const { deps } = job;
+  await checkUpload(job.db, job.submissionId, a);
+  const name = sanitiseText(a.name).text;
+  const heldBack = (reason: string, fileId: string | null, report: RecordFile['report']) =>
+    ({
+      status: 'unsanitised',
+      fileId,
+      name,
+      reason,
+      size: a.size,
+      sha256: a.sha256,
+      report,
+    }) as const;
+
+  if (a.size > deps.sanitiseMaxBytes) {
+    // Never held whole: streamed from the upload straight into its original blob(s).
+    const held = keepHeldBack ? await writer.openHeldBack(a.size) : null;
+    const custodian = await writer.openCustodianCopy(a.size);
+    const sinks = [held?.sink, custodian].filter((s) => s != null);
+    await streamPlaintext(deps.store, a, job.contentKey, sinks);
+    return heldBack('TOO_LARGE_TO_SANITISE', held?.id ?? null, null);
+  }
+
+  const plain = await readPlaintext(deps.store, a, job.contentKey);
+  try {
+    const custodian = await writer.openCustodianCopy(a.size);
+    if (custodian) await writeAll(custodian, plain);
+    const result = await sanitiseFile(plain, { name: a.name, type: a.type }, ctx);
+    if (result.status !== 'clean') {
+      const held = keepHeldBack ? await writer.openHeldBack(a.size) : null;
+      if (held) await writeAll(held.sink, plain);
+      return heldBack(result.reason, held?.id ?? null, result.report);
+    }
+    try {
+      const sha256 = sha256HexOf(result.data);
+      const key = recordFileKey(job.recordKey, subkeyId);
+      const fileId = await writer.writeRecordFile(key, result.data);
+      const { mime, extension, report } = result;
+      return {
+        status: 'clean',
+        fileId,
+        name,
+        mime,
+        extension,
+        size: result.data.length,
+        sha256,
+        subkeyId,
+        report,
+      };
+    } finally {
+      result.data.fill(0);
+    }
+  } finally {
+    plain.fill(0);
+  }
+}
