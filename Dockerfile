@@ -15,6 +15,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg perl lib
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The submission page's browser bundle (crypto/ compiled for the browser by esbuild).
+COPY --from=build /app/public ./public
 COPY package.json ./
 USER node
 CMD ["node", "dist/server/main.js"]

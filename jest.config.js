@@ -1,5 +1,9 @@
-// Two tiers: pure unit tests, and integration tests against a real Postgres and Redis.
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+// Three tiers: pure unit tests, integration tests against a real Postgres and Redis, and
+// browser tests (Debian's Chromium through playwright-core) against the same.
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
 
 const common = {
   testEnvironment: 'node',
@@ -15,6 +19,12 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/browser/global-setup.ts',
     },
   ],
   testTimeout: 30000,

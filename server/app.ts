@@ -4,8 +4,13 @@ import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { errorMiddleware, notFoundHandler } from './http/error.middleware';
 import { hardening } from './http/hardening.middleware';
+import { createPageRouter } from './page';
+import type { SourceLimits } from './limits/source-limits';
+import { powRouter } from './pow/pow.route';
+import type { PowService } from './pow/pow.service';
 import { healthRouter } from './routes/health/health.route';
 import { intakeKeyRouter } from './routes/intake-key/intake-key.route';
+import { repliesRouter } from './routes/replies/replies.route';
 import { submissionsRouter } from './routes/submissions/submissions.route';
 import { createIntakeKeyService } from './services/intake-key.service';
 import type { BatchedMarker, Enqueuer } from './services/outbox';
@@ -21,6 +26,14 @@ export interface PublicAppDeps {
   readiness: readonly ReadinessCheck[];
   /** Batches the best-effort `queued` flags; main.ts flushes it on shutdown. */
   queuedMarker?: BatchedMarker;
+  /**
+   * Proof of work on POST /v1/submissions and /v1/submissions/status, and GET /v1/pow.
+   * OFF when not given (the test helpers); main.ts turns it on (POW_REQUIRED, default true
+   * in production).
+   */
+  pow?: PowService;
+  /** Per-source-token budgets (429 TOO_MANY_REQUESTS); none when not given. */
+  limits?: SourceLimits;
 }
 
 /**
@@ -35,6 +48,7 @@ export function createPublicApp(deps: PublicAppDeps): Express {
 
   app.use(...hardening());
   app.use(healthRouter({ readiness: deps.readiness }));
+  if (deps.pow) app.use(powRouter({ pow: deps.pow }));
   app.use(intakeKeyRouter({ intakeKeys: createIntakeKeyService({ pool: deps.pool }) }));
   app.use(
     submissionsRouter({
@@ -46,9 +60,15 @@ export function createPublicApp(deps: PublicAppDeps): Express {
       }),
       bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
       maxTextBytes: deps.config.MAX_TEXT_BYTES,
+      pow: deps.pow,
+      limits: deps.limits,
     }),
   );
+  app.use(
+    repliesRouter({ pool: deps.pool, bodyLimitBytes: deps.config.BODY_LIMIT_BYTES, pow: deps.pow }),
+  );
   app.use(createUploadsRouter(deps)); // tus: reads its own bodies, no JSON parser involved
+  app.use(createPageRouter(deps)); // the source's pages and the no-JS form (server/page/PAGE.md)
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.log));
   return app;

@@ -5,6 +5,7 @@ import { createLogger, errorFields, type Logger } from '../core/logger';
 import { createProducer, createRedis } from '../core/queue';
 import { initCrypto } from '../crypto';
 import { createPublicApp } from './app';
+import { createAbuseGuards } from './pow/abuse-guards';
 import { closeListener, startReviewListener } from './review/listener';
 import { createBatchedMarker } from './services/outbox';
 import { postgresCheck, redisCheck } from './services/readiness.service';
@@ -30,7 +31,11 @@ async function main(): Promise<void> {
   const probe = createRedis(config.REDIS_URL, 'probe');
   const readiness = [postgresCheck(pool), redisCheck(probe)];
   const queuedMarker = createBatchedMarker({ pool, log });
-  const app = createPublicApp({ pool, producer, config, log, readiness, queuedMarker });
+  // Proof of work (POW_REQUIRED, default on in production) and per-receipt budgets: the
+  // public app turns them on only when given, as here.
+  const abuseRedis = createRedis(config.REDIS_URL, 'producer');
+  const guards = createAbuseGuards({ config, redis: abuseRedis, log });
+  const app = createPublicApp({ pool, producer, config, log, readiness, queuedMarker, ...guards });
 
   const server = app.listen(config.PUBLIC_PORT, config.PUBLIC_HOST);
   // Slow-loris and idle sockets: bounded header, request and keep-alive times.
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
       () => queuedMarker.stop(),
       () => producer.close(),
       async () => probe.disconnect(),
+      async () => abuseRedis.disconnect(),
       () => pool.end(),
     ]).then(
       () => process.exit(0),

@@ -14,7 +14,7 @@ import {
   randomId,
   type BoxKeyPair,
 } from '../../crypto';
-import { createPublicApp } from '../../server/app';
+import { createPublicApp, type PublicAppDeps } from '../../server/app';
 import { postgresCheck, redisCheck } from '../../server/services/readiness.service';
 import { createTestDatabase, type TestDatabase } from './db';
 import { TEST_REDIS_URL } from './env';
@@ -35,6 +35,8 @@ export interface TestAppOptions {
   redisUrl?: string;
   log?: Logger;
   env?: Record<string, string>;
+  /** Proof of work / per-token limits, built with the app's own Redis prefix (off if absent). */
+  guards?: (prefix: string) => Pick<PublicAppDeps, 'pow' | 'limits'>;
 }
 
 /** The public app in-process on 127.0.0.1:0, with its own schema and BullMQ prefix. */
@@ -53,6 +55,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     log,
     readiness: [postgresCheck(db.pool), redisCheck(probe)],
+    ...options.guards?.(prefix),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,0 +1,49 @@
+import { PAGE } from './page-ids';
+
+// Strings the script shows. The page hands over its own translated set (message files a
+// translator reviews) in <script type="application/json" id="sori-js-messages">; these
+// Korean defaults are used only for keys it does not provide.
+const DEFAULTS = {
+  preparing: '기기에서 안전하게 준비하고 있습니다… 잠시 기다려 주세요.',
+  intakeKey: '서버 공개키 지문:',
+  encrypting: '파일을 암호화하고 있습니다:',
+  uploading: '암호화된 파일을 보내고 있습니다:',
+  sending: '암호화된 증언을 보내고 있습니다…',
+  done: '보냈습니다. 내용은 이 기기에서 암호화되었습니다.',
+  receiptTitle: '영수증 번호',
+  receiptNote:
+    '이 번호를 종이에 적어 안전한 곳에 보관하세요. 다시 찾을 수 없습니다. 답장을 읽을 때 필요합니다.',
+  badAnswer: '답을 읽을 수 없는 질문이 있습니다. 숫자 칸에는 숫자만 써 주세요.',
+  failed: '보내지 못했습니다. 인터넷 연결을 확인하고 다시 시도해 주세요.',
+  checking: '영수증을 확인하고 있습니다…',
+  badReceipt: '영수증 번호는 숫자 20자리입니다.',
+  statusTitle: '제출한 증언',
+  repliesTitle: '답장',
+  noReplies: '아직 답장이 없습니다.',
+  status_received: '받음',
+  status_processing: '처리 중',
+  status_done: '검토자에게 전달됨',
+  status_failed: '처리하지 못함',
+  replyUnreadable: '이 답장은 열 수 없습니다.',
+};
+
+export type MessageKey = keyof typeof DEFAULTS;
+
+let loaded: Partial<Record<string, string>> | undefined;
+
+function fromPage(): Partial<Record<string, string>> {
+  const el = document.getElementById(PAGE.messages);
+  if (!el?.textContent) return {};
+  try {
+    const parsed: unknown = JSON.parse(el.textContent);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {}; // a broken message block must not break submitting: use the defaults
+  }
+}
+
+export function t(key: MessageKey): string {
+  loaded ??= fromPage();
+  const v = loaded[key];
+  return typeof v === 'string' ? v : DEFAULTS[key];
+}

@@ -1,0 +1,9 @@
+// The page's contract (server/page/PAGE.md): ids and field names the script relies on.
+export const PAGE = {
+  submitForm: 'submit-form',
+  returnForm: 'return-form',
+  messages: 'sori-js-messages',
+  textField: 'text',
+  filesField: 'files',
+  receiptField: 'receipt',
+} as const;

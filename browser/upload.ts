@@ -1,0 +1,41 @@
+import { Upload } from 'tus-js-client';
+
+// tus upload of one encrypted file. No metadata (the server refuses Upload-Metadata: a name
+// or type would identify) and nothing written to localStorage: a seized or shared phone must
+// not list what was uploaded, so resuming lives only as long as this page does.
+const CHUNK_BYTES = 2 * 1024 * 1024;
+const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
+
+const noStorage: NonNullable<Upload['options']['urlStorage']> = {
+  findAllUploads: () => Promise.resolve([]),
+  findUploadsByFingerprint: () => Promise.resolve([]),
+  removeUpload: () => Promise.resolve(),
+  addUpload: () => Promise.resolve(''),
+};
+
+/** Resolves with the upload id the submission envelope lists. */
+export function uploadEncrypted(
+  blob: Blob,
+  onProgress: (sent: number, total: number) => void,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const upload = new Upload(blob, {
+      endpoint: new URL('/v1/uploads', window.location.href).href,
+      uploadSize: blob.size,
+      chunkSize: CHUNK_BYTES,
+      metadata: {},
+      retryDelays: RETRY_DELAYS_MS,
+      storeFingerprintForResuming: false,
+      removeFingerprintOnSuccess: true,
+      urlStorage: noStorage,
+      onProgress,
+      onError: reject,
+      onSuccess: () => {
+        const id = new URL(upload.url ?? '', window.location.href).pathname.split('/').pop();
+        if (id) resolve(id);
+        else reject(new Error('upload has no id'));
+      },
+    });
+    upload.start();
+  });
+}

@@ -1,0 +1,150 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import {
+  findSourceTokenHash,
+  insertReplyToSource,
+} from '../../core/repositories/review.repository';
+import * as c from '../../crypto';
+import { makeJpeg, type Fixture } from '../fixtures/make-image';
+import { dumpSchema, holdsSecret } from '../integration/review/schema-dump';
+import { readRecord, recordsFor, waitFor } from '../integration/worker/worker-fixtures';
+import { foreignRequests, launchChromium, recordRequests } from './browser-harness';
+import { openPage } from './fixture-page';
+import { startStack, type Stack } from './stack';
+
+// The JavaScript path, as a source lives it: a Korean testimony, a photo with GPS and
+// questionnaire answers encrypted in Chromium; the server holds ciphertext only; a reviewer
+// reads the record; the source comes back on another device with the receipt alone.
+
+const TEXT = '저는 러시아 건설 현장에서 일했습니다. 책임자가 여권을 가져갔습니다. 소리확인문장7731';
+const REPLY = '증언을 잘 받았습니다. 안전에 주의하세요.';
+const ANSWERS = {
+  sector: 'construction',
+  hours_per_day: 14,
+  passport_held: true,
+  surveillance: ['group_travel_only', 'self_criticism'],
+};
+
+describe('JS path: submit in the browser, come back with the receipt', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let photo: Fixture;
+  let receipt = '';
+  let submissionId = '';
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+    photo = await makeJpeg(mkdtempSync(join(tmpdir(), 'sori-photo-')));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('encrypts text, answers and photo on the device; the server stores ciphertext', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const urls = recordRequests(context);
+    const creations: Record<string, string>[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/v1/uploads')) creations.push(r.headers());
+    });
+    await openPage(page, stack.app.url);
+    const form = page.locator('#submit-form');
+    await form.locator('textarea[name=text]').fill(TEXT);
+    const questions = form.locator('details#questionnaire > summary');
+    if ((await questions.count()) > 0) await questions.click(); // the real page folds them
+    await form.locator('input[name=sector][value=construction]').check();
+    await form.locator('input[name=hours_per_day]').fill('14');
+    await form.locator('input[name=passport_held][value=yes]').check();
+    await form.locator('input[name=surveillance][value=group_travel_only]').check();
+    await form.locator('input[name=surveillance][value=self_criticism]').check();
+    await form.locator('input[name=files]').setInputFiles(photo.path);
+    const posted = page.waitForRequest((r) => r.url().endsWith('/v1/submissions'));
+    await form.locator('[type=submit]').click();
+    const envelope = (await posted).postDataJSON() as c.SubmissionEnvelopeV1;
+    await page.waitForSelector('#receipt-result', { timeout: 20_000 });
+    receipt = (await page.locator('#receipt-result .receipt span').allTextContents()).join('-');
+    expect(receipt).toMatch(/^\d{4}(-\d{4}){4}$/);
+    submissionId = envelope.id;
+
+    // What the server got opens with the intake key to exactly what the source typed.
+    const { manifest, contentKey } = c.openSubmission(envelope, stack.keys.intake);
+    const source = c.deriveSourceKeys(receipt);
+    expect(manifest).toMatchObject({ text: TEXT, answers: ANSWERS });
+    expect(manifest.sourcePublicKey).toBe(c.toBase64(source.keyPair.publicKey));
+    expect(envelope.sourceToken).toBe(c.toBase64(source.token));
+    const jpeg = readFileSync(photo.path);
+    const [att] = manifest.attachments ?? [];
+    expect(att).toMatchObject({ name: 'planted.jpg', type: 'image/jpeg', size: jpeg.length });
+    expect(att!.sha256).toBe(c.sha256Hex(jpeg));
+
+    // The stored upload is the browser's ciphertext: it decrypts under the attachment sub-key.
+    const chunks: Buffer[] = [];
+    for await (const ch of stack.store.read(att!.uploadId)) chunks.push(ch as Buffer);
+    const stored = Buffer.concat(chunks);
+    expect(stored.length).toBe(c.encryptedFileSize(jpeg.length));
+    const dec = new c.FileDecryptor(c.attachmentKey(contentKey, att!.subkeyId));
+    expect(Buffer.from(c.concatBytes(...dec.write(stored), ...dec.end())).equals(jpeg)).toBe(true);
+    expect(creations).toHaveLength(1);
+    expect(Object.keys(creations[0]!)).not.toContain('upload-metadata');
+
+    await expectNoPlaintextStored();
+    const storage = await page.evaluate(() => localStorage.length + sessionStorage.length);
+    expect([storage, (await context.cookies()).length]).toEqual([0, 0]);
+    expect(foreignRequests(urls, stack.app.url)).toEqual([]);
+    await context.close();
+  });
+
+  it('the worker makes a record the reviewer decrypts', async () => {
+    await stack.startWorker();
+    const [record] = await waitFor('record', async () => {
+      const rows = await recordsFor(stack.app.pool, submissionId);
+      return rows.length ? rows : null;
+    });
+    const { body } = await readRecord(stack.app.pool, record!.id, stack.reviewer);
+    expect(body.text).toBe(TEXT);
+    expect(body.answers).toEqual(ANSWERS);
+    expect(body.sourcePublicKey).toBe(c.toBase64(c.deriveSourceKeys(receipt).keyPair.publicKey));
+    await expectNoPlaintextStored();
+  });
+
+  it('comes back with the receipt on another device and reads the reply', async () => {
+    const [record] = await recordsFor(stack.app.pool, submissionId);
+    const tokenHash = await findSourceTokenHash(stack.app.pool, record!.id);
+    // What `sori reply` does: seal to the key in the record body, store beside the token hash.
+    const sourcePk = c.deriveSourceKeys(receipt).keyPair.publicKey;
+    await insertReplyToSource(stack.app.pool, {
+      id: c.randomId(),
+      recordId: record!.id,
+      sourceTokenHash: tokenHash!,
+      sealed: c.sealToSource(sourcePk, { v: 1, text: REPLY }),
+    });
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const urls = recordRequests(context);
+    const bodies: string[] = [];
+    page.on('request', (r) => bodies.push(r.postData() ?? ''));
+    await openPage(page, stack.app.url, '/return');
+    await page.locator('#return-form input[name=receipt]').fill(receipt.replace(/-/g, ' '));
+    await page.locator('#return-form [type=submit]').click();
+    const text = page.locator('#replies-result .reply-text');
+    await text.waitFor({ timeout: 20_000 });
+    expect(await text.allTextContents()).toEqual([REPLY]);
+    expect(await page.locator('#status-result li').getAttribute('data-status')).toBe('done');
+    // Only the derived token travelled; the receipt itself never left the page.
+    expect(bodies.filter((b) => b.includes(receipt.replace(/-/g, '').slice(0, 12)))).toEqual([]);
+    expect(foreignRequests(urls, stack.app.url)).toEqual([]);
+    await context.close();
+  });
+
+  /** Neither the Korean text nor anything planted in the photo is in any column of any table. */
+  async function expectNoPlaintextStored(): Promise<void> {
+    const secrets = [TEXT, '소리확인문장7731', ...photo.planted].map((s) => c.utf8(s));
+    const { values } = await dumpSchema(stack.app.pool, stack.app.db.schema);
+    const leaks = values.filter((v) => secrets.some((s) => holdsSecret(v.value, s)));
+    expect(leaks.map((l) => l.where)).toEqual([]);
+  }
+});
