@@ -31,7 +31,8 @@ export function registerKeygen(program: Command): void {
       writeKeyFile(path, keys, passphrase);
       const box = toBase64(keys.box.publicKey);
       const sign = toBase64(keys.sign.publicKey);
-      const enroll = `sori admin enroll --name ${opts.name ?? '<name>'} --box ${box} --sign ${sign}`;
+      // name=value: a base64url key may begin with '-', which a shell line would read as an option.
+      const enroll = `sori admin enroll --name ${opts.name ?? '<name>'} --box=${box} --sign=${sign}`;
       const result = {
         keyFile: path,
         keyId: keyId(keys.box.publicKey),

@@ -6,7 +6,8 @@ import { fromBase64, initCrypto } from '../../crypto';
 import { enrolReviewer } from './services/admin.service';
 
 // Enrols the first admin, on the server host, from the public keys `sori keygen` printed:
-//   npm run admin:bootstrap -- --name NAME --box B64 --sign B64
+//   npm run admin:bootstrap -- --name NAME --box=B64 --sign=B64
+// (name=value form: a base64url key may begin with '-'.)
 // Refuses once any active admin exists: from then on admins enrol through the review API.
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;

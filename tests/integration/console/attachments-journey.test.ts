@@ -60,10 +60,8 @@ describe('sori console: attachments end to end', () => {
       'enroll',
       '--name',
       'alice',
-      '--box',
-      a.boxPublicKey,
-      '--sign',
-      a.signPublicKey,
+      `--box=${a.boxPublicKey}`,
+      `--sign=${a.signPublicKey}`,
     ]);
   });
 

@@ -182,10 +182,9 @@ export function bootstrapAdmin(
         'server/review/bootstrap-admin.main.ts',
         '--name',
         name,
-        '--box',
-        box,
-        '--sign',
-        sign,
+        // name=value: a base64url key may begin with '-', which would read as an option.
+        `--box=${box}`,
+        `--sign=${sign}`,
       ],
       {
         cwd: ROOT,

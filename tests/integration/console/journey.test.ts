@@ -81,10 +81,8 @@ describe('sori console: the full journey', () => {
       'enroll',
       '--name',
       name,
-      '--box',
-      keys.boxPublicKey,
-      '--sign',
-      keys.signPublicKey,
+      `--box=${keys.boxPublicKey}`,
+      `--sign=${keys.signPublicKey}`,
     ]);
   }
 
@@ -92,7 +90,7 @@ describe('sori console: the full journey', () => {
     const keys = (await ok(admin, ['--json', 'keygen', '--name', 'root'])).json<
       Keygen & { enroll: string }
     >();
-    expect(keys.enroll).toContain(`--box ${keys.boxPublicKey}`);
+    expect(keys.enroll).toContain(`--box=${keys.boxPublicKey}`);
     expect(statSync(join(admin.home, 'key.json')).mode & 0o777).toBe(0o600);
     const boot = await bootstrapAdmin(
       stack.app.db.url,
