@@ -73,6 +73,40 @@ export async function insertSubmissionForAcceptingKey(
   return rowCount === 1;
 }
 
+/**
+ * insertSubmissionForAcceptingKey for many rows in one statement (one commit, one WAL flush):
+ * returns the ids that were inserted. Rows whose key is not accepting, or whose id exists (or
+ * repeats within the batch), are left out, exactly as the single-row form leaves them.
+ */
+export async function insertSubmissionsForAcceptingKeys(
+  db: Queryable,
+  rows: readonly NewSubmission[],
+): Promise<Set<string>> {
+  const buf = (b: Uint8Array | null) =>
+    b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null;
+  const { rows: inserted } = await db.query<{ id: string }>({
+    name: 'insert-submissions-for-accepting-keys',
+    text: `INSERT INTO submissions
+       (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, received_on)
+     SELECT v.id, v.key_id, v.sealed_key, v.manifest, v.sha, v.token_hash, current_date
+       FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[], $6::bytea[])
+            AS v (id, key_id, sealed_key, manifest, sha, token_hash)
+      WHERE EXISTS (SELECT 1 FROM intake_keys k
+                     WHERE k.id = v.key_id AND k.status IN ('current', 'accepting'))
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id`,
+    values: [
+      rows.map((r) => r.id),
+      rows.map((r) => r.intakeKeyId),
+      rows.map((r) => buf(r.sealedKey)),
+      rows.map((r) => buf(r.manifest)),
+      rows.map((r) => buf(r.envelopeSha256)),
+      rows.map((r) => buf(r.sourceTokenHash)),
+    ],
+  });
+  return new Set(inserted.map((r) => r.id));
+}
+
 export interface InsertRefusal {
   intakeKeyAccepting: boolean;
   existing: SubmissionState | null;

@@ -13,6 +13,7 @@ import {
 import { hashSourceToken } from '../../crypto';
 import type { SubmissionInput } from '../routes/submissions/submissions.schema';
 import { envelopeSha256 } from './envelope-hash';
+import { createInsertBatcher } from './insert-batcher';
 import { createBatchedMarker, queueSubmission, type BatchedMarker, type Enqueuer } from './outbox';
 
 export interface SubmissionServiceDeps {
@@ -35,11 +36,15 @@ type Stored = { created: true } | { created: false; status: string; queued: bool
  * Inserts the row, or explains why not: an unknown or retired key (422), the same envelope
  * again (its stored state, so a resend gets the same answer) or another one under the id (409).
  */
-async function store(db: Queryable, row: NewSubmission): Promise<Stored> {
+async function store(
+  db: Queryable,
+  row: NewSubmission,
+  insert: (row: NewSubmission) => Promise<boolean> = (r) => insertSubmissionForAcceptingKey(db, r),
+): Promise<Stored> {
   // A second try only when neither refusal holds any more by the time it is looked up (a row
   // deleted or a key restored in between); then the insert can simply succeed.
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (await insertSubmissionForAcceptingKey(db, row)) return { created: true };
+    if (await insert(row)) return { created: true };
     const { intakeKeyAccepting, existing } = await findInsertRefusal(db, row.id, row.intakeKeyId);
     if (!intakeKeyAccepting) {
       throw unprocessable('UNKNOWN_INTAKE_KEY', 'Intake key is unknown or retired');
@@ -55,6 +60,7 @@ async function store(db: Queryable, row: NewSubmission): Promise<Stored> {
 export function createSubmissionService(deps: SubmissionServiceDeps) {
   const marker = deps.queuedMarker ?? createBatchedMarker({ pool: deps.pool, log: deps.log });
   const outbox = { pool: deps.pool, producer: deps.producer, log: deps.log, marker };
+  const batcher = createInsertBatcher(deps.pool);
 
   return {
     /**
@@ -76,7 +82,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       };
       const stored =
         uploads.length === 0
-          ? await store(deps.pool, row)
+          ? await store(deps.pool, row, batcher.insert)
           : await withTransaction(deps.pool, async (tx) => {
               const result = await store(tx, row);
               if (result.created && (await attachUploads(tx, row.id, uploads)) !== uploads.length) {
