@@ -9,6 +9,7 @@ import {
   type Bytes,
   type SubmissionAttachment,
 } from '../crypto';
+import { FORMAT_MIME } from '../core/media-types';
 import { ConsoleError } from './errors';
 import { byteProgress } from './render/byte-progress';
 import { tusUpload } from './tus-upload';
@@ -17,36 +18,13 @@ import { tusUpload } from './tus-upload';
 // submission's content key; its name, type, size and plaintext SHA-256 travel only inside the
 // encrypted manifest. The file is read once: hashed and encrypted as it streams to the server.
 
-const OOXML = 'application/vnd.openxmlformats-officedocument';
-const ODF = 'application/vnd.oasis.opendocument';
-
 /** A hint for the reviewer; the worker routes by the bytes, never by this. */
 export const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  tif: 'image/tiff',
-  tiff: 'image/tiff',
-  avif: 'image/avif',
-  heic: 'image/heic',
+  ...FORMAT_MIME,
+  jpg: FORMAT_MIME.jpeg,
+  tif: FORMAT_MIME.tiff,
   heif: 'image/heif',
-  pdf: 'application/pdf',
-  docx: `${OOXML}.wordprocessingml.document`,
-  xlsx: `${OOXML}.spreadsheetml.sheet`,
-  pptx: `${OOXML}.presentationml.presentation`,
-  odt: `${ODF}.text`,
-  ods: `${ODF}.spreadsheet`,
-  odp: `${ODF}.presentation`,
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  mp4: 'video/mp4',
-  mov: 'video/quicktime',
-  '3gp': 'video/3gpp',
-  ogg: 'audio/ogg',
-  wav: 'audio/wav',
-  txt: 'text/plain',
+  txt: FORMAT_MIME.text,
   csv: 'text/csv',
   md: 'text/markdown',
 };

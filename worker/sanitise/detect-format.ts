@@ -4,60 +4,8 @@ import { unzipSync } from 'fflate';
 // phone may mislabel a file, and a hostile upload may mislabel it on purpose so that it reaches
 // a sanitiser that would pass its metadata through.
 
-export const FORMATS = [
-  'jpeg',
-  'png',
-  'gif',
-  'webp',
-  'tiff',
-  'avif',
-  'heic',
-  'pdf',
-  'docx',
-  'xlsx',
-  'pptx',
-  'odt',
-  'ods',
-  'odp',
-  'mp3',
-  'm4a',
-  'mp4',
-  'mov',
-  '3gp',
-  'ogg',
-  'wav',
-  'text',
-] as const;
-export type Format = (typeof FORMATS)[number];
-
-const OOXML = 'application/vnd.openxmlformats-officedocument';
-const ODF = 'application/vnd.oasis.opendocument';
-
-/** The MIME type each format is routed by (sanitisers declare the MIME types they take). */
-export const FORMAT_MIME: Record<Format, string> = {
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  tiff: 'image/tiff',
-  avif: 'image/avif',
-  heic: 'image/heic',
-  pdf: 'application/pdf',
-  docx: `${OOXML}.wordprocessingml.document`,
-  xlsx: `${OOXML}.spreadsheetml.sheet`,
-  pptx: `${OOXML}.presentationml.presentation`,
-  odt: `${ODF}.text`,
-  ods: `${ODF}.spreadsheet`,
-  odp: `${ODF}.presentation`,
-  mp3: 'audio/mpeg',
-  m4a: 'audio/mp4',
-  mp4: 'video/mp4',
-  mov: 'video/quicktime',
-  '3gp': 'video/3gpp',
-  ogg: 'audio/ogg',
-  wav: 'audio/wav',
-  text: 'text/plain',
-};
+export { FORMATS, FORMAT_MIME, type Format } from '../../core/media-types';
+import { ODF, OOXML, type Format } from '../../core/media-types';
 
 const ascii = (b: Buffer, start: number, end: number): string =>
   b.subarray(start, end).toString('latin1');
