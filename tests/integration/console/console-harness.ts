@@ -13,6 +13,7 @@ import {
   type LibreTranslateStub,
 } from '../../support/libretranslate-stub';
 import { createTestKeys, startWorker } from '../../support/worker';
+import { waitFor as pollUntil } from '../../support/wait';
 
 // The whole system for console tests: the public and review APIs in-process on port 0 over one
 // test schema, the worker in-process with the LibreTranslate stub, and `sori` run as a child
@@ -152,19 +153,11 @@ export async function ok(
   return r;
 }
 
-export async function waitFor<T>(
+export const waitFor = <T>(
   what: string,
   probe: () => Promise<T | null | undefined | false>,
   timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+): Promise<T> => pollUntil(what, probe, timeoutMs, 100);
 
 /** The bootstrap script, as an operator runs it on the server host. */
 export function bootstrapAdmin(

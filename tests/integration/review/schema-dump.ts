@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { toBase64, toHex, type Bytes } from '../../../crypto';
+import { waitFor as pollUntil } from '../../support/wait';
 
 // Reads every column of every table in a test schema, for searches of what must never be stored.
 
@@ -44,16 +45,8 @@ export function holdsSecret(value: unknown, secret: Bytes): boolean {
   return text.toLowerCase().includes(toHex(secret)) || base64s.some((s) => text.includes(s));
 }
 
-export async function waitFor<T>(
+export const waitFor = <T>(
   what: string,
-  probe: () => Promise<T | null | undefined>,
+  probe: () => Promise<T | null | undefined | false>,
   timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+): Promise<T> => pollUntil(what, probe, timeoutMs, 50);

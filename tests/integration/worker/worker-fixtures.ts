@@ -22,22 +22,15 @@ import {
 import { envelopeSha256 } from '../../../server/services/envelope-hash';
 import { TEST_REDIS_URL } from '../../support/env';
 import type { RecordBodyV1, TranslationEntryV1 } from '../../../worker/record-body';
+import { waitFor as pollUntil } from '../../support/wait';
 
 // Shared steps of the worker tests: a source submitting, a reviewer reading, a custody check.
 
-export async function waitFor<T>(
+export const waitFor = <T>(
   what: string,
   probe: () => Promise<T | null | undefined | false>,
   timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+): Promise<T> => pollUntil(what, probe, timeoutMs, 50);
 
 export interface TestReviewer {
   id: string;
