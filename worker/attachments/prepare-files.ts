@@ -11,7 +11,6 @@ import {
   withSanitiseTmpDir,
   type SanitiseContext,
 } from '../sanitise';
-import { sanitiseText } from '../text/sanitise';
 import { sha256HexOf } from './blob-sink';
 import type { FileDeps } from './file-deps';
 import { FileWriter, writeAll, type FilesToLink } from './file-writer';
@@ -91,7 +90,9 @@ async function prepareOne(
 ): Promise<RecordFile> {
   const { deps } = job;
   await checkUpload(job.db, job.submissionId, a);
-  const name = sanitiseText(a.name).text;
+  // The source's file name is metadata too: phones write the capture time into it
+  // (IMG_20240312_143522.jpg) and people write names into theirs. Reviewers get a neutral one.
+  const name = `attachment-${subkeyId}`;
   const heldBack = (reason: string, fileId: string | null, report: RecordFile['report']) =>
     ({
       status: 'unsanitised',
@@ -130,13 +131,13 @@ async function prepareOne(
       return {
         status: 'clean',
         fileId,
-        name,
+        name: `${name}.${extension}`,
         mime,
         extension,
         size: result.data.length,
         sha256,
         subkeyId,
-        report,
+        report: { ...report, removed: [...report.removed, 'original file name'] },
       };
     } finally {
       result.data.fill(0);

@@ -105,8 +105,12 @@ function isMpegLayer3Header(b: Buffer, o: number): boolean {
 // head and meta, SVG metadata, RTF \info): they are not plain text and are not passed as such.
 const MARKUP = /^\s*(<\?xml|<!doctype|<html|<svg|<office:document|\{\\rtf)/i;
 
+// A text file is decoded whole several times (detection, sanitising, the text sanitiser's
+// passes): past this size it is held back as unknown rather than risk the worker's memory.
+export const MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024;
+
 function isPlainText(b: Buffer): boolean {
-  if (b.includes(0)) return false;
+  if (b.length > MAX_TEXT_FILE_BYTES || b.includes(0)) return false;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(b);

@@ -111,12 +111,15 @@ function durationOf(p: Probe): number | undefined {
   return values.length > 0 ? Math.max(...values) : undefined;
 }
 
-/** What the remux drops, by kind and tag name (never a value). */
+/**
+ * What the remux drops, by kind and count. Tag names are not listed: ID3 TXXX descriptions and
+ * MP4 freeform keys are free text chosen by whoever wrote the file.
+ */
 function describe(p: Probe): string[] {
   const removed: string[] = [];
   const tagNames = new Set(Object.keys(p.format?.tags ?? {}));
   for (const s of p.streams ?? []) for (const k of Object.keys(s.tags ?? {})) tagNames.add(k);
-  if (tagNames.size > 0) removed.push(`tags: ${[...tagNames].sort().join(', ')}`);
+  if (tagNames.size > 0) removed.push(`container and stream tags (${tagNames.size})`);
   if ((p.chapters ?? []).length > 0) removed.push('chapters');
   const streams = p.streams ?? [];
   if (streams.some((s) => s.disposition?.attached_pic === 1)) removed.push('cover art');

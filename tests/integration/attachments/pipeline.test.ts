@@ -98,7 +98,8 @@ describe('attachments: sanitised, held back, and nothing left behind', () => {
     const [jpgFile, docFile, binFile] = body.files;
     expect(jpgFile).toMatchObject({
       status: 'clean',
-      name: 'IMG_0042.jpg',
+      // The source's file name (a capture time, a person's name) never reaches reviewers.
+      name: 'attachment-1.jpg',
       mime: 'image/jpeg',
       subkeyId: 1,
     });
@@ -110,7 +111,8 @@ describe('attachments: sanitised, held back, and nothing left behind', () => {
     expect(await sharp(cleanJpeg).metadata()).toMatchObject({ width: 32, height: 64 });
 
     expect(docFile).toMatchObject({ status: 'clean', extension: 'docx', subkeyId: 2 });
-    expect(docFile!.name).toContain('계약서');
+    expect(docFile!.name).toBe('attachment-2.docx');
+    expect(JSON.stringify(body.files)).not.toMatch(/IMG_0042|계약서/);
     const cleanDocx = await readCleanFile(app.pool, r, docFile!);
     const parts = unzipSync(cleanDocx);
     const views = Object.values(parts).map((b) => Buffer.from(b).toString('utf8'));

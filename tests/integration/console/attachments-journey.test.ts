@@ -106,10 +106,10 @@ describe('sori console: attachments end to end', () => {
   it('sori show lists the files: clean with what was removed, and the held-back one', async () => {
     const shown = (await ok(alice, ['show', recordId, '--width', '120'])).stdout;
     expect(shown).toMatch(
-      /Files\n +1\. planted\.jpg +image\/jpeg +[\d.]+ (B|KiB) +clean \(jpeg\)\n +removed: .*GPS/,
+      /Files\n +1\. attachment-1\.jpg +image\/jpeg +[\d.]+ (B|KiB) +clean \(jpeg\)\n +removed: .*GPS/,
     );
     expect(shown).toMatch(
-      /2\. mystery\.bin +98 KiB +UNSANITISED \(UNSUPPORTED_FORMAT\)\n +original held back for admins/,
+      /2\. attachment-2 +98 KiB +UNSANITISED \(UNSUPPORTED_FORMAT\)\n +original held back for admins/,
     );
   });
 
@@ -119,7 +119,7 @@ describe('sori console: attachments end to end', () => {
       attachments: { clean: number; originals: number };
     }>();
     expect(r.attachments).toEqual({ clean: 1, originals: 0 });
-    const file = join(out, recordId, 'files', '01-planted.jpg');
+    const file = join(out, recordId, 'files', '01-attachment-1.jpg');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const tags = (await exiftool.read(file)) as unknown as Record<string, unknown>;
     expect(Object.keys(tags).filter((k) => /^GPS/i.test(k))).toEqual([]);
@@ -129,7 +129,7 @@ describe('sori console: attachments end to end', () => {
       files: Array<{ path: string; file?: { status: string } }>;
     };
     expect(manifest.files.filter((f) => f.file).map((f) => [f.path, f.file?.status])).toEqual([
-      [`${recordId}/files/01-planted.jpg`, 'clean'],
+      [`${recordId}/files/01-attachment-1.jpg`, 'clean'],
     ]);
     expect((await ok(alice, ['verify', '--export', out])).stdout).toContain('match');
 
@@ -153,7 +153,7 @@ describe('sori console: attachments end to end', () => {
     const out = join(work, 'export-admin');
     const r = await ok(admin, ['export', recordId, '--include-originals', '--out', out]);
     expect(r.stderr).toContain('WARNING: originals are the files exactly as the source sent them');
-    const original = join(out, recordId, 'originals', '02-mystery.bin');
+    const original = join(out, recordId, 'originals', '02-attachment-2');
     expect(readFileSync(original).equals(readFileSync(mystery))).toBe(true);
     await ok(admin, ['verify', '--export', out]);
 

@@ -96,3 +96,25 @@ test('withSanitiseTmpDir: a private dir on tmpfs, removed afterwards; refuses wi
 function isTmpfs(path: string): boolean {
   return statfsSync(path).type === 0x01021994;
 }
+
+test('a zip bomb is held back, not expanded: tiny file, huge XML part', async () => {
+  const { unzipSync, zipSync } = await import('fflate');
+  const parts = unzipSync(await buildDocx());
+  // 21 MB of empty paragraphs compresses to ~30 KB; as a DOM it would exhaust the heap.
+  parts['word/document.xml'] = Buffer.from(
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>' +
+      '<w:p/>'.repeat(3_500_000) +
+      '</w:body></w:document>',
+  );
+  const bomb = Buffer.from(zipSync(parts, { level: 9 }));
+  expect(bomb.length).toBeLessThan(100_000);
+  const result = await sanitiseFile(bomb, { name: 'x.docx', type: '' }, dirs.ctx);
+  expect(result.status).toBe('unsanitised');
+});
+
+test('a text file too large to sanitise in memory is held back', async () => {
+  const big = Buffer.alloc(33 * 1024 * 1024, 'a');
+  expect(detectFormat(big)).toBeNull();
+  const result = await sanitiseFile(big, { name: 'x.txt', type: 'text/plain' }, dirs.ctx);
+  expect(result.status).toBe('unsanitised');
+});

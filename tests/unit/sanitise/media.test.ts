@@ -61,12 +61,13 @@ test('MP3: ID3v2, ID3v1 and cover art (with its EXIF) gone, duration kept', asyn
   const result = await cleanAndCheck(await makeMp3(dirs.fixtures), 'mp3');
   expect(result.data.subarray(0, 3).toString('latin1')).not.toBe('ID3');
   expect(result.data.subarray(-128, -125).toString('latin1')).not.toBe('TAG');
-  expect(result.report.removed).toEqual(['tags: artist, comment, encoder, title', 'cover art']);
+  // Counts, not names: tag names can be free text written by whoever made the file.
+  expect(result.report.removed).toEqual(['container and stream tags (4)', 'cover art']);
 });
 
 test('M4A: location, creation date and tags gone, dates zeroed, duration kept', async () => {
   const result = await cleanAndCheck(await makeM4a(dirs.fixtures), 'm4a');
-  expect(result.report.removed[0]).toMatch(/^tags: .*artist.*creation_time.*location/);
+  expect(result.report.removed[0]).toMatch(/^container and stream tags \(\d+\)$/);
   const { text } = await dumpTags(result.data, 'm4a', dirs.ctx);
   for (const [key, value] of JSON.parse(text) as [string, unknown][]) {
     if (/Date$/.test(key)) expect(value).toBe('0000:00:00 00:00:00');
@@ -75,7 +76,7 @@ test('M4A: location, creation date and tags gone, dates zeroed, duration kept', 
 
 test.each(['ogg', 'wav'] as const)('%s: tags gone, duration kept', async (ext) => {
   const result = await cleanAndCheck(await makeOther(dirs.fixtures, ext), ext);
-  expect(result.report.removed[0]).toMatch(/^tags: /);
+  expect(result.report.removed[0]).toMatch(/^container and stream tags \(\d+\)$/);
 });
 
 test('a truncated file is unsanitised with a reason', async () => {

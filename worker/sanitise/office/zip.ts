@@ -1,9 +1,14 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 
-// Entries in memory only. Limits on the sizes the central directory declares keep an ordinary
-// zip bomb from taking the worker down.
+// Entries in memory only. Limits on the sizes the central directory declares keep a zip bomb
+// from taking the worker down: XML parts become DOM trees of a few hundred bytes per node, so
+// a tiny file holding 20 MB of empty paragraphs would exhaust the heap (a fatal error that no
+// catch sees). Real documents' XML parts are far below the per-part cap; media parts may be
+// larger and are counted in the total.
 const MAX_ENTRIES = 10_000;
-const MAX_TOTAL = 1 << 30;
+const MAX_TOTAL = 256 * 1024 * 1024;
+export const MAX_XML_PART = 4 * 1024 * 1024;
+const XML_PART = /\.(xml|rels)$/i;
 
 export type Entries = Map<string, Uint8Array>;
 
@@ -14,6 +19,7 @@ export function readZip(data: Buffer): Entries {
     filter: (f) => {
       total += f.originalSize;
       if (++count > MAX_ENTRIES || total > MAX_TOTAL) throw new Error('ZIP_TOO_LARGE');
+      if (XML_PART.test(f.name) && f.originalSize > MAX_XML_PART) throw new Error('ZIP_TOO_LARGE');
       return !f.name.endsWith('/'); // directory entries carry nothing but a name and a date
     },
   });
