@@ -76,8 +76,8 @@ const schema = z.object({
   POW_MAX_DIFFICULTY: z.coerce.number().int().min(0).max(32).default(22),
   POW_LOAD_THRESHOLD: positiveInt.default(60),
   POW_TTL_SECONDS: positiveInt.min(60).max(3600).default(900),
-  LIMIT_SUBMISSIONS_PER_HOUR: positiveInt.default(10),
-  LIMIT_STATUS_PER_HOUR: positiveInt.default(60),
+  LIMIT_SUBMISSIONS_PER_DAY: positiveInt.default(50),
+  LIMIT_STATUS_PER_DAY: positiveInt.default(300),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

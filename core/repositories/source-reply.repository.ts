@@ -17,8 +17,9 @@ export async function listRepliesToSource(
   const { rows } = await db.query<{ id: string; sealed: Buffer; created_on: string }>(
     `SELECT id, sealed, to_char(created_on, 'YYYY-MM-DD') AS created_on
        FROM replies WHERE source_token_hash = $1 AND direction = 'to-source'
-      ORDER BY created_on, id LIMIT $2`,
+      ORDER BY created_on DESC, id DESC LIMIT $2`,
     [Buffer.from(tokenHash), limit],
   );
-  return rows.map((r) => ({ id: r.id, sealed: r.sealed, createdOn: r.created_on }));
+  // The newest `limit`, shown oldest first.
+  return rows.reverse().map((r) => ({ id: r.id, sealed: r.sealed, createdOn: r.created_on }));
 }

@@ -4,9 +4,10 @@ import { tooManyRequests } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { abuseCounterId, hashSourceToken } from '../../crypto';
 
-// Per-source-token budgets (submissions with a token, status checks): hourly counters in Redis
-// named by a keyed, truncated hash of the token hash. Windows are whole clock hours, so Redis
-// holds a count and an hour, never when a source last came by.
+// Per-source-token budgets (submissions with a token, status checks): daily counters in Redis
+// named by a keyed, truncated hash of the token hash. A counter's key names its window, so the
+// window is what a seized Redis (with the server key and Postgres) could tell about when a
+// source came by: whole UTC days, the same grain as a submission's received_on.
 
 export type LimitKind = 'submission' | 'status';
 
@@ -15,7 +16,7 @@ export interface SourceLimitsDeps {
   prefix: string;
   /** 32-byte server key (the proof-of-work key, used under its own label). */
   key: Uint8Array;
-  perHour: Readonly<Record<LimitKind, number>>;
+  perDay: Readonly<Record<LimitKind, number>>;
   log: Logger;
   now?: () => number;
 }
@@ -25,7 +26,7 @@ export interface SourceLimits {
   take(kind: LimitKind, sourceToken: Uint8Array, res: Response): Promise<void>;
 }
 
-const HOUR = 3600;
+const DAY = 86_400;
 
 export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
   const now = deps.now ?? Date.now;
@@ -33,7 +34,7 @@ export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
   return {
     async take(kind, sourceToken, res) {
       const seconds = Math.floor(now() / 1000);
-      const windowEnd = (Math.floor(seconds / HOUR) + 1) * HOUR;
+      const windowEnd = (Math.floor(seconds / DAY) + 1) * DAY;
       const id = abuseCounterId(deps.key, `limit-${kind}`, hashSourceToken(sourceToken));
       const k = `${deps.prefix}:limit:${kind}:${windowEnd}:${id}`;
       let count: number;
@@ -51,7 +52,7 @@ export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
         warned = true;
         return;
       }
-      if (count > deps.perHour[kind]) {
+      if (count > deps.perDay[kind]) {
         res.set('retry-after', String(Math.max(1, windowEnd - seconds)));
         throw tooManyRequests('TOO_MANY_REQUESTS', 'Too many requests for this receipt: try later');
       }

@@ -73,6 +73,9 @@ export function readMultipart(req: Request, limits: FormLimits): Promise<ParsedF
     const form: ParsedForm = { fields: new Map(), files: [] };
     let failure: AppError | null = null;
     let fileBytes = 0;
+    // Fields count against the body too: a chunked body announces no length, and hundreds of
+    // fields at the per-field cap would otherwise all be held in memory.
+    let fieldBytes = 0;
     const fail = (err: AppError): void => {
       failure ??= err;
       form.files.forEach((f) => f.data.fill(0));
@@ -84,6 +87,8 @@ export function readMultipart(req: Request, limits: FormLimits): Promise<ParsedF
       if (failure) return;
       if (info.valueTruncated) return fail(formErrors.textTooLarge());
       if (info.nameTruncated) return fail(formErrors.malformed());
+      fieldBytes += Buffer.byteLength(value) + name.length;
+      if (fieldBytes > limits.maxFieldBytes * 2) return fail(formErrors.textTooLarge());
       const list = form.fields.get(name);
       if (list) list.push(value);
       else form.fields.set(name, [value]);

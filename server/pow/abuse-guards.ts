@@ -50,9 +50,9 @@ export function createAbuseGuards(deps: { config: Config; redis: Redis; log: Log
     prefix,
     key,
     log,
-    perHour: {
-      submission: config.LIMIT_SUBMISSIONS_PER_HOUR,
-      status: config.LIMIT_STATUS_PER_HOUR,
+    perDay: {
+      submission: config.LIMIT_SUBMISSIONS_PER_DAY,
+      status: config.LIMIT_STATUS_PER_DAY,
     },
   });
   return { ...(pow ? { pow } : {}), limits };

@@ -5,6 +5,7 @@ import { hashSourceToken, toBase64 } from '../../../crypto';
 import { methodNotAllowed } from '../../http/error.middleware';
 import { jsonBody } from '../../http/json-body.middleware';
 import { parseOrThrow } from '../../http/validate';
+import { sendPaddedJson } from '../../limits/pad-json';
 import { requirePow } from '../../pow/pow.route';
 import type { PowService } from '../../pow/pow.service';
 import { statusRequestSchema } from '../submissions/submissions.schema';
@@ -27,7 +28,8 @@ export function repliesRouter(deps: {
     async (req, res) => {
       const { sourceToken } = parseOrThrow(statusRequestSchema, req.body);
       const rows = await listRepliesToSource(deps.pool, hashSourceToken(sourceToken));
-      res.json({
+      // Padded like the status answer: its size must not tell how many replies a case has.
+      sendPaddedJson(res, {
         replies: rows.map((r) => ({
           id: r.id,
           sealed: toBase64(r.sealed),

@@ -59,6 +59,16 @@ describe('page: refused input', () => {
     expectRefused(page, 413, 'The text is too long.');
   });
 
+  it('counts all fields together: many fields each under the cap are refused too', async () => {
+    // Each answer fits on its own; together they are several times the text limit.
+    const fields: [string, string][] = Array.from({ length: 8 }, (_, i) => [
+      `q${i}`,
+      'x'.repeat(MAX_TEXT - 10),
+    ]);
+    const page = await postForm(submit, form([['text', '증언'], ...fields]));
+    expectRefused(page, 413, 'The text is too long.');
+  });
+
   it('sends large files to the JavaScript path with 413, read or not', async () => {
     const over = form([
       ['text', 'x'],
