@@ -25,6 +25,14 @@ const DEFAULTS = {
   status_done: '검토자에게 전달됨',
   status_failed: '처리하지 못함',
   replyUnreadable: '이 답장은 열 수 없습니다.',
+  addTitle: '답장하거나 증언 더하기',
+  addText: '더하고 싶은 내용이나 답장',
+  addFiles: '사진·파일',
+  addReceipt: '영수증 번호 (한 번 더 넣어 주세요)',
+  addSubmit: '보내기',
+  added: '보냈습니다. 같은 사건에 더해졌고, 내용은 이 기기에서 암호화되었습니다.',
+  noCase: '이 영수증 번호로 보낸 증언을 찾지 못했습니다. 숫자를 다시 확인해 주세요.',
+  empty: '보낼 내용이 없습니다. 글을 쓰거나 파일을 고르세요.',
 };
 
 export type MessageKey = keyof typeof DEFAULTS;

@@ -2,6 +2,7 @@
 export const PAGE = {
   submitForm: 'submit-form',
   returnForm: 'return-form',
+  addForm: 'add-form',
   messages: 'sori-js-messages',
   textField: 'text',
   filesField: 'files',

@@ -7,6 +7,7 @@ import {
   questionnaire as shippedQuestionnaire,
   type Questionnaire,
 } from '../../core/questionnaire';
+import { createNoJsGate, type NoJsGateSettings } from '../pow/nojs-gate';
 import { createIntakeKeyService } from '../services/intake-key.service';
 import type { BatchedMarker, Enqueuer } from '../services/outbox';
 import { createSubmissionService } from '../services/submission.service';
@@ -33,6 +34,8 @@ export interface PageDeps {
     'MAX_TEXT_BYTES' | 'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS' | 'UPLOAD_CHUNK_BYTES'
   >;
   questionnaire?: Questionnaire;
+  /** The no-JS posts' concurrency gate and per-minute budget (server/pow/nojs-gate.ts). */
+  nojsGate?: Partial<NoJsGateSettings>;
 }
 
 /** The source's pages (GET /, /return, the no-JS posts) and their assets, on the public app. */
@@ -62,6 +65,7 @@ export function createPageRouter(deps: PageDeps): Router {
         maxFiles: NOJS_MAX_FILES,
         maxFields: NOJS_MAX_FIELDS,
       },
+      gate: createNoJsGate(deps.nojsGate),
       log: deps.log,
     }),
   );

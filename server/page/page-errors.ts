@@ -53,6 +53,8 @@ export function describeProblem(
         return { status: 413, message: t('error.tooManyFiles', { count: limits.maxFiles }) };
       case 'RECEIPT_UNKNOWN':
         return { status: 400, message: t('status.none') };
+      case 'PAGE_BUSY':
+        return { status: 503, message: t('error.busy') };
     }
     if (err.status >= 500) return { status: 503, message: t('error.unavailable') };
     return { status: err.status, message: t('error.badForm') };

@@ -13,6 +13,7 @@ import {
   type FormLimits,
   type ParsedForm,
 } from './multipart';
+import { BUSY_RETRY_AFTER_SECONDS, type NoJsGate } from '../pow/nojs-gate';
 import { describeProblem } from './page-errors';
 import type { SealService } from './seal.service';
 import { withSourceKeys, type SourceService } from './source.service';
@@ -29,6 +30,8 @@ export interface PageRouterDeps {
   sources: SourceService;
   questionnaire: Questionnaire;
   form: FormLimits;
+  /** Bounds the no-JS posts (Argon2id + buffered files): a few at once, a budget per minute. */
+  gate: NoJsGate;
   log: Logger;
 }
 
@@ -56,7 +59,9 @@ export function pageRouter(deps: PageRouterDeps): Router {
     const problem = describeProblem(err, { ...ctx, limits, questionnaire: deps.questionnaire });
     if (!problem) deps.log.error('page.error', errorFields(err));
     const { status, message } = problem ?? { status: 500, message: ctx.t('error.internal') };
-    if (status === 503) res.setHeader('Retry-After', '30');
+    const busy = (err as { code?: unknown } | null)?.code === 'PAGE_BUSY';
+    if (status === 503) res.setHeader('Retry-After', busy ? `${BUSY_RETRY_AFTER_SECONDS}` : '30');
+    if (busy) res.setHeader('Connection', 'close'); // its body may be left unread
     res.status(status).send(render(ctx, message));
   }
 
@@ -93,14 +98,20 @@ export function pageRouter(deps: PageRouterDeps): Router {
         error: message,
       });
     try {
-      form = await readForm(req, res);
-      const text = first(form, 'text');
-      const answers: Record<string, AnswerValue> = answersFromForm(deps.questionnaire, form.fields);
-      requireContent(text, form);
-      const receipt = generateReceipt();
-      await withSourceKeys(receipt, (keys) =>
-        deps.seal.seal({ text, lang: ctx.lang, answers, files: form.files }, keys),
-      );
+      const receipt = await deps.gate.run(async () => {
+        form = await readForm(req, res);
+        const text = first(form, 'text');
+        const answers: Record<string, AnswerValue> = answersFromForm(
+          deps.questionnaire,
+          form.fields,
+        );
+        requireContent(text, form);
+        const fresh = generateReceipt();
+        await withSourceKeys(fresh, (keys) =>
+          deps.seal.seal({ text, lang: ctx.lang, answers, files: form.files }, keys),
+        );
+        return fresh;
+      });
       res.send(receiptPage(ctx, receipt));
     } catch (err) {
       refuse(res, ctx, err, render);
@@ -117,8 +128,10 @@ export function pageRouter(deps: PageRouterDeps): Router {
     const ctx = context(req, res);
     try {
       const receipt: unknown = (req.body as Record<string, unknown> | undefined)?.receipt;
-      const view = await withSourceKeys(typeof receipt === 'string' ? receipt : '', (keys) =>
-        deps.sources.view(keys),
+      const view = await deps.gate.run(() =>
+        withSourceKeys(typeof receipt === 'string' ? receipt : '', (keys) =>
+          deps.sources.view(keys),
+        ),
       );
       res.send(statusPage(ctx, view, limits));
     } catch (err) {
@@ -131,12 +144,15 @@ export function pageRouter(deps: PageRouterDeps): Router {
     let form: ParsedForm = { fields: new Map(), files: [] };
     const render: Render = (c, message) => addPage(c, limits, message);
     try {
-      form = await readForm(req, res);
-      const text = first(form, 'text');
-      requireContent(text, form);
-      await withSourceKeys(first(form, 'receipt'), async (keys) => {
-        if (!(await deps.sources.known(keys))) throw badRequest('RECEIPT_UNKNOWN', 'No such case');
-        await deps.seal.seal({ text, lang: ctx.lang, files: form.files }, keys);
+      await deps.gate.run(async () => {
+        form = await readForm(req, res);
+        const text = first(form, 'text');
+        requireContent(text, form);
+        await withSourceKeys(first(form, 'receipt'), async (keys) => {
+          if (!(await deps.sources.known(keys)))
+            throw badRequest('RECEIPT_UNKNOWN', 'No such case');
+          await deps.seal.seal({ text, lang: ctx.lang, files: form.files }, keys);
+        });
       });
       res.send(addedPage(ctx));
     } catch (err) {

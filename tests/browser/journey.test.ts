@@ -1,12 +1,19 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import {
-  findSourceTokenHash,
-  insertReplyToSource,
-} from '../../core/repositories/review.repository';
+import { createLogger } from '../../core/logger';
 import * as c from '../../crypto';
+import { createReviewApp } from '../../server/review/app';
+import {
+  bootstrapAdmin,
+  cleanup,
+  ok,
+  soriUser,
+  type SoriUser,
+} from '../integration/console/console-harness';
 import { makeJpeg, type Fixture } from '../fixtures/make-image';
 import { dumpSchema, holdsSecret } from '../integration/review/schema-dump';
 import { readRecord, recordsFor, waitFor } from '../integration/worker/worker-fixtures';
@@ -31,15 +38,47 @@ describe('JS path: submit in the browser, come back with the receipt', () => {
   let stack: Stack;
   let browser: Browser;
   let photo: Fixture;
+  let review: Server | undefined;
+  let admin: SoriUser | undefined;
   let receipt = '';
   let submissionId = '';
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack(), launchChromium()]);
     photo = await makeJpeg(mkdtempSync(join(tmpdir(), 'sori-photo-')));
-  });
+    // The review listener and a reviewer at their own machine running `sori`, enrolled
+    // before the worker runs so the record is wrapped to them too.
+    const app = createReviewApp({
+      pool: stack.app.pool,
+      config: stack.app.config,
+      log: createLogger({ level: 'silent' }),
+    });
+    review = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const reviewUrl = `http://127.0.0.1:${(review.address() as AddressInfo).port}`;
+    admin = soriUser({ reviewUrl, app: stack.app }, 'reviewer passphrase 한글');
+    const keys = (await ok(admin, ['--json', 'keygen', '--name', 'root'])).json<{
+      boxPublicKey: string;
+      signPublicKey: string;
+    }>();
+    const boot = await bootstrapAdmin(
+      stack.app.db.url,
+      'root',
+      keys.boxPublicKey,
+      keys.signPublicKey,
+    );
+    expect({ code: boot.code, stderr: boot.stderr }).toEqual({ code: 0, stderr: '' });
+    await ok(admin, ['login']);
+  }, 90_000);
   afterAll(async () => {
     await browser?.close();
+    await new Promise<void>((resolve) => {
+      if (!review) return resolve();
+      review.close(() => resolve());
+      review.closeAllConnections();
+    });
     await stack?.close();
+    if (admin) cleanup([admin.home]);
   });
 
   it('encrypts text, answers and photo on the device; the server stores ciphertext', async () => {
@@ -112,15 +151,8 @@ describe('JS path: submit in the browser, come back with the receipt', () => {
 
   it('comes back with the receipt on another device and reads the reply', async () => {
     const [record] = await recordsFor(stack.app.pool, submissionId);
-    const tokenHash = await findSourceTokenHash(stack.app.pool, record!.id);
-    // What `sori reply` does: seal to the key in the record body, store beside the token hash.
-    const sourcePk = c.deriveSourceKeys(receipt).keyPair.publicKey;
-    await insertReplyToSource(stack.app.pool, {
-      id: c.randomId(),
-      recordId: record!.id,
-      sourceTokenHash: tokenHash!,
-      sealed: c.sealToSource(sourcePk, { v: 1, text: REPLY }),
-    });
+    // The reviewer replies with the real command, as a child process.
+    await ok(admin!, ['reply', record!.id, REPLY]);
 
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -138,7 +170,7 @@ describe('JS path: submit in the browser, come back with the receipt', () => {
     expect(bodies.filter((b) => b.includes(receipt.replace(/-/g, '').slice(0, 12)))).toEqual([]);
     expect(foreignRequests(urls, stack.app.url)).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 
   /** Neither the Korean text nor anything planted in the photo is in any column of any table. */
   async function expectNoPlaintextStored(): Promise<void> {

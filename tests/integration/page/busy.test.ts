@@ -1,0 +1,132 @@
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '../../../core/logger';
+import { createPageRouter } from '../../../server/page';
+import type { NoJsGateSettings } from '../../../server/pow/nojs-gate';
+import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
+import { postForm, receiptFrom, type Page } from './page-fixtures';
+
+// The no-JS posts cannot solve a proof of work: a small gate (a few at once, a short queue,
+// a budget per minute) turns the excess away with a calm 503 page in the page's language,
+// never JSON and never an internal error, and normal posts keep working.
+
+const BUSY_KO = '1분쯤 뒤에 다시 보내 주세요';
+const BUSY_EN = 'try again in a minute';
+
+/** The page router alone, on its own listener, with the gate sized for the test. */
+async function pagesWith(app: TestApp, gate: Partial<NoJsGateSettings>) {
+  const pages = express();
+  pages.use(
+    createPageRouter({
+      pool: app.pool,
+      producer: app.producer,
+      log: createLogger({ level: 'silent' }),
+      config: app.config,
+      nojsGate: gate,
+    }),
+  );
+  const server: Server = await new Promise((resolve) => {
+    const s = pages.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function testimony(text: string): FormData {
+  const form = new FormData();
+  form.append('lang', 'ko');
+  form.append('text', text);
+  return form;
+}
+
+function expectBusyPage(page: Page, phrase: string): void {
+  expect(page.status).toBe(503);
+  expect(page.headers.get('retry-after')).toBe('60');
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(page.html).toContain('id="form-error"');
+  expect(page.html).toContain(phrase);
+  expect(page.html).not.toMatch(/INTERNAL|"error"\s*:/);
+}
+
+describe('page: the no-JS posts are gated without identifying anyone', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+    await insertTestIntakeKey(app.pool);
+  });
+  afterAll(async () => app?.close());
+
+  it('saturating the gate gives the busy page (503, Retry-After), then posts work again', async () => {
+    const pages = await pagesWith(app, { concurrency: 1, queue: 1, perMinute: 1000 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          postForm(`${pages.url}/submit?lang=ko`, testimony(`동시에 보낸 증언 ${i}`)),
+        ),
+      );
+      const statuses = results.map((r) => r.status);
+      expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+      const busy = results.filter((r) => r.status === 503);
+      expect(busy.length).toBeGreaterThanOrEqual(1);
+      for (const page of busy) expectBusyPage(page, BUSY_KO);
+      // Every accepted one was stored, no refused one was.
+      const { rows } = await app.pool.query('SELECT count(*)::int AS n FROM submissions');
+      const before = rows[0].n as number;
+      expect(before).toBe(statuses.filter((s) => s === 200).length);
+
+      // The gate drained: a normal post goes through and shows a receipt.
+      const after = await postForm(`${pages.url}/submit?lang=ko`, testimony('다시 보낸 증언'));
+      expect(after.status).toBe(200);
+      expect(receiptFrom(after.html)).toMatch(/^\d{4}(-\d{4}){4}$/);
+    } finally {
+      await pages.close();
+    }
+  });
+
+  it('a queue that waits too long is told to come back, in the page language', async () => {
+    const pages = await pagesWith(app, { concurrency: 1, queue: 8, queueTimeoutMs: 1 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          postForm(
+            `${pages.url}/return?lang=en`,
+            new URLSearchParams({ receipt: '1234-5678-9012-3456-7890', lang: 'en' }),
+          ),
+        ),
+      );
+      const statuses = results.map((r) => r.status);
+      // A receipt with no case is a status page (200); the rest waited past the timeout.
+      expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+      expect(statuses).toContain(503);
+      for (const page of results.filter((r) => r.status === 503)) expectBusyPage(page, BUSY_EN);
+    } finally {
+      await pages.close();
+    }
+  });
+
+  it('a per-minute budget caps the no-JS posts across everyone, the reply form included', async () => {
+    const pages = await pagesWith(app, { perMinute: 2, minPerMinute: 1 });
+    try {
+      const first = await postForm(`${pages.url}/submit?lang=ko`, testimony('예산 안의 증언'));
+      expect(first.status).toBe(200);
+      const receipt = receiptFrom(first.html)!;
+      const reply = testimony('덧붙이는 증언');
+      reply.append('receipt', receipt);
+      expect((await postForm(`${pages.url}/return/reply?lang=ko`, reply)).status).toBe(200);
+      const over = testimony('예산을 넘은 증언');
+      over.append('receipt', receipt);
+      expectBusyPage(await postForm(`${pages.url}/return/reply?lang=ko`, over), BUSY_KO);
+    } finally {
+      await pages.close();
+    }
+  });
+});
