@@ -17,6 +17,8 @@ import type { HttpFigures } from './load';
 import type { LatencyFigures } from './latency';
 import type { Machine } from './machine';
 import { WORKER_CONCURRENCY, WORKER_PROCESSES, type DrainFigures } from './pipeline';
+import { sanitiseDetails, sanitiseRows, SANITISE_METHOD, type SanitiseFigures } from './sanitise';
+import { uploadDetails, uploadRows, UPLOAD_METHOD, type UploadFigures } from './upload';
 
 // Turns one run's figures into console lines and BENCHMARKS.md (overwritten each run).
 
@@ -29,10 +31,12 @@ export interface Results {
   intake: Outcome<IntakeFigures>;
   drain: Outcome<DrainFigures>;
   latency: Outcome<LatencyFigures>;
+  upload: Outcome<UploadFigures>;
+  sanitise: Outcome<SanitiseFigures>;
   totalSeconds: number;
 }
 
-interface Row {
+export interface Row {
   what: string;
   figure: string;
   target: string;
@@ -118,6 +122,7 @@ function rows(r: Results): Row[] {
       ? verdict(r.latency.value.p50Ms < 250 && r.latency.value.missing === 0)
       : 'not measured',
   });
+  out.push(...uploadRows(r.upload), ...sanitiseRows(r.sanitise));
   return out;
 }
 
@@ -182,6 +187,7 @@ function details(r: Results): string[] {
       `- Latency: ${l.measured} of ${l.sent} measured submissions, ${l.missing} missing after 60 s; the 202 itself took p50 ${ms(l.httpP50Ms)}, p99 ${ms(l.httpP99Ms)} at this load.`,
     );
   }
+  lines.push(...uploadDetails(r.upload), ...sanitiseDetails(r.sanitise));
   return lines;
 }
 
@@ -241,7 +247,7 @@ export function writeReport(r: Results): string {
     '- Sori: `server/main.ts` and `worker/main.ts` as child processes in a private, migrated schema',
     '  (`search_path` in DATABASE_URL) with a unique BullMQ prefix, LOG_LEVEL=warn; the outbox',
     '  sweeper interval is raised to 10 min so its full passes stay out of the figures, and the',
-    '  proof of work is off (POW_REQUIRED=false): it is the client\'s cost by design. Three',
+    "  proof of work is off (POW_REQUIRED=false): it is the client's cost by design. Three",
     '  reviewers are enrolled, so the worker seals each record key three times.',
     `- Worker drain: ${DRAIN_COUNT} submissions posted through the API into a paused queue (after a`,
     '  200-submission warm-up through the whole pipeline), then the queue is resumed and the clock',
@@ -254,6 +260,8 @@ export function writeReport(r: Results): string {
     `  ${LATENCY_SECONDS} s); a poller asks Postgres every 10 ms which outstanding submissions have a record.`,
     '  Latency = poll that saw the record − arrival of the 202 (an upper bound by up to one poll).',
     '  These times live only in the bench process; Sori itself records no precise time.',
+    ...UPLOAD_METHOD,
+    ...SANITISE_METHOD,
     '',
   ].join('\n');
   const path = join(ROOT, 'BENCHMARKS.md');

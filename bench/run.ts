@@ -5,12 +5,14 @@ import { buildEnvelopes, drawKeys, testimonyText } from './fixtures';
 import { benchIntake } from './intake';
 import { describeMachine } from './machine';
 import { printResults, writeReport, type Outcome, type Results } from './report';
+import { benchSanitise } from './sanitise';
 import { benchPipeline } from './sori-pipeline';
+import { benchUpload } from './upload';
 
 // `npm run bench`: every figure from one run on one machine, written to BENCHMARKS.md.
 // Order: baselines, Sori's intake API, then the worker (drain, then latency under load).
 
-// BENCH_ONLY=express,pg,intake,pipeline runs a subset (for profiling) and leaves BENCHMARKS.md
+// BENCH_ONLY=express,pg,intake,pipeline,upload,sanitise runs a subset (for profiling) and leaves BENCHMARKS.md
 // alone: the file only ever holds a full run.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (section: string): boolean => !only || only.includes(section);
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
         return { drain: why, latency: why };
       })
     : { drain: skipped, latency: skipped };
+  const upload = await attempt('upload', 'upload throughput and RSS', () => benchUpload());
+  const sanitise = await attempt('sanitise', 'sanitising vs mat2', () => benchSanitise());
 
   const results: Results = {
     machine,
@@ -58,6 +62,8 @@ async function main(): Promise<void> {
     intake,
     drain,
     latency,
+    upload,
+    sanitise,
     totalSeconds: (Date.now() - started) / 1000,
   };
   printResults(results);
