@@ -10,14 +10,28 @@ export type Bytes = Uint8Array;
 const B64URL = /^[A-Za-z0-9_-]*$/;
 const HEX = /^(?:[0-9a-f]{2})*$/;
 
+// Encoding is not cryptography: on Node the native Buffer codec does it without a copy into
+// the WASM heap (the intake decodes every envelope); the browser uses libsodium's. Both are
+// held to the same strict, canonical rules and the same test vectors.
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 export function toBase64(b: Bytes): string {
   expectBytes(b, 'toBase64 input');
+  if (NodeBuffer)
+    return NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
   return toB64(b);
 }
 
 export function fromBase64(s: string): Bytes {
   if (typeof s !== 'string' || !B64URL.test(s) || s.length % 4 === 1) {
     throw new CryptoError('CRYPTO_BAD_ENCODING', 'not base64url without padding');
+  }
+  if (NodeBuffer) {
+    const buf = NodeBuffer.from(s, 'base64url');
+    // Non-zero trailing bits would give a second spelling of the same bytes: refuse them.
+    if (buf.toString('base64url') !== s)
+      throw new CryptoError('CRYPTO_BAD_ENCODING', 'not canonical base64url');
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   try {
     // libsodium also rejects non-zero trailing bits, which keeps the encoding canonical.

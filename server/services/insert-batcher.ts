@@ -27,7 +27,7 @@ export interface InsertBatcher {
 export function createInsertBatcher(pool: Pool): InsertBatcher {
   let queue: Pending[] = [];
   let writing = 0;
-  const maxWriters = 2; // a couple of batches in flight keep the pool and the disk busy
+  const maxWriters = 4; // a few batches in flight keep the pool and the disk busy
 
   async function write(batch: Pending[]): Promise<void> {
     try {
