@@ -55,6 +55,8 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: positiveInt.default(2_148_040_754),
   MAX_SUBMISSION_UPLOAD_BYTES: positiveInt.default(4 * 1024 ** 3),
   UPLOAD_EXPIRY_DAYS: positiveInt.max(365).default(2),
+  // Bytes all unclaimed uploads together may promise (Upload-Length) before new ones wait.
+  UPLOAD_QUOTA_BYTES: positiveInt.default(50 * 1024 ** 3),
   UPLOAD_CHUNK_BYTES: positiveInt
     .min(1024)
     .max(16 * 1024 * 1024)

@@ -85,6 +85,15 @@ export async function deleteExpiredUploads(db: Queryable, batchSize = 100): Prom
   }
 }
 
+/** Bytes promised by every upload no submission has claimed yet (Upload-Length, not received). */
+export async function sumUnclaimedUploadBytes(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ total: string }>(
+    `SELECT coalesce(sum(coalesce(declared_length, length)), 0) AS total FROM blobs
+      WHERE kind = 'upload' AND submission_id IS NULL`,
+  );
+  return Number(rows[0]?.total ?? 0);
+}
+
 /**
  * Total ciphertext bytes of the named complete, unclaimed (or already ours) uploads: what the
  * submission service needs to enforce MAX_SUBMISSION_UPLOAD_BYTES inside its transaction.

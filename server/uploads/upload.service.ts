@@ -5,6 +5,7 @@ import {
   deleteUnclaimedUpload,
   extendUpload,
   findUpload,
+  sumUnclaimedUploadBytes,
   type BlobStore,
   type UploadRow,
 } from '../../core/blob-store';
@@ -14,7 +15,7 @@ import { fromHex, sha256Stream } from '../../crypto';
 
 export type UploadConfig = Pick<
   Config,
-  'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS' | 'UPLOAD_CHUNK_BYTES'
+  'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS' | 'UPLOAD_CHUNK_BYTES' | 'UPLOAD_QUOTA_BYTES'
 >;
 
 export interface UploadServiceDeps {
@@ -72,6 +73,11 @@ export function createUploadService(deps: UploadServiceDeps) {
     maxBytes: config.MAX_UPLOAD_BYTES,
 
     async create(length: number): Promise<UploadStatus> {
+      // Anyone may open uploads, so what they may promise in all is bounded: a flood of
+      // unclaimed 2 GiB uploads must not fill the disk that holds committed testimony.
+      if ((await sumUnclaimedUploadBytes(pool)) + length > config.UPLOAD_QUOTA_BYTES) {
+        throw new AppError('UPLOADS_FULL', 503, 'Too many uploads in progress; try again later');
+      }
       const id = await store.create('upload', length, { expiresInDays: config.UPLOAD_EXPIRY_DAYS });
       deps.log.info('upload.created', { uploadId: id });
       const upload = await openUpload(id);
