@@ -59,9 +59,10 @@ export interface SealedReply {
 
 /**
  * A solved proof-of-work header for one POST (challenges are spent once), or none when the
- * server does not ask for one (GET /v1/pow is absent: 404).
+ * server does not ask for one (GET /v1/pow is absent: 404). Also used by upload.ts for the
+ * tus creation POST.
  */
-async function pow(): Promise<Record<string, string>> {
+export async function powHeader(): Promise<Record<string, string>> {
   let issued: { challenge: string; mac: string };
   try {
     issued = await send('GET', '/v1/pow');
@@ -77,12 +78,12 @@ async function pow(): Promise<Record<string, string>> {
 export const getIntakeKey = (): Promise<IntakeKey> => send('GET', '/v1/intake-key');
 
 export const postSubmission = async (envelope: unknown): Promise<{ id: string }> =>
-  send('POST', '/v1/submissions', envelope, await pow());
+  send('POST', '/v1/submissions', envelope, await powHeader());
 
 export const postStatus = async (
   sourceToken: string,
 ): Promise<{ submissions: SubmissionSummary[] }> =>
-  send('POST', '/v1/submissions/status', { sourceToken }, await pow());
+  send('POST', '/v1/submissions/status', { sourceToken }, await powHeader());
 
 export const postReplies = async (sourceToken: string): Promise<{ replies: SealedReply[] }> =>
-  send('POST', '/v1/replies', { sourceToken }, await pow());
+  send('POST', '/v1/replies', { sourceToken }, await powHeader());

@@ -51,6 +51,8 @@ export async function uploadAttachment(
   path: string,
   contentKey: Bytes,
   subkeyId: number,
+  /** The Sori-Pow header for the upload's creation (console/pow.ts powHeaderIfAsked). */
+  powHeader?: () => Promise<Record<string, string>>,
 ): Promise<SubmissionAttachment> {
   const name = basename(path);
   const size = statSync(path).size;
@@ -74,6 +76,7 @@ export async function uploadAttachment(
     uploadId = await tusUpload(encrypted, {
       endpoint,
       size: total,
+      powHeader,
       onProgress: (sent) => bar.update(sent),
     });
   } catch (err) {

@@ -16,6 +16,20 @@ export async function solvedPowHeader(api: ApiClient): Promise<Record<string, st
   return { 'sori-pow': formatPowHeader({ challenge, mac: fromBase64(issued.mac), nonce }) };
 }
 
+/**
+ * For a request that cannot be resent with other headers by us (the tus creation POST, sent by
+ * tus-js-client): a solved header up front, or none when the server does not issue challenges
+ * (GET /v1/pow is absent: 404). Each call solves a fresh challenge; a solution is spent once.
+ */
+export async function powHeaderIfAsked(api: ApiClient): Promise<Record<string, string>> {
+  try {
+    return await solvedPowHeader(api);
+  } catch (err) {
+    if (isApiError(err) && err.status === 404) return {};
+    throw err;
+  }
+}
+
 /** Calls `send`, adding a solved Sori-Pow header when the server asks for one. */
 export async function withPow<T>(
   api: ApiClient,

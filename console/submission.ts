@@ -14,7 +14,7 @@ import {
 import type { ApiClient } from './api-client';
 import { uploadAttachment } from './attachments';
 import { ConsoleError } from './errors';
-import { withPow } from './pow';
+import { powHeaderIfAsked, withPow } from './pow';
 
 // An intermediary's submission, encrypted on this machine: a fresh receipt gives the source a
 // key pair (replies are sealed to it) and a token (the server keeps its hash); the manifest is
@@ -102,7 +102,9 @@ export async function submitTestimony(
   const contentKey = randomBytes(32);
   const attachments: SubmissionAttachment[] = [];
   for (const [i, path] of (input.attach ?? []).entries()) {
-    attachments.push(await uploadAttachment(uploadsUrl(api), path, contentKey, i + 1));
+    attachments.push(
+      await uploadAttachment(uploadsUrl(api), path, contentKey, i + 1, () => powHeaderIfAsked(api)),
+    );
   }
   const receipt = generateReceipt();
   const source = deriveSourceKeys(receipt);

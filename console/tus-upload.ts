@@ -5,6 +5,7 @@ import { ApiError, ConsoleError } from './errors';
 // One resumable upload over tus 1.0 with tus-js-client. The bytes are already ciphertext; the
 // name and type of the file never leave this machine except inside the encrypted manifest, so
 // no Upload-Metadata is sent (the server refuses it) and nothing is remembered on disk.
+// Creating the upload (the POST) may cost a proof of work; resuming it (HEAD, PATCH) does not.
 
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 // A dropped Tor circuit is the common failure: keep trying for about a minute and a half.
@@ -16,6 +17,11 @@ export interface TusUploadOptions {
   size: number;
   onProgress?: (sent: number, total: number) => void;
   retryDelays?: number[];
+  /**
+   * The Sori-Pow header for the creation POST (console/pow.ts powHeaderIfAsked), called once per
+   * POST: a solution is spent once, so a retried creation solves again.
+   */
+  powHeader?: () => Promise<Record<string, string>>;
 }
 
 /** The upload id: the last path segment of the Location the server answered. */
@@ -33,6 +39,9 @@ function refuseMetadata(req: HttpRequest): void {
 
 function toConsoleError(err: Error): ConsoleError {
   if (err instanceof ConsoleError) return err;
+  // Thrown by onBeforeRequest (a refused header, a proof of work that could not be fetched).
+  if (err instanceof DetailedError && err.causingError instanceof ConsoleError)
+    return err.causingError;
   const res = err instanceof DetailedError ? err.originalResponse : null;
   if (res) {
     try {
@@ -69,7 +78,11 @@ export function tusUpload(source: Readable, o: TusUploadOptions): Promise<string
       metadataForPartialUploads: {},
       parallelUploads: 1,
       storeFingerprintForResuming: false,
-      onBeforeRequest: refuseMetadata,
+      onBeforeRequest: async (req) => {
+        refuseMetadata(req);
+        if (req.getMethod() !== 'POST' || !o.powHeader) return;
+        for (const [name, value] of Object.entries(await o.powHeader())) req.setHeader(name, value);
+      },
       onProgress: (sent, total) => o.onProgress?.(sent, total),
       onError: (err) => {
         source.destroy();

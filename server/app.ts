@@ -27,7 +27,8 @@ export interface PublicAppDeps {
   /** Batches the best-effort `queued` flags; main.ts flushes it on shutdown. */
   queuedMarker?: BatchedMarker;
   /**
-   * Proof of work on POST /v1/submissions and /v1/submissions/status, and GET /v1/pow.
+   * Proof of work on POST /v1/submissions, /v1/submissions/status, /v1/replies and
+   * /v1/uploads (tus creation only: HEAD, PATCH and DELETE stay free), and GET /v1/pow.
    * OFF when not given (the test helpers); main.ts turns it on (POW_REQUIRED, default true
    * in production).
    */

@@ -1,6 +1,8 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { badRequest } from '../../core/errors';
 import { methodNotAllowed } from '../http/error.middleware';
+import { requirePow } from '../pow/pow.route';
+import type { PowService } from '../pow/pow.service';
 import type { UploadService, UploadStatus } from './upload.service';
 import {
   checkTusResumable,
@@ -12,7 +14,9 @@ import {
 } from './uploads.schema';
 
 // tus 1.0 (core, creation, termination, expiration) on its own, with no body parser: a PATCH
-// body is read straight from the socket into the blob store, one chunk at a time.
+// body is read straight from the socket into the blob store, one chunk at a time. Creating an
+// upload costs a proof of work when the app has one (Sori-Pow, as on POST /v1/submissions);
+// resuming it (HEAD, PATCH) and terminating it do not, so a dropped connection stays cheap.
 
 /** Expiry is kept in days; the header names the first midnight (UTC) the upload is gone. */
 function setUploadHeaders(res: Response, upload: UploadStatus): void {
@@ -22,7 +26,7 @@ function setUploadHeaders(res: Response, upload: UploadStatus): void {
   }
 }
 
-export function uploadsRouter(deps: { uploads: UploadService }): Router {
+export function uploadsRouter(deps: { uploads: UploadService; pow?: PowService }): Router {
   const router = Router();
 
   const discovery: RequestHandler = (_req, res) => {
@@ -48,7 +52,7 @@ export function uploadsRouter(deps: { uploads: UploadService }): Router {
     next();
   });
 
-  router.post('/v1/uploads', async (req, res) => {
+  router.post('/v1/uploads', requirePow(deps.pow), async (req, res) => {
     const length = parseCreation(req.headers, deps.uploads.maxBytes);
     const upload = await deps.uploads.create(length);
     setUploadHeaders(res, upload);

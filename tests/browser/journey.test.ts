@@ -23,7 +23,8 @@ import { startStack, type Stack } from './stack';
 
 // The JavaScript path, as a source lives it: a Korean testimony, a photo with GPS and
 // questionnaire answers encrypted in Chromium; the server holds ciphertext only; a reviewer
-// reads the record; the source comes back on another device with the receipt alone.
+// reads the record; the source comes back on another device with the receipt alone. The app
+// demands a proof of work, as in production: the page pays it on every POST that needs one.
 
 const TEXT = '저는 러시아 건설 현장에서 일했습니다. 책임자가 여권을 가져갔습니다. 소리확인문장7731';
 const REPLY = '증언을 잘 받았습니다. 안전에 주의하세요.';
@@ -43,7 +44,7 @@ describe('JS path: submit in the browser, come back with the receipt', () => {
   let receipt = '';
   let submissionId = '';
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+    [stack, browser] = await Promise.all([startStack({ pow: true }), launchChromium()]);
     photo = await makeJpeg(mkdtempSync(join(tmpdir(), 'sori-photo-')));
     // The review listener and a reviewer at their own machine running `sori`, enrolled
     // before the worker runs so the record is wrapped to them too.
@@ -86,8 +87,10 @@ describe('JS path: submit in the browser, come back with the receipt', () => {
     const page = await context.newPage();
     const urls = recordRequests(context);
     const creations: Record<string, string>[] = [];
+    const resumes: Record<string, string>[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/v1/uploads')) creations.push(r.headers());
+      else if (r.url().includes('/v1/uploads/')) resumes.push(r.headers());
     });
     await openPage(page, stack.app.url);
     const form = page.locator('#submit-form');
@@ -128,6 +131,10 @@ describe('JS path: submit in the browser, come back with the receipt', () => {
     expect(Buffer.from(c.concatBytes(...dec.write(stored), ...dec.end())).equals(jpeg)).toBe(true);
     expect(creations).toHaveLength(1);
     expect(Object.keys(creations[0]!)).not.toContain('upload-metadata');
+    // The creation paid the proof of work; the PATCHes that followed did not.
+    expect(creations[0]!['sori-pow']).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(resumes.length).toBeGreaterThan(0);
+    expect(resumes.filter((h) => 'sori-pow' in h)).toEqual([]);
 
     await expectNoPlaintextStored();
     const storage = await page.evaluate(() => localStorage.length + sessionStorage.length);
