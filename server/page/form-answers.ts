@@ -1,13 +1,17 @@
 import { AppError } from '../../core/errors';
-import { answersSchemaFor, type Question, type Questionnaire } from '../../core/questionnaire';
+import { answersSchemaFor, type Questionnaire } from '../../core/questionnaire';
+import {
+  answersFromFields,
+  FormAnswerError,
+  type AnswerValue,
+  type FormFields,
+} from '../../core/questionnaire/form-fields';
 
 // The no-JS form posts every answer as text under the question's id (the same names the page
-// script reads, see PAGE.md). Here they become the manifest's typed answers: single → option
-// id, multi → option ids, yesno → boolean, number → number, text → string; empty → omitted.
-// Anything else is checked against the questionnaire's own schema, so both paths agree.
+// script reads, see PAGE.md). They are typed by the conversion the browser script uses too
+// (core/questionnaire/form-fields.ts), then checked against the questionnaire's own schema.
 
-export type FormFields = ReadonlyMap<string, readonly string[]>;
-export type AnswerValue = string | string[] | number | boolean;
+export type { AnswerValue, FormFields };
 
 /** A bad answer names its question so the page can say which one. */
 export class BadAnswerError extends AppError {
@@ -18,41 +22,21 @@ export class BadAnswerError extends AppError {
   }
 }
 
-const NUMBER = /^\d{1,6}(?:\.\d+)?$/;
-
-function convert(q: Question, values: string[]): AnswerValue | undefined {
-  const last = values[values.length - 1];
-  if (last === undefined) return undefined;
-  switch (q.type) {
-    case 'multi':
-      return [...new Set(values)];
-    case 'single':
-    case 'text':
-      return last;
-    case 'yesno':
-      if (last === 'yes') return true;
-      if (last === 'no') return false;
-      throw new BadAnswerError(q.id);
-    case 'number': {
-      // NFKC folds full-width digits; a decimal comma is read as a point.
-      const folded = last.normalize('NFKC').replace(',', '.');
-      if (!NUMBER.test(folded)) throw new BadAnswerError(q.id);
-      return Number(folded);
-    }
-  }
-}
-
 const schemas = new WeakMap<Questionnaire, ReturnType<typeof answersSchemaFor>>();
 
 export function answersFromForm(
   def: Questionnaire,
   fields: FormFields,
 ): Record<string, AnswerValue> {
-  const answers: Record<string, AnswerValue> = {};
-  for (const q of def.sections.flatMap((s) => s.questions)) {
-    const values = (fields.get(q.id) ?? []).map((v) => v.trim()).filter((v) => v !== '');
-    const value = convert(q, values);
-    if (value !== undefined) answers[q.id] = value;
+  let answers: Record<string, AnswerValue>;
+  try {
+    answers = answersFromFields(
+      def.sections.flatMap((s) => s.questions),
+      fields,
+    );
+  } catch (err) {
+    if (err instanceof FormAnswerError) throw new BadAnswerError(err.questionId);
+    throw err;
   }
   let schema = schemas.get(def);
   if (!schema) schemas.set(def, (schema = answersSchemaFor(def)));
