@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { TEST_REDIS_URL } from '../../support/env';
+import { TEST_REDIS_URL } from './env';
 
 // Every key and value under a test prefix, as text, for canary searches.
 

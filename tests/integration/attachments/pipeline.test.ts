@@ -28,7 +28,7 @@ import {
   unknownBinary,
   type Reviewer,
 } from './attachment-fixtures';
-import { redisDump } from './redis-dump';
+import { redisDump } from '../../support/redis-dump';
 
 // The whole path for a testimony with files: tus upload of the client's ciphertext → worker
 // decrypts, sanitises in memory, re-encrypts under sub-keys of R → reviewers read clean copies;

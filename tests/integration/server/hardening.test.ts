@@ -1,10 +1,9 @@
 import { Writable } from 'node:stream';
-import Redis from 'ioredis';
 import { createLogger } from '../../../core/logger';
 import { initCrypto } from '../../../crypto';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
-import { TEST_REDIS_URL } from '../../support/env';
 import { postJson, validBody } from './submission-fixtures';
+import { redisDump } from '../../support/redis-dump';
 
 // Invariant 2: nothing that identifies a source is kept. The address below is planted in
 // every header a proxy might use and then searched for in the database, Redis and the logs.
@@ -67,9 +66,9 @@ describe('intake: hardening', () => {
     expect(dump).not.toContain(ADDRESS);
     expect(dump).not.toContain('127.0.0.1'); // nor the real peer address
 
-    const redisDump = await dumpRedis(app.prefix);
-    expect(redisDump).toContain(body.id);
-    expect(redisDump).not.toContain(ADDRESS);
+    const redisText = await redisDump(app.prefix);
+    expect(redisText).toContain(body.id);
+    expect(redisText).not.toContain(ADDRESS);
 
     const logs = logged.join('');
     expect(logs).toContain('submission.received');
@@ -99,32 +98,4 @@ async function dumpSchema(app: TestApp): Promise<string> {
 
 function isBufferJson(v: unknown): v is { type: 'Buffer'; data: number[] } {
   return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer';
-}
-
-async function dumpRedis(prefix: string): Promise<string> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    const out: string[] = [];
-    for (const key of await redis.keys(`${prefix}:*`)) {
-      const type = await redis.type(key);
-      const value =
-        type === 'string'
-          ? await redis.get(key)
-          : type === 'hash'
-            ? await redis.hgetall(key)
-            : type === 'list'
-              ? await redis.lrange(key, 0, -1)
-              : type === 'set'
-                ? await redis.smembers(key)
-                : type === 'zset'
-                  ? await redis.zrange(key, 0, -1)
-                  : type === 'stream'
-                    ? await redis.xrange(key, '-', '+')
-                    : null;
-      out.push(key, JSON.stringify(value));
-    }
-    return out.join('\n');
-  } finally {
-    redis.disconnect();
-  }
 }

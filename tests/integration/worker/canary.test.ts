@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { buildSubmission, fromBase64, toBase64 } from '../../../crypto';
 import type { SoriWorker } from '../../../worker/create-worker';
 import { startTestApp, type TestApp } from '../../support/app';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/env';
+import { TEST_DATABASE_URL } from '../../support/env';
 import {
   startLibreTranslateStub,
   type LibreTranslateStub,
@@ -18,6 +17,7 @@ import {
   submitOverHttp,
   waitFor,
 } from './worker-fixtures';
+import { redisDump } from '../../support/redis-dump';
 
 // Invariant 1: plaintext testimony is never written to Postgres, Redis or a log. Testimonies
 // carrying a unique canary go through every path (translated, translation failed then retried,
@@ -26,27 +26,6 @@ import {
 
 jest.setTimeout(60_000);
 const run = promisify(execFile);
-
-async function redisDump(prefix: string): Promise<string> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    const out: string[] = [];
-    for (const key of await redis.keys(`${prefix}:*`)) {
-      out.push(key);
-      const type = await redis.type(key);
-      if (type === 'string') out.push(String(await redis.get(key)));
-      else if (type === 'hash') out.push(JSON.stringify(await redis.hgetall(key)));
-      else if (type === 'list') out.push(...(await redis.lrange(key, 0, -1)));
-      else if (type === 'set') out.push(...(await redis.smembers(key)));
-      else if (type === 'zset') out.push(...(await redis.zrange(key, 0, -1)));
-      else if (type === 'stream') out.push(JSON.stringify(await redis.xrange(key, '-', '+')));
-      else out.push(`<${type}>`);
-    }
-    return out.join('\n');
-  } finally {
-    await redis.quit();
-  }
-}
 
 describe('canary: no plaintext at rest or in logs', () => {
   let app: TestApp;
