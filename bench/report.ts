@@ -18,7 +18,8 @@ import type { LatencyFigures } from './latency';
 import type { Machine } from './machine';
 import { WORKER_CONCURRENCY, WORKER_PROCESSES, type DrainFigures } from './pipeline';
 import { sanitiseDetails, sanitiseRows, SANITISE_METHOD, type SanitiseFigures } from './sanitise';
-import { uploadDetails, uploadRows, UPLOAD_METHOD, type UploadFigures } from './upload';
+import type { UploadFigures } from './upload';
+import { uploadDetails, uploadRows, UPLOAD_METHOD } from './upload-report';
 
 // Turns one run's figures into console lines and BENCHMARKS.md (overwritten each run).
 
