@@ -78,8 +78,12 @@ const schema = z.object({
   POW_MAX_DIFFICULTY: z.coerce.number().int().min(0).max(32).default(22),
   POW_LOAD_THRESHOLD: positiveInt.default(60),
   POW_TTL_SECONDS: positiveInt.min(60).max(3600).default(900),
+  // Per-source-token token buckets: *_PER_DAY tokens return at each UTC midnight, a bucket
+  // holds at most *_BURST (default: one day's worth).
   LIMIT_SUBMISSIONS_PER_DAY: positiveInt.default(50),
+  LIMIT_SUBMISSIONS_BURST: positiveInt.optional(),
   LIMIT_STATUS_PER_DAY: positiveInt.default(300),
+  LIMIT_STATUS_BURST: positiveInt.optional(),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

@@ -4,47 +4,84 @@ import { tooManyRequests } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { abuseCounterId, hashSourceToken } from '../../crypto';
 
-// Per-source-token budgets (submissions with a token, status checks): daily counters in Redis
-// named by a keyed, truncated hash of the token hash. A counter's key names its window, so the
-// window is what a seized Redis (with the server key and Postgres) could tell about when a
-// source came by: whole UTC days, the same grain as a submission's received_on.
+// Per-source-token token buckets (submissions with a token, status checks) in Redis, named by a
+// keyed, truncated hash of the token hash. Each bucket holds up to `burst` tokens and gains
+// `perDay` tokens at every UTC midnight; a request takes one or is refused.
+//
+// The refill clock is deliberately the whole UTC day, not a second or an hour. A bucket has to
+// remember when it was last refilled, and whatever it remembers is what a seized Redis (with the
+// server key and Postgres) could tell about when a source came by: here, the day, which is the
+// same grain as a submission's received_on. The expiry is set with EXPIREAT on a day boundary
+// for the same reason (a TTL counted from the request would give away its second). A bucket
+// expires once it would have refilled to full anyway, so deleting it changes nothing.
 
 export type LimitKind = 'submission' | 'status';
+
+export interface BucketLimit {
+  /** Tokens added at each UTC midnight. */
+  perDay: number;
+  /** Most tokens a bucket can hold: the largest burst a token can spend at once. */
+  burst: number;
+}
 
 export interface SourceLimitsDeps {
   redis: Redis;
   prefix: string;
   /** 32-byte server key (the proof-of-work key, used under its own label). */
   key: Uint8Array;
-  perDay: Readonly<Record<LimitKind, number>>;
+  limits: Readonly<Record<LimitKind, BucketLimit>>;
   log: Logger;
   now?: () => number;
 }
 
 export interface SourceLimits {
-  /** Counts one request; throws TOO_MANY_REQUESTS (429, Retry-After set on `res`) past the limit. */
+  /** Takes one token; throws TOO_MANY_REQUESTS (429, Retry-After set on `res`) when empty. */
   take(kind: LimitKind, sourceToken: Uint8Array, res: Response): Promise<void>;
 }
 
 const DAY = 86_400;
 
+// KEYS[1] bucket; ARGV: burst, perDay, today (day number), expire-at (unix seconds).
+// Returns 1 when a token was taken, 0 when the bucket is empty (and then writes nothing).
+const TAKE_SCRIPT = `
+local burst = tonumber(ARGV[1])
+local perDay = tonumber(ARGV[2])
+local today = tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 't', 'd')
+local tokens = tonumber(state[1])
+local day = tonumber(state[2])
+if tokens == nil or day == nil then
+  tokens = burst
+  day = today
+end
+if today > day then
+  tokens = math.min(burst, tokens + perDay * (today - day))
+  day = today
+end
+if tokens < 1 then return 0 end
+redis.call('HSET', KEYS[1], 't', tokens - 1, 'd', day)
+redis.call('EXPIREAT', KEYS[1], ARGV[4])
+return 1
+`;
+
 export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
+  for (const [kind, limit] of Object.entries(deps.limits)) {
+    if (!(limit.perDay >= 1 && limit.burst >= 1))
+      throw new RangeError(`source limits: ${kind} needs perDay and burst of at least 1`);
+  }
   const now = deps.now ?? Date.now;
   let warned = false;
   return {
     async take(kind, sourceToken, res) {
-      const seconds = Math.floor(now() / 1000);
-      const windowEnd = (Math.floor(seconds / DAY) + 1) * DAY;
+      const { perDay, burst } = deps.limits[kind];
+      const today = Math.floor(now() / 1000 / DAY);
+      // Full again after this many midnights; one day more so the expiry never comes early.
+      const expireAt = (today + Math.ceil(burst / perDay) + 1) * DAY;
       const id = abuseCounterId(deps.key, `limit-${kind}`, hashSourceToken(sourceToken));
-      const k = `${deps.prefix}:limit:${kind}:${windowEnd}:${id}`;
-      let count: number;
+      const k = `${deps.prefix}:bucket:${kind}:${id}`;
+      let taken: boolean;
       try {
-        const out = await deps.redis
-          .multi()
-          .incr(k)
-          .expireat(k, windowEnd + 60)
-          .exec();
-        count = Number(out?.[0]?.[1] ?? 0);
+        taken = (await deps.redis.eval(TAKE_SCRIPT, 1, k, burst, perDay, today, expireAt)) === 1;
       } catch {
         // Redis down: fail OPEN. A testimony must never be lost to a rate limiter, and the
         // proof of work still prices every request; status checks are let through alike.
@@ -52,8 +89,9 @@ export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
         warned = true;
         return;
       }
-      if (count > deps.perDay[kind]) {
-        res.set('retry-after', String(Math.max(1, windowEnd - seconds)));
+      if (!taken) {
+        const nextMidnight = (today + 1) * DAY;
+        res.set('retry-after', String(Math.max(1, nextMidnight - Math.floor(now() / 1000))));
         throw tooManyRequests('TOO_MANY_REQUESTS', 'Too many requests for this receipt: try later');
       }
     },

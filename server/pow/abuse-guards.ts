@@ -50,9 +50,15 @@ export function createAbuseGuards(deps: { config: Config; redis: Redis; log: Log
     prefix,
     key,
     log,
-    perDay: {
-      submission: config.LIMIT_SUBMISSIONS_PER_DAY,
-      status: config.LIMIT_STATUS_PER_DAY,
+    limits: {
+      submission: {
+        perDay: config.LIMIT_SUBMISSIONS_PER_DAY,
+        burst: config.LIMIT_SUBMISSIONS_BURST ?? config.LIMIT_SUBMISSIONS_PER_DAY,
+      },
+      status: {
+        perDay: config.LIMIT_STATUS_PER_DAY,
+        burst: config.LIMIT_STATUS_BURST ?? config.LIMIT_STATUS_PER_DAY,
+      },
     },
   });
   return { ...(pow ? { pow } : {}), limits };

@@ -54,7 +54,7 @@ describe('proof of work and per-token limits on the public API', () => {
           key,
           log,
           now,
-          perDay: { submission: 3, status: 3 },
+          limits: { submission: { perDay: 3, burst: 3 }, status: { perDay: 2, burst: 3 } },
         }),
       }),
     });
@@ -142,7 +142,7 @@ describe('proof of work and per-token limits on the public API', () => {
     expect(errorCode(over.json)).toBe('TOO_MANY_REQUESTS');
     const retryAfter = Number(over.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(86_400); // windows are whole days;
+    expect(retryAfter).toBeLessThanOrEqual(86_400); // until the next UTC midnight's refill
     // Another token is not affected.
     expect((await submit(await solvedHeader(app.url), newSourceToken())).status).toBe(202);
 
@@ -152,8 +152,40 @@ describe('proof of work and per-token limits on the public API', () => {
     const tooMany = await status(await solvedHeader(app.url), other);
     expect(tooMany.status).toBe(429);
     expect(tooMany.headers.get('retry-after')).toMatch(/^\d+$/);
-    const keys = await redis.keys(`${app.prefix}:limit:*`);
-    for (const k of keys) expect(k).toMatch(/^[^:]+:limit:(submission|status):\d+:[0-9a-f]{32}$/);
+  });
+
+  it('refills the buckets at UTC midnight, up to the burst, and keeps only day-grain state', async () => {
+    const token = newSourceToken();
+    for (let i = 0; i < 3; i++)
+      expect((await status(await solvedHeader(app.url), token)).status).toBe(200);
+    expect((await status(await solvedHeader(app.url), token)).status).toBe(429);
+
+    // Next day: 2 tokens come back (perDay), not the whole burst of 3.
+    nowMs += 86_400_000;
+    for (let i = 0; i < 2; i++)
+      expect((await status(await solvedHeader(app.url), token)).status).toBe(200);
+    expect((await status(await solvedHeader(app.url), token)).status).toBe(429);
+
+    // Three idle days: the bucket is full again but holds no more than the burst.
+    nowMs += 3 * 86_400_000;
+    for (let i = 0; i < 3; i++)
+      expect((await status(await solvedHeader(app.url), token)).status).toBe(200);
+    expect((await status(await solvedHeader(app.url), token)).status).toBe(429);
+
+    // What Redis holds: a keyed hash of the token, a token count and a day number; it
+    // expires on a day boundary, so not even its TTL tells the second a source came by.
+    const keys = await redis.keys(`${app.prefix}:bucket:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    const today = Math.floor(nowMs / 86_400_000);
+    for (const k of keys) {
+      expect(k).toMatch(/^[^:]+:bucket:(submission|status):[0-9a-f]{32}$/);
+      const fields = await redis.hgetall(k);
+      expect(Object.keys(fields).sort()).toEqual(['d', 't']);
+      expect(Number(fields.d)).toBeLessThanOrEqual(today);
+      const expireAt = Number(await redis.call('EXPIRETIME', k));
+      expect(expireAt % 86_400).toBe(0);
+    }
+    expect(await redis.keys(`${app.prefix}:limit:*`)).toEqual([]);
   });
 
   it('pads status answers: 0 and 3 submissions give the same size', async () => {
