@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { GPS, makeJpeg, makePng } from '../tests/fixtures/make-image';
-import { makeM4a, makeMp3, MEDIA_PLANTED } from '../tests/fixtures/make-media';
+import { makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../tests/fixtures/make-media';
 import { buildDocx, buildOdt, PLANTED } from '../tests/fixtures/make-office';
 import { makePdf } from '../tests/fixtures/make-pdf';
 import { qpdfExpand, recoverable } from '../tests/fixtures/make-sanitise-context';
@@ -78,6 +78,7 @@ async function samples(dir: string): Promise<Sample[]> {
     { format: 'MP3', ext: 'mp3', mat2Ext: 'mp3', data: await makeMp3(dir), planted: media },
     // mat2 lists .mp4 but not .m4a; the M4A file is the same MP4 container.
     { format: 'M4A', ext: 'm4a', mat2Ext: 'mp4', data: await makeM4a(dir), planted: media },
+    { format: 'MP4 video', ext: 'mp4', mat2Ext: 'mp4', data: await makeMp4(dir), planted: media },
   ];
 }
 

@@ -4,15 +4,20 @@ import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { detectFormat, type Format } from './detect-format';
+import { remuxIsoBmff } from './isobmff.remux';
+import { remuxMp3 } from './mp3.remux';
+import type { Remuxed } from './remux';
 import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
 const run = promisify(execFile);
 
-// Audio and video are remuxed by ffmpeg, never re-encoded: container tags, chapters, cover art,
-// data tracks (an iPhone's timed location track is one) and subtitle tracks are dropped; the
-// audio and video packets are copied as they are. Codec-level strings inside the packets (an
-// encoder's name in an AAC fill element) are left: removing them means re-encoding.
+// Audio and video are remuxed, never re-encoded: container tags, chapters, cover art, data
+// tracks (an iPhone's timed location track is one) and subtitle tracks are dropped; the audio
+// and video packets are copied as they are. MP3 and MP4/M4A/MOV/3GP are remuxed in process
+// (mp3.remux.ts, isobmff.remux.ts), everything else and whatever those refuse by ffmpeg.
+// Codec-level strings inside the packets (an encoder's name in an AAC fill element, LAME's
+// padding in MP3 ancillary data) are left: removing them means re-encoding.
 
 interface Container {
   ext: string;
@@ -37,6 +42,10 @@ const STRUCTURAL = [
   /^File:ID3Size$/,
   /^MPEG:(MPEGAudioVersion|AudioLayer|AudioBitrate|SampleRate|ChannelMode|ModeExtension)$/,
   /^MPEG:(MSStereo|IntensityStereo|CopyrightFlag|OriginalMedia|Emphasis|VBRFrames|VBRBytes)$/,
+  // Read from the LAME header, whose version the native remux cuts to the family ('LAME').
+  /^MPEG:Encoder$/,
+  /^MPEG:VBRScale$/, // the Xing header's quality figure (0–100), in every VBR file
+  /^Composite:AudioBitrate$/, // derived from the frames
   /^QuickTime:(MovieHeaderVersion|CreateDate|ModifyDate|TimeScale|Duration|PreferredRate)$/,
   /^QuickTime:(PreferredVolume|MatrixStructure|PreviewTime|PreviewDuration|PosterTime)$/,
   /^QuickTime:(SelectionTime|SelectionDuration|CurrentTime|NextTrackID|HandlerVendorID)$/,
@@ -46,7 +55,7 @@ const STRUCTURAL = [
   /^QuickTime:Track\d+:(SampleGroupDescription|TimeToSampleTable|SyncSampleTable)$/,
   /^QuickTime:Track\d+:(CompositionTimeToSample|CompositionToDecodeTimelineMapping)$/,
   /^QuickTime:Track\d+:(SampleDependencyTypes|PartialSyncSamples|AVCConfiguration)$/,
-  /^QuickTime:Track\d+:Unknown_(edts|esds|mp4a|d263|damr|hvcC|btrt|dOps|dac3|dec3|chan|wave)$/,
+  /^QuickTime:Track\d+:Unknown_(edts|esds|mp4a|d263|damr|hvcC|btrt|dOps|dac3|dec3|chan|wave|alac)$/,
   /^QuickTime:Track\d+:(HandlerClass|VendorID|VideoFieldOrder|LayoutFlags|PurchaseFileFormat)$/,
   /^QuickTime:Track\d+:(HEVCConfigurationVersion|GeneralProfileSpace|GeneralTierFlag)$/,
   /^QuickTime:Track\d+:(GeneralProfileIDC|GenProfileCompatibilityFlags|ConstraintIndicatorFlags)$/,
@@ -130,6 +139,15 @@ function describe(p: Probe): string[] {
   return removed;
 }
 
+/** The native remuxer for a container family, if there is one. */
+function nativeRemux(format: Format, input: Buffer): Remuxed | null {
+  if (format === 'mp3') return remuxMp3(input);
+  if (['m4a', 'mp4', 'mov', '3gp'].includes(format)) return remuxIsoBmff(input);
+  return null;
+}
+
+const KEPT = 'audio and video streams, copied without re-encoding';
+
 export class MediaSanitiser implements Sanitiser {
   readonly formats = Object.values(CONTAINERS).map((c) => c.mime);
 
@@ -137,33 +155,72 @@ export class MediaSanitiser implements Sanitiser {
     const format = detectFormat(input);
     const container = format === null ? undefined : CONTAINERS[format];
     const report: SanitiseReport = { format: container?.ext ?? 'media', removed: [], kept: [] };
-    if (!container) return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
-    const id = randomUUID();
-    const inPath = join(ctx.tmpDir, `${id}-in.${container.ext}`);
-    const outPath = join(ctx.tmpDir, `${id}-out.${container.ext}`);
-    try {
-      await writeFile(inPath, input, { mode: 0o600, flag: 'wx' });
-      const before = await probe(inPath, container.demuxer);
-      report.removed = describe(before);
-      await run('ffmpeg', ffmpegArgs(container, inPath, outPath), { timeout: 600_000 });
-      const after = await probe(outPath, container.demuxer);
-      const [d0, d1] = [durationOf(before), durationOf(after)];
-      if (d1 === undefined || (d0 !== undefined && Math.abs(d0 - d1) > 0.1)) {
-        return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
-      }
-      report.kept = ['audio and video streams, copied without re-encoding'];
-      const data = await readFile(outPath);
-      const verdict = await verifyClean(data, container.ext, ctx, STRUCTURAL);
-      if (!verdict.ok) {
-        report.notes = [`left after cleaning: ${verdict.leftover.join(', ')}`];
-        return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };
-      }
-      return { status: 'clean', data, mime: container.mime, extension: container.ext, report };
-    } catch {
-      return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
-    } finally {
-      await Promise.all([inPath, outPath].map((p) => unlink(p).catch(() => undefined)));
+    if (format === null || !container) {
+      return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
     }
+    // MP3 and the MP4 family are cleaned in process (no ffmpeg start-up, no probes); what the
+    // native path refuses, and every other container, goes through ffmpeg. Either way the
+    // output is verified by exiftool before it counts as clean.
+    const native = nativeRemux(format, input);
+    const notes: string[] = [];
+    if (native?.ok) {
+      const verdict = await verifyClean(native.data, container.ext, ctx, STRUCTURAL);
+      if (verdict.ok) {
+        const kept = [KEPT, ...(format === 'mp3' ? [XING_KEPT] : [])];
+        const clean: SanitiseReport = { ...report, removed: native.removed, kept };
+        return {
+          status: 'clean',
+          data: native.data,
+          mime: container.mime,
+          extension: container.ext,
+          report: clean,
+        };
+      }
+      notes.push(`native remux left ${verdict.leftover.join(', ')}; remuxed with ffmpeg instead`);
+    } else if (native) {
+      notes.push(`native remux declined (${native.why}); remuxed with ffmpeg instead`);
+    }
+    const result = await withFfmpeg(input, container, ctx, report);
+    if (notes.length > 0) result.report.notes = [...notes, ...(result.report.notes ?? [])];
+    return result;
+  }
+}
+
+const XING_KEPT = 'Xing/LAME header (frame count, seek table, encoder delay and padding)';
+
+async function withFfmpeg(
+  input: Buffer,
+  container: Container,
+  ctx: SanitiseContext,
+  report: SanitiseReport,
+): Promise<SanitiseResult> {
+  const id = randomUUID();
+  const inPath = join(ctx.tmpDir, `${id}-in.${container.ext}`);
+  const outPath = join(ctx.tmpDir, `${id}-out.${container.ext}`);
+  try {
+    await writeFile(inPath, input, { mode: 0o600, flag: 'wx' });
+    // One step after another: a probe failing while ffmpeg still ran could leave ffmpeg writing
+    // its output after the cleanup below (and measured under load, overlapping them saved nothing).
+    const before = await probe(inPath, container.demuxer);
+    report.removed = describe(before);
+    await run('ffmpeg', ffmpegArgs(container, inPath, outPath), { timeout: 600_000 });
+    const after = await probe(outPath, container.demuxer);
+    const data = await readFile(outPath);
+    const [d0, d1] = [durationOf(before), durationOf(after)];
+    if (d1 === undefined || (d0 !== undefined && Math.abs(d0 - d1) > 0.1)) {
+      return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
+    }
+    report.kept = [KEPT];
+    const verdict = await verifyClean(data, container.ext, ctx, STRUCTURAL);
+    if (!verdict.ok) {
+      report.notes = [`left after cleaning: ${verdict.leftover.join(', ')}`];
+      return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };
+    }
+    return { status: 'clean', data, mime: container.mime, extension: container.ext, report };
+  } catch {
+    return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
+  } finally {
+    await Promise.all([inPath, outPath].map((p) => unlink(p).catch(() => undefined)));
   }
 }
 
