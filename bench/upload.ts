@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createPostgresBlobStore } from '../core/blob-store';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+import { createBlobStore, createPostgresBlobStore, type BlobStore } from '../core/blob-store';
+import { createPool } from '../core/db';
 import {
   createDecryptStream,
   createEncryptStream,
@@ -11,7 +17,7 @@ import {
   FILE_CHUNK_BYTES,
 } from '../crypto';
 import { FileDecryptor, FileEncryptor } from '../crypto/file-cipher';
-import { createBenchSchema, newQueuePrefix, obliterate } from './fixtures';
+import { createBenchSchema, newQueuePrefix, obliterate, type BenchSchema } from './fixtures';
 import { startSoriServer, type SoriServer } from './intake';
 import { nowMs } from './stats';
 
@@ -26,17 +32,47 @@ export const RSS_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 2 * 1024 * MiB
 export const PATCH_BYTES = 64 * MiB;
 export const RSS_SAMPLE_MS = 50;
 
+export const REPEATS = Number(process.env.BENCH_UPLOAD_REPEATS ?? 3);
+
 export interface Throughput {
   mbPerSec: number;
   seconds: number;
 }
 
-export interface UploadFigures {
-  bytes: number;
+/**
+ * One repetition, every figure taken back to back so they share the machine's load of the
+ * moment (other benches may be running): the ratios compare like with like.
+ */
+export interface UploadRun {
+  /** FileEncryptor / FileDecryptor alone: the ceiling. */
   rawEncrypt: Throughput;
   rawDecrypt: Throughput;
+  /** createEncryptStream / createDecryptStream alone, in memory: crypto/'s stream adapters. */
+  encryptStream: Throughput;
+  decryptStream: Throughput;
+  /** createEncryptStream → tus PATCHes → the server's blob store. */
   upload: Throughput;
+  /** store.read → createDecryptStream, in the bench process. */
   decrypt: Throughput;
+  /**
+   * CPU milliseconds per MiB of plaintext, by process, for the raw figures, the upload and the
+   * read-back. Wall-clock ratios depend on what else the machine runs; CPU per byte much less.
+   */
+  cpu: { rawEncrypt: number; rawDecrypt: number; upload: CpuShare; decrypt: CpuShare };
+}
+
+/** CPU ms per MiB, by party: the bench client, the server child, its Postgres backends, … */
+export type CpuShare = Record<string, number>;
+
+export interface PathFigures {
+  runs: UploadRun[];
+}
+
+export interface UploadFigures {
+  bytes: number;
+  postgres: PathFigures;
+  /** The same path with BLOB_STORE=s3 against s3rver (a Node S3 server on local disk). */
+  s3: PathFigures | { skipped: string };
   rss: {
     bytes: number;
     seconds: number;
@@ -46,6 +82,9 @@ export interface UploadFigures {
     clientMaxMiB: number;
   };
 }
+
+const cpuMsPerMiB = (u: NodeJS.CpuUsage): number =>
+  (u.user + u.system) / 1000 / (THROUGHPUT_BYTES / MiB);
 
 const mbps = (bytes: number, ms: number): Throughput => ({
   mbPerSec: bytes / 1e6 / (ms / 1000),
@@ -76,6 +115,42 @@ function rawSecretstream(key: Uint8Array, size: number): { enc: Throughput; dec:
   for (const p of dec.end()) out += p.length;
   const decMs = nowMs() - t;
   if (out !== size) throw new Error(`raw decrypt gave ${out} bytes, not ${size}`);
+  return { enc: mbps(size, encMs), dec: mbps(size, decMs) };
+}
+
+/** createEncryptStream and createDecryptStream in memory: what the streams cost over raw. */
+async function streamsOnly(
+  key: Uint8Array,
+  size: number,
+): Promise<{ enc: Throughput; dec: Throughput }> {
+  const frames: Buffer[] = [];
+  let t = nowMs();
+  await pipeline(
+    Readable.from(plaintext(size)),
+    createEncryptStream(key, size),
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        frames.push(chunk);
+        cb();
+      },
+    }),
+  );
+  const encMs = nowMs() - t;
+  // Read back in 1 MiB pieces, as the stores hand them over.
+  const pieces = (function* () {
+    const all = Buffer.concat(frames);
+    frames.length = 0;
+    for (let at = 0; at < all.length; at += MiB) yield all.subarray(at, at + MiB);
+  })();
+  let got = 0;
+  t = nowMs();
+  await pipeline(
+    Readable.from(pieces),
+    createDecryptStream(key),
+    sink((n) => (got += n)),
+  );
+  const decMs = nowMs() - t;
+  if (got !== size) throw new Error(`stream decrypt gave ${got} bytes, not ${size}`);
   return { enc: mbps(size, encMs), dec: mbps(size, decMs) };
 }
 
@@ -169,28 +244,113 @@ const vmRssMiB = (pid: number): number => {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 };
 
-export async function benchUpload(): Promise<UploadFigures> {
-  const schema = await createBenchSchema({ migrate: true });
-  const prefix = newQueuePrefix();
-  const key = new Uint8Array(randomBytes(32));
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  let server: SoriServer | undefined;
-  try {
-    server = await startSoriServer(schema.url, prefix);
-    const tus: Tus = { base: server.url, agent };
-    const pid = server.child.proc.pid as number;
-    const store = createPostgresBlobStore(schema.pool, { chunkBytes: FILE_CHUNK_BYTES });
+/** Cumulative CPU seconds of a process (utime + stime, /proc/<pid>/stat). */
+function procCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux
 
-    // Warm-up: a small upload and read-back through the same path.
-    const warm = await encryptAndUpload(tus, key, 8 * MiB);
-    await pipeline(store.read(warm), createDecryptStream(key), sink());
-    await store.delete(warm);
+const SERVER_APP = 'sori-bench-upload-server';
+const READ_APP = 'sori-bench-upload-read';
+const withAppName = (url: string, app: string): string => {
+  const u = new URL(url);
+  u.searchParams.set('application_name', app);
+  return u.toString();
+};
 
-    // Throughput first (a fresh table), then the large upload; raw secretstream last, so the
-    // 256 MiB of ciphertext it holds is not in this process's RSS baseline.
+/** Who is measured: each party's cumulative CPU seconds, by process id. */
+type Meters = Record<string, () => Promise<Map<number, number>>>;
+
+function meters(
+  schema: BenchSchema,
+  serverPid: number,
+  extra: Record<string, number> = {},
+): Meters {
+  // The backends of the server's and the reader's pools, found by application_name.
+  // Pools open and close backends (idle timeout): each is counted from when it is first seen.
+  const backends = async (): Promise<Map<number, number>> => {
+    const { rows } = await schema.pool.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1)`,
+      [[SERVER_APP, READ_APP]],
+    );
+    const out = new Map<number, number>();
+    for (const { pid } of rows) {
+      try {
+        out.set(pid, procCpu(pid));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return out;
+  };
+  const one = (pid: number) => async () => new Map([[pid, procCpu(pid)]]);
+  const m: Meters = {
+    client: async () => {
+      const u = process.cpuUsage();
+      return new Map([[process.pid, (u.user + u.system) / 1e6]]);
+    },
+    server: one(serverPid),
+    postgres: backends,
+  };
+  for (const [name, pid] of Object.entries(extra)) m[name] = one(pid);
+  return m;
+}
+
+type Snapshot = Record<string, Map<number, number>>;
+
+async function snapshot(m: Meters): Promise<Snapshot> {
+  const out: Snapshot = {};
+  for (const [name, read] of Object.entries(m)) out[name] = await read();
+  return out;
+}
+
+/**
+ * CPU ms per MiB of plaintext between two snapshots: per process present at the end, minus
+ * what it had at the start (0 if it started meanwhile). A backend closed meanwhile is lost.
+ */
+const perMiB = (before: Snapshot, after: Snapshot): CpuShare =>
+  Object.fromEntries(
+    Object.entries(after).map(([name, pids]) => {
+      let seconds = 0;
+      for (const [pid, cpu] of pids) seconds += cpu - (before[name]?.get(pid) ?? 0);
+      return [name, (seconds * 1000) / (THROUGHPUT_BYTES / MiB)];
+    }),
+  );
+
+/** Warm-up, then REPEATS rounds of raw, streams-only, upload and read-back+decrypt. */
+async function measurePath(
+  base: string,
+  store: BlobStore,
+  key: Uint8Array,
+  m: Meters,
+): Promise<PathFigures> {
+  // A connection of its own per upload: the server drops keep-alive sockets idle for 5 s,
+  // and the in-memory measurements between uploads take longer than that.
+  const upload = async (size: number): Promise<string> => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      return await encryptAndUpload({ base, agent }, key, size);
+    } finally {
+      agent.destroy();
+    }
+  };
+  const warm = await upload(8 * MiB);
+  await pipeline(store.read(warm), createDecryptStream(key), sink());
+  await store.delete(warm);
+  const runs: UploadRun[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const cpu0 = process.cpuUsage();
+    const raw = rawSecretstream(key, THROUGHPUT_BYTES);
+    const rawCpu = process.cpuUsage(cpu0);
+    const streams = await streamsOnly(key, THROUGHPUT_BYTES);
+    global.gc?.();
+    const s0 = await snapshot(m);
     let t = nowMs();
-    const id = await encryptAndUpload(tus, key, THROUGHPUT_BYTES);
-    const upload = mbps(THROUGHPUT_BYTES, nowMs() - t);
+    const id = await upload(THROUGHPUT_BYTES);
+    const uploaded = mbps(THROUGHPUT_BYTES, nowMs() - t);
+    const s1 = await snapshot(m);
     t = nowMs();
     let got = 0;
     await pipeline(
@@ -199,8 +359,43 @@ export async function benchUpload(): Promise<UploadFigures> {
       sink((n) => (got += n)),
     );
     const decrypt = mbps(THROUGHPUT_BYTES, nowMs() - t);
+    const s2 = await snapshot(m);
     if (got !== THROUGHPUT_BYTES) throw new Error(`decrypt gave ${got} bytes`);
     await store.delete(id);
+    runs.push({
+      rawEncrypt: raw.enc,
+      rawDecrypt: raw.dec,
+      encryptStream: streams.enc,
+      decryptStream: streams.dec,
+      upload: uploaded,
+      decrypt,
+      cpu: {
+        // rawSecretstream times encrypt and decrypt separately; CPU splits in the same ratio.
+        rawEncrypt: cpuMsPerMiB(rawCpu) * (raw.enc.seconds / (raw.enc.seconds + raw.dec.seconds)),
+        rawDecrypt: cpuMsPerMiB(rawCpu) * (raw.dec.seconds / (raw.enc.seconds + raw.dec.seconds)),
+        upload: perMiB(s0, s1),
+        decrypt: perMiB(s1, s2),
+      },
+    });
+  }
+  return { runs };
+}
+
+export async function benchUpload(): Promise<UploadFigures> {
+  const schema = await createBenchSchema({ migrate: true });
+  const prefix = newQueuePrefix();
+  const key = new Uint8Array(randomBytes(32));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  // The reader's own pool, named so its backends' CPU can be told apart.
+  const readPool = createPool(withAppName(schema.url, READ_APP), { max: 4 });
+  let server: SoriServer | undefined;
+  try {
+    server = await startSoriServer(withAppName(schema.url, SERVER_APP), prefix);
+    const tus: Tus = { base: server.url, agent };
+    const pid = server.child.proc.pid as number;
+    const store = createPostgresBlobStore(readPool, { chunkBytes: FILE_CHUNK_BYTES });
+    const postgres = await measurePath(server.url, store, key, meters(schema, pid));
+
     global.gc?.();
     const serverBefore = vmRssMiB(pid);
     const clientBefore = process.memoryUsage.rss() / MiB;
@@ -210,7 +405,7 @@ export async function benchUpload(): Promise<UploadFigures> {
       serverMax = Math.max(serverMax, vmRssMiB(pid));
       clientMax = Math.max(clientMax, process.memoryUsage.rss() / MiB);
     }, RSS_SAMPLE_MS);
-    t = nowMs();
+    const t = nowMs();
     let big: string;
     try {
       big = await encryptAndUpload(tus, key, RSS_BYTES);
@@ -219,17 +414,21 @@ export async function benchUpload(): Promise<UploadFigures> {
     }
     const rssSeconds = (nowMs() - t) / 1000;
     await store.delete(big);
-
-    const raw = rawSecretstream(key, THROUGHPUT_BYTES);
-
     if (server.child.exited()) throw new Error(`server exited: ${server.child.tail().slice(-600)}`);
+    await server.child.stop();
+    server = undefined;
+
+    let s3: UploadFigures['s3'];
+    try {
+      s3 = await benchS3(schema, readPool, prefix, key);
+    } catch (err) {
+      s3 = { skipped: err instanceof Error ? err.message : String(err) };
+    }
 
     return {
       bytes: THROUGHPUT_BYTES,
-      rawEncrypt: raw.enc,
-      rawDecrypt: raw.dec,
-      upload,
-      decrypt,
+      postgres,
+      s3,
       rss: {
         bytes: RSS_BYTES,
         seconds: rssSeconds,
@@ -242,8 +441,62 @@ export async function benchUpload(): Promise<UploadFigures> {
   } finally {
     agent.destroy();
     await server?.child.stop();
+    await readPool.end();
     await obliterate(prefix);
     await schema.drop();
+  }
+}
+
+/**
+ * The same path with BLOB_STORE=s3, against s3rver (a Node S3 server storing objects as
+ * files) in a child process of its own: a stand-in for MinIO, not a measure of it.
+ */
+async function benchS3(
+  schema: BenchSchema,
+  readPool: Pool,
+  prefix: string,
+  key: Uint8Array,
+): Promise<PathFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'sori-bench-s3-'));
+  const bucket = 'sori-bench';
+  const s3rver = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const S3rver = require('s3rver');
+       new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(dir)},
+                    configureBuckets: [{ name: '${bucket}' }] })
+         .run().then((a) => process.stdout.write(a.port + '\\n'));`,
+    ],
+    { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const previous = process.env.BENCH_ENV_SERVER;
+  let server: SoriServer | undefined;
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      s3rver.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+      s3rver.once('exit', () => reject(new Error('s3rver did not start')));
+    });
+    const env = {
+      BLOB_STORE: 's3',
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_BUCKET: bucket,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+    } as const;
+    // The server child takes extra env from BENCH_ENV_SERVER (bench/children.ts).
+    const extra = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    process.env.BENCH_ENV_SERVER = [previous ?? '', ...extra].join(' ').trim();
+    server = await startSoriServer(withAppName(schema.url, SERVER_APP), prefix);
+    const store = createBlobStore(readPool, env, { chunkBytes: FILE_CHUNK_BYTES });
+    const m = meters(schema, server.child.proc.pid as number, { s3rver: s3rver.pid as number });
+    return await measurePath(server.url, store, key, m);
+  } finally {
+    if (previous === undefined) delete process.env.BENCH_ENV_SERVER;
+    else process.env.BENCH_ENV_SERVER = previous;
+    await server?.child.stop();
+    s3rver.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -61,6 +61,21 @@ const schema = z.object({
     .min(1024)
     .max(16 * 1024 * 1024)
     .default(1024 * 1024),
+  // Where blob bytes live (core/blob-store): Postgres chunk rows, or an S3-compatible store
+  // (MinIO, AWS) with only the bookkeeping in Postgres. S3 keys are given as files or values.
+  BLOB_STORE: z.enum(['postgres', 's3']).default('postgres'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .optional(),
+  // MinIO and most self-hosted stores want path-style URLs (endpoint/bucket/key).
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  S3_ACCESS_KEY_ID_FILE: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY_FILE: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   // Attachments (worker). A file up to this many plaintext bytes is sanitised in memory; a
   // larger one is held back unsanitised, its original streamed into an admin-sealed blob.
   SANITISE_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     log,
     intervalMs: config.SWEEP_INTERVAL_MS,
     trimEvents: () => producer.trimEvents(),
-    cleanupUploads: createUploadCleanup({ pool, log }),
+    cleanupUploads: createUploadCleanup({ pool, log, config }),
   });
   sweeper.start();
 

@@ -76,4 +76,9 @@ export interface BlobStore {
   /** Chunk by chunk, memory flat; errors if the blob is missing or changes while read. */
   read(id: string): Readable;
   delete(id: string): Promise<boolean>;
+  /**
+   * Stores whose bytes live outside Postgres (S3): removes the bytes of blobs deleted by
+   * plain SQL since the last sweep (expiry, termination, cascades). Resolves to how many.
+   */
+  sweep?(): Promise<number>;
 }

@@ -10,9 +10,12 @@ const asBuffer = (b: Uint8Array): Buffer =>
 
 /**
  * The store-independent half of append(): cuts a byte stream into chunks of chunkBytes and
- * commits each through appendChunk as it fills, so memory holds one chunk whatever the
- * upload's size, and the awaits give the socket its backpressure. The chunk buffer is
- * reused: a store must be done with the bytes when appendChunk resolves.
+ * commits each through appendChunk as it fills. Two chunk buffers take turns: one fills from
+ * the socket while the other is being committed, so receiving and storing overlap instead of
+ * taking turns. Memory holds two chunks whatever the upload's size; at most one commit is in
+ * flight, so chunks are committed in order and the awaits still give the socket its
+ * backpressure. A buffer is refilled only once its commit resolved: a store must be done with
+ * the bytes by then.
  */
 export async function appendChunked(
   store: Pick<BlobStore, 'appendChunk' | 'chunkBytes'>,
@@ -22,18 +25,55 @@ export async function appendChunked(
   options: AppendOptions = {},
 ): Promise<AppendResult> {
   const max = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
-  // One chunk buffer, reused: each is committed (awaited) before the next is filled.
-  const chunk = Buffer.allocUnsafe(store.chunkBytes);
+  const buffers = [Buffer.allocUnsafe(store.chunkBytes), Buffer.allocUnsafe(store.chunkBytes)];
+  let filling = 0; // index of the buffer being filled
   let size = 0;
   let received = 0;
   let overflow = false;
   let last: AppendResult = { offset, complete: false };
+  let inFlight: { commit: Promise<void>; data: Buffer } | null = null;
+  // Once a commit failed nothing after it may be written: its bytes would land at its offset.
+  let commitFailed = false;
 
+  /** Waits for the commit in flight, if any (its refusal or failure is thrown here). */
+  const committed = async (): Promise<Buffer | null> => {
+    const pending = inFlight;
+    inFlight = null;
+    if (!pending) return null;
+    await pending.commit;
+    return pending.data;
+  };
+
+  /** The commit in flight done and seen by onChunk. */
+  const settle = async (): Promise<void> => {
+    const data = await committed();
+    if (data) options.onChunk?.(data);
+  };
+
+  /**
+   * Once the previous commit is done, starts committing the filled buffer, and only then
+   * hands the previous chunk to onChunk: a slow observer (the upload's SHA-256) runs while
+   * Postgres works on the next chunk. Its buffer is refilled only after this returns.
+   */
   const flush = async (): Promise<void> => {
-    const data = chunk.subarray(0, size);
-    last = await store.appendChunk(id, last.offset, data);
-    options.onChunk?.(data);
+    const previous = await committed();
+    const data = buffers[filling]!.subarray(0, size);
+    const commit = store.appendChunk(id, last.offset, data).then(
+      (result) => {
+        last = result;
+      },
+      (err: unknown) => {
+        commitFailed = true;
+        throw err;
+      },
+    );
+    // Observed here so a failure while the next chunk fills is not an unhandled rejection;
+    // committed() still sees it.
+    commit.catch(() => undefined);
+    inFlight = { commit, data };
+    filling = 1 - filling;
     size = 0;
+    if (previous) options.onChunk?.(previous);
   };
 
   try {
@@ -45,20 +85,30 @@ export async function appendChunked(
       }
       received += buf.length;
       while (buf.length > 0) {
-        const n = buf.copy(chunk, size);
+        const n = buf.copy(buffers[filling]!, size);
         size += n;
         buf = buf.subarray(n);
-        if (size === chunk.length) await flush();
+        if (size === store.chunkBytes) await flush();
       }
       if (overflow) break;
     }
   } catch (err) {
-    // A dropped circuit keeps every byte that arrived: the partial chunk is written too, and
-    // the client resumes from the stored offset. A refused write has nothing more to keep.
-    if (size > 0 && !(err instanceof BlobAppendError)) await flush().catch(() => undefined);
+    // A dropped circuit keeps every byte that arrived: the chunk in flight is committed, the
+    // partial one after it, and the client resumes from the stored offset. A refused write
+    // has nothing more to keep.
+    if (!commitFailed && !(err instanceof BlobAppendError)) {
+      try {
+        await settle();
+        if (size > 0) await flush();
+        await settle();
+      } catch {
+        // The source's error is the one to report; the store says what it kept.
+      }
+    }
     throw err;
   }
   if (size > 0) await flush();
+  await settle();
   if (overflow) throw new BlobAppendError('overflow', last.offset);
   return last;
 }

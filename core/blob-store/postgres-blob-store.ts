@@ -1,70 +1,44 @@
 import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { randomId } from '../../crypto';
-import { withTransaction, type Queryable } from '../db';
+import { withTransaction } from '../db';
 import { notFound, AppError } from '../errors';
-import {
-  BlobAppendError,
-  type AppendRefusal,
-  type AppendResult,
-  type BlobKind,
-  type BlobState,
-  type BlobStore,
-} from './blob-store';
+import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
+import { advanceLength, findBlob, publicState, refusal } from './blob-rows';
 import { appendChunked } from './chunked-append';
+import { copyChunks } from './copy-out';
 
 // Chunks are rows of blob_chunks, numbered in write order. Their sizes vary (an interrupted
 // upload leaves a short one), so the offset is the blobs row's length, never seq × size.
 
-interface BlobRow {
-  id: string;
-  kind: BlobKind;
-  length: string; // bigint
-  declared_length: string | null;
-  complete: boolean;
-}
+/** Chunk rows per COPY: with the next batch read ahead, about four chunks in memory. */
+const READ_BATCH = 2;
 
-const toState = (r: BlobRow): BlobState => ({
-  id: r.id,
-  kind: r.kind,
-  length: Number(r.length),
-  declaredLength: r.declared_length === null ? null : Number(r.declared_length),
-  complete: r.complete,
-});
-
-async function findBlob(db: Queryable, id: string): Promise<BlobState | null> {
-  const { rows } = await db.query<BlobRow>(
-    `SELECT id, kind, length, declared_length, complete FROM blobs WHERE id = $1`,
-    [id],
-  );
-  return rows[0] ? toState(rows[0]) : null;
-}
-
-function refusal(state: BlobState | null, expected: number, size: number): AppendRefusal {
-  if (!state) return 'missing';
-  if (state.complete) return 'complete';
-  if (state.length !== expected) return 'offset';
-  return state.declaredLength !== null && expected + size > state.declaredLength
-    ? 'overflow'
-    : 'offset';
-}
-
-/** One chunk row at a time, then a check that nothing vanished while it was read. */
+/**
+ * The chunk rows in order, then a check that nothing vanished while they were read. The next
+ * batch is requested as soon as one arrives, so Postgres reads it while the consumer
+ * (decryption, a socket) works on this one.
+ */
 async function* chunks(pool: Pool, id: string): AsyncGenerator<Buffer> {
   const blob = await findBlob(pool, id);
   if (!blob) throw notFound('BLOB_NOT_FOUND', 'No such blob');
-  let seq = -1;
+  // Written under BLOB_STORE=s3: its bytes are objects, which only that store can read.
+  if (blob.store !== 'postgres') throw new AppError('BLOB_ELSEWHERE', 500, 'Blob is elsewhere');
+  const after = (seq: number) => {
+    const batch = copyChunks(pool, id, seq, READ_BATCH);
+    batch.catch(() => undefined); // a reader that stops early never awaits the last one
+    return batch;
+  };
+  let next = after(-1);
   let total = 0;
   for (;;) {
-    const { rows } = await pool.query<{ seq: number; data: Buffer }>(
-      `SELECT seq, data FROM blob_chunks WHERE blob_id = $1 AND seq > $2 ORDER BY seq LIMIT 1`,
-      [id, seq],
-    );
-    const row = rows[0];
-    if (!row) break;
-    seq = row.seq;
-    total += row.data.length;
-    yield row.data;
+    const rows = await next;
+    if (rows.length === 0) break;
+    next = rows.length === READ_BATCH ? after(rows[rows.length - 1]!.seq) : Promise.resolve([]);
+    for (const row of rows) {
+      total += row.data.length;
+      yield row.data;
+    }
   }
   if (total !== blob.length) {
     throw new AppError('BLOB_CHANGED', 409, 'Blob changed while it was read');
@@ -85,7 +59,10 @@ export function createPostgresBlobStore(pool: Pool, options: { chunkBytes: numbe
       return id;
     },
 
-    state: (id) => findBlob(pool, id),
+    async state(id) {
+      const blob = await findBlob(pool, id);
+      return blob ? publicState(blob) : null;
+    },
 
     async offset(id) {
       return (await findBlob(pool, id))?.length ?? null;
@@ -100,26 +77,18 @@ export function createPostgresBlobStore(pool: Pool, options: { chunkBytes: numbe
       return withTransaction(pool, async (tx) => {
         // The row lock taken here serialises writers of one blob; the offset check makes a
         // stale or duplicate PATCH fail instead of interleaving bytes.
-        const { rows } = await tx.query<{ length: string; complete: boolean }>(
-          `UPDATE blobs
-              SET length = length + $3,
-                  complete = (declared_length IS NOT NULL AND length + $3 = declared_length)
-            WHERE id = $1 AND length = $2 AND NOT complete
-              AND (declared_length IS NULL OR length + $3 <= declared_length)
-           RETURNING length, complete`,
-          [id, expected, data.length],
-        );
-        const row = rows[0];
+        const row = await advanceLength(tx, id, expected, data.length, 'postgres');
         if (!row) {
           const state = await findBlob(tx, id);
-          throw new BlobAppendError(refusal(state, expected, data.length), state?.length ?? 0);
+          const reason = refusal(state, 'postgres', expected, data.length);
+          throw new BlobAppendError(reason, state?.length ?? 0);
         }
         await tx.query(
           `INSERT INTO blob_chunks (blob_id, seq, data)
            SELECT $1, coalesce(max(seq) + 1, 0), $2 FROM blob_chunks WHERE blob_id = $1`,
           [id, data],
         );
-        return { offset: Number(row.length), complete: row.complete };
+        return row;
       });
     },
 

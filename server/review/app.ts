@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Pool } from 'pg';
+import type { BlobStoreConfig } from '../../core/blob-store';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { errorMiddleware, notFoundHandler } from '../http/error.middleware';
@@ -17,7 +18,8 @@ import { createRecordsService } from './services/records.service';
 
 export interface ReviewAppDeps {
   pool: Pool;
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES' | 'SESSION_TTL_SECONDS'>;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES' | 'SESSION_TTL_SECONDS'> &
+    BlobStoreConfig;
   log: Logger;
 }
 
@@ -49,7 +51,7 @@ export function createReviewApp(deps: ReviewAppDeps): Express {
       maxTextBytes: config.MAX_TEXT_BYTES,
     }),
   );
-  app.use(createFilesRouter({ pool }));
+  app.use(createFilesRouter({ pool, config }));
   app.use(directoryRouter({ directory: createDirectoryService({ pool }) }));
   app.use(adminRouter({ admin: createAdminService({ pool }), bodyLimitBytes }));
   app.use(notFoundHandler);

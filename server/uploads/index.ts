@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { Pool } from 'pg';
-import { createPostgresBlobStore } from '../../core/blob-store';
+import { createBlobStore } from '../../core/blob-store';
 import type { Logger } from '../../core/logger';
 import type { PowService } from '../pow/pow.service';
 import { createUploadService, type UploadConfig } from './upload.service';
@@ -9,7 +9,7 @@ import { uploadsRouter } from './uploads.route';
 export { createUploadCleanup } from './upload-cleanup';
 export type { UploadConfig } from './upload.service';
 
-/** The tus endpoints over the default (Postgres) blob store; `pow` guards creation only. */
+/** The tus endpoints over the configured blob store (BLOB_STORE); `pow` guards creation only. */
 export function createUploadsRouter(deps: {
   pool: Pool;
   log: Logger;
@@ -17,6 +17,6 @@ export function createUploadsRouter(deps: {
   pow?: PowService;
 }): Router {
   const { pool, log, config, pow } = deps;
-  const store = createPostgresBlobStore(pool, { chunkBytes: config.UPLOAD_CHUNK_BYTES });
+  const store = createBlobStore(pool, config, { chunkBytes: config.UPLOAD_CHUNK_BYTES });
   return uploadsRouter({ uploads: createUploadService({ pool, log, config, store }), pow });
 }

@@ -7,16 +7,19 @@ import {
   findUpload,
   sumUnclaimedUploadBytes,
   type BlobStore,
+  type BlobStoreConfig,
   type UploadRow,
 } from '../../core/blob-store';
 import { AppError, conflict, notFound, payloadTooLarge } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { fromHex, sha256Stream } from '../../crypto';
+import { createUploadHashes } from './upload-hashes';
 
 export type UploadConfig = Pick<
   Config,
   'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS' | 'UPLOAD_CHUNK_BYTES' | 'UPLOAD_QUOTA_BYTES'
->;
+> &
+  BlobStoreConfig;
 
 export interface UploadServiceDeps {
   pool: Pool;
@@ -50,6 +53,7 @@ function fromAppendError(err: BlobAppendError): AppError {
 
 export function createUploadService(deps: UploadServiceDeps) {
   const { pool, store, config } = deps;
+  const hashes = createUploadHashes();
 
   async function openUpload(id: string): Promise<UploadRow> {
     const upload = await findUpload(pool, id);
@@ -107,20 +111,40 @@ export function createUploadService(deps: UploadServiceDeps) {
         throw fromAppendError(new BlobAppendError('overflow', offset));
       }
       const goneOn = await extendUpload(pool, id, config.UPLOAD_EXPIRY_DAYS);
-      const hasher = offset === 0 ? sha256Stream() : null;
+      // The running hash covers [0, offset) and sees each chunk once it is committed, so it
+      // covers [0, offset + hashed) whatever happens to this request.
+      let hasher = hashes.take(id, offset);
+      let hashed = 0;
+      const covers = (durable: number | null): boolean => offset + hashed === durable;
       try {
         const done = await store.append(id, offset, body, {
           maxBytes: remaining,
-          onChunk: hasher ? (c) => hasher.update(c) : undefined,
+          onChunk: hasher
+            ? (c) => {
+                hasher?.update(c);
+                hashed += c.length;
+              }
+            : undefined,
         });
-        if (done.complete) await finish(id, hasher);
+        const running = hasher && covers(done.offset) ? hasher : null;
+        if (hasher && !running) hasher.digestHex(); // frees libsodium's state
+        hasher = null; // handed on: finish() or the next PATCH owns it now
+        if (done.complete) await finish(id, running);
+        else if (running) hashes.keep(id, running, done.offset);
         return { id, offset: done.offset, length: upload.length, goneOn };
       } catch (err) {
+        // An interrupted PATCH keeps what arrived: the next one may go on hashing from there.
+        if (hasher) {
+          const durable = await store.offset(id).catch(() => null);
+          if (covers(durable)) hashes.keep(id, hasher, durable as number);
+          else hasher.digestHex(); // frees libsodium's state
+        }
         throw err instanceof BlobAppendError ? fromAppendError(err) : err;
       }
     },
 
     async terminate(id: string): Promise<void> {
+      hashes.drop(id);
       if (!(await deleteUnclaimedUpload(pool, id))) throw NOT_FOUND();
       deps.log.info('upload.terminated', { uploadId: id });
     },

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createPostgresBlobStore, type BlobStore } from '../../core/blob-store';
+import { createBlobStore, type BlobStore, type BlobStoreConfig } from '../../core/blob-store';
 import { ConfigError, type Config } from '../../core/config';
 import { fromBase64, isCryptoError, keyId } from '../../crypto';
 
@@ -9,7 +9,8 @@ import { fromBase64, isCryptoError, keyId } from '../../crypto';
 
 export type FilesConfig = Partial<
   Pick<Config, 'SANITISE_MAX_BYTES' | 'ORIGINALS' | 'CUSTODIAN_PUBLIC_KEY' | 'UPLOAD_CHUNK_BYTES'>
->;
+> &
+  BlobStoreConfig;
 
 export interface Custodian {
   publicKey: Uint8Array;
@@ -28,7 +29,7 @@ export const DEFAULT_SANITISE_MAX_BYTES = 512 * 1024 * 1024;
 
 export function fileDepsFromConfig(config: FilesConfig, db: Pool): FileDeps {
   return {
-    store: createPostgresBlobStore(db, { chunkBytes: config.UPLOAD_CHUNK_BYTES ?? 1024 * 1024 }),
+    store: createBlobStore(db, config, { chunkBytes: config.UPLOAD_CHUNK_BYTES ?? 1024 * 1024 }),
     sanitiseMaxBytes: config.SANITISE_MAX_BYTES ?? DEFAULT_SANITISE_MAX_BYTES,
     custodian:
       config.ORIGINALS === 'custodian' ? parseCustodian(config.CUSTODIAN_PUBLIC_KEY) : null,

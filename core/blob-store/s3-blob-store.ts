@@ -1,0 +1,243 @@
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type GetObjectCommandOutput,
+} from '@aws-sdk/client-s3';
+import type { Pool } from 'pg';
+import { randomId } from '../../crypto';
+import { withTransaction } from '../db';
+import { AppError, notFound } from '../errors';
+import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
+import { advanceLength, findBlob, publicState, refusal } from './blob-rows';
+import { appendChunked } from './chunked-append';
+import type { S3Target } from './s3-client';
+
+// Blob bytes as S3 objects, bookkeeping in Postgres. Each committed chunk of an append is one
+// object ("segment"), written first and then recorded with the length in one transaction, so
+// the tus offset is always exactly the bytes durably stored:
+// - a crash after the PUT and before the commit leaves an object no row names: never read,
+//   and removed with its blob's prefix;
+// - two writers at one offset each PUT their own key (the key carries a random part), one
+//   commit wins, the loser deletes its object.
+// No multipart upload: parts must be ≥ 5 MiB except the last, while a tus PATCH may stop at
+// any byte, and an open multipart upload's parts cannot be read back for a resumed hash.
+// Segments are the chunk size (UPLOAD_CHUNK_BYTES), shorter where a PATCH ended.
+//
+// Tested against s3rver (a Node S3 server writing files), not MinIO or AWS. Where they differ:
+// - durability: the offset is "durable" once the PUT answered 200; MinIO (erasure coding,
+//   fsync) and AWS promise that, s3rver only writes a file without an fsync;
+// - versioning: s3rver has none. On a versioned MinIO/AWS bucket a delete leaves the old
+//   versions, ciphertext and all: the bucket must be unversioned (as docker-compose makes it)
+//   or expire noncurrent versions, or deleted testimony files stay in the store;
+// - checksums: s3rver accepts the SDK's default CRC headers and their absence alike (see
+//   s3-client.ts for why they are off).
+
+/** Every object of a blob is under this prefix, orphans included. */
+const prefixOf = (id: string): string => `blobs/${id}/`;
+const segmentKey = (id: string, offset: number): string =>
+  `${prefixOf(id)}${String(offset).padStart(16, '0')}-${randomId().slice(0, 8)}`;
+
+const changed = () => new AppError('BLOB_CHANGED', 409, 'Blob changed while it was read');
+
+interface Segment {
+  length: number;
+  object_key: string;
+}
+
+export interface S3BlobStore extends BlobStore {
+  /** Removes the objects of blobs deleted (by any path) since; resolves to how many blobs. */
+  sweep(): Promise<number>;
+}
+
+export function createS3BlobStore(
+  pool: Pool,
+  s3: S3Target,
+  options: { chunkBytes: number; postgres: BlobStore },
+): S3BlobStore {
+  const { client, bucket } = s3;
+
+  const get = (key: string): Promise<GetObjectCommandOutput> =>
+    client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((err: unknown) => {
+      // Deleted meanwhile (the blob with it): the same answer the Postgres store gives.
+      if ((err as { name?: string }).name === 'NoSuchKey') throw changed();
+      throw err;
+    });
+
+  async function deleteKeys(keys: string[]): Promise<void> {
+    // DeleteObjects takes at most 1000 keys; ListObjectsV2 pages are at most 1000 too.
+    if (keys.length === 0) return;
+    const res = await client.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    if (res.Errors && res.Errors.length > 0) {
+      throw new AppError('BLOB_DELETE_FAILED', 500, 'Object store refused a delete');
+    }
+  }
+
+  /** Every object under the blob's prefix, page by page. */
+  async function purge(id: string): Promise<void> {
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: prefixOf(id),
+          ContinuationToken: token,
+        }),
+      );
+      await deleteKeys((page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /**
+   * The segments in order, each checked against its recorded length; the next object's
+   * request is sent while the current one streams, so small segments cost no idle round trip.
+   */
+  async function* segments(id: string): AsyncGenerator<Buffer> {
+    const blob = await findBlob(pool, id);
+    if (!blob) throw notFound('BLOB_NOT_FOUND', 'No such blob');
+    if (blob.store === 'postgres') {
+      // Written before the switch to BLOB_STORE=s3: still readable.
+      for await (const chunk of options.postgres.read(id)) yield chunk as Buffer;
+      return;
+    }
+    const { rows } = await pool.query<Segment>(
+      `SELECT length, object_key FROM blob_segments WHERE blob_id = $1 ORDER BY seq`,
+      [id],
+    );
+    if (rows.reduce((n, s) => n + s.length, 0) !== blob.length) throw changed();
+    let next = rows[0] ? get(rows[0].object_key) : null;
+    try {
+      for (let i = 0; i < rows.length; i++) {
+        const res = await (next as Promise<GetObjectCommandOutput>);
+        next = i + 1 < rows.length ? get(rows[i + 1]!.object_key) : null;
+        let got = 0;
+        for await (const piece of res.Body as Readable) {
+          got += (piece as Buffer).length;
+          yield piece as Buffer;
+        }
+        // An object cut short or replaced by another size: refuse rather than yield a file
+        // with a hole (the ciphertext's MAC would catch it later, with a worse error).
+        if (got !== rows[i]!.length) throw changed();
+      }
+    } finally {
+      // Stopped early: do not leave the prefetched response holding a socket.
+      if (next) {
+        void next.then((res) => (res.Body as Readable | undefined)?.destroy()).catch(() => {});
+      }
+    }
+  }
+
+  const store: S3BlobStore = {
+    chunkBytes: options.chunkBytes,
+
+    async create(kind, declaredLength, opts = {}) {
+      const id = randomId();
+      await pool.query(
+        `INSERT INTO blobs (id, kind, declared_length, expires_on, store)
+         VALUES ($1, $2, $3, current_date + $4::integer, 's3')`,
+        [id, kind, declaredLength, opts.expiresInDays ?? null],
+      );
+      return id;
+    },
+
+    async state(id) {
+      const blob = await findBlob(pool, id);
+      return blob ? publicState(blob) : null;
+    },
+
+    async offset(id) {
+      return (await findBlob(pool, id))?.length ?? null;
+    },
+
+    async appendChunk(id, expected, data): Promise<AppendResult> {
+      // Checked before the PUT too, so a stale or duplicate PATCH costs no object write.
+      const before = await findBlob(pool, id);
+      if (data.length === 0 && before) return { offset: before.length, complete: before.complete };
+      if (before?.store === 'postgres' && before.length === 0 && !before.complete) {
+        // An empty blob made by plain SQL (the worker's record files) holds no bytes anywhere,
+        // so it becomes an S3 blob — before the first PUT, so even a crash orphan is swept.
+        await pool.query(
+          `UPDATE blobs SET store = 's3' WHERE id = $1 AND store = 'postgres' AND length = 0`,
+          [id],
+        );
+        before.store = 's3';
+      }
+      const fits =
+        before?.store === 's3' &&
+        !before.complete &&
+        before.length === expected &&
+        (before.declaredLength === null || expected + data.length <= before.declaredLength);
+      if (!fits) {
+        throw new BlobAppendError(
+          refusal(before, 's3', expected, data.length),
+          before?.length ?? 0,
+        );
+      }
+
+      const key = segmentKey(id, expected);
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentLength: data.length }),
+      );
+      try {
+        return await withTransaction(pool, async (tx) => {
+          const row = await advanceLength(tx, id, expected, data.length, 's3');
+          if (!row) {
+            const state = await findBlob(tx, id);
+            const reason = refusal(state, 's3', expected, data.length);
+            throw new BlobAppendError(reason, state?.length ?? 0);
+          }
+          await tx.query(
+            `INSERT INTO blob_segments (blob_id, seq, byte_offset, length, object_key)
+             SELECT $1, coalesce(max(seq) + 1, 0), $2, $3, $4 FROM blob_segments WHERE blob_id = $1`,
+            [id, expected, data.length, key],
+          );
+          return row;
+        });
+      } catch (err) {
+        // Only a refusal is certainly rolled back. After any other error the commit may have
+        // happened (a connection lost on COMMIT), so the object stays: at worst an orphan.
+        if (err instanceof BlobAppendError) await deleteKeys([key]).catch(() => undefined);
+        throw err;
+      }
+    },
+
+    append: (id, offset, source, opts) => appendChunked(store, id, offset, source, opts),
+
+    complete: (id, sha256) => options.postgres.complete(id, sha256),
+
+    read: (id) => Readable.from(segments(id), { objectMode: false }),
+
+    async delete(id) {
+      const { rowCount } = await pool.query(`DELETE FROM blobs WHERE id = $1`, [id]);
+      if (rowCount !== 1) return false;
+      // The trigger queued it; collect now rather than at the next sweep.
+      await purge(id);
+      await pool.query(`DELETE FROM blob_object_gc WHERE blob_id = $1`, [id]);
+      return true;
+    },
+
+    async sweep() {
+      let swept = 0;
+      for (;;) {
+        const { rows } = await pool.query<{ blob_id: string }>(
+          `SELECT blob_id FROM blob_object_gc ORDER BY deleted_on LIMIT 100`,
+        );
+        for (const { blob_id: id } of rows) {
+          await purge(id);
+          await pool.query(`DELETE FROM blob_object_gc WHERE blob_id = $1`, [id]);
+        }
+        swept += rows.length;
+        if (rows.length < 100) return swept;
+      }
+    },
+  };
+  return store;
+}

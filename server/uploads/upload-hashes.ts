@@ -1,0 +1,58 @@
+import { sha256Stream } from '../../crypto';
+
+// The ciphertext hash of an upload is computed as its bytes are committed. A client sending
+// many PATCHes (tus-js-client's chunkSize, the console, a resumed circuit) would otherwise
+// have the whole upload read back from the store at completion just to hash it. Each PATCH
+// takes the running hash of its upload, feeds it exactly the chunks the store committed, and
+// leaves it for the next one only if it still covers every durable byte. A hash lost (another
+// process, a restart, evicted) only means the read-back at completion, as before.
+
+type Hasher = ReturnType<typeof sha256Stream>;
+
+interface Running {
+  hasher: Hasher;
+  /** Bytes [0, through) of the upload are in the hash. */
+  through: number;
+}
+
+export interface UploadHashes {
+  /** The running hash if it covers exactly [0, offset); otherwise null (and it is dropped). */
+  take(id: string, offset: number): Hasher | null;
+  /** Keeps a hash covering [0, through) for the next PATCH. */
+  keep(id: string, hasher: Hasher, through: number): void;
+  drop(id: string): void;
+  readonly size: number;
+}
+
+/** At most `max` in memory (oldest dropped first): each is a few hundred bytes. */
+export function createUploadHashes(max = 1000): UploadHashes {
+  const running = new Map<string, Running>();
+  // A dropped state is finalised: libsodium frees its state only then.
+  const release = (r: Running | undefined): void => void r?.hasher.digestHex();
+  return {
+    take(id, offset) {
+      const r = running.get(id);
+      running.delete(id);
+      if (r && r.through === offset) return r.hasher;
+      release(r);
+      return offset === 0 ? sha256Stream() : null;
+    },
+    keep(id, hasher, through) {
+      release(running.get(id));
+      running.delete(id);
+      running.set(id, { hasher, through });
+      if (running.size > max) {
+        const oldest = running.keys().next().value as string;
+        release(running.get(oldest));
+        running.delete(oldest);
+      }
+    },
+    drop(id) {
+      release(running.get(id));
+      running.delete(id);
+    },
+    get size() {
+      return running.size;
+    },
+  };
+}
