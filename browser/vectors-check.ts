@@ -119,10 +119,24 @@ function openOnly(V: any): Check[] {
   return out;
 }
 
+/** tests/vectors/crypto-files-v2.json: file format v2 opens here too (the server writes it). */
+function filesV2(F: any): Check[] {
+  const out: Check[] = [['format.files', `${F.format}/${F.v}`, 'sori-file-vectors/2']];
+  for (const s of F.sizes)
+    out.push([`encryptedFileSizeV2(${s.n})`, c.encryptedFileSizeV2(s.n), s.encryptedSize]);
+  for (const f of F.files) {
+    const d = new c.FileDecryptor(h(f.key));
+    const pt = c.concatBytes(...d.write(h(f.ciphertext)), ...d.end());
+    out.push([`fileV2(${f.size})`, hex(pt), hex(filePlaintext(f.size))]);
+  }
+  return out;
+}
+
 async function run(): Promise<void> {
   await c.initCrypto();
   const V: unknown = await (await fetch('/crypto-v1.json')).json();
-  const results = checks(V).map(([name, actual, expected]) => ({
+  const F: unknown = await (await fetch('/crypto-files-v2.json')).json();
+  const results = [...checks(V), ...filesV2(F)].map(([name, actual, expected]) => ({
     name,
     ok: actual === expected,
     actual,

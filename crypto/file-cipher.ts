@@ -1,11 +1,15 @@
 /**
- * The file format, independent of any stream API (Node Transform here, WHATWG streams in the
- * browser). Ciphertext: 0x01 || secretstream header(24) || frames, each frame a secretstream
- * push of one 64 KiB chunk of the inner plaintext u64be(size) || data || zeros; the last frame
- * is tagged FINAL. Once the first frame is open the reader knows every later frame's length.
+ * The file formats, independent of any stream API (Node Transform here, WHATWG streams in the
+ * browser). Version 1 (this file): 0x01 || secretstream header(24) || frames, each frame a
+ * secretstream push of one 64 KiB chunk of the inner plaintext u64be(size) || data || zeros;
+ * the last frame is tagged FINAL. Once the first frame is open the reader knows every later
+ * frame's length. Version 2 (file-cipher-v2.ts) needs no size up front. FileDecryptor reads
+ * both, chosen by the version byte; the browser and the console write v1.
  */
+import { ByteQueue } from './byte-queue';
 import { concatBytes, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
+import { FILE_VERSION_2, FileDecryptorV2 } from './file-cipher-v2';
 import { VERSION_1 } from './keys';
 import { FILE_CHUNK_BYTES, FILE_LENGTH_PREFIX_BYTES, innerFileLength } from './padme';
 import {
@@ -93,10 +97,9 @@ export class FileEncryptor {
   }
 }
 
-export class FileDecryptor {
-  // Received but not yet decrypted; a list so byte-at-a-time writers do not cost O(n^2) copies.
-  private pending: Bytes[] = [];
-  private pendingLength = 0;
+/** Reads version 1 only; FileDecryptor below picks it by the version byte. */
+export class FileDecryptorV1 {
+  private readonly queue = new ByteQueue();
   private state: StreamState | undefined;
   private size = -1; // declared plaintext size, known after the first frame
   private total = -1;
@@ -108,10 +111,7 @@ export class FileDecryptor {
   }
 
   write(chunk: Bytes): Bytes[] {
-    if (chunk.length > 0) {
-      this.pending.push(chunk);
-      this.pendingLength += chunk.length;
-    }
+    this.queue.push(chunk);
     return this.drain(false);
   }
 
@@ -123,34 +123,21 @@ export class FileDecryptor {
     return out;
   }
 
-  /** Removes and returns the first n pending bytes (n <= pendingLength). */
-  private take(n: number): Bytes {
-    const all =
-      this.pending.length === 1 ? (this.pending[0] as Bytes) : concatBytes(...this.pending);
-    this.pending = n < all.length ? [all.subarray(n)] : [];
-    this.pendingLength = all.length - n;
-    return all.subarray(0, n);
-  }
-
-  private firstByte(): number | undefined {
-    return this.pending[0]?.[0];
-  }
-
   private drain(atEnd: boolean): Bytes[] {
     const out: Bytes[] = [];
     if (!this.state) {
-      if (this.pendingLength > 0 && this.firstByte() !== VERSION_1) {
-        throw new CryptoError('CRYPTO_UNKNOWN_VERSION', `file version ${this.firstByte()}`);
+      if (this.queue.length > 0 && this.queue.first() !== VERSION_1) {
+        throw new CryptoError('CRYPTO_UNKNOWN_VERSION', `file version ${this.queue.first()}`);
       }
-      if (this.pendingLength < 1 + STREAM_HEADER_BYTES) {
+      if (this.queue.length < 1 + STREAM_HEADER_BYTES) {
         if (atEnd) throw new CryptoError('CRYPTO_TRUNCATED', 'file shorter than its header');
         return out;
       }
-      this.state = streamInitPull(this.take(1 + STREAM_HEADER_BYTES).subarray(1), this.key32);
+      this.state = streamInitPull(this.queue.take(1 + STREAM_HEADER_BYTES).subarray(1), this.key32);
     }
     for (;;) {
       if (this.finalSeen) {
-        if (this.pendingLength > 0)
+        if (this.queue.length > 0)
           throw new CryptoError('CRYPTO_BAD_FORMAT', 'data after the final chunk');
         return out;
       }
@@ -160,10 +147,10 @@ export class FileDecryptor {
           ? FRAME_BYTES
           : Math.min(FILE_CHUNK_BYTES, this.total - this.opened) + STREAM_ABYTES;
       let frame: Bytes;
-      if (this.pendingLength >= want) frame = this.take(want);
-      else if (atEnd && this.total < 0 && this.pendingLength > 0)
-        frame = this.take(this.pendingLength);
-      else if (atEnd && this.pendingLength > 0)
+      if (this.queue.length >= want) frame = this.queue.take(want);
+      else if (atEnd && this.total < 0 && this.queue.length > 0)
+        frame = this.queue.take(this.queue.length);
+      else if (atEnd && this.queue.length > 0)
         throw new CryptoError('CRYPTO_TRUNCATED', 'file cut inside a chunk');
       else return out;
       const data = this.open(frame);
@@ -204,5 +191,30 @@ export class FileDecryptor {
     if (hi >= 2 ** 21) throw new CryptoError('CRYPTO_BAD_FORMAT', 'declared size too large');
     this.size = hi * TWO_32 + view.getUint32(4, false);
     this.total = innerFileLength(this.size);
+  }
+}
+
+/** Either version, chosen by the first byte: what every reader of uploaded files uses. */
+export class FileDecryptor {
+  private inner: FileDecryptorV1 | FileDecryptorV2 | undefined;
+
+  constructor(private readonly key32: Bytes) {
+    expectLength(key32, KEY_BYTES, 'file key');
+  }
+
+  write(chunk: Bytes): Bytes[] {
+    if (!this.inner) {
+      if (chunk.length === 0) return [];
+      const version = chunk[0];
+      if (version === VERSION_1) this.inner = new FileDecryptorV1(this.key32);
+      else if (version === FILE_VERSION_2) this.inner = new FileDecryptorV2(this.key32);
+      else throw new CryptoError('CRYPTO_UNKNOWN_VERSION', `file version ${version}`);
+    }
+    return this.inner.write(chunk);
+  }
+
+  end(): Bytes[] {
+    if (!this.inner) throw new CryptoError('CRYPTO_TRUNCATED', 'file shorter than its header');
+    return this.inner.end();
   }
 }

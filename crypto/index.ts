@@ -4,4 +4,9 @@
  */
 export * from './portable';
 // Node-only (stream.Transform); browser bundles import ./portable instead.
-export { createEncryptStream, createDecryptStream } from './file-stream';
+export {
+  createEncryptStream,
+  createEncryptStreamV2,
+  encryptFileV2,
+  createDecryptStream,
+} from './file-stream';

@@ -37,3 +37,18 @@ export function encryptedFileSize(plaintextSize: number): number {
   const chunks = Math.ceil(inner / FILE_CHUNK_BYTES);
   return 1 + STREAM_HEADER_BYTES + inner + chunks * STREAM_ABYTES;
 }
+
+/**
+ * Inner plaintext length of file format v2: data, the 0x80 end marker and zeros up to the
+ * Padmé bucket of n + 1, rounded up to whole chunks so that every frame has the same length.
+ */
+export function innerFileLengthV2(plaintextSize: number): number {
+  checkSize(plaintextSize);
+  return Math.ceil(padmeLength(plaintextSize + 1) / FILE_CHUNK_BYTES) * FILE_CHUNK_BYTES;
+}
+
+/** Exact ciphertext size of file format v2: version byte, header, whole 64 KiB frames. */
+export function encryptedFileSizeV2(plaintextSize: number): number {
+  const inner = innerFileLengthV2(plaintextSize);
+  return 1 + STREAM_HEADER_BYTES + inner + (inner / FILE_CHUNK_BYTES) * STREAM_ABYTES;
+}

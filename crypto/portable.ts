@@ -29,9 +29,10 @@ export {
   SEALED_KEY_BYTES,
 } from './keys';
 export { type ObjectKind, encryptObject, decryptObject, encryptJson, decryptJson } from './aead';
-export { padmeLength, encryptedFileSize, FILE_CHUNK_BYTES } from './padme';
+export { padmeLength, encryptedFileSize, encryptedFileSizeV2, FILE_CHUNK_BYTES } from './padme';
 export { recordFileKey, newFileKey, sealFileKey, openFileKey } from './record-file';
 export { FileEncryptor, FileDecryptor } from './file-cipher';
+export { FileEncryptorV2 } from './file-cipher-v2';
 export {
   type SubmissionAttachment,
   type SubmissionManifest,

@@ -17,6 +17,7 @@ export const SIGN_SECRET_BYTES = 64;
 export const STREAM_HEADER_BYTES = 24;
 export const STREAM_ABYTES = 17;
 export const TAG_MESSAGE = 0;
+export const TAG_PUSH = 1;
 export const TAG_FINAL = 3;
 
 let readyPromise: Promise<void> | undefined;
@@ -36,6 +37,7 @@ export async function initCrypto(): Promise<void> {
       [sodium.crypto_secretstream_xchacha20poly1305_ABYTES, STREAM_ABYTES],
       [sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL, TAG_FINAL],
       [sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE, TAG_MESSAGE],
+      [sodium.crypto_secretstream_xchacha20poly1305_TAG_PUSH, TAG_PUSH],
     ];
     for (const [actual, want] of expected) {
       if (actual !== want) throw new Error(`libsodium constant mismatch: ${actual} !== ${want}`);

@@ -12,6 +12,7 @@ import { BUNDLE_CSP } from './fixture-page';
 
 const ORIGIN = 'http://127.0.0.1:9';
 const VECTORS = join(__dirname, '..', 'vectors', 'crypto-v1.json');
+const FILE_VECTORS_V2 = join(__dirname, '..', 'vectors', 'crypto-files-v2.json');
 
 describe('crypto vectors in the browser', () => {
   let browser: Browser;
@@ -32,6 +33,11 @@ describe('crypto vectors in the browser', () => {
         return route.fulfill({ contentType: 'text/javascript', body: bundle });
       if (path === '/crypto-v1.json')
         return route.fulfill({ contentType: 'application/json', body: readFileSync(VECTORS) });
+      if (path === '/crypto-files-v2.json')
+        return route.fulfill({
+          contentType: 'application/json',
+          body: readFileSync(FILE_VECTORS_V2),
+        });
       return route.fulfill({
         contentType: 'text/html',
         headers: { 'content-security-policy': BUNDLE_CSP('v') },
@@ -51,7 +57,7 @@ describe('crypto vectors in the browser', () => {
     expect(results!.filter((r) => !r.ok)).toEqual([]);
     expect(results!.length).toBeGreaterThan(40);
     expect(results!.map((r) => r.name)).toEqual(
-      expect.arrayContaining(['receipt.token', 'keyfile', 'file(0)']),
+      expect.arrayContaining(['receipt.token', 'keyfile', 'file(0)', 'fileV2(0)', 'fileV2(65536)']),
     );
   });
 });

@@ -6,6 +6,7 @@ import {
   attachmentKey,
   createDecryptStream,
   encryptedFileSize,
+  encryptedFileSizeV2,
   isCryptoError,
   sha256Stream,
   type Bytes,
@@ -15,7 +16,9 @@ import type { BlobSink } from './blob-sink';
 
 // From a claimed upload to the attachment's plaintext: its checks (complete, ours, the length
 // its declared size must encrypt to), the decryption, and the size and hash the manifest
-// promised. A failure here is the attachment's for good, never a reason to retry.
+// promised. A failure here is the attachment's for good, never a reason to retry. Uploads are
+// file format v1 (browser, console) or v2 (the no-JS form, streamed); the decryptor picks by
+// the version byte and checks the whole layout, so the length may match either version here.
 
 export type Attachment = NonNullable<Manifest['attachments']>[number];
 
@@ -29,11 +32,11 @@ export class AttachmentError extends Error {
   }
 }
 
-const expectedLength = (size: number): number | null => {
+const expectedLengths = (size: number): number[] => {
   try {
-    return encryptedFileSize(size);
+    return [encryptedFileSize(size), encryptedFileSizeV2(size)];
   } catch {
-    return null; // a size no client could have encrypted
+    return []; // a size no client could have encrypted
   }
 };
 
@@ -44,7 +47,7 @@ export async function checkUpload(db: Pool, submissionId: string, a: Attachment)
     upload.kind === 'upload' &&
     upload.complete &&
     upload.submissionId === submissionId &&
-    upload.length === expectedLength(a.size);
+    expectedLengths(a.size).includes(upload.length);
   if (!ok) throw new AttachmentError('ATTACHMENT_INCOMPLETE');
 }
 

@@ -1,7 +1,7 @@
 /** Shared test helpers for crypto/ (real libsodium, no mocks). */
 import { Readable, Writable } from 'stream';
 import { pipeline } from 'stream/promises';
-import type { Transform } from 'stream';
+import type { Duplex } from 'stream';
 import { CryptoError, type CryptoErrorCode } from '../../../crypto';
 
 /** Light Argon2id parameters so most tests stay fast; vectors use the real ones. */
@@ -25,11 +25,7 @@ export function flip(b: Uint8Array, i: number): Uint8Array {
 }
 
 /** Pushes `data` through `t` in `chunk`-sized writes and returns everything it emitted. */
-export async function runStream(
-  t: Transform,
-  data: Uint8Array,
-  chunk = 10_000,
-): Promise<Uint8Array> {
+export async function runStream(t: Duplex, data: Uint8Array, chunk = 10_000): Promise<Uint8Array> {
   const out: Uint8Array[] = [];
   async function* source(): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < data.length; i += chunk) yield data.subarray(i, i + chunk);
@@ -45,7 +41,7 @@ export async function runStream(
 }
 
 export async function streamError(
-  t: Transform,
+  t: Duplex,
   data: Uint8Array,
   chunk?: number,
 ): Promise<CryptoError> {
