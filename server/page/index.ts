@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Pool } from 'pg';
-import { createPostgresBlobStore } from '../../core/blob-store';
+import { createBlobStore, type BlobStoreConfig } from '../../core/blob-store';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import {
@@ -13,14 +13,14 @@ import type { BatchedMarker, Enqueuer } from '../services/outbox';
 import { createSubmissionService } from '../services/submission.service';
 import { assetsRouter } from './assets';
 import { pageRouter } from './page.route';
-import { createSealService } from './seal.service';
+import { createSealService, largestPlaintext } from './seal.service';
 import { createSourceService } from './source.service';
 
 export { pageCsp } from './assets';
 
-/** The no-JS form holds every file in memory until it is sealed: larger ones take the JS path. */
-export const NOJS_MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const NOJS_MAX_FILES = 10;
+/** core/config's default, for a caller whose config type leaves the variable out. */
+const DEFAULT_SUBMISSION_UPLOAD_BYTES = 4 * 1024 ** 3;
 /** The questionnaire's fields plus text, lang and a few the page script or PoW may add. */
 const NOJS_MAX_FIELDS = 400;
 
@@ -32,7 +32,9 @@ export interface PageDeps {
   config: Pick<
     Config,
     'MAX_TEXT_BYTES' | 'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS' | 'UPLOAD_CHUNK_BYTES'
-  >;
+  > &
+    Partial<Pick<Config, 'MAX_SUBMISSION_UPLOAD_BYTES'>> &
+    BlobStoreConfig;
   questionnaire?: Questionnaire;
   /** The no-JS posts' concurrency gate and per-minute budget (server/pow/nojs-gate.ts). */
   nojsGate?: Partial<NoJsGateSettings>;
@@ -46,11 +48,19 @@ export function createPageRouter(deps: PageDeps): Router {
     log: deps.log,
     queuedMarker: deps.queuedMarker,
   });
+  // Both limits are of ciphertext, like the tus uploads'; files stream, so no memory cap.
+  const limits = {
+    ...deps.config,
+    MAX_SUBMISSION_UPLOAD_BYTES:
+      deps.config.MAX_SUBMISSION_UPLOAD_BYTES ?? DEFAULT_SUBMISSION_UPLOAD_BYTES,
+  };
   const seal = createSealService({
-    store: createPostgresBlobStore(deps.pool, { chunkBytes: deps.config.UPLOAD_CHUNK_BYTES }),
+    store: createBlobStore(deps.pool, deps.config, {
+      chunkBytes: deps.config.UPLOAD_CHUNK_BYTES,
+    }),
     intakeKeys: createIntakeKeyService({ pool: deps.pool }),
     submissions,
-    config: deps.config,
+    config: limits,
   });
   const router = Router();
   router.use(assetsRouter());
@@ -61,9 +71,13 @@ export function createPageRouter(deps: PageDeps): Router {
       questionnaire: deps.questionnaire ?? shippedQuestionnaire,
       form: {
         maxFieldBytes: deps.config.MAX_TEXT_BYTES,
-        maxFileBytes: Math.min(NOJS_MAX_FILE_BYTES, deps.config.MAX_UPLOAD_BYTES),
+        maxFileBytes: limits.MAX_SUBMISSION_UPLOAD_BYTES,
         maxFiles: NOJS_MAX_FILES,
         maxFields: NOJS_MAX_FIELDS,
+      },
+      fileLimits: {
+        perFile: largestPlaintext(limits.MAX_UPLOAD_BYTES),
+        perSubmission: largestPlaintext(limits.MAX_SUBMISSION_UPLOAD_BYTES),
       },
       gate: createNoJsGate(deps.nojsGate),
       log: deps.log,

@@ -1,32 +1,40 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../../core/errors';
+import type { Readable } from 'node:stream';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../core/errors';
 
-// The no-JS form, read with busboy as it streams in. Plaintext exists only in these buffers:
-// it is never written anywhere, and a refused form is drained and dropped, never kept.
+// The no-JS form, read with busboy as it streams in. Fields (text, answers) are kept as
+// strings; each file is handed, as it arrives, to `onFile`, which seals it on the fly (see
+// seal.service.ts), so a file's plaintext is never held whole, nor written anywhere.
 
-export interface FormFile {
+/** One file part, its bytes still arriving: `data` must be read to the end or destroyed. */
+export interface IncomingFile {
   name: string;
   type: string;
-  data: Buffer;
+  data: Readable;
 }
+
+/** Consumes one file; a rejection fails the whole form with that error. */
+export type FileHandler = (file: IncomingFile) => Promise<void>;
 
 export interface ParsedForm {
   fields: Map<string, string[]>;
-  files: FormFile[];
 }
 
 export interface FormLimits {
   /** Any one field, the testimony text included. */
   maxFieldBytes: number;
-  /** All files together, in memory at once (the JS path is for anything larger). */
+  /** What a body may announce in files before it is refused unread (the sealer enforces
+   * the per-file and per-submission limits on what actually arrives). */
   maxFileBytes: number;
   maxFiles: number;
   maxFields: number;
 }
 
-/** Files already refused: pointless to read gigabytes just to answer 413. */
+/** A little over the limits, for multipart framing: a body announcing more is hopeless. */
 const DRAIN_SLACK_BYTES = 1024 * 1024;
+/** What is read and dropped after a refusal mid-body, before the connection is cut. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
 
 export const formErrors = {
   tooManyFiles: () => payloadTooLarge('TOO_MANY_FILES', 'Too many files'),
@@ -44,7 +52,30 @@ export function declaredTooLarge(req: Request, limits: FormLimits): boolean {
   return Number.isFinite(declared) && declared > most;
 }
 
-export function readMultipart(req: Request, limits: FormLimits): Promise<ParsedForm> {
+function createParser(req: Request, limits: FormLimits): busboy.Busboy {
+  return busboy({
+    headers: req.headers,
+    defParamCharset: 'utf8', // browsers send file names as raw UTF-8
+    limits: {
+      fieldSize: limits.maxFieldBytes,
+      files: limits.maxFiles,
+      fields: limits.maxFields,
+      parts: limits.maxFields + limits.maxFiles,
+      fieldNameSize: 100,
+    },
+  });
+}
+
+/**
+ * Resolves with the fields once the body is read and every file handler has finished, or
+ * rejects with the first problem once every handler has settled (so the caller can delete
+ * what they stored). On a problem the rest of the body is no longer parsed.
+ */
+export function readMultipart(
+  req: Request,
+  limits: FormLimits,
+  onFile: FileHandler,
+): Promise<ParsedForm> {
   return new Promise((resolve, reject) => {
     if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
       req.resume();
@@ -53,38 +84,47 @@ export function readMultipart(req: Request, limits: FormLimits): Promise<ParsedF
     }
     let bb: busboy.Busboy;
     try {
-      bb = busboy({
-        headers: req.headers,
-        defParamCharset: 'utf8', // browsers send file names as raw UTF-8
-        limits: {
-          fieldSize: limits.maxFieldBytes,
-          fileSize: limits.maxFileBytes,
-          files: limits.maxFiles,
-          fields: limits.maxFields,
-          parts: limits.maxFields + limits.maxFiles,
-          fieldNameSize: 100,
-        },
-      });
+      bb = createParser(req, limits);
     } catch {
       req.resume();
       reject(formErrors.malformed()); // no boundary, or not a multipart type busboy knows
       return;
     }
-    const form: ParsedForm = { fields: new Map(), files: [] };
-    let failure: AppError | null = null;
-    let fileBytes = 0;
+    const form: ParsedForm = { fields: new Map() };
+    const handlers: Promise<void>[] = [];
+    const open = new Set<Readable>(); // file parts still arriving
+    let failure: unknown = null; // the first problem: an AppError, or a store's own error
+    let parsed = false;
     // Fields count against the body too: a chunked body announces no length, and hundreds of
     // fields at the per-field cap would otherwise all be held in memory.
     let fieldBytes = 0;
-    const fail = (err: AppError): void => {
-      failure ??= err;
-      form.files.forEach((f) => f.data.fill(0));
-      form.files = [];
+
+    const settle = (): void => {
+      if (!parsed && failure === null) return;
+      void Promise.allSettled(handlers).then(() =>
+        failure !== null ? reject(failure) : resolve(form),
+      );
+    };
+    const fail = (err: unknown): void => {
+      if (failure !== null) return;
+      failure = err;
       form.fields.clear();
+      // Stop parsing, and the files being sealed stop with this error. The rest of the body
+      // is read and dropped, so the client gets the answer (closing at once makes the peer
+      // reset the connection, and a browser shows an error instead of the page), up to a cap.
+      req.unpipe(bb);
+      let drained = 0;
+      req.on('data', (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > DRAIN_MAX_BYTES) req.destroy();
+      });
+      req.resume();
+      for (const stream of open) stream.destroy(err as Error);
+      settle();
     };
 
     bb.on('field', (name, value, info) => {
-      if (failure) return;
+      if (failure !== null) return;
       if (info.valueTruncated) return fail(formErrors.textTooLarge());
       if (info.nameTruncated) return fail(formErrors.malformed());
       fieldBytes += Buffer.byteLength(value) + name.length;
@@ -95,38 +135,39 @@ export function readMultipart(req: Request, limits: FormLimits): Promise<ParsedF
     });
 
     bb.on('file', (_field, stream, info) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => {
-        fileBytes += chunk.length;
-        if (failure) return;
-        if (fileBytes > limits.maxFileBytes) return fail(formErrors.filesTooLarge());
-        chunks.push(chunk);
+      // An empty file input still sends a part with no file name and no bytes: not a file.
+      if (failure !== null || !info.filename) {
+        stream.resume();
+        return;
+      }
+      open.add(stream);
+      stream.once('close', () => open.delete(stream));
+      // Destroyed with the form's failure before its reader started: that reader reports it.
+      stream.on('error', () => undefined);
+      const handled = onFile({
+        name: info.filename.slice(0, 255),
+        type: (info.mimeType ?? 'application/octet-stream').slice(0, 255),
+        data: stream,
+      }).catch((err: unknown) => {
+        stream.destroy();
+        fail(err);
       });
-      stream.on('limit', () => fail(formErrors.filesTooLarge()));
-      stream.on('end', () => {
-        const data = Buffer.concat(chunks);
-        chunks.forEach((c) => c.fill(0));
-        // An empty file input still sends a part with no name and no bytes: not a file.
-        if (failure || (data.length === 0 && !info.filename)) return;
-        form.files.push({
-          name: (info.filename ?? '').slice(0, 255),
-          type: (info.mimeType ?? 'application/octet-stream').slice(0, 255),
-          data,
-        });
-      });
+      handlers.push(handled);
     });
 
     bb.on('filesLimit', () => fail(formErrors.tooManyFiles()));
     bb.on('fieldsLimit', () => fail(formErrors.tooManyFields()));
     bb.on('partsLimit', () => fail(formErrors.tooManyFields()));
-    bb.on('error', () => {
-      fail(formErrors.malformed());
-      req.unpipe(bb);
-      req.resume();
-      reject(failure);
+    bb.on('error', () => fail(formErrors.malformed()));
+    bb.on('close', () => {
+      parsed = true;
+      settle();
     });
-    bb.on('close', () => (failure ? reject(failure) : resolve(form)));
-    req.on('error', () => reject(formErrors.malformed()));
+    // A dropped connection: busboy would wait for the rest forever.
+    req.on('error', () => fail(formErrors.malformed()));
+    req.on('close', () => {
+      if (!req.complete) fail(formErrors.malformed());
+    });
     req.pipe(bb);
   });
 }

@@ -48,7 +48,10 @@ export function describeProblem(
       case 'MANIFEST_TOO_LARGE':
         return { status: 413, message: t('error.textTooLarge') };
       case 'FILES_TOO_LARGE':
-        return { status: 413, message: t('error.filesTooLarge', { mb: limits.maxMb }) };
+        return {
+          status: 413,
+          message: t('error.filesTooLarge', { each: limits.fileMb, mb: limits.maxMb }),
+        };
       case 'TOO_MANY_FILES':
         return { status: 413, message: t('error.tooManyFiles', { count: limits.maxFiles }) };
       case 'RECEIPT_UNKNOWN':

@@ -1,5 +1,5 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { badRequest } from '../../core/errors';
+import { badRequest, isAppError } from '../../core/errors';
 import { errorFields, type Logger } from '../../core/logger';
 import type { Questionnaire } from '../../core/questionnaire';
 import { generateReceipt } from '../../crypto';
@@ -13,6 +13,7 @@ import {
   type FormLimits,
   type ParsedForm,
 } from './multipart';
+import type { SealDraft } from './seal.service';
 import { BUSY_RETRY_AFTER_SECONDS, type NoJsGate } from '../pow/nojs-gate';
 import { describeProblem } from './page-errors';
 import type { SealService } from './seal.service';
@@ -30,7 +31,9 @@ export interface PageRouterDeps {
   sources: SourceService;
   questionnaire: Questionnaire;
   form: FormLimits;
-  /** Bounds the no-JS posts (Argon2id + buffered files): a few at once, a budget per minute. */
+  /** For the page's text: the largest file and all files together, in plaintext bytes. */
+  fileLimits: { perFile: number; perSubmission: number };
+  /** Bounds the no-JS posts (Argon2id + files sealed as they stream): a few at once, a budget per minute. */
   gate: NoJsGate;
   log: Logger;
 }
@@ -45,7 +48,8 @@ export function pageRouter(deps: PageRouterDeps): Router {
   const router = Router();
   const limits: SubmitLimits = {
     maxFiles: deps.form.maxFiles,
-    maxMb: megabytes(deps.form.maxFileBytes),
+    fileMb: megabytes(deps.fileLimits.perFile),
+    maxMb: megabytes(deps.fileLimits.perSubmission),
   };
   const receiptForm = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 8 });
 
@@ -62,22 +66,41 @@ export function pageRouter(deps: PageRouterDeps): Router {
     const busy = (err as { code?: unknown } | null)?.code === 'PAGE_BUSY';
     if (status === 503) res.setHeader('Retry-After', busy ? `${BUSY_RETRY_AFTER_SECONDS}` : '30');
     if (busy) res.setHeader('Connection', 'close'); // its body may be left unread
+    // The stable code for machines (tests, the page script); people read the message.
+    if (problem && isAppError(err)) res.setHeader('X-Sori-Error', err.code);
     res.status(status).send(render(ctx, message));
   }
 
-  /** Reads the multipart form, or answers 413 at once when its declared size is hopeless. */
-  async function readForm(req: Request, res: Response): Promise<ParsedForm> {
+  /**
+   * Reads the multipart form, each file sealed into the draft as it streams in, then runs
+   * `work`; if anything fails, the draft's blobs are deleted before the error goes on. A body
+   * whose declared size is hopeless is answered 413 at once, unread.
+   */
+  async function withForm<T>(
+    req: Request,
+    res: Response,
+    onForm: (form: ParsedForm) => void,
+    work: (form: ParsedForm, draft: SealDraft) => Promise<T>,
+  ): Promise<T> {
     if (declaredTooLarge(req, deps.form)) {
       res.setHeader('Connection', 'close');
       throw formErrors.filesTooLarge();
     }
-    return readMultipart(req, deps.form);
+    const draft = deps.seal.begin();
+    try {
+      const form = await readMultipart(req, deps.form, (file) => draft.addFile(file));
+      onForm(form);
+      return await work(form, draft);
+    } catch (err) {
+      await draft.abort();
+      throw err;
+    }
   }
 
   const first = (form: ParsedForm, name: string): string => form.fields.get(name)?.[0] ?? '';
 
-  function requireContent(text: string, form: ParsedForm): void {
-    if (text.trim() === '' && form.files.length === 0) {
+  function requireContent(text: string, draft: SealDraft): void {
+    if (text.trim() === '' && draft.fileCount === 0) {
       throw badRequest('FORM_EMPTY', 'Nothing to send');
     }
   }
@@ -89,34 +112,35 @@ export function pageRouter(deps: PageRouterDeps): Router {
 
   router.post('/submit', async (req, res) => {
     const ctx = context(req, res);
-    let form: ParsedForm = { fields: new Map(), files: [] };
+    let values: ParsedForm['fields'] = new Map();
     const render: Render = (c, message) =>
-      submitPage(c, {
-        questionnaire: deps.questionnaire,
-        limits,
-        values: form.fields,
-        error: message,
-      });
+      submitPage(c, { questionnaire: deps.questionnaire, limits, values, error: message });
     try {
-      const receipt = await deps.gate.run(async () => {
-        form = await readForm(req, res);
-        const text = first(form, 'text');
-        const answers: Record<string, AnswerValue> = answersFromForm(
-          deps.questionnaire,
-          form.fields,
-        );
-        requireContent(text, form);
-        const fresh = generateReceipt();
-        await withSourceKeys(fresh, (keys) =>
-          deps.seal.seal({ text, lang: ctx.lang, answers, files: form.files }, keys),
-        );
-        return fresh;
-      });
+      const receipt = await deps.gate.stream((slot) =>
+        withForm(
+          req,
+          res,
+          (form) => (values = form.fields),
+          async (form, draft) => {
+            const text = first(form, 'text');
+            const answers: Record<string, AnswerValue> = answersFromForm(
+              deps.questionnaire,
+              form.fields,
+            );
+            requireContent(text, draft);
+            const fresh = generateReceipt();
+            await slot(() =>
+              withSourceKeys(fresh, (keys) =>
+                draft.finish({ text, lang: ctx.lang, answers }, keys),
+              ),
+            );
+            return fresh;
+          },
+        ),
+      );
       res.send(receiptPage(ctx, receipt));
     } catch (err) {
       refuse(res, ctx, err, render);
-    } finally {
-      form.files.forEach((f) => f.data.fill(0));
     }
   });
 
@@ -141,24 +165,29 @@ export function pageRouter(deps: PageRouterDeps): Router {
 
   router.post('/return/reply', async (req, res) => {
     const ctx = context(req, res);
-    let form: ParsedForm = { fields: new Map(), files: [] };
     const render: Render = (c, message) => addPage(c, limits, message);
     try {
-      await deps.gate.run(async () => {
-        form = await readForm(req, res);
-        const text = first(form, 'text');
-        requireContent(text, form);
-        await withSourceKeys(first(form, 'receipt'), async (keys) => {
-          if (!(await deps.sources.known(keys)))
-            throw badRequest('RECEIPT_UNKNOWN', 'No such case');
-          await deps.seal.seal({ text, lang: ctx.lang, files: form.files }, keys);
-        });
-      });
+      await deps.gate.stream((slot) =>
+        withForm(
+          req,
+          res,
+          () => undefined,
+          async (form, draft) => {
+            const text = first(form, 'text');
+            requireContent(text, draft);
+            await slot(() =>
+              withSourceKeys(first(form, 'receipt'), async (keys) => {
+                if (!(await deps.sources.known(keys)))
+                  throw badRequest('RECEIPT_UNKNOWN', 'No such case');
+                await draft.finish({ text, lang: ctx.lang }, keys);
+              }),
+            );
+          },
+        ),
+      );
       res.send(addedPage(ctx));
     } catch (err) {
       refuse(res, ctx, err, render);
-    } finally {
-      form.files.forEach((f) => f.data.fill(0));
     }
   });
 

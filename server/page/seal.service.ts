@@ -1,16 +1,14 @@
-import { Readable } from 'node:stream';
 import type { BlobStore } from '../../core/blob-store';
 import type { Config } from '../../core/config';
 import { payloadTooLarge } from '../../core/errors';
 import {
   attachmentKey,
   buildSubmission,
-  createEncryptStream,
-  encryptedFileSize,
+  encryptFileV2,
+  encryptedFileSizeV2,
   fromBase64,
   fromHex,
   randomBytes,
-  sha256Hex,
   sha256Stream,
   toBase64,
   type SubmissionAttachment,
@@ -22,79 +20,140 @@ import { submissionSchema } from '../routes/submissions/submissions.schema';
 import type { IntakeKeyService } from '../services/intake-key.service';
 import type { SubmissionService } from '../services/submission.service';
 import type { AnswerValue } from './form-answers';
-import type { FormFile } from './multipart';
+import type { IncomingFile } from './multipart';
 
 // The no-JS path: what a browser without JavaScript would have encrypted itself, done here,
-// in memory, the moment the form has arrived. Files become complete 'upload' blobs exactly
-// like tus uploads, the envelope goes through the JSON API's own schema and service, so
-// the worker cannot tell the two paths apart. Plaintext buffers are zeroed once sealed.
+// in memory, as the form arrives. Each file streams through file format v2 (no size needed
+// up front) into an 'upload' blob, completed like a tus upload; the envelope goes through the
+// JSON API's own schema and service, so the worker cannot tell the two paths apart. Memory
+// holds about one 64 KiB chunk of a file's plaintext and the store's chunk of ciphertext.
 
-const SLICE_BYTES = 1024 * 1024;
 const CONTENT_KEY_BYTES = 32;
 
 export interface Testimony {
   text: string;
   lang: string;
   answers?: Record<string, AnswerValue>;
-  files: FormFile[];
 }
 
 export interface SealDeps {
   store: BlobStore;
   intakeKeys: IntakeKeyService;
   submissions: SubmissionService;
-  config: Pick<Config, 'MAX_TEXT_BYTES' | 'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS'>;
+  config: Pick<
+    Config,
+    'MAX_TEXT_BYTES' | 'MAX_UPLOAD_BYTES' | 'MAX_SUBMISSION_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS'
+  >;
 }
 
-function* slices(data: Buffer): Generator<Buffer> {
-  for (let at = 0; at < data.length; at += SLICE_BYTES) yield data.subarray(at, at + SLICE_BYTES);
+/** One submission being sealed: files first, as they arrive, then the manifest. */
+export interface SealDraft {
+  /** Streams one file into a new blob; rejects FILES_TOO_LARGE (413) past either limit. */
+  addFile(file: IncomingFile): Promise<void>;
+  /** Files stored so far (and being stored). */
+  readonly fileCount: number;
+  /** Seals the manifest to the current intake key and stores the submission. */
+  finish(testimony: Testimony, source: SourceKeys): Promise<{ id: string }>;
+  /** Deletes every blob this draft wrote, once its files have stopped; no-op once handed over. */
+  abort(): Promise<void>;
+}
+
+/** The largest plaintext whose v2 ciphertext fits in `cipherBytes` (what the page tells people). */
+export function largestPlaintext(cipherBytes: number): number {
+  let lo = 0;
+  let hi = cipherBytes; // ciphertext is never shorter than its plaintext
+  if (encryptedFileSizeV2(0) > cipherBytes) return 0;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (encryptedFileSizeV2(mid) <= cipherBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const tooLarge = () => payloadTooLarge('FILES_TOO_LARGE', 'A file is too large');
+
+/** Zeroes each plaintext chunk once the encryptor has copied it (busboy's views of the socket). */
+async function* wiped(
+  source: AsyncIterable<Buffer>,
+  seen: (chunk: Buffer) => void,
+): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    seen(chunk);
+    yield chunk;
+    chunk.fill(0);
+  }
 }
 
 export function createSealService(deps: SealDeps) {
   const schema = submissionSchema({ MAX_TEXT_BYTES: deps.config.MAX_TEXT_BYTES });
+  const { MAX_UPLOAD_BYTES, MAX_SUBMISSION_UPLOAD_BYTES, UPLOAD_EXPIRY_DAYS } = deps.config;
 
-  async function storeFile(
-    contentKey: Uint8Array,
-    subkeyId: number,
-    file: FormFile,
-    stored: string[],
-  ): Promise<SubmissionAttachment> {
-    const size = file.data.length;
-    const cipherSize = encryptedFileSize(size);
-    if (cipherSize > deps.config.MAX_UPLOAD_BYTES) {
-      throw payloadTooLarge('FILES_TOO_LARGE', 'A file is too large');
+  function begin(): SealDraft {
+    const contentKey = randomBytes(CONTENT_KEY_BYTES);
+    const stored: string[] = []; // blob ids, to delete unless handed over
+    const slots: Array<SubmissionAttachment | null> = []; // in form order
+    const inFlight = new Set<Promise<void>>();
+    let cipherBytes = 0; // all files of this submission, as stored
+    let handedOver = false;
+    let closed = false;
+
+    /** Counts ciphertext as it goes to the store, and stops it past either limit. */
+    async function* metered(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      let fileBytes = 0;
+      for await (const frame of source) {
+        fileBytes += frame.length;
+        cipherBytes += frame.length;
+        if (fileBytes > MAX_UPLOAD_BYTES || cipherBytes > MAX_SUBMISSION_UPLOAD_BYTES)
+          throw tooLarge();
+        yield frame;
+      }
     }
-    const sha256 = sha256Hex(file.data);
-    const id = await deps.store.create('upload', cipherSize, {
-      expiresInDays: deps.config.UPLOAD_EXPIRY_DAYS,
-    });
-    stored.push(id);
-    const encrypt = createEncryptStream(attachmentKey(contentKey, subkeyId), size);
-    Readable.from(slices(file.data)).pipe(encrypt);
-    const hash = sha256Stream();
-    await deps.store.append(id, 0, encrypt, { onChunk: (c) => hash.update(c) });
-    await deps.store.complete(id, fromHex(hash.digestHex()));
-    return { uploadId: id, name: file.name, type: file.type, size, sha256, subkeyId };
-  }
 
-  return {
-    /**
-     * Seals the testimony to the current intake key, with the source keys a receipt derived
-     * (the caller drops them; the receipt itself is never stored or logged), and stores it as
-     * one submission. A failure before the hand-over deletes the blobs already written; after it, an
-     * unclaimed upload simply expires like any abandoned tus upload.
-     */
-    async seal(testimony: Testimony, source: SourceKeys): Promise<{ id: string }> {
-      const intakeKey = await deps.intakeKeys.current(); // 503 before any work if there is none
-      const contentKey = randomBytes(CONTENT_KEY_BYTES);
-      const stored: string[] = [];
-      let handedOver = false;
-      try {
-        const attachments: SubmissionAttachment[] = [];
-        for (const [i, file] of testimony.files.entries()) {
-          attachments.push(await storeFile(contentKey, i + 1, file, stored));
-          file.data.fill(0);
-        }
+    async function store(file: IncomingFile, slot: number): Promise<void> {
+      const id = await deps.store.create('upload', null, { expiresInDays: UPLOAD_EXPIRY_DAYS });
+      stored.push(id);
+      const plainHash = sha256Stream();
+      let size = 0;
+      const plain = wiped(file.data as AsyncIterable<Buffer>, (chunk) => {
+        size += chunk.length;
+        plainHash.update(chunk);
+      });
+      const subkeyId = slot + 1;
+      const cipherHash = sha256Stream();
+      const frames = encryptFileV2(attachmentKey(contentKey, subkeyId), plain);
+      await deps.store.append(id, 0, metered(frames), { onChunk: (c) => cipherHash.update(c) });
+      if (!(await deps.store.complete(id, fromHex(cipherHash.digestHex()))))
+        throw new Error('upload blob vanished while it was written');
+      slots[slot] = {
+        uploadId: id,
+        name: file.name,
+        type: file.type,
+        size,
+        sha256: plainHash.digestHex(),
+        subkeyId,
+      };
+    }
+
+    return {
+      get fileCount() {
+        return slots.length;
+      },
+
+      addFile(file) {
+        if (closed) return Promise.reject(new Error('draft already finished'));
+        slots.push(null);
+        const work = store(file, slots.length - 1);
+        inFlight.add(work);
+        return work.finally(() => inFlight.delete(work));
+      },
+
+      async finish(testimony, source) {
+        closed = true;
+        await Promise.all(inFlight); // the form reader already waited; belt and braces
+        const intakeKey = await deps.intakeKeys.current(); // 503 if there is none
+        const attachments = slots.filter((a): a is SubmissionAttachment => a !== null);
+        if (attachments.length !== slots.length) throw new Error('a file was not stored');
         const manifest: SubmissionManifest = {
           text: testimony.text,
           lang: testimony.lang,
@@ -110,21 +169,27 @@ export function createSealService(deps: SealDeps) {
           sourceToken: source.token,
           contentKey,
         });
+        contentKey.fill(0);
         const input = parseOrThrow(schema, envelope);
-        handedOver = true; // from here the submission service owns the blobs it may have claimed
+        // From here the submission service owns the blobs it may have claimed; an unclaimed
+        // one after a failure simply expires like any abandoned tus upload.
+        handedOver = true;
         const accepted = await deps.submissions.accept(input);
         return { id: accepted.id };
-      } catch (err) {
-        if (!handedOver) {
-          await Promise.all(stored.map((id) => deps.store.delete(id).catch(() => false)));
-        }
-        throw err;
-      } finally {
+      },
+
+      async abort() {
+        closed = true;
         contentKey.fill(0);
-        testimony.files.forEach((f) => f.data.fill(0));
-      }
-    },
-  };
+        await Promise.allSettled([...inFlight]);
+        if (handedOver) return;
+        const ids = stored.splice(0);
+        await Promise.all(ids.map((id) => deps.store.delete(id).catch(() => false)));
+      },
+    };
+  }
+
+  return { begin };
 }
 
 export type SealService = ReturnType<typeof createSealService>;

@@ -1,12 +1,18 @@
 import { AppError } from '../../core/errors';
 import { memoryLoadMeter, type LoadMeter } from './load-meter';
 
-// The no-JS form posts cannot solve a proof of work, and each one derives Argon2id (64 MiB)
-// and may buffer up to 64 MiB of files. So, without identifying anyone: at most `concurrency`
-// of them are worked on at once in this process, a few more wait in a short queue, and a
-// global per-minute budget caps how many are let in at all. The budget tightens while the gate
-// is turning people away (like the proof of work's difficulty under load). Nothing here knows
-// who is asking: no address, no token, only counts per minute.
+// The no-JS form posts cannot solve a proof of work, and each one derives Argon2id (64 MiB).
+// So, without identifying anyone: a global per-minute budget caps how many are let in at all,
+// and at most `concurrency` derivations/sealings run at once in this process. The budget
+// tightens while the gate is turning people away (like the proof of work's difficulty under
+// load). Nothing here knows who is asking: no address, no token, only counts per minute.
+//
+// A form with files is read (and its files encrypted into storage chunk by chunk) OUTSIDE the
+// derivation slots: an upload over a slow Tor circuit can take many minutes, and holding a slot
+// that long would turn everyone else away. Open bodies cost little memory each (one chunk in
+// flight), and at most `bodies` are read at once. Once a body is in, its owner has waited for
+// the whole upload: it then waits up to `sealTimeoutMs` for a slot rather than being told to
+// start again.
 
 export interface NoJsGateSettings {
   /** Derivations / sealings worked on at once. */
@@ -17,6 +23,10 @@ export interface NoJsGateSettings {
   queueTimeoutMs: number;
   /** No-JS posts let in per minute while nobody is being turned away. */
   perMinute: number;
+  /** Form bodies (files streaming in) read at once; beyond that, busy at once. */
+  bodies: number;
+  /** How long a fully received form may wait for a slot to be sealed. */
+  sealTimeoutMs: number;
   /** The budget never tightens below this. */
   minPerMinute: number;
   /** Refusals per minute above which each doubling halves the budget. */
@@ -27,6 +37,8 @@ export const NOJS_GATE_DEFAULTS: NoJsGateSettings = {
   concurrency: 2,
   queue: 4,
   queueTimeoutMs: 20_000,
+  bodies: 16,
+  sealTimeoutMs: 120_000,
   perMinute: 120,
   minPerMinute: 10,
   refusalThreshold: 10,
@@ -39,6 +51,12 @@ export const busyError = () => new AppError('PAGE_BUSY', 503, 'Busy: try again i
 export interface NoJsGate {
   /** Runs `work` inside a slot, or throws PAGE_BUSY (503) without running it. */
   run<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * For a form whose body is still to be read: admits it (budget, open bodies) or throws
+   * PAGE_BUSY, then runs `work`, which reads the body and calls `slot` for its derivation and
+   * sealing (waiting up to `sealTimeoutMs` for one).
+   */
+  stream<T>(work: (slot: <U>(fn: () => Promise<U>) => Promise<U>) => Promise<T>): Promise<T>;
   /** The budget in force this minute (for tests and logs). */
   budget(): Promise<number>;
 }
@@ -63,6 +81,7 @@ export function createNoJsGate(
   const refused: LoadMeter = memoryLoadMeter(now);
   const admitted = new Map<number, number>();
   let running = 0;
+  let reading = 0;
   const waiting: Array<{ go: () => void }> = [];
 
   async function budget(): Promise<number> {
@@ -93,12 +112,13 @@ export function createNoJsGate(
     else running -= 1;
   }
 
-  async function acquire(): Promise<void> {
+  /** A slot, waiting at most `timeoutMs`; `queue` bounds the waiters (bodies bound their own). */
+  async function acquire(timeoutMs: number, queue: number): Promise<void> {
     if (running < s.concurrency) {
       running += 1;
       return;
     }
-    if (waiting.length >= s.queue) return refuse();
+    if (waiting.length >= queue) return refuse();
     const got = await new Promise<boolean>((resolve) => {
       const entry = {
         go: () => {
@@ -110,7 +130,7 @@ export function createNoJsGate(
         const at = waiting.indexOf(entry);
         if (at >= 0) waiting.splice(at, 1);
         resolve(false);
-      }, s.queueTimeoutMs);
+      }, timeoutMs);
       timer.unref();
       waiting.push(entry);
     });
@@ -121,11 +141,27 @@ export function createNoJsGate(
     budget,
     async run(work) {
       if (!(await admit())) return refuse();
-      await acquire();
+      await acquire(s.queueTimeoutMs, s.queue);
       try {
         return await work();
       } finally {
         release();
+      }
+    },
+    async stream(work) {
+      if (reading >= s.bodies || !(await admit())) return refuse();
+      reading += 1;
+      try {
+        return await work(async (fn) => {
+          await acquire(s.sealTimeoutMs, Number.POSITIVE_INFINITY);
+          try {
+            return await fn();
+          } finally {
+            release();
+          }
+        });
+      } finally {
+        reading -= 1;
       }
     },
   };

@@ -59,7 +59,11 @@ function addForm(ctx: PageContext, limits: SubmitLimits, error?: string | null):
     <div class="field">
       <label for="add-files">${t('form.files.label')}</label>
       <p class="help" id="add-files-help">
-        ${t('form.files.help', { count: limits.maxFiles, mb: limits.maxMb })}
+        ${t('form.files.help', {
+          count: limits.maxFiles,
+          each: limits.fileMb,
+          mb: limits.maxMb,
+        })}
       </p>
       <input type="file" id="add-files" name="files" multiple aria-describedby="add-files-help" />
     </div>

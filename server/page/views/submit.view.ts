@@ -8,6 +8,8 @@ import { questionnaireSection, type FormValues } from './questionnaire.view';
 
 export interface SubmitLimits {
   maxFiles: number;
+  /** The largest one file, in MB for people. */
+  fileMb: number;
   /** All files together on this form, in MB for people. */
   maxMb: number;
 }
@@ -61,7 +63,11 @@ export function submitPage(
       <div class="field">
         <label for="files">${t('form.files.label')}</label>
         <p class="help" id="files-help">
-          ${t('form.files.help', { count: args.limits.maxFiles, mb: args.limits.maxMb })}
+          ${t('form.files.help', {
+            count: args.limits.maxFiles,
+            each: args.limits.fileMb,
+            mb: args.limits.maxMb,
+          })}
         </p>
         <input type="file" id="files" name="files" multiple aria-describedby="files-help" />
       </div>

@@ -6,7 +6,8 @@ import { postForm, postRaw, type Page } from './page-fixtures';
 // never a 500, and nothing is stored.
 
 const MAX_TEXT = 2000;
-const MAX_UPLOAD = 50_000;
+const MAX_UPLOAD = 200_000; // ciphertext: three 64 KiB frames of file format v2
+const MAX_SUBMISSION = 1_000_000;
 
 function form(entries: [string, string | Blob, string?][]): FormData {
   const f = new FormData();
@@ -31,7 +32,11 @@ describe('page: refused input', () => {
   let submit: string;
   beforeAll(async () => {
     app = await startTestApp({
-      env: { MAX_TEXT_BYTES: String(MAX_TEXT), MAX_UPLOAD_BYTES: String(MAX_UPLOAD) },
+      env: {
+        MAX_TEXT_BYTES: String(MAX_TEXT),
+        MAX_UPLOAD_BYTES: String(MAX_UPLOAD),
+        MAX_SUBMISSION_UPLOAD_BYTES: String(MAX_SUBMISSION),
+      },
     });
     submit = `${app.url}/submit?lang=en`;
   });
@@ -69,16 +74,27 @@ describe('page: refused input', () => {
     expectRefused(page, 413, 'The text is too long.');
   });
 
-  it('sends large files to the JavaScript path with 413, read or not', async () => {
+  it('refuses a file over the per-file or per-submission limit with 413, read or not', async () => {
     const over = form([
       ['text', 'x'],
-      ['files', file(MAX_UPLOAD + 1), 'big.jpg'],
+      ['files', file(MAX_UPLOAD), 'big.jpg'],
     ]);
     const page = await postForm(submit, over);
-    expectRefused(page, 413, 'Please turn JavaScript on to send larger files.');
+    // The largest plaintexts whose v2 ciphertext fits: 196 607 bytes (three frames) and 983 039.
+    expectRefused(
+      page,
+      413,
+      'Each file can be up to 0.18 MB, and all of them together up to 0.93 MB.',
+    );
     expect(page.html).toContain('please choose them again.');
+    const several = form([['text', 'x']]);
+    // Each fits (131 131 bytes sealed), the eighth goes over the submission's 1 000 000.
+    for (let i = 0; i < 8; i++) several.append('files', file(130_000), `f${i}.jpg`);
+    expectRefused(await postForm(submit, several), 413, 'Each file can be up to');
+    // Announced beyond what the form could ever take: refused before it is read.
     const huge = await postForm(submit, form([['files', file(3 * 1024 * 1024), 'huge.jpg']]));
-    expectRefused(huge, 413, 'Please turn JavaScript on');
+    expectRefused(huge, 413, 'all of them together up to');
+    expect(huge.headers.get('connection')).toBe('close');
   });
 
   it('refuses more than 10 files', async () => {

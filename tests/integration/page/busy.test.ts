@@ -1,4 +1,5 @@
 import express from 'express';
+import { request } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../../core/logger';
@@ -7,8 +8,8 @@ import type { NoJsGateSettings } from '../../../server/pow/nojs-gate';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { postForm, receiptFrom, type Page } from './page-fixtures';
 
-// The no-JS posts cannot solve a proof of work: a small gate (a few at once, a short queue,
-// a budget per minute) turns the excess away with a calm 503 page in the page's language,
+// The no-JS posts cannot solve a proof of work: a small gate (a few derivations at once, a
+// short queue, a cap on form bodies read at once, a budget per minute) turns the excess away with a calm 503 page in the page's language,
 // never JSON and never an internal error, and normal posts keep working.
 
 const BUSY_KO = '1분쯤 뒤에 다시 보내 주세요';
@@ -65,7 +66,7 @@ describe('page: the no-JS posts are gated without identifying anyone', () => {
   afterAll(async () => app?.close());
 
   it('saturating the gate gives the busy page (503, Retry-After), then posts work again', async () => {
-    const pages = await pagesWith(app, { concurrency: 1, queue: 1, perMinute: 1000 });
+    const pages = await pagesWith(app, { concurrency: 1, bodies: 2, perMinute: 1000 });
     try {
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
@@ -87,6 +88,62 @@ describe('page: the no-JS posts are gated without identifying anyone', () => {
       const after = await postForm(`${pages.url}/submit?lang=ko`, testimony('다시 보낸 증언'));
       expect(after.status).toBe(200);
       expect(receiptFrom(after.html)).toMatch(/^\d{4}(-\d{4}){4}$/);
+    } finally {
+      await pages.close();
+    }
+  });
+
+  it('a slow upload holds no derivation slot: other posts go through while it streams', async () => {
+    const pages = await pagesWith(app, { concurrency: 1, queue: 0, perMinute: 1000 });
+    try {
+      // A multipart body sent by hand: the text and the start of a file, then a pause.
+      const boundary = 'sori-slow-upload-boundary';
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="lang"\r\n\r\nko\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\n느린 연결의 증언\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="note.txt"\r\n` +
+          `Content-Type: text/plain\r\n\r\n`,
+      );
+      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+      const slow = request(`${pages.url}/submit?lang=ko`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      const slowDone = new Promise<number>((resolve, reject) => {
+        slow.on('response', (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        });
+        slow.on('error', reject);
+      });
+      slow.write(head);
+      slow.write(Buffer.alloc(300_000, '가'));
+
+      // With the one slot held by the upload, this would wait (queue 0: busy at once).
+      const meanwhile = await postForm(`${pages.url}/submit?lang=ko`, testimony('그 사이의 증언'));
+      expect(meanwhile.status).toBe(200);
+      expect(receiptFrom(meanwhile.html)).toMatch(/^\d{4}(-\d{4}){4}$/);
+
+      slow.end(Buffer.concat([Buffer.alloc(100_000, '나'), tail]));
+      expect(await slowDone).toBe(200);
+    } finally {
+      await pages.close();
+    }
+  });
+
+  it('caps the form bodies read at once', async () => {
+    const pages = await pagesWith(app, { bodies: 1, perMinute: 1000 });
+    try {
+      const boundary = 'sori-open-body-boundary';
+      const open = request(`${pages.url}/submit?lang=en`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      open.on('error', () => undefined); // cut when the listener closes
+      open.write(`--${boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\n`);
+      await new Promise((r) => setTimeout(r, 200)); // the server has taken the body's place
+      expectBusyPage(await postForm(`${pages.url}/submit?lang=en`, testimony('second')), BUSY_EN);
+      open.destroy();
     } finally {
       await pages.close();
     }
