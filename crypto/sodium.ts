@@ -5,6 +5,7 @@
  */
 import sodium from 'libsodium-wrappers-sumo';
 import { CryptoError, expectBytes, expectLength } from './errors';
+import { installRandomPool } from './random-pool';
 
 // Fixed by the protocol; checked against the library at init so a silent mismatch cannot ship.
 export const KEY_BYTES = 32;
@@ -42,6 +43,10 @@ export async function initCrypto(): Promise<void> {
     for (const [actual, want] of expected) {
       if (actual !== want) throw new Error(`libsodium constant mismatch: ${actual} !== ${want}`);
     }
+    // libsodium.js exposes its Emscripten module as `libsodium` (untyped).
+    installRandomPool(
+      (sodium as unknown as { libsodium: { getRandomValue?: () => number } }).libsodium,
+    );
     isReady = true;
   });
   await readyPromise;
