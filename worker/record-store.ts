@@ -1,15 +1,14 @@
 import type { Pool } from 'pg';
 import type { CustodySigner } from '../core/custody';
-import { withTransaction, type Tx } from '../core/db';
-import { appendCustodyEntries } from '../core/repositories/custody.repository';
+import type { Tx } from '../core/db';
+import { appendCustodyEntriesAfter } from '../core/repositories/custody.repository';
 import {
-  lockOpenSubmissions,
   storeRecordsAndComplete,
   type StoredRecord,
 } from '../core/repositories/processing.repository';
+import { beginRecordBatch } from '../core/repositories/record-batch.repository';
 import type { NewRecord } from '../core/repositories/record.repository';
-import { listActiveReviewerKeys, type ReviewerKey } from '../core/repositories/reviewer.repository';
-import { listActiveAdminKeys } from '../core/repositories/record-file.repository';
+import type { ReviewerKey } from '../core/repositories/reviewer.repository';
 import { toHex, wrapRecordKey } from '../crypto';
 import { JobFailure } from './job-errors';
 import type { FilesToLink } from './attachments/file-writer';
@@ -20,7 +19,9 @@ import { storeRecordFiles } from './attachments/store-files';
 // whole deployment at the disk's flush rate, however many workers run. The jobs of one
 // process that are ready while a batch commits therefore go together in the next transaction:
 // still one transaction per record (record, keys, custody entry, submission done), one flush
-// for all of them.
+// for all of them. Each transaction is four round trips (every one a socket write and a wait
+// for the worker and for Postgres): BEGIN with every lock and read it needs, the records, the
+// custody entries, COMMIT.
 
 export interface RecordToStore {
   record: NewRecord;
@@ -111,10 +112,8 @@ async function runBatch(
   onReviewers: (seen: readonly ReviewerKey[]) => void,
 ): Promise<void> {
   try {
-    const { outcomes, reviewers } = await withTransaction(db, (tx) =>
-      storeBatch(tx, signer, batch),
-    );
-    if (reviewers) onReviewers(reviewers);
+    const { outcomes, reviewers } = await inTransaction(db, (tx) => storeBatch(tx, signer, batch));
+    onReviewers(reviewers);
     batch.forEach((w, i) => {
       const outcome = outcomes[i]!;
       if (outcome instanceof JobFailure) w.reject(outcome);
@@ -127,26 +126,40 @@ async function runBatch(
   }
 }
 
+/** Like core/db withTransaction, except that `fn` sends BEGIN itself (beginRecordBatch). */
+async function inTransaction<T>(db: Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 async function storeBatch(
   tx: Tx,
   signer: CustodySigner,
   batch: readonly Waiting[],
 ): Promise<{
   outcomes: Array<StoreOutcome | JobFailure>;
-  /** As read under lock; null when nothing was open (not read). */
-  reviewers: readonly ReviewerKey[] | null;
+  /** As read under lock. */
+  reviewers: readonly ReviewerKey[];
 }> {
   const items = batch.map((w) => w.item);
-  // Duplicate jobs queue up on these row locks; the losers find their submission done.
-  const open = await lockOpenSubmissions(
+  // One round trip: BEGIN, the submissions' row locks (duplicate jobs queue up on them; the
+  // losers find their submission done), the reviewers read under lock (one revoked meanwhile
+  // is not handed the key), the custody lock and the chain head.
+  const { open, reviewers, admins, head } = await beginRecordBatch(
     tx,
     items.map((i) => i.record.submissionId),
   );
-  if (open.size === 0) return { outcomes: items.map(() => 'duplicate'), reviewers: null };
-  // Read inside the transaction so a reviewer revoked meanwhile is not handed the key.
-  const reviewers = await listActiveReviewerKeys(tx, { lock: true });
+  if (open.size === 0) return { outcomes: items.map(() => 'duplicate'), reviewers };
   const heldBack = (i: RecordToStore): boolean => (i.files?.heldBack.length ?? 0) > 0;
-  const admins = items.some(heldBack) ? await listActiveAdminKeys(tx, { lock: true }) : [];
   const outcomes: Array<StoreOutcome | JobFailure> = [];
   const toStore: Array<StoredRecord & { item: RecordToStore }> = [];
   for (const { item, sealed } of batch) {
@@ -185,9 +198,10 @@ async function storeBatch(
     })),
     admins,
   );
-  // Last: the custody lock is held to COMMIT and serialises every worker.
-  await appendCustodyEntries(
+  // Chained after the head read under the custody lock, which is held to COMMIT.
+  await appendCustodyEntriesAfter(
     tx,
+    head,
     created.map(({ item }) => ({
       recordId: item.record.id,
       event: 'record-created' as const,

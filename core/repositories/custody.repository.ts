@@ -56,6 +56,23 @@ export async function appendCustodyEntry(
   return entry!;
 }
 
+/** The last entry of the chain (null while it is empty), as read under the custody lock. */
+export type CustodyHead = Pick<CustodyEntry, 'seq' | 'entryHash'> | null;
+
+/**
+ * The statements that take the custody lock and read the head, for a caller that sends them at
+ * the end of its own multi-statement simple query (one round trip for several steps); their two
+ * results go to custodyHeadFrom. The lock is held to COMMIT, as with appendCustodyEntries.
+ */
+export const CUSTODY_LOCK_AND_HEAD_SQL = LOCK_AND_READ_HEAD;
+
+export function custodyHeadFrom(
+  headResult: QueryResult<{ seq: string; entry_hash: Buffer }>,
+): CustodyHead {
+  const last = headResult.rows[0];
+  return last ? { seq: Number(last.seq), entryHash: new Uint8Array(last.entry_hash) } : null;
+}
+
 /** Several entries, chained in the order given, in one lock and one INSERT. */
 export async function appendCustodyEntries(
   tx: Queryable,
@@ -68,11 +85,22 @@ export async function appendCustodyEntries(
     QueryResult,
     QueryResult<{ seq: string; entry_hash: Buffer }>,
   ];
-  const last = results[1].rows[0];
-  let head: Pick<CustodyEntry, 'seq' | 'entryHash'> | null = last
-    ? { seq: Number(last.seq), entryHash: new Uint8Array(last.entry_hash) }
-    : null;
-  const entries = drafts.map((draft) => (head = nextCustodyEntry(head, draft, signer)));
+  return appendCustodyEntriesAfter(tx, custodyHeadFrom(results[1]), drafts, signer);
+}
+
+/**
+ * Entries chained after `head`, which the caller read in this transaction after taking the
+ * custody lock (CUSTODY_LOCK_AND_HEAD_SQL); anything else would fork the chain.
+ */
+export async function appendCustodyEntriesAfter(
+  tx: Queryable,
+  head: CustodyHead,
+  drafts: readonly CustodyDraft[],
+  signer: CustodySigner,
+): Promise<CustodyEntry[]> {
+  if (drafts.length === 0) return [];
+  let prev = head;
+  const entries = drafts.map((draft) => (prev = nextCustodyEntry(prev, draft, signer)));
   await tx.query({
     name: 'sori-custody-append',
     text: `INSERT INTO custody_log (seq, record_id, event, payload, prev_hash, entry_hash, signer_id, signature)

@@ -1,5 +1,7 @@
 import { verifyChain } from '../../../core/custody';
+import { createPool } from '../../../core/db';
 import { listCustodyEntries } from '../../../core/repositories/custody.repository';
+import { revokeReviewer } from '../../../core/repositories/reviewer.repository';
 import { registerIntakeKey } from '../../../core/repositories/service-key.repository';
 import {
   buildSubmission,
@@ -16,6 +18,7 @@ import {
 } from '../../../crypto';
 import { recordStoreFor, type RecordToStore } from '../../../worker/record-store';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { TEST_DATABASE_URL } from '../../support/env';
 import { enrolReviewer, insertEnvelope, recordsFor, submissionRow } from './worker-fixtures';
 
 // Group commit: jobs ready at once share one transaction, yet each submission still gets
@@ -105,5 +108,59 @@ describe('record store (group commit)', () => {
     const entries = await listCustodyEntries(db.pool);
     const keys = new Map([[keyId(signer.publicKey), signer.publicKey]]);
     expect(verifyChain(entries, keys)).toMatchObject({ ok: true, count: 13 });
+  });
+
+  it('two processes storing at once extend one chain, one record per submission', async () => {
+    // A second pool and signer stand for a second worker process: both batches take the
+    // custody lock in their first round trip and chain after whatever the other committed.
+    const other = createPool(TEST_DATABASE_URL, { schema: db.schema, max: 5 });
+    const otherSigner = generateSignKeyPair();
+    try {
+      const before = (await listCustodyEntries(db.pool)).length;
+      const ids = await Promise.all(Array.from({ length: 16 }, submit));
+      const storeA = recordStoreFor(db.pool, signer);
+      const storeB = recordStoreFor(other, otherSigner);
+      // Every submission offered to both: each gets exactly one record, whoever wins.
+      const outcomes = await Promise.all(
+        ids.flatMap((id, i) =>
+          i % 2 === 0
+            ? [storeA.store(item(id)), storeB.store(item(id))]
+            : [storeB.store(item(id)), storeA.store(item(id))],
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'created')).toHaveLength(16);
+      expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(16);
+      for (const id of ids) expect(await recordsFor(db.pool, id)).toHaveLength(1);
+      const entries = await listCustodyEntries(db.pool);
+      const keys = new Map([
+        [keyId(signer.publicKey), signer.publicKey],
+        [keyId(otherSigner.publicKey), otherSigner.publicKey],
+      ]);
+      expect(verifyChain(entries, keys)).toMatchObject({ ok: true, count: before + 16 });
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('a reviewer revoked after a key was sealed ahead to them is left out', async () => {
+    const store = recordStoreFor(db.pool, signer);
+    const second = await enrolReviewer(db.pool);
+    const [first, next] = [item(await submit()), item(await submit())];
+    // This commit shows the store the reviewers as they are now, second one included.
+    expect(await store.store(first)).toBe('created');
+    const keysOf = async (recordId: string): Promise<string[]> => {
+      const { rows } = await db.pool.query<{ reviewer_id: string }>(
+        'SELECT reviewer_id FROM record_keys WHERE record_id = $1',
+        [recordId],
+      );
+      return rows.map((r) => r.reviewer_id);
+    };
+    expect(await keysOf(first.record.id)).toContain(second.id);
+    await revokeReviewer(db.pool, second.id);
+    // Sealed ahead to both, then checked under lock: only the reviewer still active gets it.
+    expect(await store.store(next)).toBe('created');
+    const keys = await keysOf(next.record.id);
+    expect(keys).toHaveLength(1);
+    expect(keys).not.toContain(second.id);
   });
 });

@@ -61,4 +61,22 @@ describe('detectLanguage', () => {
       expect(confidence).toBeLessThanOrEqual(1);
     }
   });
+
+  it('counts letters by code point: astral letters count, lone surrogates and marks do not', () => {
+    // 3 Hangul letters, one astral letter (U+1D400), a lone surrogate, a combining mark, digits:
+    // four letters in all, three of them Hangul.
+    expect(detectLanguage('가나다\u{1D400}\uD800\u0301 123!')).toEqual({
+      lang: 'ko',
+      confidence: 0.75,
+      method: 'script',
+    });
+    // Three astral letters keep Hangul at a quarter: no script verdict (the detector decides).
+    expect(detectLanguage('가\u{1D400}\u{1D401}\u{1D402}').method).not.toBe('script');
+    // Halfwidth Hangul (U+FFA1) and compatibility jamo are Hangul letters too.
+    expect(detectLanguage('\uFFA1\uFFA2ㄱㄴ')).toEqual({
+      lang: 'ko',
+      confidence: 1,
+      method: 'script',
+    });
+  });
 });

@@ -1,0 +1,72 @@
+import type { QueryResult } from 'pg';
+import type { Tx } from '../db';
+import { CUSTODY_LOCK_AND_HEAD_SQL, custodyHeadFrom, type CustodyHead } from './custody.repository';
+import type { ReviewerKey } from './reviewer.repository';
+
+// The opening of the worker's record transaction in ONE round trip. Separately, BEGIN, the
+// submission row locks, the reviewers, the custody lock and the chain head were five, each a
+// socket write and a wait for the worker and Postgres; the batch that follows is a few
+// statements more and COMMIT.
+//
+// One round trip needs a multi-statement simple query, which cannot carry parameters: the
+// submission ids are inlined, and only after they pass a strict UUID check (they are ids the
+// worker read from Postgres or a zod-checked job payload; the check makes that no assumption).
+// Lock order is the one every writer uses: submissions, reviewers, then the custody lock last.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface OpenedRecordBatch {
+  /** Ids of the submissions still open (received or processing), now locked FOR UPDATE. */
+  open: Set<string>;
+  /** Every non-revoked reviewer, admins included, in id order, locked FOR SHARE. */
+  reviewers: ReviewerKey[];
+  /** The admins among them (a held-back original's key goes to these). */
+  admins: ReviewerKey[];
+  /** The chain head, read under the custody lock the transaction now holds to COMMIT. */
+  head: CustodyHead;
+}
+
+type Results = [
+  QueryResult, // BEGIN
+  QueryResult<{ id: string; status: string }>,
+  QueryResult<{ id: string; box_public_key: Buffer; role: string }>,
+  QueryResult, // pg_advisory_xact_lock
+  QueryResult<{ seq: string; entry_hash: Buffer }>,
+];
+
+/**
+ * Sends BEGIN and takes every lock the record batch needs. The transaction stays open on
+ * `client` whatever happens: the caller commits, or rolls back on any error.
+ */
+export async function beginRecordBatch(
+  client: Tx,
+  submissionIds: readonly string[],
+): Promise<OpenedRecordBatch> {
+  if (submissionIds.length === 0) throw new Error('beginRecordBatch: no submission ids');
+  const ids = submissionIds.map((id) => {
+    if (!UUID.test(id)) throw new Error('beginRecordBatch: not a UUID');
+    return `'${id}'`;
+  });
+  // Without values, pg sends a simple query and answers one result per statement. Each
+  // statement takes its own snapshot, so the head is read after the lock wait (see
+  // custody.repository). A duplicate job for a submission waits on its row lock here, then
+  // finds it done.
+  const results = (await client.query(
+    `BEGIN;
+     SELECT id, status FROM submissions WHERE id IN (${ids.join(',')}) ORDER BY id FOR UPDATE;
+     SELECT id, box_public_key, role FROM reviewers WHERE revoked_on IS NULL ORDER BY id FOR SHARE;
+     ${CUSTODY_LOCK_AND_HEAD_SQL}`,
+  )) as unknown as Results;
+  const [, submissions, reviewerRows, , headResult] = results;
+  const reviewers = reviewerRows.rows.map((r) => ({ id: r.id, boxPublicKey: r.box_public_key }));
+  return {
+    open: new Set(
+      submissions.rows
+        .filter((r) => r.status === 'received' || r.status === 'processing')
+        .map((r) => r.id),
+    ),
+    reviewers,
+    admins: reviewers.filter((_, i) => reviewerRows.rows[i]!.role === 'admin'),
+    head: custodyHeadFrom(headResult),
+  };
+}
