@@ -75,6 +75,22 @@ export interface Producer {
   queue: Queue;
 }
 
+/** How many adds may wait for a batch before enqueue refuses at once (Redis hung or gone). */
+export const MAX_PENDING_ADDS = 10_000;
+/** At most this many jobs in one pipeline. */
+const MAX_BULK = 500;
+/**
+ * The next batch stops waiting for one that has not settled by then (a pipeline lost with its
+ * connection must not hold every later add back); its callers are told it failed.
+ */
+const BATCH_DEADLINE_MS = 5_000;
+
+interface PendingAdd {
+  job: { name: JobName; data: JobPayloads[JobName]; opts: JobsOptions };
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 export function createProducer(options: {
   redisUrl: string;
   prefix: string;
@@ -89,20 +105,81 @@ export function createProducer(options: {
     streams: QUEUE_STREAMS,
   });
   queue.on('error', (err) => options.log.warn('queue.error', errorFields(err)));
+
+  // Group enqueue. The intake answers many requests per Postgres batch, and one queue.add each
+  // would cost a Redis write and read apiece. Adds are collected until the end of the current
+  // turn of the event loop (setImmediate), and while one batch is on its way to Redis, so they
+  // go out as one pipeline (Queue.addBulk): an idle producer sends at once, a busy one sends
+  // many jobs per round trip. Each caller's promise settles with its own batch, so "enqueued"
+  // still means the job is in Redis; a failed batch fails each of its callers (the outbox
+  // sweeper is the backstop, and job ids keep a re-add idempotent).
+  let pending: PendingAdd[] = [];
+  let scheduled = false;
+  let sending: Promise<void> | null = null;
+  let closed = false;
+
+  function schedule(): void {
+    if (scheduled || sending || closed || pending.length === 0) return;
+    scheduled = true;
+    setImmediate(send);
+  }
+
+  function send(): void {
+    scheduled = false;
+    if (sending || closed || pending.length === 0) return;
+    const batch = pending.slice(0, MAX_BULK);
+    pending = pending.slice(batch.length);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new EnqueueBacklogError('batch add timed out')),
+        BATCH_DEADLINE_MS,
+      );
+      timer.unref(); // holds no process open on shutdown
+    });
+    sending = Promise.race([queue.addBulk(batch.map((p) => p.job)), deadline]).then(
+      () => batch.forEach((p) => p.resolve()),
+      (err: unknown) => batch.forEach((p) => p.reject(err)),
+    );
+    void sending.finally(() => {
+      clearTimeout(timer);
+      sending = null;
+      schedule();
+    });
+  }
+
   return {
     queue,
-    async enqueue(name, payload) {
-      await queue.add(name, payload, {
-        ...jobOptions(name, options.attempts, options.backoffMs),
-        jobId: jobId(name, payload),
+    enqueue(name, payload) {
+      if (closed) return Promise.reject(new EnqueueBacklogError('producer closed'));
+      if (pending.length >= MAX_PENDING_ADDS) {
+        return Promise.reject(new EnqueueBacklogError('too many adds waiting for Redis'));
+      }
+      return new Promise<void>((resolve, reject) => {
+        const opts = { ...jobOptions(name, options.attempts, options.backoffMs) };
+        opts.jobId = jobId(name, payload);
+        pending.push({ job: { name, data: payload, opts }, resolve, reject });
+        schedule();
       });
     },
     async trimEvents() {
       await queue.trimEvents(0);
     },
     async close() {
+      // By now every request has had its answer (main.ts closes HTTP first), so an add still
+      // waiting belongs to a caller that already gave up on it (Redis slow or down): it fails
+      // here, and the sweeper will enqueue its submission once Redis is back.
+      closed = true;
+      const dropped = pending;
+      pending = [];
+      for (const p of dropped) p.reject(new EnqueueBacklogError('producer closed'));
       await queue.close();
       connection.disconnect();
     },
   };
+}
+
+/** enqueue() refused: too many adds already wait for Redis, or the producer is closed. */
+export class EnqueueBacklogError extends Error {
+  readonly code = 'ENQUEUE_BACKLOG';
 }

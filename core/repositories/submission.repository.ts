@@ -27,7 +27,9 @@ export interface SubmissionSummary {
   receivedOn: string; // YYYY-MM-DD
 }
 
-const buf = (b: Uint8Array | null): Buffer | null => (b ? Buffer.from(b) : null);
+// A view, not a copy: the manifest is the whole envelope, and it is only read from here on.
+const buf = (b: Uint8Array | null): Buffer | null =>
+  b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null;
 
 const submissionParams = (s: NewSubmission) => [
   s.id,
@@ -82,29 +84,41 @@ export async function insertSubmissionsForAcceptingKeys(
   db: Queryable,
   rows: readonly NewSubmission[],
 ): Promise<Set<string>> {
-  const buf = (b: Uint8Array | null) =>
-    b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null;
+  if (rows.length === 0) return new Set();
+  // One parameter per value rather than one array per column: node-postgres sends a Buffer
+  // parameter as binary, but a bytea[] array only as a hex text literal (twice the bytes, and
+  // Postgres parses it back). Named per row count, so each statement is planned once per
+  // connection.
   const { rows: inserted } = await db.query<{ id: string }>({
-    name: 'insert-submissions-for-accepting-keys',
-    text: `INSERT INTO submissions
+    name: `insert-submissions-for-accepting-keys-${rows.length}`,
+    text: batchInsertText(rows.length),
+    values: rows.flatMap(submissionParams),
+  });
+  return new Set(inserted.map((r) => r.id));
+}
+
+const batchInsertTexts: string[] = [];
+
+function batchInsertText(count: number): string {
+  const cached = batchInsertTexts[count];
+  if (cached) return cached;
+  const tuples: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = (n: number) => `$${i * 6 + n}`;
+    tuples.push(
+      `(${p(1)}::uuid, ${p(2)}::text, ${p(3)}::bytea, ${p(4)}::bytea, ${p(5)}::bytea, ${p(6)}::bytea)`,
+    );
+  }
+  const text = `INSERT INTO submissions
        (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, received_on)
      SELECT v.id, v.key_id, v.sealed_key, v.manifest, v.sha, v.token_hash, current_date
-       FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[], $6::bytea[])
-            AS v (id, key_id, sealed_key, manifest, sha, token_hash)
+       FROM (VALUES ${tuples.join(', ')}) AS v (id, key_id, sealed_key, manifest, sha, token_hash)
       WHERE EXISTS (SELECT 1 FROM intake_keys k
                      WHERE k.id = v.key_id AND k.status IN ('current', 'accepting'))
      ON CONFLICT (id) DO NOTHING
-     RETURNING id`,
-    values: [
-      rows.map((r) => r.id),
-      rows.map((r) => r.intakeKeyId),
-      rows.map((r) => buf(r.sealedKey)),
-      rows.map((r) => buf(r.manifest)),
-      rows.map((r) => buf(r.envelopeSha256)),
-      rows.map((r) => buf(r.sourceTokenHash)),
-    ],
-  });
-  return new Set(inserted.map((r) => r.id));
+     RETURNING id`;
+  batchInsertTexts[count] = text;
+  return text;
 }
 
 export interface InsertRefusal {

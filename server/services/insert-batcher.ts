@@ -27,7 +27,9 @@ export interface InsertBatcher {
 export function createInsertBatcher(pool: Pool): InsertBatcher {
   let queue: Pending[] = [];
   let writing = 0;
-  const maxWriters = 4; // a few batches in flight keep the pool and the disk busy
+  // Two batches in flight: one being written while the next gathers rows. More writers only
+  // make each batch smaller (more statements, commits and round trips per row) at the same rate.
+  const maxWriters = 2;
 
   async function write(batch: Pending[]): Promise<void> {
     try {
@@ -49,22 +51,30 @@ export function createInsertBatcher(pool: Pool): InsertBatcher {
     }
   }
 
+  // Ids in a batch being written. A repeat of one waits until that batch has committed, so it
+  // then meets the first as an existing row; were both in flight on two connections, either
+  // could win.
+  const inFlight = new Set<string>();
+
   function pump(): void {
     while (writing < maxWriters && queue.length > 0) {
-      // One row per id in a batch, so "inserted" can only mean this caller's row; a repeat of
-      // the id waits for the next batch and then meets the first as an existing row.
+      // One row per id in a batch, so "inserted" can only mean this caller's row.
       const ids = new Set<string>();
       const batch: Pending[] = [];
       const rest: Pending[] = [];
       for (const p of queue) {
-        if (batch.length < MAX_BATCH && !ids.has(p.row.id)) {
-          ids.add(p.row.id);
+        const id = p.row.id;
+        if (batch.length < MAX_BATCH && !ids.has(id) && !inFlight.has(id)) {
+          ids.add(id);
           batch.push(p);
         } else rest.push(p);
       }
       queue = rest;
+      if (batch.length === 0) return; // only repeats of ids in flight: pumped again when done
+      for (const id of ids) inFlight.add(id);
       writing++;
       void write(batch).finally(() => {
+        for (const id of ids) inFlight.delete(id);
         writing--;
         pump();
       });
