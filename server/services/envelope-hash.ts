@@ -16,7 +16,7 @@ export interface EnvelopeFields {
 
 function framed(parts: Uint8Array[]): Uint8Array {
   const total = parts.reduce((n, p) => n + 4 + p.length, 0);
-  const out = Buffer.alloc(total);
+  const out = Buffer.allocUnsafe(total); // every byte is written below
   let offset = 0;
   for (const p of parts) {
     offset = out.writeUInt32BE(p.length, offset);
