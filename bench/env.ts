@@ -8,7 +8,6 @@ export const RUN_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 export const HTTP_CONNECTIONS = 50;
 export const PG_CONCURRENCY = 20;
-export const WORKER_CONCURRENCY = 4; // Sori's default WORKER_CONCURRENCY; the no-op worker matches it
 export const DRAIN_COUNT = Number(process.env.BENCH_DRAIN_COUNT ?? 2000);
 export const LATENCY_RATE = 50; // submissions per second
 export const LATENCY_SECONDS = 20;

@@ -26,10 +26,10 @@ import { nowMs, waitFor } from './stats';
 // Workers scale out on the queue: the drain is measured with one worker process, then with
 // BENCH_WORKERS of them (default: one per core), and both figures are reported.
 export const WORKER_PROCESSES = Number(process.env.BENCH_WORKERS ?? availableParallelism());
-// Jobs in flight per worker process (Sori's and the no-op reference's). Above Sori's default
-// of 4: the jobs ready at once share one commit (worker/record-store.ts), so more in flight
-// means fewer disk flushes per record.
-export const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8);
+// Jobs in flight per worker process (Sori's and the no-op reference's): Sori's default
+// WORKER_CONCURRENCY. The jobs ready at once share one commit (worker/record-store.ts), so
+// more in flight means fewer disk flushes per record.
+export const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 32);
 
 export interface DrainFigures {
   recordsPerSec: number;

@@ -35,7 +35,11 @@ const schema = z.object({
   INTAKE_SECRET_KEY: z.string().optional(),
   WORKER_KEY_FILE: z.string().optional(),
   WORKER_KEY: z.string().optional(),
-  WORKER_CONCURRENCY: positiveInt.default(4),
+  // Jobs in flight per worker process. A text-only job spends most of its time waiting for its
+  // batch's commit, so many in flight make bigger batches (pipeline throughput); jobs with
+  // files take turns, ATTACHMENT_CONCURRENCY at a time, since each may hold a file in memory.
+  WORKER_CONCURRENCY: positiveInt.default(32),
+  ATTACHMENT_CONCURRENCY: positiveInt.default(2),
   // Stalled-job recovery: a killed worker's job is retried once its lock lapses (tests shorten both).
   WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
   WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { createBlobStore, type BlobStore, type BlobStoreConfig } from '../../core/blob-store';
 import { ConfigError, type Config } from '../../core/config';
+import { createSemaphore, type Semaphore } from '../../core/semaphore';
 import { fromBase64, isCryptoError, keyId } from '../../crypto';
 
 // What the attachment pipeline needs, built once at start from the config: the blob store,
@@ -8,7 +9,14 @@ import { fromBase64, isCryptoError, keyId } from '../../crypto';
 // so a bad key stops the worker instead of failing every submission with files).
 
 export type FilesConfig = Partial<
-  Pick<Config, 'SANITISE_MAX_BYTES' | 'ORIGINALS' | 'CUSTODIAN_PUBLIC_KEY' | 'UPLOAD_CHUNK_BYTES'>
+  Pick<
+    Config,
+    | 'SANITISE_MAX_BYTES'
+    | 'ORIGINALS'
+    | 'CUSTODIAN_PUBLIC_KEY'
+    | 'UPLOAD_CHUNK_BYTES'
+    | 'ATTACHMENT_CONCURRENCY'
+  >
 > &
   BlobStoreConfig;
 
@@ -23,6 +31,8 @@ export interface FileDeps {
   sanitiseMaxBytes: number;
   /** Set with ORIGINALS=custodian: every original is also kept, sealed only to this key. */
   custodian: Custodian | null;
+  /** Submissions whose files are being decrypted and sanitised at once in this process. */
+  slots: Semaphore;
 }
 
 export const DEFAULT_SANITISE_MAX_BYTES = 512 * 1024 * 1024;
@@ -33,6 +43,7 @@ export function fileDepsFromConfig(config: FilesConfig, db: Pool): FileDeps {
     sanitiseMaxBytes: config.SANITISE_MAX_BYTES ?? DEFAULT_SANITISE_MAX_BYTES,
     custodian:
       config.ORIGINALS === 'custodian' ? parseCustodian(config.CUSTODIAN_PUBLIC_KEY) : null,
+    slots: createSemaphore(config.ATTACHMENT_CONCURRENCY ?? 2),
   };
 }
 

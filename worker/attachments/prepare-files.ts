@@ -58,12 +58,16 @@ export async function prepareRecordFiles(
   try {
     // No admin to release a held-back original to: it is not kept (the record says so).
     const keepHeldBack = (await listActiveAdminKeys(job.db)).length > 0;
-    const files = await withSanitiseTmpDir(async (ctx) => {
-      const out: RecordFile[] = [];
-      for (const [i, a] of attachments.entries())
-        out.push(await prepareOne(job, writer, ctx, a, i + 1, keepHeldBack));
-      return out;
-    });
+    // Taking turns: WORKER_CONCURRENCY text jobs may be in flight, but only a few may each
+    // hold a file's plaintext in memory.
+    const files = await job.deps.slots.run(() =>
+      withSanitiseTmpDir(async (ctx) => {
+        const out: RecordFile[] = [];
+        for (const [i, a] of attachments.entries())
+          out.push(await prepareOne(job, writer, ctx, a, i + 1, keepHeldBack));
+        return out;
+      }),
+    );
     const field: RecordFilesField = {
       files,
       originals: { custodian: job.deps.custodian !== null, count: writer.link.custodian.length },
