@@ -24,11 +24,18 @@ export function createPool(
   return pool;
 }
 
-/** Runs fn in one transaction: commit on success, roll back on any error. */
-export async function withTransaction<T>(pool: Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * Runs fn in one transaction: commit on success, roll back on any error. With
+ * `{ fnBegins: true }`, fn sends BEGIN itself (in its first query, saving a round trip).
+ */
+export async function withTransaction<T>(
+  pool: Pool,
+  fn: (tx: Tx) => Promise<T>,
+  options: { fnBegins?: boolean } = {},
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    if (!options.fnBegins) await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { CustodySigner } from '../core/custody';
-import type { Tx } from '../core/db';
+import { withTransaction, type Tx } from '../core/db';
 import { appendCustodyEntriesAfter } from '../core/repositories/custody.repository';
 import {
   storeRecordsAndComplete,
@@ -112,7 +112,13 @@ async function runBatch(
   onReviewers: (seen: readonly ReviewerKey[]) => void,
 ): Promise<void> {
   try {
-    const { outcomes, reviewers } = await inTransaction(db, (tx) => storeBatch(tx, signer, batch));
+    const { outcomes, reviewers } = await withTransaction(
+      db,
+      (tx) => storeBatch(tx, signer, batch),
+      {
+        fnBegins: true, // beginRecordBatch sends BEGIN with the locks it takes
+      },
+    );
     onReviewers(reviewers);
     batch.forEach((w, i) => {
       const outcome = outcomes[i]!;
@@ -123,21 +129,6 @@ async function runBatch(
     if (batch.length === 1) return batch[0]!.reject(err);
     // One bad item must not fail the jobs it was batched with: each goes again on its own.
     for (const w of batch) await runBatch(db, signer, [w], onReviewers);
-  }
-}
-
-/** Like core/db withTransaction, except that `fn` sends BEGIN itself (beginRecordBatch). */
-async function inTransaction<T>(db: Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomId } from '../../crypto';
 import type { Queryable } from '../db';
 import type { AppendRefusal, BlobKind, BlobState } from './blob-store';
 
@@ -17,6 +18,23 @@ interface BlobRow {
 
 export interface StoredBlob extends BlobState {
   store: BlobLocation;
+}
+
+/** A new, empty blob row; `store` says where its bytes will live. Returns its id. */
+export async function insertBlobRow(
+  db: Queryable,
+  store: BlobLocation,
+  kind: BlobKind,
+  declaredLength: number | null,
+  expiresInDays: number | undefined,
+): Promise<string> {
+  const id = randomId();
+  await db.query(
+    `INSERT INTO blobs (id, kind, declared_length, expires_on, store)
+     VALUES ($1, $2, $3, current_date + $4::integer, $5)`,
+    [id, kind, declaredLength, expiresInDays ?? null, store],
+  );
+  return id;
 }
 
 export async function findBlob(db: Queryable, id: string): Promise<StoredBlob | null> {

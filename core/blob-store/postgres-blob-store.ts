@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
-import { randomId } from '../../crypto';
 import { withTransaction } from '../db';
 import { notFound, AppError } from '../errors';
 import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
-import { advanceLength, findBlob, publicState, refusal } from './blob-rows';
+import { advanceLength, findBlob, insertBlobRow, publicState, refusal } from './blob-rows';
 import { appendChunked } from './chunked-append';
 import { copyChunks } from './copy-out';
 
@@ -49,15 +48,8 @@ export function createPostgresBlobStore(pool: Pool, options: { chunkBytes: numbe
   const store: BlobStore = {
     chunkBytes: options.chunkBytes,
 
-    async create(kind, declaredLength, opts = {}) {
-      const id = randomId();
-      await pool.query(
-        `INSERT INTO blobs (id, kind, declared_length, expires_on)
-         VALUES ($1, $2, $3, current_date + $4::integer)`,
-        [id, kind, declaredLength, opts.expiresInDays ?? null],
-      );
-      return id;
-    },
+    create: (kind, declaredLength, opts = {}) =>
+      insertBlobRow(pool, 'postgres', kind, declaredLength, opts.expiresInDays),
 
     async state(id) {
       const blob = await findBlob(pool, id);

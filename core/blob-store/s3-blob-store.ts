@@ -11,7 +11,7 @@ import { randomId } from '../../crypto';
 import { withTransaction } from '../db';
 import { AppError, notFound } from '../errors';
 import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
-import { advanceLength, findBlob, publicState, refusal } from './blob-rows';
+import { advanceLength, findBlob, insertBlobRow, publicState, refusal } from './blob-rows';
 import { appendChunked } from './chunked-append';
 import type { S3Target } from './s3-client';
 
@@ -138,15 +138,8 @@ export function createS3BlobStore(
   const store: S3BlobStore = {
     chunkBytes: options.chunkBytes,
 
-    async create(kind, declaredLength, opts = {}) {
-      const id = randomId();
-      await pool.query(
-        `INSERT INTO blobs (id, kind, declared_length, expires_on, store)
-         VALUES ($1, $2, $3, current_date + $4::integer, 's3')`,
-        [id, kind, declaredLength, opts.expiresInDays ?? null],
-      );
-      return id;
-    },
+    create: (kind, declaredLength, opts = {}) =>
+      insertBlobRow(pool, 's3', kind, declaredLength, opts.expiresInDays),
 
     async state(id) {
       const blob = await findBlob(pool, id);
