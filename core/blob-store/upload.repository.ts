@@ -95,6 +95,18 @@ export async function sumUnclaimedUploadBytes(db: Queryable): Promise<number> {
 }
 
 /**
+ * Deletes those of the named uploads that no submission claimed (S3 objects follow through
+ * the blob_object_gc trigger). Safe whether or not a claiming transaction committed.
+ */
+export async function deleteUnclaimedUploads(db: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `DELETE FROM blobs WHERE id = ANY($1::uuid[]) AND kind = 'upload' AND submission_id IS NULL`,
+    [ids],
+  );
+}
+
+/**
  * Total ciphertext bytes of the named complete, unclaimed (or already ours) uploads: what the
  * submission service needs to enforce MAX_SUBMISSION_UPLOAD_BYTES inside its transaction.
  */

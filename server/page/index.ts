@@ -1,6 +1,11 @@
 import { Router } from 'express';
 import type { Pool } from 'pg';
-import { createBlobStore, type BlobStoreConfig } from '../../core/blob-store';
+import {
+  createBlobStore,
+  deleteUnclaimedUploads,
+  sumUnclaimedUploadBytes,
+  type BlobStoreConfig,
+} from '../../core/blob-store';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import {
@@ -19,8 +24,9 @@ import { createSourceService } from './source.service';
 export { pageCsp } from './assets';
 
 export const NOJS_MAX_FILES = 10;
-/** core/config's default, for a caller whose config type leaves the variable out. */
+/** core/config's defaults, for a caller whose config type leaves the variables out. */
 const DEFAULT_SUBMISSION_UPLOAD_BYTES = 4 * 1024 ** 3;
+const DEFAULT_UPLOAD_QUOTA_BYTES = 50 * 1024 ** 3;
 /** The questionnaire's fields plus text, lang and a few the page script or PoW may add. */
 const NOJS_MAX_FIELDS = 400;
 
@@ -33,7 +39,7 @@ export interface PageDeps {
     Config,
     'MAX_TEXT_BYTES' | 'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS' | 'UPLOAD_CHUNK_BYTES'
   > &
-    Partial<Pick<Config, 'MAX_SUBMISSION_UPLOAD_BYTES'>> &
+    Partial<Pick<Config, 'MAX_SUBMISSION_UPLOAD_BYTES' | 'UPLOAD_QUOTA_BYTES'>> &
     BlobStoreConfig;
   questionnaire?: Questionnaire;
   /** The no-JS posts' concurrency gate and per-minute budget (server/pow/nojs-gate.ts). */
@@ -58,6 +64,11 @@ export function createPageRouter(deps: PageDeps): Router {
     store: createBlobStore(deps.pool, deps.config, {
       chunkBytes: deps.config.UPLOAD_CHUNK_BYTES,
     }),
+    quota: {
+      bytes: deps.config.UPLOAD_QUOTA_BYTES ?? DEFAULT_UPLOAD_QUOTA_BYTES,
+      unclaimedBytes: () => sumUnclaimedUploadBytes(deps.pool),
+      discardUnclaimed: (ids) => deleteUnclaimedUploads(deps.pool, ids),
+    },
     intakeKeys: createIntakeKeyService({ pool: deps.pool }),
     submissions,
     config: limits,

@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../core/blob-store';
 import type { Config } from '../../core/config';
-import { payloadTooLarge } from '../../core/errors';
+import { AppError, payloadTooLarge } from '../../core/errors';
 import {
   attachmentKey,
   buildSubmission,
@@ -36,8 +36,17 @@ export interface Testimony {
   answers?: Record<string, AnswerValue>;
 }
 
+/** The bytes all unclaimed uploads hold and what they may hold (UPLOAD_QUOTA_BYTES). */
+export interface UploadQuota {
+  bytes: number;
+  unclaimedBytes(): Promise<number>;
+  /** Deletes those of `ids` that no submission claimed (after a failed hand-over). */
+  discardUnclaimed(ids: readonly string[]): Promise<void>;
+}
+
 export interface SealDeps {
   store: BlobStore;
+  quota: UploadQuota;
   intakeKeys: IntakeKeyService;
   submissions: SubmissionService;
   config: Pick<
@@ -72,6 +81,11 @@ export function largestPlaintext(cipherBytes: number): number {
 }
 
 const tooLarge = () => payloadTooLarge('FILES_TOO_LARGE', 'A file is too large');
+const uploadsFull = () =>
+  new AppError('UPLOADS_FULL', 503, 'Too many uploads in progress; try again later');
+
+/** How often a streaming file checks the quota again. */
+const QUOTA_CHECK_BYTES = 16 * 1024 * 1024;
 
 /** Zeroes each plaintext chunk once the encryptor has copied it (busboy's views of the socket). */
 async function* wiped(
@@ -79,9 +93,12 @@ async function* wiped(
   seen: (chunk: Buffer) => void,
 ): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
-    seen(chunk);
-    yield chunk;
-    chunk.fill(0);
+    try {
+      seen(chunk);
+      yield chunk;
+    } finally {
+      chunk.fill(0); // also when the consumer stops here (a limit, a store error)
+    }
   }
 }
 
@@ -101,16 +118,28 @@ export function createSealService(deps: SealDeps) {
     /** Counts ciphertext as it goes to the store, and stops it past either limit. */
     async function* metered(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       let fileBytes = 0;
+      let sinceCheck = 0;
       for await (const frame of source) {
         fileBytes += frame.length;
         cipherBytes += frame.length;
+        sinceCheck += frame.length;
         if (fileBytes > MAX_UPLOAD_BYTES || cipherBytes > MAX_SUBMISSION_UPLOAD_BYTES)
           throw tooLarge();
+        if (sinceCheck >= QUOTA_CHECK_BYTES) {
+          sinceCheck = 0;
+          await checkQuota();
+        }
         yield frame;
       }
     }
 
+    /** The same quota as tus uploads: unclaimed bytes (this post's so far included). */
+    async function checkQuota(): Promise<void> {
+      if ((await deps.quota.unclaimedBytes()) > deps.quota.bytes) throw uploadsFull();
+    }
+
     async function store(file: IncomingFile, slot: number): Promise<void> {
+      await checkQuota();
       const id = await deps.store.create('upload', null, { expiresInDays: UPLOAD_EXPIRY_DAYS });
       stored.push(id);
       const plainHash = sha256Stream();
@@ -171,8 +200,8 @@ export function createSealService(deps: SealDeps) {
         });
         contentKey.fill(0);
         const input = parseOrThrow(schema, envelope);
-        // From here the submission service owns the blobs it may have claimed; an unclaimed
-        // one after a failure simply expires like any abandoned tus upload.
+        // From here the submission service owns the blobs it claims; if it fails, abort()
+        // deletes only those that stayed unclaimed.
         handedOver = true;
         const accepted = await deps.submissions.accept(input);
         return { id: accepted.id };
@@ -182,8 +211,11 @@ export function createSealService(deps: SealDeps) {
         closed = true;
         contentKey.fill(0);
         await Promise.allSettled([...inFlight]);
-        if (handedOver) return;
         const ids = stored.splice(0);
+        if (handedOver) {
+          await deps.quota.discardUnclaimed(ids).catch(() => undefined); // else they expire
+          return;
+        }
         await Promise.all(ids.map((id) => deps.store.delete(id).catch(() => false)));
       },
     };

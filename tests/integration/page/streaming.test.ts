@@ -332,3 +332,37 @@ describe('page: no-JS limits apply while files stream', () => {
     await nothingStored();
   });
 });
+
+describe('page: no-JS files count against the upload quota', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Unclaimed uploads may hold 8 MiB in all: a 24 MiB file crosses it while it streams.
+    app = await startTestApp({ env: { UPLOAD_QUOTA_BYTES: String(8 * MiB) } });
+    await insertTestIntakeKey(app.pool);
+  });
+  afterAll(async () => app?.close());
+
+  it('stops a file that fills the quota mid-stream: 503 UPLOADS_FULL, nothing kept', async () => {
+    const page = await post(`${app.url}/submit?lang=en`, async function* () {
+      yield field('text', 'x');
+      yield fileHead('big.bin', 'application/octet-stream');
+      for (let i = 0; i < 24; i++) yield PCM_BLOCKS[i % 4]!;
+      yield CLOSE;
+    });
+    expect([page.status, page.code]).toEqual([503, 'UPLOADS_FULL']);
+    await waitFor('no rows', async () => {
+      const { rows } = await app.pool.query(
+        `SELECT (SELECT count(*) FROM submissions)::int + (SELECT count(*) FROM blobs)::int AS n`,
+      );
+      return rows[0].n === 0;
+    });
+    // Under the quota, a post goes through.
+    const small = await post(`${app.url}/submit?lang=en`, async function* () {
+      yield field('text', 'x');
+      yield fileHead('small.bin', 'application/octet-stream');
+      yield PCM_BLOCKS[0]!;
+      yield CLOSE;
+    });
+    expect(small.status).toBe(200);
+  });
+});
