@@ -54,6 +54,10 @@ if tokens == nil or day == nil then
   tokens = burst
   day = today
 end
+-- A clock that ran ahead and was set back must not lock a bucket until that day comes.
+if day > today then day = today end
+-- A burst lowered in the configuration applies at once.
+tokens = math.min(tokens, burst)
 if today > day then
   tokens = math.min(burst, tokens + perDay * (today - day))
   day = today

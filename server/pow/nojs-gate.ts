@@ -82,7 +82,8 @@ export function createNoJsGate(
   const admitted = new Map<number, number>();
   let running = 0;
   let reading = 0;
-  const waiting: Array<{ go: () => void }> = [];
+  const waiting: Array<{ go: () => void; counted: boolean }> = [];
+  let queued = 0; // waiters that count against `queue` (receipt checks, not received forms)
 
   async function budget(): Promise<number> {
     return budgetFor(await refused.perMinute(), {
@@ -112,15 +113,20 @@ export function createNoJsGate(
     else running -= 1;
   }
 
-  /** A slot, waiting at most `timeoutMs`; `queue` bounds the waiters (bodies bound their own). */
-  async function acquire(timeoutMs: number, queue: number): Promise<void> {
+  /**
+   * A slot, waiting at most `timeoutMs`. `counted` waiters are bounded by `queue`; received
+   * forms are not (the cap on bodies bounds them), so they never crowd out receipt checks.
+   */
+  async function acquire(timeoutMs: number, counted: boolean): Promise<void> {
     if (running < s.concurrency) {
       running += 1;
       return;
     }
-    if (waiting.length >= queue) return refuse();
+    if (counted && queued >= s.queue) return refuse();
+    if (counted) queued += 1;
     const got = await new Promise<boolean>((resolve) => {
       const entry = {
+        counted,
         go: () => {
           clearTimeout(timer);
           resolve(true); // the slot passes straight from the releaser: `running` is unchanged
@@ -134,6 +140,7 @@ export function createNoJsGate(
       timer.unref();
       waiting.push(entry);
     });
+    if (counted) queued -= 1;
     if (!got) return refuse();
   }
 
@@ -141,7 +148,7 @@ export function createNoJsGate(
     budget,
     async run(work) {
       if (!(await admit())) return refuse();
-      await acquire(s.queueTimeoutMs, s.queue);
+      await acquire(s.queueTimeoutMs, true);
       try {
         return await work();
       } finally {
@@ -153,7 +160,7 @@ export function createNoJsGate(
       reading += 1;
       try {
         return await work(async (fn) => {
-          await acquire(s.sealTimeoutMs, Number.POSITIVE_INFINITY);
+          await acquire(s.sealTimeoutMs, false);
           try {
             return await fn();
           } finally {
