@@ -27,7 +27,10 @@ const schema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(2 * 1024 * 1024),
   MAX_TEXT_BYTES: positiveInt.default(1024 * 1024),
   HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  // Whole-request deadline for every route but the no-JS form posts, which stream files and
+  // check their own progress; NOJS_REQUEST_TIMEOUT_MS is the public listener's outer bound.
   REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  NOJS_REQUEST_TIMEOUT_MS: positiveInt.default(2 * 60 * 60 * 1000),
   SWEEP_INTERVAL_MS: positiveInt.default(15_000),
   SHUTDOWN_DEADLINE_MS: positiveInt.default(10_000),
   // The intake secret key lives with the worker only, as a file (docker secret) or env value.

@@ -1,9 +1,10 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import type { Pool } from 'pg';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { errorMiddleware, notFoundHandler } from './http/error.middleware';
 import { hardening } from './http/hardening.middleware';
+import { requestDeadline } from './http/request-deadline.middleware';
 import { createPageRouter } from './page';
 import type { SourceLimits } from './limits/source-limits';
 import { powRouter } from './pow/pow.route';
@@ -21,7 +22,7 @@ import { createUploadsRouter, type UploadConfig } from './uploads';
 export interface PublicAppDeps {
   pool: Pool;
   producer: Enqueuer;
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES'> & UploadConfig;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES' | 'REQUEST_TIMEOUT_MS'> & UploadConfig;
   log: Logger;
   readiness: readonly ReadinessCheck[];
   /** Batches the best-effort `queued` flags; main.ts flushes it on shutdown. */
@@ -37,6 +38,10 @@ export interface PublicAppDeps {
   limits?: SourceLimits;
 }
 
+/** The no-JS form posts: they stream files and watch their own progress instead. */
+const isNoJsForm = (req: Request): boolean =>
+  req.method === 'POST' && (req.path === '/submit' || req.path === '/return/reply');
+
 /**
  * The public intake API, built without listening. It never reads the client's address:
  * no trust proxy, no req.ip, no access log, and X-Forwarded-For is simply ignored.
@@ -48,6 +53,7 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   app.set('trust proxy', false);
 
   app.use(...hardening());
+  app.use(requestDeadline(deps.config.REQUEST_TIMEOUT_MS, isNoJsForm));
   // The intake is the hot path: its router goes first, so a submission does not walk the
   // other routers' layers. No other router claims /v1/submissions, so the order changes no
   // answer.

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const server = app.listen(config.PUBLIC_PORT, config.PUBLIC_HOST);
   // Slow-loris and idle sockets: bounded header, request and keep-alive times.
   server.headersTimeout = config.HEADERS_TIMEOUT_MS;
-  server.requestTimeout = config.REQUEST_TIMEOUT_MS;
+  // REQUEST_TIMEOUT_MS applies per route (server/http/request-deadline.middleware.ts); the
+  // listener's own bound is the no-JS form's, whose streamed files may take many minutes.
+  server.requestTimeout = Math.max(config.REQUEST_TIMEOUT_MS, config.NOJS_REQUEST_TIMEOUT_MS);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -42,6 +42,8 @@ export interface PageDeps {
     Partial<Pick<Config, 'MAX_SUBMISSION_UPLOAD_BYTES' | 'UPLOAD_QUOTA_BYTES'>> &
     BlobStoreConfig;
   questionnaire?: Questionnaire;
+  /** The no-JS form's progress check (server/page/multipart.ts); tests shorten it. */
+  formProgress?: { windowMs: number; minBytes: number };
   /** The no-JS posts' concurrency gate and per-minute budget (server/pow/nojs-gate.ts). */
   nojsGate?: Partial<NoJsGateSettings>;
 }
@@ -85,6 +87,7 @@ export function createPageRouter(deps: PageDeps): Router {
         maxFileBytes: limits.MAX_SUBMISSION_UPLOAD_BYTES,
         maxFiles: NOJS_MAX_FILES,
         maxFields: NOJS_MAX_FIELDS,
+        ...(deps.formProgress ? { progress: deps.formProgress } : {}),
       },
       fileLimits: {
         perFile: largestPlaintext(limits.MAX_UPLOAD_BYTES),

@@ -1,7 +1,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
-import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../core/errors';
+import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../../core/errors';
 
 // The no-JS form, read with busboy as it streams in. Fields (text, answers) are kept as
 // strings; each file is handed, as it arrives, to `onFile`, which seals it on the fly (see
@@ -29,7 +29,15 @@ export interface FormLimits {
   maxFileBytes: number;
   maxFiles: number;
   maxFields: number;
+  /**
+   * Progress check: fewer than `minBytes` arriving in a `windowMs` window fails the form
+   * (UPLOAD_TOO_SLOW). A slow Tor circuit passes easily; a stalled or trickling one does not
+   * hold a body's place until the listener's outer timeout.
+   */
+  progress?: { windowMs: number; minBytes: number };
 }
+
+export const FORM_PROGRESS_DEFAULT = { windowMs: 60_000, minBytes: 64 * 1024 };
 
 /** A little over the limits, for multipart framing: a body announcing more is hopeless. */
 const DRAIN_SLACK_BYTES = 1024 * 1024;
@@ -43,6 +51,7 @@ export const formErrors = {
   tooManyFields: () => payloadTooLarge('TOO_MANY_FIELDS', 'Too many fields'),
   malformed: () => badRequest('MALFORMED_FORM', 'The form could not be read'),
   mediaType: () => unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Expected multipart/form-data'),
+  tooSlow: () => new AppError('UPLOAD_TOO_SLOW', 408, 'The form arrived too slowly'),
 };
 
 /** A body that announces more than the form can ever accept is refused before it is read. */
@@ -99,8 +108,23 @@ export function readMultipart(
     // fields at the per-field cap would otherwise all be held in memory.
     let fieldBytes = 0;
 
+    // The progress check runs until the whole body is in (sealing time is not the client's).
+    const progress = limits.progress ?? FORM_PROGRESS_DEFAULT;
+    let windowBytes = 0;
+    const watchdog = setInterval(() => {
+      if (windowBytes < progress.minBytes) fail(formErrors.tooSlow());
+      windowBytes = 0;
+    }, progress.windowMs);
+    watchdog.unref();
+    req.on('data', (chunk: Buffer) => {
+      windowBytes += chunk.length;
+    });
+    req.once('end', () => clearInterval(watchdog));
+    req.once('close', () => clearInterval(watchdog));
+
     const settle = (): void => {
       if (!parsed && failure === null) return;
+      clearInterval(watchdog);
       void Promise.allSettled(handlers).then(() =>
         failure !== null ? reject(failure) : resolve(form),
       );

@@ -58,6 +58,8 @@ export function describeProblem(
         return { status: 400, message: t('status.none') };
       case 'PAGE_BUSY':
         return { status: 503, message: t('error.busy') };
+      case 'UPLOAD_TOO_SLOW':
+        return { status: 408, message: t('error.tooSlow') };
     }
     if (err.status >= 500) return { status: 503, message: t('error.unavailable') };
     return { status: err.status, message: t('error.badForm') };

@@ -65,7 +65,8 @@ export function pageRouter(deps: PageRouterDeps): Router {
     const { status, message } = problem ?? { status: 500, message: ctx.t('error.internal') };
     const busy = (err as { code?: unknown } | null)?.code === 'PAGE_BUSY';
     if (status === 503) res.setHeader('Retry-After', busy ? `${BUSY_RETRY_AFTER_SECONDS}` : '30');
-    if (busy) res.setHeader('Connection', 'close'); // its body may be left unread
+    const slow = (err as { code?: unknown } | null)?.code === 'UPLOAD_TOO_SLOW';
+    if (busy || slow) res.setHeader('Connection', 'close'); // its body may be left unread
     // The stable code for machines (tests, the page script); people read the message.
     if (problem && isAppError(err)) res.setHeader('X-Sori-Error', err.code);
     res.status(status).send(render(ctx, message));

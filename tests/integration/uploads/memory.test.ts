@@ -33,7 +33,8 @@ function send(url: string): Promise<number> {
 describe('uploads: memory stays flat', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    // One 200 MB PATCH: under load it may take longer than the default 30 s request deadline.
+    app = await startTestApp({ env: { REQUEST_TIMEOUT_MS: '600000' } });
   });
   afterAll(() => app.close());
 
