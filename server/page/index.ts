@@ -12,6 +12,7 @@ import {
   questionnaire as shippedQuestionnaire,
   type Questionnaire,
 } from '../../core/questionnaire';
+import type { SourceLimits } from '../limits/source-limits';
 import { createNoJsGate, type NoJsGateSettings } from '../pow/nojs-gate';
 import { createIntakeKeyService } from '../services/intake-key.service';
 import type { BatchedMarker, Enqueuer } from '../services/outbox';
@@ -42,6 +43,8 @@ export interface PageDeps {
     Partial<Pick<Config, 'MAX_SUBMISSION_UPLOAD_BYTES' | 'UPLOAD_QUOTA_BYTES'>> &
     BlobStoreConfig;
   questionnaire?: Questionnaire;
+  /** Per-receipt token buckets, shared with the JSON API (server/limits/source-limits.ts). */
+  limits?: SourceLimits;
   /** The no-JS form's progress check (server/page/multipart.ts); tests shorten it. */
   formProgress?: { windowMs: number; minBytes: number };
   /** The no-JS posts' concurrency gate and per-minute budget (server/pow/nojs-gate.ts). */
@@ -94,6 +97,7 @@ export function createPageRouter(deps: PageDeps): Router {
         perSubmission: largestPlaintext(limits.MAX_SUBMISSION_UPLOAD_BYTES),
       },
       gate: createNoJsGate(deps.nojsGate),
+      ...(deps.limits ? { limits: deps.limits } : {}),
       log: deps.log,
     }),
   );

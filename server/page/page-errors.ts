@@ -58,6 +58,8 @@ export function describeProblem(
         return { status: 400, message: t('status.none') };
       case 'PAGE_BUSY':
         return { status: 503, message: t('error.busy') };
+      case 'TOO_MANY_REQUESTS':
+        return { status: 429, message: t('error.receiptLimit') };
       case 'UPLOAD_TOO_SLOW':
         return { status: 408, message: t('error.tooSlow') };
     }

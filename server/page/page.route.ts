@@ -14,6 +14,7 @@ import {
   type ParsedForm,
 } from './multipart';
 import type { SealDraft } from './seal.service';
+import type { SourceLimits } from '../limits/source-limits';
 import { BUSY_RETRY_AFTER_SECONDS, type NoJsGate } from '../pow/nojs-gate';
 import { describeProblem } from './page-errors';
 import type { SealService } from './seal.service';
@@ -35,6 +36,8 @@ export interface PageRouterDeps {
   fileLimits: { perFile: number; perSubmission: number };
   /** Bounds the no-JS posts (Argon2id + files sealed as they stream): a few at once, a budget per minute. */
   gate: NoJsGate;
+  /** The same per-receipt buckets as the JSON API: status checks and additions to a case. */
+  limits?: SourceLimits;
   log: Logger;
 }
 
@@ -154,9 +157,10 @@ export function pageRouter(deps: PageRouterDeps): Router {
     try {
       const receipt: unknown = (req.body as Record<string, unknown> | undefined)?.receipt;
       const view = await deps.gate.run(() =>
-        withSourceKeys(typeof receipt === 'string' ? receipt : '', (keys) =>
-          deps.sources.view(keys),
-        ),
+        withSourceKeys(typeof receipt === 'string' ? receipt : '', async (keys) => {
+          await deps.limits?.take('status', keys.token, res);
+          return deps.sources.view(keys);
+        }),
       );
       res.send(statusPage(ctx, view, limits));
     } catch (err) {
@@ -178,6 +182,7 @@ export function pageRouter(deps: PageRouterDeps): Router {
             requireContent(text, draft);
             await slot(() =>
               withSourceKeys(first(form, 'receipt'), async (keys) => {
+                await deps.limits?.take('submission', keys.token, res);
                 if (!(await deps.sources.known(keys)))
                   throw badRequest('RECEIPT_UNKNOWN', 'No such case');
                 await draft.finish({ text, lang: ctx.lang }, keys);

@@ -18,6 +18,7 @@ import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/a
 import { TEST_REDIS_URL } from '../../support/env';
 import { errorCode, newSourceToken, postJson, validBody } from '../server/submission-fixtures';
 import { fetchChallenge, solvedHeader } from './pow-client';
+import { postForm } from '../page/page-fixtures';
 
 const BASE = 4;
 const THRESHOLD = 3;
@@ -186,6 +187,18 @@ describe('proof of work and per-token limits on the public API', () => {
       expect(expireAt % 86_400).toBe(0);
     }
     expect(await redis.keys(`${app.prefix}:limit:*`)).toEqual([]);
+  });
+
+  it('holds the no-JS receipt page to the same buckets: 429 and the page says so', async () => {
+    const receipt = '2468-1357-9024-6813-5790';
+    const check = () =>
+      postForm(`${app.url}/return?lang=en`, new URLSearchParams({ receipt, lang: 'en' }));
+    for (let i = 0; i < 3; i++) expect((await check()).status).toBe(200);
+    const over = await check();
+    expect(over.status).toBe(429);
+    expect(over.headers.get('x-sori-error')).toBe('TOO_MANY_REQUESTS');
+    expect(over.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(over.html).toContain('limit for checking and sending');
   });
 
   it('pads status answers: 0 and 3 submissions give the same size', async () => {
