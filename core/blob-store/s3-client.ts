@@ -72,6 +72,13 @@ export function s3Target(config: S3Config): S3Target {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
+    // A store that stops answering must fail the request, not hold it (and the no-JS gate's
+    // places, a worker job) forever. Segments are one upload chunk each, so a minute is ample.
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: 60_000,
+      throwOnRequestTimeout: true,
+    },
   });
   const target = { client, bucket };
   clients.set(config, target);
