@@ -46,3 +46,18 @@ export async function withTransaction<T>(
     client.release();
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A UUID in canonical (lower-case) text form. */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+/**
+ * A UUID as an SQL literal, for the few statements that cannot take parameters (a
+ * multi-statement simple query, COPY): checked, lower-cased and quoted, or refused.
+ */
+export function uuidLiteral(id: string, caller: string): string {
+  const lower = id.toLowerCase();
+  if (!UUID.test(lower)) throw new Error(`${caller}: not a UUID`);
+  return `'${lower}'`;
+}

@@ -1,4 +1,5 @@
 import type { Pool, Submittable } from 'pg';
+import { uuidLiteral } from '../db';
 
 // Chunk rows read with COPY ... TO STDOUT (FORMAT binary) instead of a SELECT. A SELECT sends
 // bytea as hex text: Postgres encodes every byte as two, node-postgres decodes them back, and
@@ -75,8 +76,6 @@ function parseChunks(out: Buffer): CopiedChunk[] {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * Up to `limit` chunk rows of a blob after `afterSeq`, in order. COPY takes no parameters,
  * so both values are checked to be a UUID and an integer before they enter the statement.
@@ -87,8 +86,8 @@ export async function copyChunks(
   afterSeq: number,
   limit: number,
 ): Promise<CopiedChunk[]> {
-  const id = blobId.toLowerCase();
-  if (!UUID.test(id) || !Number.isSafeInteger(afterSeq) || !Number.isSafeInteger(limit)) {
+  const id = uuidLiteral(blobId, 'copyChunks');
+  if (!Number.isSafeInteger(afterSeq) || !Number.isSafeInteger(limit)) {
     throw new Error('copyChunks: bad arguments');
   }
   const client = await pool.connect();
@@ -96,7 +95,7 @@ export async function copyChunks(
   try {
     const copy = client.query(
       new CopyOut(
-        `COPY (SELECT seq, data FROM blob_chunks WHERE blob_id = '${id}' AND seq > ${afterSeq}
+        `COPY (SELECT seq, data FROM blob_chunks WHERE blob_id = ${id} AND seq > ${afterSeq}
                 ORDER BY seq LIMIT ${limit}) TO STDOUT (FORMAT binary)`,
       ),
     );

@@ -1,5 +1,5 @@
 import type { QueryResult } from 'pg';
-import type { Tx } from '../db';
+import { uuidLiteral, type Tx } from '../db';
 import { CUSTODY_LOCK_AND_HEAD_SQL, custodyHeadFrom, type CustodyHead } from './custody.repository';
 import type { ReviewerKey } from './reviewer.repository';
 
@@ -12,8 +12,6 @@ import type { ReviewerKey } from './reviewer.repository';
 // submission ids are inlined, and only after they pass a strict UUID check (they are ids the
 // worker read from Postgres or a zod-checked job payload; the check makes that no assumption).
 // Lock order is the one every writer uses: submissions, reviewers, then the custody lock last.
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface OpenedRecordBatch {
   /** Ids of the submissions still open (received or processing), now locked FOR UPDATE. */
@@ -43,10 +41,7 @@ export async function beginRecordBatch(
   submissionIds: readonly string[],
 ): Promise<OpenedRecordBatch> {
   if (submissionIds.length === 0) throw new Error('beginRecordBatch: no submission ids');
-  const ids = submissionIds.map((id) => {
-    if (!UUID.test(id)) throw new Error('beginRecordBatch: not a UUID');
-    return `'${id}'`;
-  });
+  const ids = submissionIds.map((id) => uuidLiteral(id, 'beginRecordBatch'));
   // Without values, pg sends a simple query and answers one result per statement. Each
   // statement takes its own snapshot, so the head is read after the lock wait (see
   // custody.repository). A duplicate job for a submission waits on its row lock here, then

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { withTransaction } from '../../../core/db';
+import { isUuid, withTransaction } from '../../../core/db';
 import { badRequest, conflict, notFound } from '../../../core/errors';
 import { insertAudit } from '../../../core/repositories/audit.repository';
 import { findReviewerById } from '../../../core/repositories/admin.repository';
@@ -151,7 +151,6 @@ export type RecordsService = ReturnType<typeof createRecordsService>;
 
 // The cursor is opaque to clients: base64url of {"d": day, "i": id} of the last row returned.
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A real calendar day (Postgres would refuse 2024-02-30 with an error, not a 4xx). */
 function isDay(v: unknown): v is string {
@@ -170,7 +169,7 @@ function encodeCursor(receivedOn: string, id: string): string {
 function decodeCursor(cursor: string): { receivedOn: string; id: string } {
   try {
     const v = JSON.parse(fromUtf8(fromBase64(cursor))) as { d?: unknown; i?: unknown };
-    if (isDay(v.d) && typeof v.i === 'string' && UUID.test(v.i)) {
+    if (isDay(v.d) && typeof v.i === 'string' && isUuid(v.i)) {
       return { receivedOn: v.d, id: v.i };
     }
   } catch {
