@@ -56,11 +56,24 @@ export async function extendUpload(db: Queryable, id: string, days: number): Pro
 
 /** tus termination: only an unclaimed upload can be deleted by its id. */
 export async function deleteUnclaimedUpload(db: Queryable, id: string): Promise<boolean> {
+  return (await deleteUnclaimedUploads(db, [id])) === 1;
+}
+
+/**
+ * Deletes those of the named uploads that no submission claimed (S3 objects follow through
+ * the blob_object_gc trigger), and says how many went. Safe whether or not a claiming
+ * transaction committed.
+ */
+export async function deleteUnclaimedUploads(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
   const { rowCount } = await db.query(
-    `DELETE FROM blobs WHERE id = $1 AND kind = 'upload' AND submission_id IS NULL`,
-    [id],
+    `DELETE FROM blobs WHERE id = ANY($1::uuid[]) AND kind = 'upload' AND submission_id IS NULL`,
+    [ids],
   );
-  return rowCount === 1;
+  return rowCount ?? 0;
 }
 
 /**
@@ -92,18 +105,6 @@ export async function sumUnclaimedUploadBytes(db: Queryable): Promise<number> {
       WHERE kind = 'upload' AND submission_id IS NULL`,
   );
   return Number(rows[0]?.total ?? 0);
-}
-
-/**
- * Deletes those of the named uploads that no submission claimed (S3 objects follow through
- * the blob_object_gc trigger). Safe whether or not a claiming transaction committed.
- */
-export async function deleteUnclaimedUploads(db: Queryable, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.query(
-    `DELETE FROM blobs WHERE id = ANY($1::uuid[]) AND kind = 'upload' AND submission_id IS NULL`,
-    [ids],
-  );
 }
 
 /**

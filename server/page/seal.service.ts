@@ -40,8 +40,8 @@ export interface Testimony {
 export interface UploadQuota {
   bytes: number;
   unclaimedBytes(): Promise<number>;
-  /** Deletes those of `ids` that no submission claimed (after a failed hand-over). */
-  discardUnclaimed(ids: readonly string[]): Promise<void>;
+  /** Deletes those of `ids` that no submission claimed (after a failed hand-over): how many. */
+  discardUnclaimed(ids: readonly string[]): Promise<number>;
 }
 
 export interface SealDeps {
