@@ -11,7 +11,7 @@ import { randomId } from '../../crypto';
 import { withTransaction } from '../db';
 import { AppError, notFound } from '../errors';
 import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
-import { advanceLength, findBlob, insertBlobRow, publicState, refusal } from './blob-rows';
+import { advanceLength, findBlob, insertBlobRow, refusal } from './blob-rows';
 import { appendChunked } from './chunked-append';
 import type { S3Target } from './s3-client';
 
@@ -80,7 +80,7 @@ export function createS3BlobStore(
     }
   }
 
-  /** Every object under the blob's prefix, page by page. */
+  /** Every object under the blob's prefix, page by page, then its entry in blob_object_gc. */
   async function purge(id: string): Promise<void> {
     let token: string | undefined;
     do {
@@ -94,6 +94,8 @@ export function createS3BlobStore(
       await deleteKeys((page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+    // Collected: the trigger's note of the deleted blob can go.
+    await pool.query(`DELETE FROM blob_object_gc WHERE blob_id = $1`, [id]);
   }
 
   /**
@@ -141,14 +143,9 @@ export function createS3BlobStore(
     create: (kind, declaredLength, opts = {}) =>
       insertBlobRow(pool, 's3', kind, declaredLength, opts.expiresInDays),
 
-    async state(id) {
-      const blob = await findBlob(pool, id);
-      return blob ? publicState(blob) : null;
-    },
-
-    async offset(id) {
-      return (await findBlob(pool, id))?.length ?? null;
-    },
+    // The blobs row is the same whichever store holds the bytes.
+    state: (id) => options.postgres.state(id),
+    offset: (id) => options.postgres.offset(id),
 
     async appendChunk(id, expected, data): Promise<AppendResult> {
       // Checked before the PUT too, so a stale or duplicate PATCH costs no object write.
@@ -211,9 +208,7 @@ export function createS3BlobStore(
     async delete(id) {
       const { rowCount } = await pool.query(`DELETE FROM blobs WHERE id = $1`, [id]);
       if (rowCount !== 1) return false;
-      // The trigger queued it; collect now rather than at the next sweep.
-      await purge(id);
-      await pool.query(`DELETE FROM blob_object_gc WHERE blob_id = $1`, [id]);
+      await purge(id); // the trigger queued it; collect now rather than at the next sweep
       return true;
     },
 
@@ -223,10 +218,7 @@ export function createS3BlobStore(
         const { rows } = await pool.query<{ blob_id: string }>(
           `SELECT blob_id FROM blob_object_gc ORDER BY deleted_on LIMIT 100`,
         );
-        for (const { blob_id: id } of rows) {
-          await purge(id);
-          await pool.query(`DELETE FROM blob_object_gc WHERE blob_id = $1`, [id]);
-        }
+        for (const { blob_id: id } of rows) await purge(id);
         swept += rows.length;
         if (rows.length < 100) return swept;
       }
