@@ -7,7 +7,7 @@
  * tagged PUSH, or FINAL when it is the last; zero chunks after it are MESSAGE, the last FINAL.
  * See PROTOCOL.md "Files, version 2".
  */
-import { ByteQueue } from './byte-queue';
+import { ByteQueue, pullFileHeader } from './byte-queue';
 import type { Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
 import { FILE_CHUNK_BYTES, innerFileLengthV2 } from './padme';
@@ -18,7 +18,6 @@ import {
   TAG_FINAL,
   TAG_MESSAGE,
   TAG_PUSH,
-  streamInitPull,
   streamInitPush,
   streamPull,
   streamPush,
@@ -134,14 +133,8 @@ export class FileDecryptorV2 {
   private drain(atEnd: boolean): Bytes[] {
     const out: Bytes[] = [];
     if (!this.state) {
-      const version = this.queue.first();
-      if (version !== undefined && version !== FILE_VERSION_2)
-        throw new CryptoError('CRYPTO_UNKNOWN_VERSION', `file version ${version}`);
-      if (this.queue.length < 1 + STREAM_HEADER_BYTES) {
-        if (atEnd) throw new CryptoError('CRYPTO_TRUNCATED', 'file shorter than its header');
-        return out;
-      }
-      this.state = streamInitPull(this.queue.take(1 + STREAM_HEADER_BYTES).subarray(1), this.key32);
+      this.state = pullFileHeader(this.queue, FILE_VERSION_2, this.key32, atEnd);
+      if (!this.state) return out;
     }
     for (;;) {
       const phase = this.phase;

@@ -6,7 +6,7 @@
  * frame's length. Version 2 (file-cipher-v2.ts) needs no size up front. FileDecryptor reads
  * both, chosen by the version byte; the browser and the console write v1.
  */
-import { ByteQueue } from './byte-queue';
+import { ByteQueue, pullFileHeader } from './byte-queue';
 import { concatBytes, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
 import { FILE_VERSION_2, FileDecryptorV2 } from './file-cipher-v2';
@@ -15,10 +15,8 @@ import { FILE_CHUNK_BYTES, FILE_LENGTH_PREFIX_BYTES, innerFileLength } from './p
 import {
   KEY_BYTES,
   STREAM_ABYTES,
-  STREAM_HEADER_BYTES,
   TAG_FINAL,
   TAG_MESSAGE,
-  streamInitPull,
   streamInitPush,
   streamPull,
   streamPush,
@@ -126,14 +124,8 @@ export class FileDecryptorV1 {
   private drain(atEnd: boolean): Bytes[] {
     const out: Bytes[] = [];
     if (!this.state) {
-      if (this.queue.length > 0 && this.queue.first() !== VERSION_1) {
-        throw new CryptoError('CRYPTO_UNKNOWN_VERSION', `file version ${this.queue.first()}`);
-      }
-      if (this.queue.length < 1 + STREAM_HEADER_BYTES) {
-        if (atEnd) throw new CryptoError('CRYPTO_TRUNCATED', 'file shorter than its header');
-        return out;
-      }
-      this.state = streamInitPull(this.queue.take(1 + STREAM_HEADER_BYTES).subarray(1), this.key32);
+      this.state = pullFileHeader(this.queue, VERSION_1, this.key32, atEnd);
+      if (!this.state) return out;
     }
     for (;;) {
       if (this.finalSeen) {
