@@ -29,6 +29,10 @@ export function createUploadHashes(max = 1000): UploadHashes {
   const running = new Map<string, Running>();
   // A dropped state is finalised: libsodium frees its state only then.
   const release = (r: Running | undefined): void => void r?.hasher.digestHex();
+  const drop = (id: string): void => {
+    release(running.get(id));
+    running.delete(id);
+  };
   return {
     take(id, offset) {
       const r = running.get(id);
@@ -38,19 +42,11 @@ export function createUploadHashes(max = 1000): UploadHashes {
       return offset === 0 ? sha256Stream() : null;
     },
     keep(id, hasher, through) {
-      release(running.get(id));
-      running.delete(id);
+      drop(id); // re-inserted last, so the map's order stays oldest first
       running.set(id, { hasher, through });
-      if (running.size > max) {
-        const oldest = running.keys().next().value as string;
-        release(running.get(oldest));
-        running.delete(oldest);
-      }
+      if (running.size > max) drop(running.keys().next().value as string);
     },
-    drop(id) {
-      release(running.get(id));
-      running.delete(id);
-    },
+    drop,
     get size() {
       return running.size;
     },
