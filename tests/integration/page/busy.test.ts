@@ -1,12 +1,6 @@
-import express from 'express';
 import { request } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createLogger } from '../../../core/logger';
-import { createPageRouter } from '../../../server/page';
-import type { NoJsGateSettings } from '../../../server/pow/nojs-gate';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
-import { postForm, receiptFrom, type Page } from './page-fixtures';
+import { pagesWith, postForm, receiptFrom, type Page } from './page-fixtures';
 
 // The no-JS posts cannot solve a proof of work: a small gate (a few derivations at once, a
 // short queue, a cap on form bodies read at once, a budget per minute) turns the excess away with a calm 503 page in the page's language,
@@ -14,32 +8,6 @@ import { postForm, receiptFrom, type Page } from './page-fixtures';
 
 const BUSY_KO = '1분쯤 뒤에 다시 보내 주세요';
 const BUSY_EN = 'try again in a minute';
-
-/** The page router alone, on its own listener, with the gate sized for the test. */
-async function pagesWith(app: TestApp, gate: Partial<NoJsGateSettings>) {
-  const pages = express();
-  pages.use(
-    createPageRouter({
-      pool: app.pool,
-      producer: app.producer,
-      log: createLogger({ level: 'silent' }),
-      config: app.config,
-      nojsGate: gate,
-    }),
-  );
-  const server: Server = await new Promise((resolve) => {
-    const s = pages.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 function testimony(text: string): FormData {
   const form = new FormData();
@@ -66,7 +34,9 @@ describe('page: the no-JS posts are gated without identifying anyone', () => {
   afterAll(async () => app?.close());
 
   it('saturating the gate gives the busy page (503, Retry-After), then posts work again', async () => {
-    const pages = await pagesWith(app, { concurrency: 1, bodies: 2, perMinute: 1000 });
+    const pages = await pagesWith(app, {
+      nojsGate: { concurrency: 1, bodies: 2, perMinute: 1000 },
+    });
     try {
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
@@ -94,7 +64,7 @@ describe('page: the no-JS posts are gated without identifying anyone', () => {
   });
 
   it('a slow upload holds no derivation slot: other posts go through while it streams', async () => {
-    const pages = await pagesWith(app, { concurrency: 1, queue: 0, perMinute: 1000 });
+    const pages = await pagesWith(app, { nojsGate: { concurrency: 1, queue: 0, perMinute: 1000 } });
     try {
       // A multipart body sent by hand: the text and the start of a file, then a pause.
       const boundary = 'sori-slow-upload-boundary';
@@ -132,7 +102,7 @@ describe('page: the no-JS posts are gated without identifying anyone', () => {
   });
 
   it('caps the form bodies read at once', async () => {
-    const pages = await pagesWith(app, { bodies: 1, perMinute: 1000 });
+    const pages = await pagesWith(app, { nojsGate: { bodies: 1, perMinute: 1000 } });
     try {
       const boundary = 'sori-open-body-boundary';
       const open = request(`${pages.url}/submit?lang=en`, {
@@ -150,7 +120,9 @@ describe('page: the no-JS posts are gated without identifying anyone', () => {
   });
 
   it('a queue that waits too long is told to come back, in the page language', async () => {
-    const pages = await pagesWith(app, { concurrency: 1, queue: 8, queueTimeoutMs: 1 });
+    const pages = await pagesWith(app, {
+      nojsGate: { concurrency: 1, queue: 8, queueTimeoutMs: 1 },
+    });
     try {
       const results = await Promise.all(
         Array.from({ length: 4 }, () =>
@@ -171,7 +143,7 @@ describe('page: the no-JS posts are gated without identifying anyone', () => {
   });
 
   it('a per-minute budget caps the no-JS posts across everyone, the reply form included', async () => {
-    const pages = await pagesWith(app, { perMinute: 2, minPerMinute: 1 });
+    const pages = await pagesWith(app, { nojsGate: { perMinute: 2, minPerMinute: 1 } });
     try {
       const first = await postForm(`${pages.url}/submit?lang=ko`, testimony('예산 안의 증언'));
       expect(first.status).toBe(200);

@@ -1,5 +1,11 @@
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
+import { createLogger } from '../../../core/logger';
 import type { Questionnaire } from '../../../core/questionnaire';
+import { createPageRouter, type PageDeps } from '../../../server/page';
+import type { TestApp } from '../../support/app';
 
 // Helpers for the page tests: real HTTP, real multipart as a browser sends it.
 
@@ -90,3 +96,32 @@ export function sampleAnswers(def: Questionnaire): {
 /** The CSP every page carries; the nonce is per response. */
 export const CSP =
   /^default-src 'none'; script-src 'nonce-([A-Za-z0-9_-]{22})' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/;
+
+/** The page router alone, on its own listener, with its gate or progress check sized for a test. */
+export async function pagesWith(
+  app: TestApp,
+  options: Pick<PageDeps, 'nojsGate' | 'formProgress'>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const pages = express();
+  pages.use(
+    createPageRouter({
+      pool: app.pool,
+      producer: app.producer,
+      log: createLogger({ level: 'silent' }),
+      config: app.config,
+      ...options,
+    }),
+  );
+  const server: Server = await new Promise((resolve) => {
+    const s = pages.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

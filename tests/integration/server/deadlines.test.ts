@@ -1,10 +1,6 @@
-import express from 'express';
 import { request, type IncomingMessage } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createLogger } from '../../../core/logger';
-import { createPageRouter } from '../../../server/page';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
+import { pagesWith } from '../page/page-fixtures';
 
 // Slow bodies. Every route but the no-JS form must have its whole request within
 // REQUEST_TIMEOUT_MS (408 REQUEST_TIMEOUT, as Node's own requestTimeout did). The no-JS form
@@ -82,23 +78,12 @@ describe('deadlines on slow request bodies', () => {
   });
 
   it('a no-JS body that stalls fails its progress check: 408 UPLOAD_TOO_SLOW, nothing kept', async () => {
-    const pages = express();
-    pages.use(
-      createPageRouter({
-        pool: app.pool,
-        producer: app.producer,
-        log: createLogger({ level: 'silent' }),
-        config: app.config,
-        formProgress: { windowMs: 300, minBytes: 64 * 1024 },
-      }),
-    );
-    const server: Server = await new Promise((resolve) => {
-      const s = pages.listen(0, '127.0.0.1', () => resolve(s));
+    const pages = await pagesWith(app, {
+      formProgress: { windowMs: 300, minBytes: 64 * 1024 },
     });
     try {
-      const { port } = server.address() as AddressInfo;
       const before = await app.pool.query('SELECT count(*)::int AS n FROM blobs');
-      const { req, answer } = open(`http://127.0.0.1:${port}/submit?lang=en`, {
+      const { req, answer } = open(`${pages.url}/submit?lang=en`, {
         'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
       });
       req.on('error', () => undefined);
@@ -111,8 +96,7 @@ describe('deadlines on slow request bodies', () => {
       const after = await app.pool.query('SELECT count(*)::int AS n FROM blobs');
       expect(after.rows[0].n).toBe(before.rows[0].n);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pages.close();
     }
   });
 });
