@@ -20,18 +20,26 @@ export function cpuSnapshot(): CpuSnapshot {
   }
   for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const fields = stat.slice(close + 2).split(' ');
-      // fields[0] is field 3 (state): utime is field 14, stime field 15.
-      snap.set(Number(pid), { comm, ticks: Number(fields[11]) + Number(fields[12]) });
+      snap.set(Number(pid), procStat(Number(pid)));
     } catch {
       // gone meanwhile
     }
   }
   return snap;
 }
+
+/** A process's command name and CPU ticks so far (utime + stime); throws once it is gone. */
+function procStat(pid: number): { comm: string; ticks: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const close = stat.lastIndexOf(')');
+  const comm = stat.slice(stat.indexOf('(') + 1, close);
+  const fields = stat.slice(close + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return { comm, ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** Cumulative CPU seconds of one process; throws once it is gone. */
+export const processCpuSeconds = (pid: number): number => procStat(pid).ticks / TICKS_PER_SECOND;
 
 /** CPU seconds between two snapshots, grouped: named pids first, then by command name. */
 export function cpuUse(

@@ -19,6 +19,16 @@ import {
 import { FileDecryptor, FileEncryptor } from '../crypto/file-cipher';
 import { createBenchSchema, newQueuePrefix, obliterate, type BenchSchema } from './fixtures';
 import { startSoriServer, type SoriServer } from './intake';
+import {
+  meters,
+  perMiB,
+  READ_APP,
+  SERVER_APP,
+  snapshot,
+  withAppName,
+  type CpuShare,
+  type Meters,
+} from './upload-meters';
 import { nowMs } from './stats';
 
 // Issue 5's upload figures: secretstream in-process (the ceiling), the same bytes through
@@ -60,9 +70,6 @@ export interface UploadRun {
    */
   cpu: { rawEncrypt: number; rawDecrypt: number; upload: CpuShare; decrypt: CpuShare };
 }
-
-/** CPU ms per MiB, by party: the bench client, the server child, its Postgres backends, … */
-export type CpuShare = Record<string, number>;
 
 export interface PathFigures {
   runs: UploadRun[];
@@ -244,81 +251,6 @@ const vmRssMiB = (pid: number): number => {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 };
 
-/** Cumulative CPU seconds of a process (utime + stime, /proc/<pid>/stat). */
-function procCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux
-
-const SERVER_APP = 'sori-bench-upload-server';
-const READ_APP = 'sori-bench-upload-read';
-const withAppName = (url: string, app: string): string => {
-  const u = new URL(url);
-  u.searchParams.set('application_name', app);
-  return u.toString();
-};
-
-/** Who is measured: each party's cumulative CPU seconds, by process id. */
-type Meters = Record<string, () => Promise<Map<number, number>>>;
-
-function meters(
-  schema: BenchSchema,
-  serverPid: number,
-  extra: Record<string, number> = {},
-): Meters {
-  // The backends of the server's and the reader's pools, found by application_name.
-  // Pools open and close backends (idle timeout): each is counted from when it is first seen.
-  const backends = async (): Promise<Map<number, number>> => {
-    const { rows } = await schema.pool.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1)`,
-      [[SERVER_APP, READ_APP]],
-    );
-    const out = new Map<number, number>();
-    for (const { pid } of rows) {
-      try {
-        out.set(pid, procCpu(pid));
-      } catch {
-        // gone meanwhile
-      }
-    }
-    return out;
-  };
-  const one = (pid: number) => async () => new Map([[pid, procCpu(pid)]]);
-  const m: Meters = {
-    client: async () => {
-      const u = process.cpuUsage();
-      return new Map([[process.pid, (u.user + u.system) / 1e6]]);
-    },
-    server: one(serverPid),
-    postgres: backends,
-  };
-  for (const [name, pid] of Object.entries(extra)) m[name] = one(pid);
-  return m;
-}
-
-type Snapshot = Record<string, Map<number, number>>;
-
-async function snapshot(m: Meters): Promise<Snapshot> {
-  const out: Snapshot = {};
-  for (const [name, read] of Object.entries(m)) out[name] = await read();
-  return out;
-}
-
-/**
- * CPU ms per MiB of plaintext between two snapshots: per process present at the end, minus
- * what it had at the start (0 if it started meanwhile). A backend closed meanwhile is lost.
- */
-const perMiB = (before: Snapshot, after: Snapshot): CpuShare =>
-  Object.fromEntries(
-    Object.entries(after).map(([name, pids]) => {
-      let seconds = 0;
-      for (const [pid, cpu] of pids) seconds += cpu - (before[name]?.get(pid) ?? 0);
-      return [name, (seconds * 1000) / (THROUGHPUT_BYTES / MiB)];
-    }),
-  );
-
 /** Warm-up, then REPEATS rounds of raw, streams-only, upload and read-back+decrypt. */
 async function measurePath(
   base: string,
@@ -373,8 +305,8 @@ async function measurePath(
         // rawSecretstream times encrypt and decrypt separately; CPU splits in the same ratio.
         rawEncrypt: cpuMsPerMiB(rawCpu) * (raw.enc.seconds / (raw.enc.seconds + raw.dec.seconds)),
         rawDecrypt: cpuMsPerMiB(rawCpu) * (raw.dec.seconds / (raw.enc.seconds + raw.dec.seconds)),
-        upload: perMiB(s0, s1),
-        decrypt: perMiB(s1, s2),
+        upload: perMiB(s0, s1, THROUGHPUT_BYTES / MiB),
+        decrypt: perMiB(s1, s2, THROUGHPUT_BYTES / MiB),
       },
     });
   }
