@@ -35,6 +35,33 @@ describe('docker-compose.yml', () => {
     expect(service('server')).toMatch(/'127\.0\.0\.1:8081:8081'/);
   });
 
+  it('gives the translation engine, which reads plaintext, no route out', () => {
+    const engine = service('libretranslate');
+    expect(engine).toMatch(/networks: \[backend\]/);
+    expect(engine).toMatch(/LT_UPDATE_MODELS: 'false'/);
+    expect(engine).toMatch(
+      /libretranslate-models: \{ condition: service_completed_successfully \}/,
+    );
+    // Only the one-shot model download, which never receives testimony, may reach out.
+    const fetcher = service('libretranslate-models');
+    expect(fetcher).toMatch(/networks: \[models\]/);
+    expect(fetcher).toMatch(/restart: 'no'/);
+    expect(fetcher).toMatch(
+      /image: &libretranslate-image libretranslate\/libretranslate:v[\d.]+@sha256:[0-9a-f]{64}\n/,
+    );
+    expect(engine).toMatch(/image: \*libretranslate-image\n/);
+    const outside = [...text.matchAll(/networks: \[([^\]]*)\]/g)].filter(([, n]) =>
+      /models/.test(n),
+    );
+    expect(outside).toHaveLength(1);
+  });
+
+  it('pins every third-party image to a release, never latest', () => {
+    const images = [...text.matchAll(/image: (?:&\S+ )?(\S+)\n/g)].map(([, i]) => i);
+    expect(images.length).toBeGreaterThan(4);
+    for (const image of images) expect(image).not.toMatch(/:latest$/);
+  });
+
   it('runs Redis with AOF and noeviction, and LibreTranslate with ko, ru, en', () => {
     expect(service('redis')).toMatch(/--appendonly', 'yes', '--maxmemory-policy', 'noeviction'/);
     expect(service('libretranslate')).toMatch(/LT_LOAD_ONLY: ko,ru,en/);
