@@ -50,7 +50,7 @@ describe('docker-compose.yml', () => {
       /image: &libretranslate-image libretranslate\/libretranslate:v[\d.]+@sha256:[0-9a-f]{64}\n/,
     );
     expect(engine).toMatch(/image: \*libretranslate-image\n/);
-    const outside = [...text.matchAll(/networks: \[([^\]]*)\]/g)].filter(([, n]) =>
+    const outside = [...text.matchAll(/networks: \[([^\]]*)\]/g)].filter(([, n = '']) =>
       /models/.test(n),
     );
     expect(outside).toHaveLength(1);
