@@ -90,6 +90,11 @@ const schema = z.object({
   // to CUSTODIAN_PUBLIC_KEY (base64url X25519, held offline by the evidence custodian).
   ORIGINALS: z.enum(['discard', 'custodian']).default('discard'),
   CUSTODIAN_PUBLIC_KEY: z.string().optional(),
+  // Worker: the Ed25519 keys (base64url, comma- or space-separated) that certify enrolments.
+  // Set, records are sealed only to reviewers whose certificate chains to one of them; unset,
+  // to every reviewer row in the database (worker/enrolment-trust.ts).
+  ENROLMENT_ROOTS_FILE: z.string().optional(),
+  ENROLMENT_ROOTS: z.string().optional(),
   // Anti-abuse (public listener). POW_REQUIRED defaults to true when NODE_ENV=production.
   // POW_SECRET (base64url, 32 bytes) must be the same on every server instance; without it
   // each process draws its own and challenges only verify where they were issued.

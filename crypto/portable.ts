@@ -71,4 +71,13 @@ export {
   signChallenge,
   verifyChallenge,
 } from './signatures';
+export {
+  ENROLMENT_CONTEXT,
+  enrolmentMessage,
+  signEnrolment,
+  verifyEnrolment,
+  type EnrolmentRole,
+  type EnrolmentStatement,
+  type EnrolmentCertificate,
+} from './enrolment';
 export { encryptKeyFile, decryptKeyFile, KEYFILE_PWHASH, type KeyFileV1 } from './keyfile';

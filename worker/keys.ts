@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, type Config } from '../core/config';
+import { createEnrolmentTrust, type EnrolmentTrust } from './enrolment-trust';
 import {
   fingerprint,
   fromBase64,
@@ -44,6 +45,8 @@ export interface WorkerKeys {
   intake: IntakeKey[];
   intakeById: ReadonlyMap<string, IntakeKey>;
   worker: WorkerKey;
+  /** Whose reviewer rows count (ENROLMENT_ROOTS); absent: every row, as the database says. */
+  enrolment?: EnrolmentTrust;
 }
 
 const b64 = z.string().min(1);
@@ -163,5 +166,33 @@ export function loadWorkerKeys(config: Config): WorkerKeys {
     );
   else if (config.WORKER_KEY) worker = parseWorkerKey(config.WORKER_KEY, 'WORKER_KEY');
   else fail('WORKER_KEY_FILE', 'required by the worker');
-  return { intake: [...intakeById.values()], intakeById, worker };
+  const enrolment = createEnrolmentTrust(loadEnrolmentRoots(config));
+  return { intake: [...intakeById.values()], intakeById, worker, enrolment };
+}
+
+/**
+ * ENROLMENT_ROOTS_FILE (or ENROLMENT_ROOTS): base64url Ed25519 public keys, separated by commas
+ * or whitespace, of whoever may certify an enrolment (an offline custodian, the first admin).
+ * Public keys, but which ones the worker believes decides who can read every new record.
+ */
+export function loadEnrolmentRoots(config: Config): Uint8Array[] {
+  const variable = config.ENROLMENT_ROOTS_FILE ? 'ENROLMENT_ROOTS_FILE' : 'ENROLMENT_ROOTS';
+  const text = config.ENROLMENT_ROOTS_FILE
+    ? readKeyFile(config.ENROLMENT_ROOTS_FILE, variable)
+    : (config.ENROLMENT_ROOTS ?? '');
+  const roots = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((value) => {
+      let key: Uint8Array;
+      try {
+        key = fromBase64(value);
+      } catch {
+        return fail(variable, 'a key is not base64url');
+      }
+      if (key.length !== 32) fail(variable, 'a key is not a 32-byte Ed25519 public key');
+      return key;
+    });
+  if (config.ENROLMENT_ROOTS_FILE && roots.length === 0) fail(variable, 'no key in the file');
+  return roots;
 }

@@ -55,6 +55,8 @@ async function main(): Promise<void> {
 
   await worker.start();
   log.info('worker.started', { queue: worker.queue.name, count: keys.intake.length });
+  // Without roots, anyone who can write the reviewers table can enrol a reader of every record.
+  if (!keys.enrolment?.enforced) log.warn('worker.enrolment_unchecked', {});
 }
 
 main().catch((err: unknown) => {

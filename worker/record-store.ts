@@ -9,6 +9,7 @@ import {
 import { beginRecordBatch } from '../core/repositories/record-batch.repository';
 import type { NewRecord } from '../core/repositories/record.repository';
 import type { ReviewerKey } from '../core/repositories/reviewer.repository';
+import { TRUST_DATABASE, type EnrolmentTrust } from './enrolment-trust';
 import { toHex, wrapRecordKey } from '../crypto';
 import { JobFailure } from './job-errors';
 import type { FilesToLink } from './attachments/file-writer';
@@ -57,16 +58,23 @@ export interface RecordStore {
 
 const stores = new WeakMap<Pool, WeakMap<CustodySigner, RecordStore>>();
 
-/** One group-commit queue per pool and custody signer (the worker process has one of each). */
-export function recordStoreFor(db: Pool, signer: CustodySigner): RecordStore {
+/**
+ * One group-commit queue per pool and custody signer (the worker process has one of each);
+ * `trust` is the worker's, fixed with its keys, so the first call's is the store's.
+ */
+export function recordStoreFor(
+  db: Pool,
+  signer: CustodySigner,
+  trust: EnrolmentTrust = TRUST_DATABASE,
+): RecordStore {
   let bySigner = stores.get(db);
   if (!bySigner) stores.set(db, (bySigner = new WeakMap()));
   let store = bySigner.get(signer);
-  if (!store) bySigner.set(signer, (store = createRecordStore(db, signer)));
+  if (!store) bySigner.set(signer, (store = createRecordStore(db, signer, trust)));
   return store;
 }
 
-function createRecordStore(db: Pool, signer: CustodySigner): RecordStore {
+function createRecordStore(db: Pool, signer: CustodySigner, trust: EnrolmentTrust): RecordStore {
   const queue: Waiting[] = [];
   let busy = false;
   // Sealing is most of the CPU a store needs: done before the transaction, to the reviewers the
@@ -77,7 +85,7 @@ function createRecordStore(db: Pool, signer: CustodySigner): RecordStore {
     if (busy || queue.length === 0) return;
     busy = true;
     const batch = queue.splice(0, MAX_BATCH);
-    void runBatch(db, signer, batch, (seen) => (lastReviewers = seen)).finally(() => {
+    void runBatch(db, signer, trust, batch, (seen) => (lastReviewers = seen)).finally(() => {
       busy = false;
       pump();
     });
@@ -108,13 +116,14 @@ const sameReviewers = (a: readonly ReviewerKey[], b: readonly ReviewerKey[]): bo
 async function runBatch(
   db: Pool,
   signer: CustodySigner,
+  trust: EnrolmentTrust,
   batch: Waiting[],
   onReviewers: (seen: readonly ReviewerKey[]) => void,
 ): Promise<void> {
   try {
     const { outcomes, reviewers } = await withTransaction(
       db,
-      (tx) => storeBatch(tx, signer, batch),
+      (tx) => storeBatch(tx, signer, trust, batch),
       {
         fnBegins: true, // beginRecordBatch sends BEGIN with the locks it takes
       },
@@ -128,13 +137,14 @@ async function runBatch(
   } catch (err) {
     if (batch.length === 1) return batch[0]!.reject(err);
     // One bad item must not fail the jobs it was batched with: each goes again on its own.
-    for (const w of batch) await runBatch(db, signer, [w], onReviewers);
+    for (const w of batch) await runBatch(db, signer, trust, [w], onReviewers);
   }
 }
 
 async function storeBatch(
   tx: Tx,
   signer: CustodySigner,
+  trust: EnrolmentTrust,
   batch: readonly Waiting[],
 ): Promise<{
   outcomes: Array<StoreOutcome | JobFailure>;
@@ -148,6 +158,7 @@ async function storeBatch(
   const { open, reviewers, admins, head } = await beginRecordBatch(
     tx,
     items.map((i) => i.record.submissionId),
+    (rows) => trust.trusted(rows),
   );
   if (open.size === 0) return { outcomes: items.map(() => 'duplicate'), reviewers };
   const heldBack = (i: RecordToStore): boolean => (i.files?.heldBack.length ?? 0) > 0;

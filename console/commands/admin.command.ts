@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { fingerprint, fromBase64, initCrypto, isCryptoError } from '../../crypto';
+import {
+  fingerprint,
+  fromBase64,
+  initCrypto,
+  isCryptoError,
+  signEnrolment,
+  toBase64,
+  type EnrolmentRole,
+} from '../../crypto';
 import { RECORD_STATUSES } from '../api-types';
 import { contextOf } from '../context';
 import { ConsoleError } from '../errors';
@@ -16,6 +24,16 @@ function publicKey(b64: string, what: string): string {
     if (!isCryptoError(err)) throw err;
   }
   throw new ConsoleError('BAD_PUBLIC_KEY', `The ${what} is not a 32-byte base64url public key`);
+}
+
+function statementOf(o: { box: string; sign: string; role: string }) {
+  if (o.role !== 'admin' && o.role !== 'reviewer')
+    throw new ConsoleError('BAD_ROLE', 'A role is admin or reviewer');
+  return {
+    role: o.role as EnrolmentRole,
+    boxPublicKey: fromBase64(publicKey(o.box, 'box key')),
+    signPublicKey: fromBase64(publicKey(o.sign, 'sign key')),
+  };
 }
 
 interface Policy {
@@ -42,6 +60,29 @@ export function registerAdmin(program: Command): void {
   const admin = program.command('admin').description('operator commands (admin role)');
 
   admin
+    .command('certify')
+    .description(
+      'sign an enrolment with your key, offline: for the first admin (npm run admin:bootstrap) when you hold a root key',
+    )
+    .requiredOption('--box <b64>', 'box (X25519) public key')
+    .requiredOption('--sign <b64>', 'signing (Ed25519) public key')
+    .option('--role <role>', 'admin or reviewer', 'admin')
+    .action(async (o: { box: string; sign: string; role: string }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      await initCrypto();
+      const statement = statementOf(o);
+      const cert = signEnrolment(statement, (await ctx.unlock()).sign);
+      const result = { certSigner: toBase64(cert.signer), certSignature: toBase64(cert.signature) };
+      ctx.emit(result, () =>
+        [
+          `Certificate for a ${o.role} with sign key ${fingerprint(statement.signPublicKey)}:`,
+          `  --cert-signer=${result.certSigner} --cert-signature=${result.certSignature}`,
+          `Your key (${fingerprint(cert.signer)}) must be in the worker's ENROLMENT_ROOTS.`,
+        ].join('\n'),
+      );
+    });
+
+  admin
     .command('enroll')
     .description('enrol a reviewer by their public keys (from their sori keygen)')
     .requiredOption('--name <name>', 'reviewer name')
@@ -55,14 +96,17 @@ export function registerAdmin(program: Command): void {
           'BAD_NAME',
           'A reviewer name is lower-case letters, digits, dot, dash or underscore',
         );
-      if (o.role !== 'admin' && o.role !== 'reviewer')
-        throw new ConsoleError('BAD_ROLE', 'A role is admin or reviewer');
       await initCrypto();
+      const statement = statementOf(o);
+      // Signed here, with this admin's own key: a worker with ENROLMENT_ROOTS seals records
+      // only to reviewers whose certificate chains to a root, whatever the database says.
+      const cert = signEnrolment(statement, (await ctx.unlock()).sign);
       const body = {
         name: o.name,
         role: o.role,
-        boxPublicKey: publicKey(o.box, 'box key'),
-        signPublicKey: publicKey(o.sign, 'sign key'),
+        boxPublicKey: o.box,
+        signPublicKey: o.sign,
+        certificate: { signer: toBase64(cert.signer), signature: toBase64(cert.signature) },
       };
       const r = await (await ctx.api()).post<{ id: string }>('/v1/admin/reviewers', body);
       const fp = {

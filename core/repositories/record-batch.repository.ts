@@ -3,6 +3,14 @@ import { uuidLiteral, type Tx } from '../db';
 import { CUSTODY_LOCK_AND_HEAD_SQL, custodyHeadFrom, type CustodyHead } from './custody.repository';
 import type { ReviewerKey } from './reviewer.repository';
 
+/** A reviewer row with its enrolment certificate, for the worker's trust check. */
+export interface ReviewerRow extends ReviewerKey {
+  role: string;
+  signPublicKey: Buffer;
+  certSigner: Buffer | null;
+  certSignature: Buffer | null;
+}
+
 // The opening of the worker's record transaction in ONE round trip. Separately, BEGIN, the
 // submission row locks, the reviewers, the custody lock and the chain head were five, each a
 // socket write and a wait for the worker and Postgres; the batch that follows is a few
@@ -16,7 +24,7 @@ import type { ReviewerKey } from './reviewer.repository';
 export interface OpenedRecordBatch {
   /** Ids of the submissions still open (received or processing), now locked FOR UPDATE. */
   open: Set<string>;
-  /** Every non-revoked reviewer, admins included, in id order, locked FOR SHARE. */
+  /** Every non-revoked reviewer `believe` kept, admins included, in id order, locked FOR SHARE. */
   reviewers: ReviewerKey[];
   /** The admins among them (a held-back original's key goes to these). */
   admins: ReviewerKey[];
@@ -27,7 +35,14 @@ export interface OpenedRecordBatch {
 type Results = [
   QueryResult, // BEGIN
   QueryResult<{ id: string; status: string }>,
-  QueryResult<{ id: string; box_public_key: Buffer; role: string }>,
+  QueryResult<{
+    id: string;
+    box_public_key: Buffer;
+    sign_public_key: Buffer;
+    role: string;
+    cert_signer: Buffer | null;
+    cert_signature: Buffer | null;
+  }>,
   QueryResult, // pg_advisory_xact_lock
   QueryResult<{ seq: string; entry_hash: Buffer }>,
 ];
@@ -39,6 +54,7 @@ type Results = [
 export async function beginRecordBatch(
   client: Tx,
   submissionIds: readonly string[],
+  believe: (rows: readonly ReviewerRow[]) => ReviewerRow[] = (rows) => [...rows],
 ): Promise<OpenedRecordBatch> {
   if (submissionIds.length === 0) throw new Error('beginRecordBatch: no submission ids');
   const ids = submissionIds.map((id) => uuidLiteral(id, 'beginRecordBatch'));
@@ -49,19 +65,30 @@ export async function beginRecordBatch(
   const results = (await client.query(
     `BEGIN;
      SELECT id, status FROM submissions WHERE id IN (${ids.join(',')}) ORDER BY id FOR UPDATE;
-     SELECT id, box_public_key, role FROM reviewers WHERE revoked_on IS NULL ORDER BY id FOR SHARE;
+     SELECT id, box_public_key, sign_public_key, role, cert_signer, cert_signature
+       FROM reviewers WHERE revoked_on IS NULL ORDER BY id FOR SHARE;
      ${CUSTODY_LOCK_AND_HEAD_SQL}`,
   )) as unknown as Results;
   const [, submissions, reviewerRows, , headResult] = results;
-  const reviewers = reviewerRows.rows.map((r) => ({ id: r.id, boxPublicKey: r.box_public_key }));
+  const rows = believe(
+    reviewerRows.rows.map((r) => ({
+      id: r.id,
+      boxPublicKey: r.box_public_key,
+      signPublicKey: r.sign_public_key,
+      role: r.role,
+      certSigner: r.cert_signer,
+      certSignature: r.cert_signature,
+    })),
+  );
+  const key = (r: ReviewerRow): ReviewerKey => ({ id: r.id, boxPublicKey: r.boxPublicKey });
   return {
     open: new Set(
       submissions.rows
         .filter((r) => r.status === 'received' || r.status === 'processing')
         .map((r) => r.id),
     ),
-    reviewers,
-    admins: reviewers.filter((_, i) => reviewerRows.rows[i]!.role === 'admin'),
+    reviewers: rows.map(key),
+    admins: rows.filter((r) => r.role === 'admin').map(key),
     head: custodyHeadFrom(headResult),
   };
 }

@@ -13,6 +13,8 @@ export interface NewReviewer {
   boxPublicKey: Uint8Array;
   signPublicKey: Uint8Array;
   role?: 'reviewer' | 'admin';
+  /** Enrolment certificate (crypto/enrolment.ts), checked by the caller. */
+  certificate?: { signer: Uint8Array; signature: Uint8Array } | undefined;
 }
 
 /** Every enrolled reviewer not revoked: each gets the record key sealed to them. */
@@ -29,8 +31,17 @@ export async function listActiveReviewerKeys(
 
 export async function insertReviewer(db: Queryable, r: NewReviewer): Promise<void> {
   await db.query(
-    `INSERT INTO reviewers (id, name, box_public_key, sign_public_key, role) VALUES ($1, $2, $3, $4, $5)`,
-    [r.id, r.name, Buffer.from(r.boxPublicKey), Buffer.from(r.signPublicKey), r.role ?? 'reviewer'],
+    `INSERT INTO reviewers (id, name, box_public_key, sign_public_key, role, cert_signer, cert_signature)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      r.id,
+      r.name,
+      Buffer.from(r.boxPublicKey),
+      Buffer.from(r.signPublicKey),
+      r.role ?? 'reviewer',
+      r.certificate ? Buffer.from(r.certificate.signer) : null,
+      r.certificate ? Buffer.from(r.certificate.signature) : null,
+    ],
   );
 }
 

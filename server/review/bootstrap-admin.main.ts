@@ -6,27 +6,35 @@ import { fromBase64, initCrypto } from '../../crypto';
 import { enrolReviewer } from './services/admin.service';
 
 // Enrols the first admin, on the server host, from the public keys `sori keygen` printed:
-//   npm run admin:bootstrap -- --name NAME --box=B64 --sign=B64
-// (name=value form: a base64url key may begin with '-'.)
+//   npm run admin:bootstrap -- --name NAME --box=B64 --sign=B64 [--cert-signer=B64 --cert-signature=B64]
+// (name=value form: a base64url key may begin with '-'.) The certificate comes from
+// `sori admin certify --role admin ...` run by a root key's holder (ENROLMENT_ROOTS); a worker
+// with roots set seals nothing to an admin without one.
 // Refuses once any active admin exists: from then on admins enrol through the review API.
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-function publicKeyArg(value: string | undefined, flag: string): Uint8Array {
+function publicKeyArg(value: string | undefined, flag: string, length = 32): Uint8Array {
   let bytes: Uint8Array | null = null;
   try {
     bytes = value ? fromBase64(value) : null;
   } catch {
     bytes = null;
   }
-  if (!bytes || bytes.length !== 32)
-    throw new ConfigError(`--${flag} must be a 32-byte base64url public key`);
+  if (!bytes || bytes.length !== length)
+    throw new ConfigError(`--${flag} must be ${length} bytes of base64url`);
   return bytes;
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { name: { type: 'string' }, box: { type: 'string' }, sign: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      box: { type: 'string' },
+      sign: { type: 'string' },
+      'cert-signer': { type: 'string' },
+      'cert-signature': { type: 'string' },
+    },
     strict: true,
   });
   if (!values.name || !NAME.test(values.name))
@@ -35,6 +43,13 @@ async function main(): Promise<void> {
   const boxPublicKey = publicKeyArg(values.box, 'box');
   const signPublicKey = publicKeyArg(values.sign, 'sign');
   const name = values.name;
+  const hasCert = values['cert-signer'] !== undefined || values['cert-signature'] !== undefined;
+  const certificate = hasCert
+    ? {
+        signer: publicKeyArg(values['cert-signer'], 'cert-signer'),
+        signature: publicKeyArg(values['cert-signature'], 'cert-signature', 64),
+      }
+    : undefined;
 
   const config = loadConfig();
   const pool = createPool(config.DATABASE_URL, { max: 1 });
@@ -42,7 +57,13 @@ async function main(): Promise<void> {
     const id = await withTransaction(pool, async (tx) => {
       await lockAdmins(tx);
       if ((await countActiveAdmins(tx)) > 0) return null;
-      return enrolReviewer(tx, null, { name, role: 'admin', boxPublicKey, signPublicKey });
+      return enrolReviewer(tx, null, {
+        name,
+        role: 'admin',
+        boxPublicKey,
+        signPublicKey,
+        certificate,
+      });
     });
     if (!id)
       throw new ConfigError(
@@ -57,7 +78,9 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const e = err as { code?: unknown; message?: unknown };
   const known =
-    err instanceof ConfigError || (typeof e.code === 'string' && e.code === 'REVIEWER_EXISTS');
+    err instanceof ConfigError ||
+    (typeof e.code === 'string' &&
+      ['REVIEWER_EXISTS', 'ENROLMENT_CERTIFICATE_INVALID'].includes(e.code));
   process.stderr.write(
     `${known ? String(e.message) : 'bootstrap failed'} (${String(e.code ?? 'ERROR')})\n`,
   );

@@ -82,7 +82,7 @@ async function storeRecord(
   const bodySha256 = sha256(sealedBody);
 
   // Stored in one transaction (with other jobs' records when they are ready at once).
-  const stored = await recordStoreFor(ctx.db, ctx.keys.worker.sign).store({
+  const stored = await recordStoreFor(ctx.db, ctx.keys.worker.sign, ctx.keys.enrolment).store({
     record: {
       id: recordId,
       submissionId,

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction, type Tx } from '../../../core/db';
-import { conflict, notFound } from '../../../core/errors';
+import { badRequest, conflict, notFound } from '../../../core/errors';
 import { insertAudit, insertAuditForRecords } from '../../../core/repositories/audit.repository';
 import {
   countActiveAdmins,
@@ -24,7 +24,15 @@ import {
 import { insertReviewer } from '../../../core/repositories/reviewer.repository';
 import { revokeReviewerSessions } from '../../../core/repositories/session.repository';
 import { lockKeyRegistration } from '../../../core/repositories/service-key.repository';
-import { fingerprint, keyId, randomId, toBase64, type Bytes } from '../../../crypto';
+import {
+  fingerprint,
+  keyId,
+  randomId,
+  toBase64,
+  verifyEnrolment,
+  type Bytes,
+  type EnrolmentCertificate,
+} from '../../../crypto';
 import type { Caller } from './auth.service';
 
 // Operator actions: enrol and revoke reviewers (public keys only), rotate intake keys, set and
@@ -39,10 +47,20 @@ export interface Enrolment {
   role: Role;
   boxPublicKey: Bytes;
   signPublicKey: Bytes;
+  certificate?: EnrolmentCertificate | undefined;
 }
 
-/** Enrols a reviewer in the caller's transaction; 409 REVIEWER_EXISTS on a taken name or key. */
+/**
+ * Enrols a reviewer in the caller's transaction; 409 REVIEWER_EXISTS on a taken name or key,
+ * 400 ENROLMENT_CERTIFICATE_INVALID for a certificate that does not cover this role and these
+ * keys. Whether its signer is trusted is the worker's call (ENROLMENT_ROOTS), not the server's.
+ */
 export async function enrolReviewer(tx: Tx, by: string | null, e: Enrolment): Promise<string> {
+  if (e.certificate && !verifyEnrolment(e, e.certificate))
+    throw badRequest(
+      'ENROLMENT_CERTIFICATE_INVALID',
+      'The certificate does not cover this role and these keys',
+    );
   const id = randomId();
   try {
     await insertReviewer(tx, { id, ...e });

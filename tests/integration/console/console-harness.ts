@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../../core/logger';
 import { createReviewApp } from '../../../server/review/app';
 import type { SoriWorker } from '../../../worker/create-worker';
+import type { WorkerKeys } from '../../../worker/keys';
 import { startTestApp, type TestApp } from '../../support/app';
 import {
   startLibreTranslateStub,
@@ -26,6 +27,8 @@ export interface Stack {
   reviewUrl: string;
   worker: SoriWorker;
   stub: LibreTranslateStub;
+  /** The worker's keys; a test sets `enrolment` as an operator sets ENROLMENT_ROOTS_FILE. */
+  workerKeys: WorkerKeys;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function startStack(): Promise<Stack> {
     reviewUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     worker,
     stub,
+    workerKeys: keys.keys,
     async close() {
       await worker.close();
       await new Promise<void>((resolve) => {
@@ -165,6 +169,7 @@ export function bootstrapAdmin(
   name: string,
   box: string,
   sign: string,
+  certificate: string[] = [],
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -178,6 +183,7 @@ export function bootstrapAdmin(
         // name=value: a base64url key may begin with '-', which would read as an option.
         `--box=${box}`,
         `--sign=${sign}`,
+        ...certificate,
       ],
       {
         cwd: ROOT,

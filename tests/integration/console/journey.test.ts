@@ -3,11 +3,15 @@ import { join } from 'node:path';
 import {
   deriveSourceKeys,
   fingerprint,
+  fromBase64,
   generateBoxKeyPair,
+  generateReviewerKeys,
   initCrypto,
   openReply,
+  randomId,
   toBase64,
 } from '../../../crypto';
+import { createEnrolmentTrust } from '../../../worker/enrolment-trust';
 import {
   bootstrapAdmin,
   cleanup,
@@ -92,11 +96,25 @@ describe('sori console: the full journey', () => {
     >();
     expect(keys.enroll).toContain(`--box=${keys.boxPublicKey}`);
     expect(statSync(join(admin.home, 'key.json')).mode & 0o777).toBe(0o600);
+    // The first admin's key is the worker's enrolment root here (ENROLMENT_ROOTS_FILE in a
+    // deployment; an offline custodian's key works the same): it certifies itself, offline.
+    stack.workerKeys.enrolment = createEnrolmentTrust([fromBase64(keys.signPublicKey)]);
+    const cert = (
+      await ok(admin, [
+        '--json',
+        'admin',
+        'certify',
+        `--box=${keys.boxPublicKey}`,
+        `--sign=${keys.signPublicKey}`,
+      ])
+    ).json<{ certSigner: string; certSignature: string }>();
+    expect(cert.certSigner).toBe(keys.signPublicKey);
     const boot = await bootstrapAdmin(
       stack.app.db.url,
       'root',
       keys.boxPublicKey,
       keys.signPublicKey,
+      [`--cert-signer=${cert.certSigner}`, `--cert-signature=${cert.certSignature}`],
     );
     // Both in one assertion: a failure shows what the script said.
     expect({ code: boot.code, stderr: boot.stderr }).toEqual({ code: 0, stderr: '' });
@@ -113,6 +131,13 @@ describe('sori console: the full journey', () => {
       reviewers: Array<{ name: string }>;
     }>();
     expect(list.reviewers.map((r) => r.name).sort()).toEqual(['alice', 'root']);
+    // A reviewer row written into the database by someone who can (no certificate): the worker
+    // must not seal records to it. Checked once the first record exists, then removed.
+    const intruder = generateReviewerKeys();
+    await stack.app.pool.query(
+      `INSERT INTO reviewers (id, name, box_public_key, sign_public_key) VALUES ($1, 'mallory', $2, $3)`,
+      [randomId(), Buffer.from(intruder.box.publicKey), Buffer.from(intruder.sign.publicKey)],
+    );
   });
 
   it('replaces a cached session the server no longer accepts, and logs out', async () => {
@@ -152,6 +177,13 @@ describe('sori console: the full journey', () => {
       return rows.length ? rows : null;
     });
     recordId = rows[0]!.id;
+    const { rows: holders } = await stack.app.pool.query<{ name: string }>(
+      `SELECT v.name FROM record_keys k JOIN reviewers v ON v.id = k.reviewer_id
+        WHERE k.record_id = $1 ORDER BY v.name`,
+      [recordId],
+    );
+    expect(holders.map((h) => h.name)).toEqual(['alice', 'root']);
+    await stack.app.pool.query(`DELETE FROM reviewers WHERE name = 'mallory'`);
   });
 
   it('lists and shows the decrypted Korean text beside its English translation', async () => {

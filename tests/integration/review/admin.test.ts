@@ -5,6 +5,7 @@ import {
   generateReviewerKeys,
   keyId,
   randomId,
+  signEnrolment,
   toBase64,
   wrapRecordKey,
 } from '../../../crypto';
@@ -68,6 +69,40 @@ describe('review API: admin', () => {
       role: 'root',
     });
     expect([badRole.status, code(badRole)]).toEqual([400, 'INVALID_REQUEST']);
+  });
+
+  it('stores an enrolment certificate that covers the keys and role, refuses one that does not', async () => {
+    const keys = generateReviewerKeys();
+    const statement = {
+      role: 'reviewer' as const,
+      boxPublicKey: keys.box.publicKey,
+      signPublicKey: keys.sign.publicKey,
+    };
+    const cert = signEnrolment(statement, root.keys.sign);
+    const body = {
+      name: 'gita',
+      role: 'reviewer',
+      boxPublicKey: toBase64(keys.box.publicKey),
+      signPublicKey: toBase64(keys.sign.publicKey),
+      certificate: { signer: toBase64(cert.signer), signature: toBase64(cert.signature) },
+    };
+    // The same signature presented for the admin role covers a different statement.
+    const promoted = await admin().post('/v1/admin/reviewers', { ...body, role: 'admin' });
+    expect([promoted.status, code(promoted)]).toEqual([400, 'ENROLMENT_CERTIFICATE_INVALID']);
+    const short = await admin().post('/v1/admin/reviewers', {
+      ...body,
+      certificate: { ...body.certificate, signature: toBase64(cert.signature.subarray(0, 63)) },
+    });
+    expect([short.status, code(short)]).toEqual([400, 'BAD_LENGTH']);
+
+    const res = await admin().post('/v1/admin/reviewers', body);
+    expect(res.status).toBe(201);
+    const { rows } = await app.pool.query<{ cert_signer: Buffer; cert_signature: Buffer }>(
+      'SELECT cert_signer, cert_signature FROM reviewers WHERE id = $1',
+      [res.json.id],
+    );
+    expect(rows[0]!.cert_signer.equals(Buffer.from(root.keys.sign.publicKey))).toBe(true);
+    expect(rows[0]!.cert_signature.equals(Buffer.from(cert.signature))).toBe(true);
   });
 
   it('revocation is immediate: next request 403, keys gone, no new records', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { base64urlBytes } from '../../../http/validate';
 import { publicKey } from '../../http/schema';
 
 const STATUSES = ['new', 'in-review', 'verified', 'closed'] as const;
@@ -8,6 +9,11 @@ export const enrolSchema = z.strictObject({
   role: z.enum(['reviewer', 'admin']).default('reviewer'),
   boxPublicKey: publicKey,
   signPublicKey: publicKey,
+  // What the worker checks before sealing to this reviewer (crypto/enrolment.ts): sent by
+  // `sori admin enroll`, signed with the enrolling admin's key.
+  certificate: z
+    .strictObject({ signer: publicKey, signature: base64urlBytes({ min: 64, max: 64 }) })
+    .optional(),
 });
 
 export const intakeKeySchema = z.strictObject({ publicKey });

@@ -1,0 +1,56 @@
+/**
+ * Enrolment certificates: who may read new records. The worker seals every record key to the
+ * reviewers in the database, so a row written by anyone with database access would otherwise
+ * be read as an enrolment. A certificate is an Ed25519 signature, made off the server by a
+ * trusted key (a root the worker is configured with, or an enrolled admin who chains to one),
+ * over the reviewer's role and public keys. The name is a label and is not covered.
+ */
+import { concatBytes, utf8, type Bytes } from './encoding';
+import { CryptoError, expectLength } from './errors';
+import { KEY_BYTES, SIG_BYTES } from './sodium';
+import { sign, verify } from './signatures';
+
+export const ENROLMENT_CONTEXT = 'sori-enrolment-v1';
+
+export type EnrolmentRole = 'reviewer' | 'admin';
+
+const ROLE_BYTE: Record<EnrolmentRole, number> = { reviewer: 1, admin: 2 };
+
+export interface EnrolmentStatement {
+  role: EnrolmentRole;
+  boxPublicKey: Bytes;
+  signPublicKey: Bytes;
+}
+
+export interface EnrolmentCertificate {
+  /** The Ed25519 public key that signed. */
+  signer: Bytes;
+  signature: Bytes;
+}
+
+/** "sori-enrolment-v1" || role (1 reviewer, 2 admin) || box public key (32) || sign public key (32). */
+export function enrolmentMessage(s: EnrolmentStatement): Bytes {
+  const role = ROLE_BYTE[s.role];
+  if (role === undefined) throw new CryptoError('CRYPTO_BAD_FORMAT', 'unknown enrolment role');
+  expectLength(s.boxPublicKey, KEY_BYTES, 'box public key');
+  expectLength(s.signPublicKey, KEY_BYTES, 'sign public key');
+  return concatBytes(utf8(ENROLMENT_CONTEXT), Uint8Array.of(role), s.boxPublicKey, s.signPublicKey);
+}
+
+export function signEnrolment(
+  s: EnrolmentStatement,
+  signer: { publicKey: Bytes; secretKey: Bytes },
+): EnrolmentCertificate {
+  return { signer: signer.publicKey, signature: sign(enrolmentMessage(s), signer.secretKey) };
+}
+
+/** false for a certificate that does not cover this statement; never throws on bad lengths. */
+export function verifyEnrolment(s: EnrolmentStatement, c: EnrolmentCertificate): boolean {
+  if (c.signer.length !== KEY_BYTES || c.signature.length !== SIG_BYTES) return false;
+  try {
+    return verify(c.signature, enrolmentMessage(s), c.signer);
+  } catch (err) {
+    if (err instanceof CryptoError) return false;
+    throw err;
+  }
+}
