@@ -45,6 +45,19 @@ export class FileWriter {
     return id;
   }
 
+  /** A sanitised copy written as a stream (a file too large to hold), `size` bytes. */
+  async openRecordFile(key: Bytes, size: number): Promise<{ id: string; sink: BlobSink }> {
+    const id = await this.newBlob('record-file');
+    return { id, sink: openBlobSink(this.deps.store, id, key, size) };
+  }
+
+  /** Deletes one blob this attempt wrote and gave up on (a stream that failed verification). */
+  async drop(id: string): Promise<void> {
+    await deleteUnlinkedFiles(this.db, this.submissionId, [id]);
+    const at = this.link.fileIds.indexOf(id);
+    if (at >= 0) this.link.fileIds.splice(at, 1);
+  }
+
   /** A held-back original under a fresh key H (sealed to admins when the record is stored). */
   async openHeldBack(size: number): Promise<{ id: string; sink: BlobSink }> {
     const key = newFileKey();

@@ -118,3 +118,42 @@ export async function streamPlaintext(
   }
   for (const sink of sinks) await sink.end();
 }
+
+/**
+ * One more forward pass over a plaintext already checked by streamPlaintext: decrypted again
+ * from the start (secretstream is sequential; plaintext is never kept on a disk to seek in).
+ * The ciphertext is authenticated chunk by chunk and a complete blob does not change, so the
+ * length is checked again, not the hash. Stopping early (a break) ends the decryption.
+ */
+export async function* plaintextPass(
+  store: BlobStore,
+  a: Attachment,
+  contentKey: Bytes,
+): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of decrypted(store, a, contentKey)) {
+    total += chunk.length;
+    if (total > a.size) throw new AttachmentError('ATTACHMENT_TAMPERED');
+    yield chunk;
+  }
+  if (total !== a.size) throw new AttachmentError('ATTACHMENT_TAMPERED');
+}
+
+/** The first `length(first chunk)` bytes of the plaintext (or all of it, if shorter). */
+export async function readHead(
+  store: BlobStore,
+  a: Attachment,
+  contentKey: Bytes,
+  length: (first: Buffer) => number,
+): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let have = 0;
+  let want = Infinity;
+  for await (const chunk of decrypted(store, a, contentKey)) {
+    parts.push(chunk);
+    have += chunk.length;
+    if (want === Infinity) want = length(chunk);
+    if (have >= want) break;
+  }
+  return Buffer.concat(parts).subarray(0, Math.min(have, want));
+}

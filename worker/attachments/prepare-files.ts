@@ -14,18 +14,14 @@ import {
 import { sha256HexOf } from './blob-sink';
 import type { FileDeps } from './file-deps';
 import { FileWriter, writeAll, type FilesToLink } from './file-writer';
-import {
-  AttachmentError,
-  checkUpload,
-  readPlaintext,
-  streamPlaintext,
-  type Attachment,
-} from './open-attachment';
+import { AttachmentError, checkUpload, readPlaintext, type Attachment } from './open-attachment';
+import { prepareLarge } from './prepare-large';
 
 // Every attachment of a submission, before its record is stored: checked, decrypted,
-// sanitised (in memory; tools get only a tmpfs dir), and written as encrypted blobs. A clean
-// copy goes under recordFileKey(R, i + 1); anything not clean is held back, never passed on as
-// if it were. Plaintext never leaves this process except to withSanitiseTmpDir's tmpfs.
+// sanitised (in memory, tools getting only a tmpfs dir; audio and video over SANITISE_MAX_BYTES
+// as a stream, prepare-large.ts), and written as encrypted blobs. A clean copy goes under
+// recordFileKey(R, i + 1); anything not clean is held back, never passed on as if it were.
+// Plaintext never leaves this process except to withSanitiseTmpDir's tmpfs.
 
 export interface PreparedFiles {
   field: RecordFilesField;
@@ -40,7 +36,7 @@ export const NO_FILES: PreparedFiles = {
   discard: async () => undefined,
 };
 
-interface Job {
+export interface PrepareJob {
   db: Pool;
   deps: FileDeps;
   submissionId: string;
@@ -50,7 +46,7 @@ interface Job {
 
 /** Throws PermanentJobFailure (submission failed, ciphertext kept) for a broken attachment. */
 export async function prepareRecordFiles(
-  job: Job,
+  job: PrepareJob,
   attachments: readonly Attachment[],
 ): Promise<PreparedFiles> {
   if (attachments.length === 0) return NO_FILES;
@@ -85,7 +81,7 @@ export async function prepareRecordFiles(
 }
 
 async function prepareOne(
-  job: Job,
+  job: PrepareJob,
   writer: FileWriter,
   ctx: SanitiseContext,
   a: Attachment,
@@ -109,12 +105,8 @@ async function prepareOne(
     }) as const;
 
   if (a.size > deps.sanitiseMaxBytes) {
-    // Never held whole: streamed from the upload straight into its original blob(s).
-    const held = keepHeldBack ? await writer.openHeldBack(a.size) : null;
-    const custodian = await writer.openCustodianCopy(a.size);
-    const sinks = [held?.sink, custodian].filter((s) => s != null);
-    await streamPlaintext(deps.store, a, job.contentKey, sinks);
-    return heldBack('TOO_LARGE_TO_SANITISE', held?.id ?? null, null);
+    // Never held whole: cleaned as a stream if it is audio or video, else held back.
+    return prepareLarge(job, writer, ctx, { a, subkeyId, name, keepHeldBack }, heldBack);
   }
 
   const plain = await readPlaintext(deps.store, a, job.contentKey);

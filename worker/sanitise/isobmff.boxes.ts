@@ -122,3 +122,20 @@ export const versionOf = (b: Buffer, box: Box): number => b[box.body]!;
 /** Reads a 32- or 64-bit unsigned field as a number (files over 2^53 bytes do not exist here). */
 export const readUint = (b: Buffer, at: number, wide: boolean): number =>
   wide ? Number(b.readBigUInt64BE(at)) : b.readUInt32BE(at);
+
+/**
+ * A top-level box: where it is in the file and, when they are held, its bytes from its header
+ * on (all of them for ftyp, moov, meta and udta; a uuid's header and its 16-byte id).
+ */
+export interface TopBox extends Box {
+  bytes?: Buffer;
+}
+
+/** A held top-level box as a buffer and the same box relative to it. */
+export function heldBox(t: TopBox): { b: Buffer; box: Box } | null {
+  if (!t.bytes) return null;
+  return {
+    b: t.bytes,
+    box: { type: t.type, start: 0, body: t.body - t.start, end: t.bytes.length },
+  };
+}

@@ -15,18 +15,19 @@ const run = promisify(execFile);
 // Audio and video are remuxed, never re-encoded: container tags, chapters, cover art, data
 // tracks (an iPhone's timed location track is one) and subtitle tracks are dropped; the audio
 // and video packets are copied as they are. MP3 and MP4/M4A/MOV/3GP are remuxed in process
-// (mp3.remux.ts, isobmff.remux.ts), everything else and whatever those refuse by ffmpeg.
+// (mp3.remux.ts, isobmff.remux.ts), everything else and whatever those refuse by ffmpeg. Files
+// too large to hold in memory take the native rules as a stream (media.stream.ts).
 // Codec-level strings inside the packets (an encoder's name in an AAC fill element, LAME's
 // padding in MP3 ancillary data) are left: removing them means re-encoding.
 
-interface Container {
+export interface Container {
   ext: string;
   mime: string;
   /** ffmpeg demuxer forced on input, so a crafted file cannot pick another (playlist) demuxer. */
   demuxer: string;
 }
 
-const CONTAINERS: Partial<Record<Format, Container>> = {
+export const CONTAINERS: Partial<Record<Format, Container>> = {
   mp3: { ext: 'mp3', mime: 'audio/mpeg', demuxer: 'mp3' },
   m4a: { ext: 'm4a', mime: 'audio/mp4', demuxer: 'mov' },
   mp4: { ext: 'mp4', mime: 'video/mp4', demuxer: 'mov' },
@@ -38,7 +39,7 @@ const CONTAINERS: Partial<Record<Format, Container>> = {
 
 // What exiftool may still read in a remuxed file: structure, codec parameters, duration. The
 // QuickTime date fields stay present but hold zero (ffmpeg writes 0 under +bitexact).
-const STRUCTURAL = [
+export const STRUCTURAL = [
   /^File:ID3Size$/,
   /^MPEG:(MPEGAudioVersion|AudioLayer|AudioBitrate|SampleRate|ChannelMode|ModeExtension)$/,
   /^MPEG:(MSStereo|IntensityStereo|CopyrightFlag|OriginalMedia|Emphasis|VBRFrames|VBRBytes)$/,
@@ -76,6 +77,9 @@ const STRUCTURAL = [
   /^QuickTime:Track\d+:(MatrixCoefficients|VideoFullRangeFlag|GenMediaVersion|GenFlags)$/,
   /^QuickTime:Track\d+:(GenGraphicsMode|GenOpColor|GenBalance)$/,
   /^Composite:(Rotation)$/,
+  // Read by -ee3 from an H.264 sequence parameter set sent in-band (joined or re-muxed
+  // streams): the coded size. Camera data in H.264 (AVCHD's MDPM dates, GPS) stays refused.
+  /^H264:Track\d+:(ImageWidth|ImageHeight)$/,
   /^RIFF:(Encoding|NumChannels|SampleRate|AvgBytesPerSec|BitsPerSample)$/,
   /^Vorbis:(VorbisVersion|AudioChannels|SampleRate|NominalBitrate|MaximumBitrate)$/,
   /^Vorbis:(MinimumBitrate|Vendor)$/, // the vendor string is ffmpeg's own under +bitexact
@@ -146,7 +150,7 @@ function nativeRemux(format: Format, input: Buffer): Remuxed | null {
   return null;
 }
 
-const KEPT = 'audio and video streams, copied without re-encoding';
+export const KEPT = 'audio and video streams, copied without re-encoding';
 
 export class MediaSanitiser implements Sanitiser {
   readonly formats = Object.values(CONTAINERS).map((c) => c.mime);
@@ -186,7 +190,7 @@ export class MediaSanitiser implements Sanitiser {
   }
 }
 
-const XING_KEPT = 'Xing/LAME header (frame count, seek table, encoder delay and padding)';
+export const XING_KEPT = 'Xing/LAME header (frame count, seek table, encoder delay and padding)';
 
 async function withFfmpeg(
   input: Buffer,

@@ -1,229 +1,52 @@
+import { FrameWalker } from './mp3.frames';
+import { id3v2Length, neutraliseInfoFrame, peelTrailers, summariseId3v2, ascii } from './mp3.tags';
 import { refusal, Refused, type Remuxed } from './remux';
+
+export { crc16 } from './mp3.tags';
 
 // Native MP3 cleaning, without a subprocess: the output is the file's MPEG audio frames and
 // nothing else. Tags live outside the frames (ID3v2 in front, ID3v1/APE/Lyrics3/appended ID3v2
-// behind), so the frames are copied byte for byte and everything around them is dropped.
-//
-// "Frame" means a Layer III header whose stream (version, sample rate) matches the first frame;
-// the first frame itself, and any point where frames resume after other bytes, must start a run
-// of three, so a stray 0xFFF sync pattern in a tag is not taken for audio. Bytes between frames
-// that are not frames (junk, a tag in the middle of two joined files) are dropped and counted —
-// ffmpeg's mp3 demuxer would copy them inside the packet before. A truncated last frame, or a
-// stream with no run of frames at all, is refused and left to ffmpeg.
-//
-// The first frame may be a Xing/Info frame: a silent frame carrying the frame count, byte count,
-// seek table and, from LAME and ffmpeg, a LAME extension with encoder delay and padding (gapless
-// playback). It is kept, because duration and seeking of VBR files depend on it, but its 9-byte
-// encoder version ("LAME3.100", "Lavc59.37") is cut to the encoder family ("LAME", "Lavc",
-// "Lavf": decoders look at these four bytes before trusting delay and padding) and the extension's
-// CRC is recomputed. ffmpeg itself rewrites the frame to "Lavf" under +bitexact.
+// behind), so the frames are copied byte for byte (mp3.frames.ts finds them) and everything
+// around them is dropped; the Xing/Info frame is kept with its encoder version cut to the
+// family (mp3.tags.ts). This is the in-memory path; mp3.stream.ts does the same from a stream.
 
-const KBPS_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
-const KBPS_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
-const RATES: Record<number, number[]> = {
-  3: [44100, 48000, 32000], // MPEG-1
-  2: [22050, 24000, 16000], // MPEG-2
-  0: [11025, 12000, 8000], // MPEG-2.5
-};
-
-interface Frame {
-  version: number;
-  rate: number;
-  length: number;
-  mono: boolean;
-  protectedByCrc: boolean;
-}
-
-const ascii = (b: Buffer, start: number, end: number): string =>
-  b.subarray(start, Math.min(end, b.length)).toString('latin1');
-
-/** A Layer III frame header at `o`, or null. Free-format (bitrate index 0) is not accepted. */
-function frameAt(b: Buffer, o: number): Frame | null {
-  if (o < 0 || o + 4 > b.length) return null;
-  const [b1, b2, b3] = [b[o + 1]!, b[o + 2]!, b[o + 3]!];
-  if (b[o] !== 0xff || (b1 & 0xe0) !== 0xe0) return null;
-  const version = (b1 >> 3) & 3;
-  const layer = (b1 >> 1) & 3;
-  const bitrate = b2 >> 4;
-  const rateIndex = (b2 >> 2) & 3;
-  if (version === 1 || layer !== 1 || bitrate === 0 || bitrate === 15 || rateIndex === 3) {
-    return null;
-  }
-  const rate = RATES[version]![rateIndex]!;
-  const kbps = (version === 3 ? KBPS_V1 : KBPS_V2)[bitrate]!;
-  const length = Math.floor(((version === 3 ? 144 : 72) * kbps * 1000) / rate) + ((b2 >> 1) & 1);
-  return { version, rate, length, mono: b3 >> 6 === 3, protectedByCrc: (b1 & 1) === 0 };
-}
-
-const sameStream = (f: Frame, ref: Frame): boolean =>
-  f.version === ref.version && f.rate === ref.rate;
-
-/**
- * Whether three frames of one stream follow each other from `o` (or fewer that end exactly at
- * `end`): a lone 0xFFF sync pattern inside other data is not taken for audio.
- */
-function runOfFrames(b: Buffer, o: number, end: number, ref?: Frame): boolean {
-  let at = o;
-  for (let n = 0; n < 3; n++) {
-    if (at === end && n > 0) return true;
-    const f = frameAt(b, at);
-    if (f === null || (ref !== undefined && !sameStream(f, ref)) || at + f.length > end)
-      return false;
-    ref ??= f;
-    at += f.length;
-  }
-  return true;
-}
-
-const syncsafe = (b: Buffer, o: number): number =>
-  ((b[o]! & 0x7f) << 21) |
-  ((b[o + 1]! & 0x7f) << 14) |
-  ((b[o + 2]! & 0x7f) << 7) |
-  (b[o + 3]! & 0x7f);
-
-interface Id3Summary {
+export interface FrontTags {
+  /** Where the audio starts: after every ID3v2 tag in front. */
+  start: number;
+  tags: number;
   frames: number;
   picture: boolean;
 }
 
-/** Counts an ID3v2 tag's frames (for the report only: a tag we cannot walk is still dropped). */
-function summariseId3v2(b: Buffer, start: number, end: number): Id3Summary {
-  const major = b[start + 3]!;
-  const idLength = major === 2 ? 3 : 4;
-  const headerLength = major === 2 ? 6 : 10;
-  let o = start + 10;
-  if (major >= 3 && b[start + 5]! & 0x40 && o + 4 <= end) {
-    // Extended header: v2.3 gives its size without the size field, v2.4 with it (syncsafe).
-    o += major === 3 ? 4 + b.readUInt32BE(o) : syncsafe(b, o);
+/** The ID3v2 tags in front of the audio; `b` holds at least all of them. */
+export function frontTags(b: Buffer): FrontTags {
+  const front: FrontTags = { start: 0, tags: 0, frames: 0, picture: false };
+  while (ascii(b, front.start, front.start + 3) === 'ID3') {
+    const length = id3v2Length(b, front.start);
+    if (front.start + length > b.length) throw new Refused('ID3v2 past the end');
+    const s = summariseId3v2(b, front.start, front.start + length);
+    front.tags++;
+    front.frames += s.frames;
+    front.picture ||= s.picture;
+    front.start += length;
   }
-  const summary: Id3Summary = { frames: 0, picture: false };
-  while (o + headerLength <= end && o + headerLength <= b.length && b[o] !== 0) {
-    const id = ascii(b, o, o + idLength);
-    if (!/^[A-Z0-9]+$/.test(id)) break;
-    const size =
-      major === 2
-        ? b.readUIntBE(o + 3, 3)
-        : major === 4
-          ? syncsafe(b, o + 4)
-          : b.readUInt32BE(o + 4);
-    if (id === 'APIC' || id === 'PIC') summary.picture = true;
-    else summary.frames++;
-    o += headerLength + size;
-  }
-  return summary;
+  return front;
 }
 
-/** One ID3v2 tag starting at `o`: its total length, header to footer. */
-function id3v2Length(b: Buffer, o: number): number {
-  if (o + 10 > b.length || ![2, 3, 4].includes(b[o + 3]!)) throw new Refused('ID3v2 version');
-  if ([6, 7, 8, 9].some((i) => b[o + i]! & 0x80)) throw new Refused('ID3v2 size');
-  const footer = b[o + 3] === 4 && b[o + 5]! & 0x10 ? 10 : 0;
-  return 10 + syncsafe(b, o + 6) + footer;
-}
-
-interface Trailers {
-  end: number;
-  removed: string[];
-}
-
-/** Peels the tags that may follow the audio, last first, until none is left. */
-function peelTrailers(b: Buffer, start: number): Trailers {
-  let end = b.length;
-  const removed = new Set<string>();
-  for (;;) {
-    if (end - 128 >= start && ascii(b, end - 128, end - 125) === 'TAG') {
-      end -= 128;
-      removed.add('ID3v1 tag');
-      if (end - 227 >= start && ascii(b, end - 227, end - 223) === 'TAG+') end -= 227;
-    } else if (end - 32 >= start && ascii(b, end - 32, end - 24) === 'APETAGEX') {
-      // APE footer: size counts items and footer; a header, when flagged, comes on top.
-      const size = b.readUInt32LE(end - 20);
-      const total = size + (b.readUInt32LE(end - 12) & 0x80000000 ? 32 : 0);
-      if (size < 32 || end - total < start) throw new Refused('APE size');
-      end -= total;
-      removed.add('APE tag');
-    } else if (end - 15 >= start && ascii(b, end - 9, end) === 'LYRICS200') {
-      const digits = ascii(b, end - 15, end - 9);
-      const total = Number(digits) + 15;
-      if (!/^\d{6}$/.test(digits) || end - total < start) throw new Refused('Lyrics3 size');
-      if (ascii(b, end - total, end - total + 11) !== 'LYRICSBEGIN') throw new Refused('Lyrics3');
-      end -= total;
-      removed.add('Lyrics3 tag');
-    } else if (end - 9 >= start && ascii(b, end - 9, end) === 'LYRICSEND') {
-      // Lyrics3 v1 has no size: its begin marker is at most 5100 bytes of lyrics back.
-      const from = Math.max(start, end - 5100 - 20);
-      const at = b.subarray(from, end).lastIndexOf('LYRICSBEGIN', undefined, 'latin1');
-      if (at < 0) throw new Refused('Lyrics3 v1');
-      end = from + at;
-      removed.add('Lyrics3 tag');
-    } else if (end - 10 >= start && ascii(b, end - 10, end - 7) === '3DI') {
-      // An ID3v2.4 tag appended at the end, found by its footer.
-      const total = 20 + syncsafe(b, end - 4);
-      if (end - total < start || ascii(b, end - total, end - total + 3) !== 'ID3') {
-        throw new Refused('appended ID3v2');
-      }
-      end -= total;
-      removed.add('ID3v2 tag');
-    } else {
-      return { end, removed: [...removed] };
-    }
-  }
-}
-
-/**
- * A copy of the Xing/Info frame with the LAME extension's version cut to its family and the CRC
- * fixed, and every byte after the header fields zeroed (only zeros belong there); null when the
- * first frame is ordinary audio.
- */
-function neutraliseInfoFrame(
-  b: Buffer,
-  at: number,
-  f: Frame,
-): { frame: Buffer; cut: boolean } | null {
-  const sideInfo = f.version === 3 ? (f.mono ? 17 : 32) : f.mono ? 9 : 17;
-  const x = at + 4 + (f.protectedByCrc ? 2 : 0) + sideInfo;
-  const magic = ascii(b, x, x + 4);
-  if (magic !== 'Xing' && magic !== 'Info') return null;
-  const flags = b.readUInt32BE(x + 4);
-  const lame =
-    x + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
-  const rel = lame - at;
-  const frame = Buffer.from(b.subarray(at, at + f.length));
-  if (rel + 36 > frame.length || frame[rel] === 0) {
-    // No LAME extension: the Xing fields and nothing else.
-    if (rel < frame.length) frame.fill(0, rel);
-    return { frame, cut: false };
-  }
-  const original = frame.readUInt16BE(rel + 34);
-  // LAME's CRC covers the frame up to the CRC field; ffmpeg's always covers 190 bytes with the
-  // field zeroed. The new CRC follows whichever convention the file used.
-  const ffmpegStyle =
-    original !== crc16(frame.subarray(0, rel + 34)) && ffmpegCrc(frame) === original;
-  const family = ascii(frame, rel, rel + 4);
-  frame.fill(0, rel, rel + 9);
-  if (['LAME', 'Lavc', 'Lavf'].includes(family)) frame.write(family, rel, 'latin1');
-  frame.fill(0, rel + 36);
-  frame.writeUInt16BE(
-    ffmpegStyle ? ffmpegCrc(frame) : crc16(frame.subarray(0, rel + 34)),
-    rel + 34,
-  );
-  return { frame, cut: true };
-
-  function ffmpegCrc(fr: Buffer): number {
-    const copy = Buffer.from(fr.subarray(0, Math.max(190, rel + 36)));
-    copy.writeUInt16BE(0, rel + 34);
-    return crc16(copy.subarray(0, 190));
-  }
-}
-
-/** CRC-16/ARC (polynomial 0x8005 reflected, initial 0), as the LAME header uses. */
-export function crc16(data: Buffer): number {
-  let crc = 0;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let i = 0; i < 8; i++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-  }
-  return crc;
+/** The report's list, by kind and count. */
+export function describeMp3(
+  front: FrontTags,
+  trailers: readonly string[],
+  outside: number,
+  infoCut: boolean,
+): string[] {
+  const removed: string[] = [];
+  if (front.tags > 0) removed.push(`ID3v2 tag (${front.frames} frames)`);
+  if (front.picture) removed.push('cover art');
+  for (const r of trailers) if (!removed.some((x) => x.startsWith(r))) removed.push(r);
+  if (outside > 0) removed.push(`data between audio frames (${outside} bytes)`);
+  if (infoCut) removed.push('encoder version in the LAME header');
+  return removed;
 }
 
 export function remuxMp3(b: Buffer): Remuxed {
@@ -235,49 +58,20 @@ export function remuxMp3(b: Buffer): Remuxed {
 }
 
 function remux(b: Buffer): Remuxed {
-  const removed: string[] = [];
-  let start = 0;
-  let id3 = { frames: 0, picture: false, tags: 0 };
-  while (ascii(b, start, start + 3) === 'ID3') {
-    const length = id3v2Length(b, start);
-    if (start + length > b.length) throw new Refused('ID3v2 past the end');
-    const s = summariseId3v2(b, start, start + length);
-    id3 = { frames: id3.frames + s.frames, picture: id3.picture || s.picture, tags: id3.tags + 1 };
-    start += length;
-  }
-  const trailers = peelTrailers(b, start);
+  const front = frontTags(b);
+  const trailers = peelTrailers(b, front.start);
   const ranges: { start: number; end: number }[] = []; // runs of consecutive frames
-  let first: { frame: Frame; at: number } | undefined;
-  let outside = 0; // non-zero bytes that were neither a tag nor a frame
-  let o = start;
-  while (o < trailers.end) {
-    const f = frameAt(b, o);
-    const inStep = f !== null && first !== undefined && sameStream(f, first.frame);
-    if (f === null || !(inStep || (first === undefined && runOfFrames(b, o, trailers.end)))) {
-      // Not a frame: skip to where a run of frames starts again, and drop what was skipped.
-      let next = o + 1;
-      while (next < trailers.end && !runOfFrames(b, next, trailers.end, first?.frame)) next++;
-      for (let i = o; i < next; i++) if (b[i] !== 0) outside++;
-      o = next;
-      continue;
-    }
-    if (o + f.length > trailers.end) throw new Refused('truncated frame');
-    if (first === undefined) first = { frame: f, at: o };
+  const walker = new FrameWalker(front.start, trailers.end, (bytes, at) => {
     const last = ranges[ranges.length - 1];
-    if (last !== undefined && last.end === o) last.end = o + f.length;
-    else ranges.push({ start: o, end: o + f.length });
-    o += f.length;
-  }
-  if (first === undefined) throw new Refused('no MPEG audio frames');
-  const info = neutraliseInfoFrame(b, first.at, first.frame);
-  if (info !== null) {
-    ranges[0]!.start += first.frame.length; // the first range starts with the Info frame
-  }
-  if (id3.tags > 0) removed.push(`ID3v2 tag (${id3.frames} frames)`);
-  if (id3.picture) removed.push('cover art');
-  for (const r of trailers.removed) if (!removed.some((x) => x.startsWith(r))) removed.push(r);
-  if (outside > 0) removed.push(`data between audio frames (${outside} bytes)`);
-  if (info?.cut) removed.push('encoder version in the LAME header');
+    if (last !== undefined && last.end === at) last.end = at + bytes.length;
+    else ranges.push({ start: at, end: at + bytes.length });
+  });
+  walker.feed(b, 0);
+  walker.finish();
+  const first = walker.first!;
+  const info = neutraliseInfoFrame(first.bytes, 0, first.frame);
+  if (info !== null) ranges[0]!.start += first.frame.length; // the first range starts with it
+  const removed = describeMp3(front, trailers.removed, walker.outside, info?.cut ?? false);
   const audio = ranges.map((r) => b.subarray(r.start, r.end));
   return { ok: true, data: Buffer.concat(info === null ? audio : [info.frame, ...audio]), removed };
 }

@@ -1,0 +1,77 @@
+import { recordFileKey } from '../../crypto';
+import type { RecordFile } from '../record-body';
+import type { SanitiseContext, SanitiseReport } from '../sanitise';
+import {
+  detectionLength,
+  MediaStreamSanitiser,
+  streamableFormat,
+  type ByteSink,
+} from '../sanitise/media.stream';
+import type { FileWriter } from './file-writer';
+import { plaintextPass, readHead, streamPlaintext, type Attachment } from './open-attachment';
+import type { PrepareJob } from './prepare-files';
+
+// An attachment over SANITISE_MAX_BYTES, never held whole. Audio and video the native remuxers
+// handle (MP4/M4A/MOV/3GP, MP3) are cleaned as a stream: the first pass decrypts the upload,
+// checks it against the manifest and copies it to the custodian (if any) while the remuxer
+// reads its structure; later passes decrypt it again and stream the clean output straight into
+// its encrypted record file. Anything else, or whatever the streaming path refuses or fails to
+// verify, is held back as before, streamed into its admin-sealed original.
+
+export type HeldBack = (
+  reason: string,
+  fileId: string | null,
+  report: SanitiseReport | null,
+) => RecordFile;
+
+export async function prepareLarge(
+  job: PrepareJob,
+  writer: FileWriter,
+  ctx: SanitiseContext,
+  file: { a: Attachment; subkeyId: number; name: string; keepHeldBack: boolean },
+  heldBack: HeldBack,
+): Promise<RecordFile> {
+  const { a, subkeyId } = file;
+  const { store } = job.deps;
+  const head = await readHead(store, a, job.contentKey, detectionLength);
+  const format = streamableFormat(head);
+  head.fill(0);
+  const custodian = await writer.openCustodianCopy(a.size);
+  const holdBack = async (reason: string, report: SanitiseReport | null, also: ByteSink[]) => {
+    const held = file.keepHeldBack ? await writer.openHeldBack(a.size) : null;
+    const sinks = [held?.sink, ...also].filter((s) => s != null);
+    if (sinks.length > 0) await streamPlaintext(store, a, job.contentKey, sinks);
+    return heldBack(reason, held?.id ?? null, report);
+  };
+  if (format === null) return holdBack('TOO_LARGE_TO_SANITISE', null, custodian ? [custodian] : []);
+
+  const media = new MediaStreamSanitiser(format, a.size);
+  const firstPass = [media.firstPass, ...(custodian ? [custodian] : [])];
+  await streamPlaintext(store, a, job.contentKey, firstPass);
+  const opened: { id?: string } = {};
+  const result = await media.finish(
+    () => plaintextPass(store, a, job.contentKey),
+    ctx,
+    async (size) => {
+      const out = await writer.openRecordFile(recordFileKey(job.recordKey, subkeyId), size);
+      opened.id = out.id;
+      return out.sink;
+    },
+  );
+  if (result.status !== 'clean') {
+    if (opened.id) await writer.drop(opened.id);
+    return holdBack(result.reason, result.report, []);
+  }
+  const { mime, extension, size, sha256, report } = result;
+  return {
+    status: 'clean',
+    fileId: opened.id!,
+    name: `${file.name}.${extension}`,
+    mime,
+    extension,
+    size,
+    sha256,
+    subkeyId,
+    report: { ...report, removed: [...report.removed, 'original file name'] },
+  };
+}

@@ -1,0 +1,182 @@
+import { sha256Stream } from '../../crypto';
+import { detectFormat, type Format } from './detect-format';
+import { IsoBmffStreamer } from './isobmff.stream';
+import { CONTAINERS, KEPT, STRUCTURAL, XING_KEPT } from './media.sanitiser';
+import { Mp3Streamer } from './mp3.stream';
+import { Refused } from './remux';
+import type { Streamer } from './stream.types';
+import type { SanitiseContext, SanitiseReport } from './types';
+import { verifyClean } from './verify';
+
+// Audio and video too large to hold in memory (a phone's video, a long recording), cleaned as
+// a stream with the native remuxers' rules: the plaintext comes as forward passes (each one
+// decrypted again from the upload: plaintext never rests on a disk), the output goes straight
+// to its sink (an encrypted record file) with its SHA-256 taken on the way. Memory is bounded
+// by construction: each streamer holds capped buffers (see isobmff.stream.ts, mp3.stream.ts),
+// and a pass moves one decrypted chunk at a time, awaiting the sink's backpressure.
+//
+// Re-reading the output before it counts as clean, as every sanitiser does, cannot mean handing
+// gigabytes to exiftool on tmpfs (that is memory too). Instead the output is re-parsed as it is
+// written by the format's own checker (an allowlist of boxes, or a chain of nothing but audio
+// frames), and what a metadata tool could read besides codec data — ftyp and moov, or the first
+// frames — goes to exiftool as a small skeleton, judged by the same allowlist as the in-memory
+// path. Either finding something fails the file: the sink is aborted and the file held back.
+
+// The skeleton's media data stops after its first MiB, so exiftool -ee3 warns, per track, of
+// the samples it cannot read past that; a warning names a problem, never a value (verify.ts).
+const SKELETON_ALLOWED = [...STRUCTURAL, /^ExifTool:Track\d+:Warning$/];
+
+export type StreamedFormat = Extract<Format, 'mp3' | 'm4a' | 'mp4' | 'mov' | '3gp'>;
+const STREAMED: readonly Format[] = ['mp3', 'm4a', 'mp4', 'mov', '3gp'];
+
+/** Bytes detectFormat needs to see: an ID3v2 tag in front, and 4 KiB after it, for MP3. */
+export function detectionLength(first: Buffer): number {
+  if (first.length < 10 || first.toString('latin1', 0, 3) !== 'ID3') return 64 * 1024;
+  const syncsafe = [6, 7, 8, 9].reduce((n, i) => (n << 7) | (first[i]! & 0x7f), 0);
+  return Math.min(10 + syncsafe + 10 + 8 * 1024, 16 * 1024 * 1024);
+}
+
+export function streamableFormat(head: Buffer): StreamedFormat | null {
+  const format = detectFormat(head);
+  return format !== null && STREAMED.includes(format) ? (format as StreamedFormat) : null;
+}
+
+export interface ByteSink {
+  write(chunk: Buffer): Promise<void>;
+  end(): Promise<void>;
+  abort(): void;
+}
+
+export type StreamedResult =
+  | {
+      status: 'clean';
+      mime: string;
+      extension: string;
+      size: number;
+      sha256: string;
+      report: SanitiseReport;
+    }
+  | { status: 'unsanitised'; reason: string; report: SanitiseReport };
+
+/** A pass or the output sink failed: not the file's fault, the caller's error to handle. */
+class IoFailed extends Error {
+  constructor(readonly original: unknown) {
+    super('IO_FAILED');
+  }
+}
+
+export class MediaStreamSanitiser {
+  private readonly streamer: Streamer;
+  private refused: string | null = null;
+
+  /**
+   * The first pass, fed by the caller (who may copy the same chunks elsewhere): a structure
+   * the streamer refuses is remembered, never thrown, so the other copies are not disturbed.
+   */
+  readonly firstPass: ByteSink = {
+    write: (chunk) => {
+      if (this.refused === null) {
+        try {
+          this.streamer.push(chunk);
+        } catch (e) {
+          this.refused = e instanceof Refused ? e.message : 'unreadable structure';
+        }
+      }
+      return Promise.resolve();
+    },
+    end: () => Promise.resolve(),
+    abort: () => undefined,
+  };
+
+  constructor(
+    private readonly format: StreamedFormat,
+    size: number,
+  ) {
+    this.streamer = format === 'mp3' ? new Mp3Streamer(size) : new IsoBmffStreamer(size);
+  }
+
+  /**
+   * After the first pass: plans, writes the output into the sink `open` gives for its size,
+   * and verifies it. A pass's or the sink's error is rethrown; the file's own problems come
+   * back as `unsanitised` (the sink, if opened, aborted: the caller deletes its blob).
+   */
+  async finish(
+    pass: () => AsyncIterable<Buffer>,
+    ctx: SanitiseContext,
+    open: (size: number) => Promise<ByteSink>,
+  ): Promise<StreamedResult> {
+    const container = CONTAINERS[this.format]!;
+    const report: SanitiseReport = { format: container.ext, removed: [], kept: [] };
+    const held = (reason: string, note: string): StreamedResult => ({
+      status: 'unsanitised',
+      reason,
+      report: { ...report, notes: [note] },
+    });
+    const source = guarded(pass);
+    if (this.refused !== null) {
+      return held('TOO_LARGE_TO_SANITISE', `streaming remux declined (${this.refused})`);
+    }
+    let plan;
+    try {
+      plan = await this.streamer.plan(source);
+    } catch (e) {
+      if (e instanceof IoFailed) throw e.original;
+      const why = e instanceof Refused ? e.message : 'unreadable structure';
+      return held('TOO_LARGE_TO_SANITISE', `streaming remux declined (${why})`);
+    }
+
+    const out = await open(plan.size);
+    const hash = sha256Stream();
+    const check = this.streamer.check(plan.size);
+    let written = 0;
+    let leftover: string[];
+    try {
+      await plan.write(async (chunk) => {
+        written += chunk.length;
+        if (written > plan.size) throw new Refused('output longer than planned');
+        check.push(chunk);
+        hash.update(chunk);
+        await out.write(chunk).catch((e: unknown) => {
+          throw new IoFailed(e);
+        });
+      });
+      const verdict = check.finish();
+      leftover = written === plan.size ? verdict.leftover : ['output shorter than planned'];
+      if (verdict.skeleton !== null) {
+        const v = await verifyClean(verdict.skeleton, container.ext, ctx, SKELETON_ALLOWED);
+        if (!v.ok) leftover.push(...v.leftover);
+      }
+    } catch (e) {
+      out.abort();
+      if (e instanceof IoFailed) throw e.original;
+      return held('TOOL_FAILED', 'streaming remux failed while writing');
+    }
+    if (leftover.length > 0) {
+      out.abort();
+      return held('VERIFY_FAILED', `left after cleaning: ${leftover.join(', ')}`);
+    }
+    await out.end();
+    const kept = [KEPT, ...(this.format === 'mp3' ? [XING_KEPT] : [])];
+    return {
+      status: 'clean',
+      mime: container.mime,
+      extension: container.ext,
+      size: plan.size,
+      sha256: hash.digestHex(),
+      report: { ...report, removed: plan.removed, kept, notes: [STREAMED_NOTE] },
+    };
+  }
+}
+
+const STREAMED_NOTE = 'cleaned as a stream (too large to hold in memory)';
+
+/** A pass whose own failures are told apart from the streamer's. */
+function guarded(pass: () => AsyncIterable<Buffer>): () => AsyncIterable<Buffer> {
+  return async function* () {
+    try {
+      yield* pass();
+    } catch (e) {
+      throw new IoFailed(e);
+    }
+  };
+}
