@@ -84,7 +84,8 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY_FILE: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   // Attachments (worker). A file up to this many plaintext bytes is sanitised in memory; a
-  // larger one is held back unsanitised, its original streamed into an admin-sealed blob.
+  // larger MP4/MOV/M4A/3GP or MP3 is cleaned as a stream (worker/attachments/prepare-large.ts),
+  // and anything else is held back unsanitised, its original streamed into an admin-sealed blob.
   SANITISE_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
   // discard: originals are dropped once sanitised; custodian: each is also kept, sealed only
   // to CUSTODIAN_PUBLIC_KEY (base64url X25519, held offline by the evidence custodian).
