@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../core/config';
 import { insertReviewer, revokeReviewer } from '../../../core/repositories/reviewer.repository';
-import { registerIntakeKey } from '../../../core/repositories/service-key.repository';
 import {
   buildSubmission,
-  fingerprint,
   generateBoxKeyPair,
   generateSignKeyPair,
   initCrypto,
-  keyId,
-  newRecordKey,
-  randomBytes,
   randomId,
-  sha256,
   signEnrolment,
   toBase64,
   type EnrolmentRole,
@@ -24,7 +18,7 @@ import { createEnrolmentTrust } from '../../../worker/enrolment-trust';
 import { loadEnrolmentRoots } from '../../../worker/keys';
 import { recordStoreFor, type RecordToStore } from '../../../worker/record-store';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { insertEnvelope } from './worker-fixtures';
+import { insertEnvelope, recordToStore, registerTestIntakeKey } from './worker-fixtures';
 
 // With ENROLMENT_ROOTS set, a reviewer row someone wrote into the database is not a reader:
 // record keys go only to rows whose certificate chains to a root, and a record waits
@@ -40,12 +34,7 @@ describe('worker: enrolment certificates decide who gets a record key', () => {
     await initCrypto();
     db = await createTestDatabase();
     rootKey = generateSignKeyPair();
-    intakePublicKey = generateBoxKeyPair().publicKey;
-    await registerIntakeKey(db.pool, {
-      id: keyId(intakePublicKey),
-      publicKey: intakePublicKey,
-      fingerprint: fingerprint(intakePublicKey),
-    });
+    intakePublicKey = await registerTestIntakeKey(db.pool);
   });
   afterAll(async () => db?.drop());
 
@@ -64,22 +53,7 @@ describe('worker: enrolment certificates decide who gets a record key', () => {
 
   const item = async (): Promise<RecordToStore> => {
     const envelope = buildSubmission({ intakePublicKey, manifest: { text: '증언' } }).envelope;
-    const submissionId = await insertEnvelope(db.pool, envelope);
-    const body = randomBytes(64);
-    return {
-      record: {
-        id: randomId(),
-        submissionId,
-        body,
-        bodySha256: sha256(body),
-        receivedOn: '2026-01-01',
-        language: 'ko',
-        translated: false,
-      },
-      recordKey: newRecordKey(),
-      pendingKey: null,
-      envelopeSha256: sha256(submissionId),
-    };
+    return recordToStore(await insertEnvelope(db.pool, envelope));
   };
 
   const keyHolders = async (recordId: string): Promise<string[]> =>

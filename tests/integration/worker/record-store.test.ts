@@ -2,24 +2,24 @@ import { verifyChain } from '../../../core/custody';
 import { createPool } from '../../../core/db';
 import { listCustodyEntries } from '../../../core/repositories/custody.repository';
 import { revokeReviewer } from '../../../core/repositories/reviewer.repository';
-import { registerIntakeKey } from '../../../core/repositories/service-key.repository';
 import {
   buildSubmission,
-  fingerprint,
-  generateBoxKeyPair,
   generateSignKeyPair,
   initCrypto,
   keyId,
-  newRecordKey,
-  randomBytes,
-  randomId,
-  sha256,
   type SignKeyPair,
 } from '../../../crypto';
-import { recordStoreFor, type RecordToStore } from '../../../worker/record-store';
+import { recordStoreFor } from '../../../worker/record-store';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { TEST_DATABASE_URL } from '../../support/env';
-import { enrolReviewer, insertEnvelope, recordsFor, submissionRow } from './worker-fixtures';
+import {
+  enrolReviewer,
+  insertEnvelope,
+  recordsFor,
+  recordToStore,
+  registerTestIntakeKey,
+  submissionRow,
+} from './worker-fixtures';
 
 // Group commit: jobs ready at once share one transaction, yet each submission still gets
 // exactly one record, one custody entry in a single chain, and one bad item fails alone.
@@ -33,12 +33,7 @@ describe('record store (group commit)', () => {
     await initCrypto();
     db = await createTestDatabase();
     signer = generateSignKeyPair();
-    intakePublicKey = generateBoxKeyPair().publicKey;
-    await registerIntakeKey(db.pool, {
-      id: keyId(intakePublicKey),
-      publicKey: intakePublicKey,
-      fingerprint: fingerprint(intakePublicKey),
-    });
+    intakePublicKey = await registerTestIntakeKey(db.pool);
     await enrolReviewer(db.pool);
   });
 
@@ -52,23 +47,7 @@ describe('record store (group commit)', () => {
       buildSubmission({ intakePublicKey: intakePublicKey, manifest: { text: '증언' } }).envelope,
     );
 
-  const item = (submissionId: string, language = 'ko'): RecordToStore => {
-    const body = randomBytes(64);
-    return {
-      record: {
-        id: randomId(),
-        submissionId,
-        body,
-        bodySha256: sha256(body),
-        receivedOn: '2026-01-01',
-        language,
-        translated: false,
-      },
-      recordKey: newRecordKey(),
-      pendingKey: null,
-      envelopeSha256: sha256(submissionId),
-    };
-  };
+  const item = recordToStore;
 
   it('stores one record per submission, duplicates in a batch included, in one chain', async () => {
     const ids = await Promise.all(Array.from({ length: 10 }, submit));

@@ -4,16 +4,24 @@ import { createRedis, SUBMISSIONS_QUEUE } from '../../../core/queue';
 import { verifyChain } from '../../../core/custody';
 import { listCustodyEntries } from '../../../core/repositories/custody.repository';
 import { insertReviewer } from '../../../core/repositories/reviewer.repository';
-import { listServiceKeys } from '../../../core/repositories/service-key.repository';
+import {
+  listServiceKeys,
+  registerIntakeKey,
+} from '../../../core/repositories/service-key.repository';
 import { insertSubmission } from '../../../core/repositories/submission.repository';
 import {
   buildSubmission,
   decryptEntry,
   decryptRecordBody,
+  fingerprint,
   fromBase64,
   generateBoxKeyPair,
   generateSignKeyPair,
+  keyId,
+  newRecordKey,
+  randomBytes,
   randomId,
+  sha256,
   unwrapRecordKey,
   type BoxKeyPair,
   type SubmissionEnvelopeV1,
@@ -22,9 +30,40 @@ import {
 import { envelopeSha256 } from '../../../server/services/envelope-hash';
 import { TEST_REDIS_URL } from '../../support/env';
 import type { RecordBodyV1, TranslationEntryV1 } from '../../../worker/record-body';
+import type { RecordToStore } from '../../../worker/record-store';
 import { waitFor as pollUntil } from '../../support/wait';
 
 // Shared steps of the worker tests: a source submitting, a reviewer reading, a custody check.
+
+/** A published intake key (public half only: the record-store tests never open envelopes). */
+export async function registerTestIntakeKey(pool: Pool): Promise<Uint8Array> {
+  const publicKey = generateBoxKeyPair().publicKey;
+  await registerIntakeKey(pool, {
+    id: keyId(publicKey),
+    publicKey,
+    fingerprint: fingerprint(publicKey),
+  });
+  return publicKey;
+}
+
+/** What a job hands the record store for a submission: an opaque body under a fresh key. */
+export function recordToStore(submissionId: string, language = 'ko'): RecordToStore {
+  const body = randomBytes(64);
+  return {
+    record: {
+      id: randomId(),
+      submissionId,
+      body,
+      bodySha256: sha256(body),
+      receivedOn: '2026-01-01',
+      language,
+      translated: false,
+    },
+    recordKey: newRecordKey(),
+    pendingKey: null,
+    envelopeSha256: sha256(submissionId),
+  };
+}
 
 export const waitFor = <T>(
   what: string,
