@@ -7,24 +7,22 @@ import {
   type BoxKeyPair,
 } from '../../../crypto';
 import { ConfigError } from '../../../core/config';
-import type { SoriWorker } from '../../../worker/create-worker';
 import { fileDepsFromConfig } from '../../../worker/attachments/file-deps';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { makeJpeg } from '../../fixtures/make-image';
-import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
-import { startTestApp, type TestApp } from '../../support/app';
-import { createTestKeys, startWorker, type TestKeys } from '../../support/worker';
+import { type TestDirs } from '../../fixtures/make-sanitise-context';
+import type { TestApp } from '../../support/app';
+import { type TestKeys } from '../../support/worker';
 import { testBytes } from '../uploads/tus-fixtures';
 import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
 import {
   blobCounts,
   decryptBlob,
-  enrol,
   openHeldBack,
   submitWithFiles,
   unknownBinary,
   type Reviewer,
 } from './attachment-fixtures';
+import { startAttachmentStack, type AttachmentStack } from './attachment-stack';
 
 // ORIGINALS=custodian: every original, clean or not, is also kept under a key sealed only to
 // the offline custodian. And a file over SANITISE_MAX_BYTES is held back without ever being
@@ -35,22 +33,15 @@ jest.setTimeout(120_000);
 describe('attachments: originals for the custodian, files too large to sanitise', () => {
   let app: TestApp;
   let keys: TestKeys;
-  let worker: SoriWorker;
   let dirs: TestDirs;
   let admin: Reviewer;
+  let stack: AttachmentStack | undefined;
   let custodian: BoxKeyPair;
 
   beforeAll(async () => {
     await initCrypto();
-    dirs = makeDirs();
     custodian = generateBoxKeyPair();
-    app = await startTestApp();
-    keys = await createTestKeys();
-    admin = await enrol(app.pool, 'admin');
-    worker = await startWorker({
-      pool: app.pool,
-      prefix: app.prefix,
-      keys: keys.keys,
+    stack = await startAttachmentStack({
       config: {
         ORIGINALS: 'custodian',
         CUSTODIAN_PUBLIC_KEY: toBase64(custodian.publicKey),
@@ -58,14 +49,10 @@ describe('attachments: originals for the custodian, files too large to sanitise'
         UPLOAD_CHUNK_BYTES: 65536,
       },
     });
+    ({ app, keys, dirs, admin } = stack);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await stopExiftool();
-    dirs?.cleanup();
-  });
+  afterAll(async () => stack?.close());
 
   it('keeps each original sealed to the custodian only', async () => {
     const jpeg = readFileSync((await makeJpeg(dirs.fixtures)).path);

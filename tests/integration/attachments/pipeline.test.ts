@@ -4,19 +4,12 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
-import type { SoriWorker } from '../../../worker/create-worker';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { buildDocx, CONTENT, PLANTED } from '../../fixtures/make-office';
 import { GPS, makeJpeg } from '../../fixtures/make-image';
-import {
-  dumpTags,
-  makeDirs,
-  recoverable,
-  type TestDirs,
-} from '../../fixtures/make-sanitise-context';
-import { startTestApp, type TestApp } from '../../support/app';
+import { dumpTags, recoverable, type TestDirs } from '../../fixtures/make-sanitise-context';
+import type { TestApp } from '../../support/app';
 import { TEST_DATABASE_URL } from '../../support/env';
-import { captureLogs, createTestKeys, startWorker, type TestKeys } from '../../support/worker';
+import { captureLogs, type TestKeys } from '../../support/worker';
 import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
 import {
   blobCounts,
@@ -28,6 +21,7 @@ import {
   unknownBinary,
   type Reviewer,
 } from './attachment-fixtures';
+import { startAttachmentStack, type AttachmentStack } from './attachment-stack';
 import { redisDump } from '../../support/redis-dump';
 
 // The whole path for a testimony with files: tus upload of the client's ciphertext → worker
@@ -40,33 +34,20 @@ const run = promisify(execFile);
 describe('attachments: sanitised, held back, and nothing left behind', () => {
   let app: TestApp;
   let keys: TestKeys;
-  let worker: SoriWorker;
   let dirs: TestDirs;
   let admin: Reviewer;
+  let stack: AttachmentStack | undefined;
   let plain: Reviewer;
   const logs = captureLogs('debug');
   const canary = `CANARY-${randomUUID()}`;
 
   beforeAll(async () => {
-    dirs = makeDirs();
-    app = await startTestApp({ log: logs.log });
-    keys = await createTestKeys();
-    admin = await enrol(app.pool, 'admin');
+    stack = await startAttachmentStack({ log: logs.log });
+    ({ app, keys, dirs, admin } = stack);
     plain = await enrol(app.pool, 'reviewer');
-    worker = await startWorker({
-      pool: app.pool,
-      prefix: app.prefix,
-      keys: keys.keys,
-      log: logs.log,
-    });
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await stopExiftool();
-    dirs?.cleanup();
-  });
+  afterAll(async () => stack?.close());
 
   it('stores clean copies, holds back the unknown, deletes the uploads, leaks nothing', async () => {
     const jpeg = await makeJpeg(dirs.fixtures);

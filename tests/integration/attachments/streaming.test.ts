@@ -2,24 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateBoxKeyPair, initCrypto, toBase64 } from '../../../crypto';
-import type { SoriWorker } from '../../../worker/create-worker';
 import type { RecordFile } from '../../../worker/record-body';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { PLANTED } from '../../fixtures/make-office';
-import {
-  dumpTags,
-  makeDirs,
-  recoverable,
-  type TestDirs,
-} from '../../fixtures/make-sanitise-context';
-import { startTestApp, type TestApp } from '../../support/app';
-import { createTestKeys, startWorker, type TestKeys } from '../../support/worker';
+import { dumpTags, recoverable, type TestDirs } from '../../fixtures/make-sanitise-context';
+import type { TestApp } from '../../support/app';
+import { type TestKeys } from '../../support/worker';
 import { insertAtEnd, SAMPLE_ENTRY, udtaWithArtist } from '../../unit/sanitise/plant-box';
 import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
 import {
   blobCounts,
-  enrol,
   openHeldBack,
   readCleanFile,
   recordKeyFor,
@@ -27,6 +19,7 @@ import {
   unknownBinary,
   type Reviewer,
 } from './attachment-fixtures';
+import { startAttachmentStack, type AttachmentStack } from './attachment-stack';
 
 // Audio and video over SANITISE_MAX_BYTES (lowered here so small fixtures take the path) are
 // cleaned as a stream, end to end: upload → worker decrypts pass after pass, never holding the
@@ -44,20 +37,13 @@ const planted = [
 describe('attachments: audio and video too large to hold, cleaned as a stream', () => {
   let app: TestApp;
   let keys: TestKeys;
-  let worker: SoriWorker;
   let dirs: TestDirs;
   let admin: Reviewer;
+  let stack: AttachmentStack | undefined;
 
   beforeAll(async () => {
     await initCrypto();
-    dirs = makeDirs();
-    app = await startTestApp();
-    keys = await createTestKeys();
-    admin = await enrol(app.pool, 'admin');
-    worker = await startWorker({
-      pool: app.pool,
-      prefix: app.prefix,
-      keys: keys.keys,
+    stack = await startAttachmentStack({
       config: {
         SANITISE_MAX_BYTES: 10_000,
         UPLOAD_CHUNK_BYTES: 65536,
@@ -65,14 +51,10 @@ describe('attachments: audio and video too large to hold, cleaned as a stream', 
         CUSTODIAN_PUBLIC_KEY: toBase64(generateBoxKeyPair().publicKey),
       },
     });
+    ({ app, keys, dirs, admin } = stack);
   });
 
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await stopExiftool();
-    dirs?.cleanup();
-  });
+  afterAll(async () => stack?.close());
 
   function probe(data: Buffer, ext: string): { duration: number; streams: string[] } {
     const path = join(dirs.fixtures, `probe.${ext}`);
