@@ -13,7 +13,7 @@ import { type TestDirs } from '../../fixtures/make-sanitise-context';
 import type { TestApp } from '../../support/app';
 import { type TestKeys } from '../../support/worker';
 import { testBytes } from '../uploads/tus-fixtures';
-import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
+import { readRecordWhenDone } from '../worker/worker-fixtures';
 import {
   blobCounts,
   decryptBlob,
@@ -63,13 +63,7 @@ describe('attachments: originals for the custodian, files too large to sanitise'
       { name: 'data.bin', type: '', data: binary },
       { name: 'recording.raw', type: '', data: large },
     ]);
-    await waitFor(
-      'done',
-      async () => (await submissionRow(app.pool, submissionId))?.status === 'done',
-      60_000,
-    );
-    const [record] = await recordsFor(app.pool, submissionId);
-    const { body } = await readRecord(app.pool, record!.id, admin);
+    const { body, recordId } = await readRecordWhenDone(app.pool, submissionId, admin);
     expect(body.originals).toEqual({ custodian: true, count: 3 });
     expect(body.files.map((f) => (f.status === 'clean' ? 'clean' : f.reason))).toEqual([
       'clean',
@@ -82,7 +76,7 @@ describe('attachments: originals for the custodian, files too large to sanitise'
     const { rows } = await app.pool.query<{ file_id: string; wrapped_key: Buffer }>(
       `SELECT c.file_id, c.wrapped_key FROM custodian_keys c JOIN blobs b ON b.id = c.file_id
         WHERE b.record_id = $1`,
-      [record!.id],
+      [recordId],
     );
     expect(rows).toHaveLength(3);
     const opened: Buffer[] = [];

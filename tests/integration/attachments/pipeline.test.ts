@@ -10,7 +10,7 @@ import { dumpTags, recoverable, type TestDirs } from '../../fixtures/make-saniti
 import type { TestApp } from '../../support/app';
 import { TEST_DATABASE_URL } from '../../support/env';
 import { captureLogs, type TestKeys } from '../../support/worker';
-import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
+import { readRecordWhenDone } from '../worker/worker-fixtures';
 import {
   blobCounts,
   enrol,
@@ -65,16 +65,10 @@ describe('attachments: sanitised, held back, and nothing left behind', () => {
         { name: 'notes.bin', type: 'application/octet-stream', data: binary },
       ],
     );
-    await waitFor(
-      'done',
-      async () => (await submissionRow(app.pool, submissionId))?.status === 'done',
-      60_000,
-    );
-    const [record] = await recordsFor(app.pool, submissionId);
-    const { body } = await readRecord(app.pool, record!.id, plain);
+    const { body, recordId } = await readRecordWhenDone(app.pool, submissionId, plain);
     expect(body.files.map((f) => f.status)).toEqual(['clean', 'clean', 'unsanitised']);
     expect(body.originals).toEqual({ custodian: false, count: 0 });
-    const r = await recordKeyFor(app.pool, record!.id, plain);
+    const r = await recordKeyFor(app.pool, recordId, plain);
 
     const [jpgFile, docFile, binFile] = body.files;
     expect(jpgFile).toMatchObject({
@@ -142,7 +136,7 @@ describe('attachments: sanitised, held back, and nothing left behind', () => {
       }
 
     // Deleting the record (retention, or any other way) deletes its files and their keys.
-    await app.pool.query(`DELETE FROM records WHERE id = $1`, [record!.id]);
+    await app.pool.query(`DELETE FROM records WHERE id = $1`, [recordId]);
     expect(await blobCounts(app.pool, submissionId)).toEqual([]);
     const { rows: keysLeft } = await app.pool.query(`SELECT 1 FROM record_file_keys`);
     expect(keysLeft).toEqual([]);

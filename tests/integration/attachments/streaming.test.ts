@@ -9,7 +9,7 @@ import { dumpTags, recoverable, type TestDirs } from '../../fixtures/make-saniti
 import type { TestApp } from '../../support/app';
 import { type TestKeys } from '../../support/worker';
 import { insertAtEnd, SAMPLE_ENTRY, udtaWithArtist } from '../../unit/sanitise/plant-box';
-import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
+import { readRecordWhenDone } from '../worker/worker-fixtures';
 import {
   blobCounts,
   openHeldBack,
@@ -106,13 +106,7 @@ describe('attachments: audio and video too large to hold, cleaned as a stream', 
     for (const f of inputs) expect(f.data.length).toBeGreaterThan(10_000);
 
     const { submissionId } = await submitWithFiles(app.url, keys.intake.publicKey, '녹음', inputs);
-    await waitFor(
-      'done',
-      async () => (await submissionRow(app.pool, submissionId))?.status === 'done',
-      60_000,
-    );
-    const [record] = await recordsFor(app.pool, submissionId);
-    const { body } = await readRecord(app.pool, record!.id, admin);
+    const { body, recordId } = await readRecordWhenDone(app.pool, submissionId, admin);
     const outcome = (f: RecordFile) => (f.status === 'clean' ? f.extension : f.reason);
     expect(body.files.map(outcome)).toEqual([
       ...['mp3', 'm4a', 'mp4', 'mp4'],
@@ -122,7 +116,7 @@ describe('attachments: audio and video too large to hold, cleaned as a stream', 
     // 4 streamed clean copies; 2 held-back originals and 6 custodian originals.
     expect(await blobCounts(app.pool, submissionId)).toEqual(['original: 8', 'record-file: 4']);
 
-    const r = await recordKeyFor(app.pool, record!.id, admin);
+    const r = await recordKeyFor(app.pool, recordId, admin);
     for (const [i, input] of inputs.slice(0, 4).entries()) {
       const file = body.files[i]!;
       if (file.status !== 'clean') throw new Error(`${input.name} not clean`);

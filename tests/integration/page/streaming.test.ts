@@ -13,7 +13,7 @@ import {
 } from '../../../crypto';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { createTestKeys, startWorker, type TestKeys } from '../../support/worker';
-import { readRecord, recordsFor, submissionRow, waitFor } from '../worker/worker-fixtures';
+import { readRecordWhenDone, waitFor } from '../worker/worker-fixtures';
 import {
   enrol,
   readCleanFile,
@@ -200,18 +200,12 @@ describe('page: no-JS files stream, whatever their size', () => {
       },
     ]);
 
-    await waitFor(
-      'done',
-      async () => (await submissionRow(app.pool, submissionId))?.status === 'done',
-      180_000,
-    );
-    const [record] = await recordsFor(app.pool, submissionId);
-    const { body } = await readRecord(app.pool, record!.id, reviewer);
+    const { body, recordId } = await readRecordWhenDone(app.pool, submissionId, reviewer, 180_000);
     const [clean] = body.files;
     expect(clean).toMatchObject({ status: 'clean', extension: 'wav', subkeyId: 1 });
     const data = await readCleanFile(
       app.pool,
-      await recordKeyFor(app.pool, record!.id, reviewer),
+      await recordKeyFor(app.pool, recordId, reviewer),
       clean!,
     );
     expect(data.includes(Buffer.from(artist))).toBe(false);

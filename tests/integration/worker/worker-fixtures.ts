@@ -181,6 +181,22 @@ export async function readRecord(pool: Pool, recordId: string, reviewer: TestRev
   };
 }
 
+/** Waits until the submission is done, then reads its one record as `reviewer`. */
+export async function readRecordWhenDone(
+  pool: Pool,
+  submissionId: string,
+  reviewer: TestReviewer,
+  timeoutMs = 60_000,
+) {
+  await waitFor(
+    'done',
+    async () => (await submissionRow(pool, submissionId))?.status === 'done',
+    timeoutMs,
+  );
+  const [record] = await recordsFor(pool, submissionId);
+  return { recordId: record!.id, ...(await readRecord(pool, record!.id, reviewer)) };
+}
+
 export async function verifyCustody(pool: Pool) {
   const signers = await listServiceKeys(pool, 'worker-sign');
   const entries = await listCustodyEntries(pool);
