@@ -7,7 +7,7 @@ import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
 import { crc16, remuxMp3 } from '../../../worker/sanitise/mp3.remux';
 import type { Remuxed } from '../../../worker/sanitise/remux';
 import type { SanitiseResult } from '../../../worker/sanitise/types';
-import { makeM4a, makeMp3, MEDIA_PLANTED } from '../../fixtures/make-media';
+import { ffmpegTo, makeM4a, makeMp3, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { jpegWithExif, PLANTED } from '../../fixtures/make-office';
 import {
   dumpTags,
@@ -41,11 +41,7 @@ afterAll(async () => {
   dirs.cleanup();
 });
 
-function ffmpeg(out: string, args: string[]): Buffer {
-  const path = join(dirs.fixtures, out);
-  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', ...args, path]);
-  return readFileSync(path);
-}
+const ffmpeg = (out: string, args: string[]): Buffer => ffmpegTo(dirs.fixtures, out, args);
 
 function onDisk(data: Buffer, name: string): string {
   const path = join(dirs.fixtures, name);

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initCrypto, sha256Hex } from '../../../crypto';
 import { stopExiftool } from '../../../worker/sanitise/exiftool';
@@ -15,7 +14,7 @@ import { remuxMp3 } from '../../../worker/sanitise/mp3.remux';
 import { Mp3Streamer } from '../../../worker/sanitise/mp3.stream';
 import type { Remuxed } from '../../../worker/sanitise/remux';
 import { verifyClean } from '../../../worker/sanitise/verify';
-import { makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../../fixtures/make-media';
+import { ffmpegTo, makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
 import { insertAtEnd, SAMPLE_ENTRY, udtaWithArtist } from './plant-box';
 
@@ -34,11 +33,7 @@ afterAll(async () => {
   dirs.cleanup();
 });
 
-function ffmpeg(out: string, args: string[]): Buffer {
-  const path = join(dirs.fixtures, out);
-  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', ...args, path]);
-  return readFileSync(path);
-}
+const ffmpeg = (out: string, args: string[]): Buffer => ffmpegTo(dirs.fixtures, out, args);
 
 const pieces = (b: Buffer, step: number) =>
   async function* () {
@@ -101,7 +96,7 @@ describe('streamed output equals the in-memory native remux', () => {
     const atEnd = await makeMp4(dirs.fixtures);
     await expectSameAsNative(atEnd, remuxIsoBmff(atEnd));
     const path = join(dirs.fixtures, 'end.mp4');
-    execFileSync('sh', ['-c', 'cat > "$1"', 'sh', path], { input: atEnd });
+    writeFileSync(path, atEnd);
     const inFront = ffmpeg('front.mp4', ['-i', path, '-c', 'copy', '-movflags', '+faststart']);
     expect(inFront.indexOf('moov')).toBeLessThan(inFront.indexOf('mdat'));
     await expectSameAsNative(inFront, remuxIsoBmff(inFront));
