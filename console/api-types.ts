@@ -52,6 +52,7 @@ export interface ReviewerInfo {
   signPublicKey?: string;
   enrolledOn?: string;
   revokedOn?: string | null;
+  certificate?: { signer: string; signature: string } | null;
 }
 
 export interface CustodyEntryWire {

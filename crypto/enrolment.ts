@@ -5,7 +5,7 @@
  * trusted key (a root the worker is configured with, or an enrolled admin who chains to one),
  * over the reviewer's role and public keys. The name is a label and is not covered.
  */
-import { concatBytes, utf8, type Bytes } from './encoding';
+import { concatBytes, toHex, utf8, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
 import { KEY_BYTES, SIG_BYTES } from './sodium';
 import { sign, verify } from './signatures';
@@ -15,6 +15,7 @@ export const ENROLMENT_CONTEXT = 'sori-enrolment-v1';
 export type EnrolmentRole = 'reviewer' | 'admin';
 
 const ROLE_BYTE: Record<EnrolmentRole, number> = { reviewer: 1, admin: 2 };
+const isRole = (role: string): role is EnrolmentRole => Object.hasOwn(ROLE_BYTE, role);
 
 export interface EnrolmentStatement {
   role: EnrolmentRole;
@@ -30,7 +31,7 @@ export interface EnrolmentCertificate {
 
 /** "sori-enrolment-v1" || role (1 reviewer, 2 admin) || box public key (32) || sign public key (32). */
 export function enrolmentMessage(s: EnrolmentStatement): Bytes {
-  const role = ROLE_BYTE[s.role];
+  const role = isRole(s.role) ? ROLE_BYTE[s.role] : undefined;
   if (role === undefined) throw new CryptoError('CRYPTO_BAD_FORMAT', 'unknown enrolment role');
   expectLength(s.boxPublicKey, KEY_BYTES, 'box public key');
   expectLength(s.signPublicKey, KEY_BYTES, 'sign public key');
@@ -53,4 +54,47 @@ export function verifyEnrolment(s: EnrolmentStatement, c: EnrolmentCertificate):
     if (err instanceof CryptoError) return false;
     throw err;
   }
+}
+
+/** A reviewer as the chain rule sees it: role, keys and the certificate stored with them. */
+export interface CertifiedReviewer {
+  role: string;
+  boxPublicKey: Bytes;
+  signPublicKey: Bytes;
+  certSigner: Bytes | null;
+  certSignature: Bytes | null;
+}
+
+/** Whether one row's certificate covers its role and keys (the worker caches these). */
+export function certificateHolds(r: CertifiedReviewer): boolean {
+  if (!r.certSigner || !r.certSignature) return false;
+  const role = r.role;
+  if (!isRole(role)) return false;
+  const statement = { role, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey };
+  return verifyEnrolment(statement, { signer: r.certSigner, signature: r.certSignature });
+}
+
+/**
+ * The chain rule: of `rows` (the non-revoked reviewers), those whose certificate holds and was
+ * signed by a root or by the signing key of an admin among the rows that count. Rows may come
+ * in any order; the result keeps theirs.
+ */
+export function certifiedReviewers<T extends CertifiedReviewer>(
+  rows: readonly T[],
+  roots: readonly Bytes[],
+  holds: (r: T) => boolean = certificateHolds,
+): T[] {
+  const signers = new Set(roots.map(toHex));
+  const counted = new Set<T>();
+  for (let added = true; added;) {
+    added = false;
+    for (const r of rows) {
+      if (counted.has(r) || !r.certSigner || !signers.has(toHex(r.certSigner))) continue;
+      if (!holds(r)) continue;
+      counted.add(r);
+      if (r.role === 'admin') signers.add(toHex(r.signPublicKey));
+      added = true;
+    }
+  }
+  return rows.filter((r) => counted.has(r));
 }

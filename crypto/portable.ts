@@ -73,11 +73,14 @@ export {
 } from './signatures';
 export {
   ENROLMENT_CONTEXT,
+  certificateHolds,
+  certifiedReviewers,
   enrolmentMessage,
   signEnrolment,
   verifyEnrolment,
   type EnrolmentRole,
   type EnrolmentStatement,
   type EnrolmentCertificate,
+  type CertifiedReviewer,
 } from './enrolment';
 export { encryptKeyFile, decryptKeyFile, KEYFILE_PWHASH, type KeyFileV1 } from './keyfile';

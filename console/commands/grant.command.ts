@@ -3,10 +3,12 @@ import { fromBase64, toBase64, wrapRecordKey } from '../../crypto';
 import type { RecordDetail } from '../api-types';
 import { contextOf } from '../context';
 import { recordPath, unwrapKey } from '../records';
-import { findReviewer } from '../reviewers';
+import { checkCertified, enrolmentRoots } from '../enrolment-check';
+import { findReviewer, listReviewers } from '../reviewers';
 
 // Access for a reviewer enrolled after a record was made: the record key is unwrapped and
-// re-sealed to their box key here, so the server never holds it in the clear.
+// re-sealed to their box key here, so the server never holds it in the clear. With
+// SORI_ENROLMENT_ROOTS set, only to a reviewer whose enrolment certificate chains to a root.
 
 export function registerGrant(program: Command): void {
   program
@@ -16,8 +18,10 @@ export function registerGrant(program: Command): void {
     .requiredOption('--to <reviewer>', 'reviewer name or id')
     .action(async (id: string, opts: { to: string }, cmd: Command) => {
       const ctx = contextOf(cmd);
+      const roots = enrolmentRoots();
       const api = await ctx.api();
       const reviewer = await findReviewer(api, opts.to);
+      checkCertified(reviewer, await listReviewers(api), roots);
       const detail = await api.get<RecordDetail>(recordPath(id));
       const recordKey = unwrapKey(detail, await ctx.unlock());
       const wrappedKey = toBase64(wrapRecordKey(recordKey, fromBase64(reviewer.boxPublicKey)));

@@ -13,6 +13,9 @@ export interface ReviewerRow {
   signPublicKey: Buffer;
   enrolledOn: string;
   revokedOn: string | null;
+  /** Enrolment certificate (crypto/enrolment.ts), if one was given. */
+  certSigner: Buffer | null;
+  certSignature: Buffer | null;
 }
 
 interface DbRow {
@@ -23,9 +26,11 @@ interface DbRow {
   sign_public_key: Buffer;
   enrolled_on: string;
   revoked_on: string | null;
+  cert_signer: Buffer | null;
+  cert_signature: Buffer | null;
 }
 
-const COLUMNS = `id, name, role, box_public_key, sign_public_key,
+const COLUMNS = `id, name, role, box_public_key, sign_public_key, cert_signer, cert_signature,
   to_char(enrolled_on, 'YYYY-MM-DD') AS enrolled_on, to_char(revoked_on, 'YYYY-MM-DD') AS revoked_on`;
 
 const toRow = (r: DbRow): ReviewerRow => ({
@@ -36,6 +41,8 @@ const toRow = (r: DbRow): ReviewerRow => ({
   signPublicKey: r.sign_public_key,
   enrolledOn: r.enrolled_on,
   revokedOn: r.revoked_on,
+  certSigner: r.cert_signer,
+  certSignature: r.cert_signature,
 });
 
 export async function findReviewerBySignKey(

@@ -7,7 +7,8 @@ import { listServiceKeys } from '../../../core/repositories/service-key.reposito
 import { toBase64, toHex } from '../../../crypto';
 import type { Caller } from './auth.service';
 
-// Public material every reviewer needs: the reviewers' public keys (to grant a record) and the
+// Public material every reviewer needs: the reviewers' public keys and enrolment certificates
+// (to grant a record, checked in the console against its own roots) and the
 // custody log with the worker's signing keys (to verify it in the console).
 
 export function createDirectoryService(deps: { pool: Pool }) {
@@ -24,6 +25,10 @@ export function createDirectoryService(deps: { pool: Pool }) {
         signPublicKey: toBase64(r.signPublicKey),
         enrolledOn: r.enrolledOn,
         revokedOn: r.revokedOn,
+        certificate:
+          r.certSigner && r.certSignature
+            ? { signer: toBase64(r.certSigner), signature: toBase64(r.certSignature) }
+            : null,
       })),
     };
   }

@@ -57,6 +57,7 @@ describe('sori console: the full journey', () => {
   let work: string;
   let recordId: string;
   let receipt: string;
+  let rootSignKey: string; // the enrolment root (the first admin's signing key)
 
   beforeAll(async () => {
     await initCrypto();
@@ -98,7 +99,8 @@ describe('sori console: the full journey', () => {
     expect(statSync(join(admin.home, 'key.json')).mode & 0o777).toBe(0o600);
     // The first admin's key is the worker's enrolment root here (ENROLMENT_ROOTS_FILE in a
     // deployment; an offline custodian's key works the same): it certifies itself, offline.
-    stack.workerKeys.enrolment = createEnrolmentTrust([fromBase64(keys.signPublicKey)]);
+    rootSignKey = keys.signPublicKey;
+    stack.workerKeys.enrolment = createEnrolmentTrust([fromBase64(rootSignKey)]);
     const cert = (
       await ok(admin, [
         '--json',
@@ -255,7 +257,19 @@ describe('sori console: the full journey', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/^sori: .+\(RECORD_NOT_FOUND\)\n$/);
 
-    await ok(alice, ['grant', recordId, '--to', 'bob']);
+    // Alice's console checks bob's certificate against the root she was given, not the
+    // server's word: a row added by SQL is refused before any key is re-sealed to it.
+    const roots = { SORI_ENROLMENT_ROOTS: rootSignKey };
+    const intruder = generateReviewerKeys();
+    await stack.app.pool.query(
+      `INSERT INTO reviewers (id, name, box_public_key, sign_public_key) VALUES ($1, 'trent', $2, $3)`,
+      [randomId(), Buffer.from(intruder.box.publicKey), Buffer.from(intruder.sign.publicKey)],
+    );
+    const toIntruder = await alice.run(['grant', recordId, '--to', 'trent'], roots);
+    expect(toIntruder.code).not.toBe(0);
+    expect(toIntruder.stderr).toContain('(REVIEWER_NOT_CERTIFIED)');
+    await stack.app.pool.query(`DELETE FROM reviewers WHERE name = 'trent'`);
+    await ok(alice, ['grant', recordId, '--to', 'bob'], roots);
     expect((await ok(bob, ['--json', 'list'])).json<Listed>().records.map((r) => r.id)).toEqual([
       recordId,
     ]);

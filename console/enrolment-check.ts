@@ -1,0 +1,50 @@
+import { certifiedReviewers, fromBase64, isCryptoError } from '../crypto';
+import type { ReviewerInfo } from './api-types';
+import { ConsoleError } from './errors';
+
+// Before a record key is re-sealed to someone, the console can check, against roots it was
+// given itself (SORI_ENROLMENT_ROOTS: the same keys as the worker's ENROLMENT_ROOTS), that the
+// reviewer's certificate chains to one: the server's directory alone could name any key.
+
+export function enrolmentRoots(env: NodeJS.ProcessEnv = process.env): Uint8Array[] {
+  const text = env.SORI_ENROLMENT_ROOTS ?? '';
+  return text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((value) => {
+      try {
+        const key = fromBase64(value);
+        if (key.length === 32) return key;
+      } catch (err) {
+        if (!isCryptoError(err)) throw err;
+      }
+      throw new ConsoleError(
+        'BAD_ENROLMENT_ROOTS',
+        'SORI_ENROLMENT_ROOTS holds base64url Ed25519 public keys (32 bytes), comma-separated',
+      );
+    });
+}
+
+const decode = (r: ReviewerInfo) => ({
+  role: r.role,
+  boxPublicKey: fromBase64(r.boxPublicKey),
+  signPublicKey: fromBase64(r.signPublicKey ?? ''),
+  certSigner: r.certificate ? fromBase64(r.certificate.signer) : null,
+  certSignature: r.certificate ? fromBase64(r.certificate.signature) : null,
+  id: r.id,
+});
+
+/** Throws REVIEWER_NOT_CERTIFIED unless `target` chains to a root; no roots, no check. */
+export function checkCertified(
+  target: ReviewerInfo,
+  directory: readonly ReviewerInfo[],
+  roots: readonly Uint8Array[],
+): void {
+  if (roots.length === 0) return;
+  const active = directory.filter((r) => !r.revokedOn && r.signPublicKey).map(decode);
+  if (certifiedReviewers(active, roots).some((r) => r.id === target.id)) return;
+  throw new ConsoleError(
+    'REVIEWER_NOT_CERTIFIED',
+    `${target.name}'s enrolment does not chain to a key in SORI_ENROLMENT_ROOTS; not granted`,
+  );
+}
