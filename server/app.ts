@@ -12,7 +12,7 @@ import type { PowService } from './pow/pow.service';
 import { healthRouter } from './routes/health/health.route';
 import { intakeKeyRouter } from './routes/intake-key/intake-key.route';
 import { repliesRouter } from './routes/replies/replies.route';
-import { submissionsRouter } from './routes/submissions/submissions.route';
+import { submissionRoutes } from './routes/submissions/submissions.route';
 import { createIntakeKeyService } from './services/intake-key.service';
 import type { BatchedMarker, Enqueuer } from './services/outbox';
 import type { ReadinessCheck } from './services/readiness.service';
@@ -54,23 +54,21 @@ export function createPublicApp(deps: PublicAppDeps): Express {
 
   app.use(...hardening());
   app.use(requestDeadline(deps.config.REQUEST_TIMEOUT_MS, isNoJsForm));
-  // The intake is the hot path: its router goes first, so a submission does not walk the
-  // other routers' layers. No other router claims /v1/submissions, so the order changes no
-  // answer.
-  app.use(
-    submissionsRouter({
-      submissions: createSubmissionService({
-        pool: deps.pool,
-        producer: deps.producer,
-        log: deps.log,
-        queuedMarker: deps.queuedMarker,
-      }),
-      bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
-      maxTextBytes: deps.config.MAX_TEXT_BYTES,
-      pow: deps.pow,
-      limits: deps.limits,
+  // The intake is the hot path: its routes go first, on the app itself, so a submission walks
+  // no other router's layers and no nested router. No other router claims /v1/submissions, so
+  // the order changes no answer.
+  submissionRoutes(app, {
+    submissions: createSubmissionService({
+      pool: deps.pool,
+      producer: deps.producer,
+      log: deps.log,
+      queuedMarker: deps.queuedMarker,
     }),
-  );
+    bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    maxTextBytes: deps.config.MAX_TEXT_BYTES,
+    pow: deps.pow,
+    limits: deps.limits,
+  });
   app.use(healthRouter({ readiness: deps.readiness }));
   if (deps.pow) app.use(powRouter({ pow: deps.pow }));
   app.use(intakeKeyRouter({ intakeKeys: createIntakeKeyService({ pool: deps.pool }) }));

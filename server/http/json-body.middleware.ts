@@ -1,9 +1,11 @@
-import express, { type RequestHandler } from 'express';
+import { isAscii } from 'node:buffer';
+import type { RequestHandler } from 'express';
 import { badRequest, unsupportedMediaType } from '../../core/errors';
 import { exceedsJsonDepth } from './json-depth';
+import { readBody } from './read-body';
 
 // Our own JSON body parsing, so every way a body can be wrong has its own stable code:
-// wrong media type (415), too large (413, from the raw reader), too deep, not UTF-8 or not JSON.
+// wrong media type (415), compressed (415), too large (413), too deep, not UTF-8 or not JSON.
 
 export const MAX_JSON_DEPTH = 8;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -19,31 +21,51 @@ function isJsonMediaType(header: string | undefined): boolean {
   return true;
 }
 
-const requireJson: RequestHandler = (req, _res, next) => {
-  if (!isJsonMediaType(req.headers['content-type'])) {
-    next(unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'));
-    return;
-  }
-  next();
-};
+/** The usual header, checked without splitting it; anything else takes the full parse. */
+const isPlainJson = (header: string | undefined): boolean =>
+  header === 'application/json' || isJsonMediaType(header);
 
-const parseJson: RequestHandler = (req, _res, next) => {
-  const raw: unknown = req.body;
-  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+function parseJson(bytes: Buffer): unknown {
   if (exceedsJsonDepth(bytes, MAX_JSON_DEPTH)) {
-    next(badRequest('JSON_TOO_DEEP', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`));
-    return;
+    throw badRequest('JSON_TOO_DEEP', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   try {
-    req.body = JSON.parse(utf8.decode(bytes)) as unknown;
+    // An envelope is ASCII (base64url and ids): read as such it needs no UTF-8 validation, and
+    // gives the same string. Anything else (a BOM included) goes through the strict decoder.
+    return JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : utf8.decode(bytes)) as unknown;
   } catch {
-    next(badRequest('MALFORMED_JSON', 'Body is not valid UTF-8 JSON'));
-    return;
+    throw badRequest('MALFORMED_JSON', 'Body is not valid UTF-8 JSON');
   }
-  next();
-};
+}
 
-/** application/json only, at most limit bytes, no Content-Encoding (no decompression bombs). */
+/**
+ * application/json only, at most limit bytes, no Content-Encoding (no decompression bombs).
+ * One layer (the route's hot path walks no more than it needs); a list, as routes spread it.
+ */
 export function jsonBody(limit: number): RequestHandler[] {
-  return [requireJson, express.raw({ type: () => true, limit, inflate: false }), parseJson];
+  const read: RequestHandler = (req, _res, next) => {
+    if (!isPlainJson(req.headers['content-type'])) {
+      next(unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'));
+      return;
+    }
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+      next(unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Content encoding not supported'));
+      return;
+    }
+    readBody(req, limit, (err, bytes) => {
+      if (err) {
+        next(err);
+        return;
+      }
+      try {
+        req.body = parseJson(bytes);
+      } catch (parseErr) {
+        next(parseErr);
+        return;
+      }
+      next();
+    });
+  };
+  return [read];
 }

@@ -3,7 +3,8 @@ import { sha256 } from '../../crypto';
 // The envelope's identity for idempotent retries and the custody log: SHA-256 over every
 // field the server keeps, each length-prefixed so no two envelopes share an encoding.
 
-const DOMAIN = 'sori/envelope/v1';
+const DOMAIN = Buffer.from('sori/envelope/v1', 'utf8');
+const NONE = new Uint8Array(0);
 
 export interface EnvelopeFields {
   id: string;
@@ -14,29 +15,45 @@ export interface EnvelopeFields {
   uploads: readonly string[];
 }
 
-function framed(parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + 4 + p.length, 0);
-  const out = Buffer.allocUnsafe(total); // every byte is written below
-  let offset = 0;
-  for (const p of parts) {
-    offset = out.writeUInt32BE(p.length, offset);
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+// The framing is written into one buffer kept between calls and grown when needed: hashing is
+// synchronous, so no two calls share it, and the intake then allocates nothing per envelope
+// but the digest. It holds ciphertext and ids only, never anything secret.
+let scratch = Buffer.allocUnsafe(16 * 1024);
+
+function ensure(bytes: number): Buffer {
+  if (scratch.length < bytes) scratch = Buffer.allocUnsafe(Math.max(bytes, scratch.length * 2));
+  return scratch;
 }
 
 export function envelopeSha256(e: EnvelopeFields): Uint8Array {
-  const text = (s: string) => Buffer.from(s, 'utf8');
-  return sha256(
-    framed([
-      text(DOMAIN),
-      text(e.id),
-      text(e.intakeKeyId),
-      e.sealedKey,
-      e.manifest,
-      e.sourceTokenHash ?? new Uint8Array(0),
-      text(e.uploads.join(',')),
-    ]),
-  );
+  const uploads = e.uploads.join(',');
+  const token = e.sourceTokenHash ?? NONE;
+  // Strings are at most 3 bytes per UTF-16 unit; the exact length is known once written.
+  const bound =
+    7 * 4 +
+    DOMAIN.length +
+    3 * (e.id.length + e.intakeKeyId.length + uploads.length) +
+    e.sealedKey.length +
+    e.manifest.length +
+    token.length;
+  const out = ensure(bound);
+  let offset = 0;
+  const bytes = (b: Uint8Array) => {
+    offset = out.writeUInt32BE(b.length, offset);
+    out.set(b, offset);
+    offset += b.length;
+  };
+  const text = (s: string) => {
+    const length = out.write(s, offset + 4, 'utf8');
+    out.writeUInt32BE(length, offset);
+    offset += 4 + length;
+  };
+  bytes(DOMAIN);
+  text(e.id);
+  text(e.intakeKeyId);
+  bytes(e.sealedKey);
+  bytes(e.manifest);
+  bytes(token);
+  text(uploads);
+  return sha256(out.subarray(0, offset));
 }

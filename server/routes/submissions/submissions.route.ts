@@ -1,27 +1,39 @@
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import { badRequest } from '../../../core/errors';
 import { jsonBody } from '../../http/json-body.middleware';
 import { methodNotAllowed } from '../../http/error.middleware';
+import { sendJson } from '../../http/send-json';
 import { parseOrThrow } from '../../http/validate';
 import { sendPaddedJson } from '../../limits/pad-json';
 import type { SourceLimits } from '../../limits/source-limits';
 import { requirePow } from '../../pow/pow.route';
 import type { PowService } from '../../pow/pow.service';
 import type { SubmissionService } from '../../services/submission.service';
-import { hasUnsupportedVersion, statusRequestSchema, submissionSchema } from './submissions.schema';
+import {
+  compiledSubmissionSchema,
+  hasUnsupportedVersion,
+  statusRequestSchema,
+} from './submissions.schema';
 
-export function submissionsRouter(deps: {
-  submissions: SubmissionService;
-  bodyLimitBytes: number;
-  maxTextBytes: number;
-  /** Proof of work on both POSTs; absent = not required (tests; main.ts sets POW_REQUIRED). */
-  pow?: PowService;
-  /** Per-source-token budgets; absent = unlimited. */
-  limits?: SourceLimits;
-}): Router {
-  const router = Router();
+/**
+ * Registers the intake routes on `router`. The public app passes itself: the intake is its hot
+ * path, and routes on the app's own router spare every submission a second, nested router
+ * dispatch (its own per-request closures and state), which a mounted Router would cost.
+ */
+export function submissionRoutes(
+  router: IRouter,
+  deps: {
+    submissions: SubmissionService;
+    bodyLimitBytes: number;
+    maxTextBytes: number;
+    /** Proof of work on both POSTs; absent = not required (tests; main.ts sets POW_REQUIRED). */
+    pow?: PowService;
+    /** Per-source-token budgets; absent = unlimited. */
+    limits?: SourceLimits;
+  },
+): void {
   const body = jsonBody(deps.bodyLimitBytes);
-  const schema = submissionSchema({ MAX_TEXT_BYTES: deps.maxTextBytes });
+  const schema = compiledSubmissionSchema({ MAX_TEXT_BYTES: deps.maxTextBytes });
 
   // No layer at all when proof of work is off (requirePow would only call next()).
   const pow = deps.pow ? [requirePow(deps.pow)] : [];
@@ -31,9 +43,11 @@ export function submissionsRouter(deps: {
       throw badRequest('UNSUPPORTED_VERSION', 'Envelope version is not supported');
     }
     const input = parseOrThrow(schema, req.body);
+    // From here on the envelope is its decoded bytes: the parsed text (its base64 manifest,
+    // most of the body) is let go now instead of living as long as the request does.
+    req.body = undefined;
     if (input.sourceToken) await deps.limits?.take('submission', input.sourceToken, res);
-    const accepted = await deps.submissions.accept(input);
-    res.status(202).json(accepted);
+    sendJson(res, 202, await deps.submissions.accept(input));
   });
 
   // The token travels in a body, never in a URL: URLs end up in logs and histories.
@@ -46,5 +60,4 @@ export function submissionsRouter(deps: {
 
   router.all('/v1/submissions', methodNotAllowed('POST'));
   router.all('/v1/submissions/status', methodNotAllowed('POST'));
-  return router;
 }
