@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../core/config';
 import { createPool } from '../core/db';
 import { createLogger, errorFields } from '../core/logger';
+import { listActiveReviewerRows } from '../core/repositories/reviewer.repository';
 import { initCrypto } from '../crypto';
 import { createWorker } from './create-worker';
 import { startExiftool, stopExiftool } from './sanitise/exiftool';
@@ -57,6 +58,14 @@ async function main(): Promise<void> {
   log.info('worker.started', { queue: worker.queue.name, count: keys.intake.length });
   // Without roots, anyone who can write the reviewers table can enrol a reader of every record.
   if (!keys.enrolment?.enforced) log.warn('worker.enrolment_unchecked', {});
+  else {
+    const rows = await listActiveReviewerRows(db);
+    const certified = keys.enrolment.trusted(rows).length;
+    log.info('worker.enrolment_checked', { count: certified });
+    // Rows no record key will go to: an operator should certify or revoke them.
+    if (certified < rows.length)
+      log.warn('worker.reviewers_uncertified', { count: rows.length - certified });
+  }
 }
 
 main().catch((err: unknown) => {

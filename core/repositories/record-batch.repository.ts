@@ -1,15 +1,7 @@
 import type { QueryResult } from 'pg';
 import { uuidLiteral, type Tx } from '../db';
 import { CUSTODY_LOCK_AND_HEAD_SQL, custodyHeadFrom, type CustodyHead } from './custody.repository';
-import type { ReviewerKey } from './reviewer.repository';
-
-/** A reviewer row with its enrolment certificate, for the worker's trust check. */
-export interface ReviewerRow extends ReviewerKey {
-  role: string;
-  signPublicKey: Buffer;
-  certSigner: Buffer | null;
-  certSignature: Buffer | null;
-}
+import { reviewerRowFrom, type ReviewerKey, type ReviewerRow } from './reviewer.repository';
 
 // The opening of the worker's record transaction in ONE round trip. Separately, BEGIN, the
 // submission row locks, the reviewers, the custody lock and the chain head were five, each a
@@ -70,16 +62,7 @@ export async function beginRecordBatch(
      ${CUSTODY_LOCK_AND_HEAD_SQL}`,
   )) as unknown as Results;
   const [, submissions, reviewerRows, , headResult] = results;
-  const rows = believe(
-    reviewerRows.rows.map((r) => ({
-      id: r.id,
-      boxPublicKey: r.box_public_key,
-      signPublicKey: r.sign_public_key,
-      role: r.role,
-      certSigner: r.cert_signer,
-      certSignature: r.cert_signature,
-    })),
-  );
+  const rows = believe(reviewerRows.rows.map(reviewerRowFrom));
   const key = (r: ReviewerRow): ReviewerKey => ({ id: r.id, boxPublicKey: r.boxPublicKey });
   return {
     open: new Set(

@@ -7,6 +7,14 @@ export interface ReviewerKey {
   boxPublicKey: Buffer;
 }
 
+/** A reviewer row with its enrolment certificate, for the worker's trust check. */
+export interface ReviewerRow extends ReviewerKey {
+  role: string;
+  signPublicKey: Buffer;
+  certSigner: Buffer | null;
+  certSignature: Buffer | null;
+}
+
 export interface NewReviewer {
   id: string;
   name: string;
@@ -27,6 +35,40 @@ export async function listActiveReviewerKeys(
     `SELECT id, box_public_key FROM reviewers WHERE revoked_on IS NULL ORDER BY id ${options.lock ? 'FOR SHARE' : ''}`,
   );
   return rows.map((r) => ({ id: r.id, boxPublicKey: r.box_public_key }));
+}
+
+/** Every non-revoked reviewer with role, keys and enrolment certificate (the worker's check). */
+export async function listActiveReviewerRows(db: Queryable): Promise<ReviewerRow[]> {
+  const { rows } = await db.query<{
+    id: string;
+    role: string;
+    box_public_key: Buffer;
+    sign_public_key: Buffer;
+    cert_signer: Buffer | null;
+    cert_signature: Buffer | null;
+  }>(
+    `SELECT id, role, box_public_key, sign_public_key, cert_signer, cert_signature
+       FROM reviewers WHERE revoked_on IS NULL ORDER BY id`,
+  );
+  return rows.map(reviewerRowFrom);
+}
+
+export function reviewerRowFrom(r: {
+  id: string;
+  role: string;
+  box_public_key: Buffer;
+  sign_public_key: Buffer;
+  cert_signer: Buffer | null;
+  cert_signature: Buffer | null;
+}): ReviewerRow {
+  return {
+    id: r.id,
+    boxPublicKey: r.box_public_key,
+    signPublicKey: r.sign_public_key,
+    role: r.role,
+    certSigner: r.cert_signer,
+    certSignature: r.cert_signature,
+  };
 }
 
 export async function insertReviewer(db: Queryable, r: NewReviewer): Promise<void> {

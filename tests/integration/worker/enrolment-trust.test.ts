@@ -2,7 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../core/config';
-import { insertReviewer, revokeReviewer } from '../../../core/repositories/reviewer.repository';
+import {
+  insertReviewer,
+  listActiveReviewerRows,
+  revokeReviewer,
+} from '../../../core/repositories/reviewer.repository';
 import {
   buildSubmission,
   generateBoxKeyPair,
@@ -90,6 +94,10 @@ describe('worker: enrolment certificates decide who gets a record key', () => {
     const direct = await enrol('cho', 'reviewer', root());
     expect(await store.store(second)).toBe('created');
     expect(await keyHolders(second.record.id)).toEqual([direct.id]);
+    // What the worker counts at start (worker.enrolment_checked / reviewers_uncertified).
+    const active = await listActiveReviewerRows(db.pool);
+    expect(active).toHaveLength(4); // ben, mallory, eve, cho
+    expect(trust.trusted(active).map((r) => r.id)).toEqual([direct.id]);
   });
 
   it('refuses a roots setting it cannot read, without echoing it', () => {
