@@ -3,7 +3,7 @@
  * writers do not cost O(n^2) copies; it only ever holds one write plus less than a frame.
  * Also the start both file versions share: the version byte and the secretstream header.
  */
-import { concatBytes, type Bytes } from './encoding';
+import type { Bytes } from './encoding';
 import { CryptoError } from './errors';
 import { STREAM_HEADER_BYTES, streamInitPull, type StreamState } from './sodium';
 
@@ -26,12 +26,33 @@ export class ByteQueue {
     return this.parts[0]?.[0];
   }
 
-  /** Removes and returns the first n bytes (n <= length). */
+  /**
+   * Removes and returns the first n bytes (n <= length). A view when one part holds them all
+   * (the usual case: stores hand over chunks of many frames); otherwise only those n bytes
+   * are copied, never the rest of the part they end in.
+   */
   take(n: number): Bytes {
-    const all = this.parts.length === 1 ? (this.parts[0] as Bytes) : concatBytes(...this.parts);
-    this.parts = n < all.length ? [all.subarray(n)] : [];
-    this.size = all.length - n;
-    return all.subarray(0, n);
+    const head = this.parts[0];
+    if (head !== undefined && head.length >= n) {
+      if (head.length === n) this.parts.shift();
+      else this.parts[0] = head.subarray(n);
+      this.size -= n;
+      return head.subarray(0, n);
+    }
+    const out = new Uint8Array(n);
+    let o = 0;
+    let used = 0; // parts wholly taken: removed once, so many tiny parts cost no O(n^2) shifts
+    while (o < n) {
+      const part = this.parts[used] as Bytes;
+      const k = Math.min(part.length, n - o);
+      out.set(k === part.length ? part : part.subarray(0, k), o);
+      o += k;
+      if (k < part.length) this.parts[used] = part.subarray(k);
+      else used += 1;
+    }
+    this.parts.splice(0, used);
+    this.size -= n;
+    return out;
   }
 }
 

@@ -8,13 +8,79 @@ import { uuidLiteral } from '../db';
 // used: pg-protocol 1.x decodes every field as UTF-8, so bytea comes back as a mangled string.
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER_BYTES = 19; // signature, flags, header extension length
+const ROW_HEAD_BYTES = 14; // field count, then length and value of seq, then length of data
 
-/** One COPY TO STDOUT in the simple query protocol; resolves to its raw output. */
+export interface CopiedChunk {
+  seq: number;
+  data: Buffer;
+}
+
+const bad = () => new Error('unexpected COPY binary output');
+
+/**
+ * COPY's binary format for rows of (integer, bytea), parsed as each CopyData message arrives.
+ * Postgres sends one message per row, so a row's data is a view of that message's copy: one
+ * copy per byte instead of gathering the whole output and copying it again into one buffer
+ * (which cost about as much as the read itself, and as much again in garbage). A row split
+ * across messages is still read, by joining only the bytes it spans.
+ */
+export class CopyRows {
+  readonly rows: CopiedChunk[] = [];
+  private carry: Buffer | null = null; // the start of a header or row that a later message ends
+  private headerRead = false;
+  private ended = false;
+
+  /** `message` must be the caller's own bytes: rows are views of it. */
+  push(message: Buffer): void {
+    const buf = this.carry ? Buffer.concat([this.carry, message]) : message;
+    this.carry = null;
+    let at = 0;
+    if (!this.headerRead) {
+      if (buf.length < HEADER_BYTES) return void (this.carry = buf);
+      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw bad();
+      const start = HEADER_BYTES + buf.readInt32BE(15);
+      if (buf.length < start) return void (this.carry = buf);
+      this.headerRead = true;
+      at = start;
+    }
+    while (at < buf.length) {
+      if (this.ended) throw bad(); // bytes after the trailer
+      if (buf.length - at < 2) break;
+      const fields = buf.readInt16BE(at);
+      if (fields === -1) {
+        this.ended = true;
+        at += 2;
+        continue;
+      }
+      if (fields !== 2) throw bad();
+      if (buf.length - at < ROW_HEAD_BYTES) break;
+      if (buf.readInt32BE(at + 2) !== 4) throw bad();
+      const seq = buf.readInt32BE(at + 6);
+      const length = buf.readInt32BE(at + 10);
+      if (length < 0) throw bad();
+      if (buf.length - at - ROW_HEAD_BYTES < length) break;
+      at += ROW_HEAD_BYTES;
+      this.rows.push({ seq, data: buf.subarray(at, at + length) });
+      at += length;
+    }
+    if (at < buf.length) this.carry = buf.subarray(at);
+  }
+
+  /** The rows, once the output ended exactly at its trailer. */
+  finish(): CopiedChunk[] {
+    if (!this.ended || this.carry) throw bad();
+    return this.rows;
+  }
+}
+
+/** One COPY TO STDOUT in the simple query protocol; resolves to its rows. */
 class CopyOut implements Submittable {
-  private readonly parts: Buffer[] = [];
+  private readonly parsed = new CopyRows();
+  private failure: Error | null = null;
   private settled = false;
-  readonly done: Promise<Buffer>;
-  private resolve!: (b: Buffer) => void;
+  readonly done: Promise<CopiedChunk[]>;
+  private resolve!: (rows: CopiedChunk[]) => void;
   private reject!: (e: Error) => void;
 
   constructor(private readonly text: string) {
@@ -29,8 +95,14 @@ class CopyOut implements Submittable {
   }
 
   // The message's bytes are a view of the connection's buffer: copied before it moves on.
+  // A parse error is kept for ReadyForQuery: the connection must finish the COPY first.
   handleCopyData(msg: { chunk: Buffer }): void {
-    this.parts.push(Buffer.from(msg.chunk));
+    if (this.failure) return;
+    try {
+      this.parsed.push(Buffer.from(msg.chunk));
+    } catch (err) {
+      this.failure = err as Error;
+    }
   }
 
   handleError(err: Error): void {
@@ -42,38 +114,18 @@ class CopyOut implements Submittable {
   handleReadyForQuery(): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolve(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts));
+    try {
+      if (this.failure) throw this.failure;
+      this.resolve(this.parsed.finish());
+    } catch (err) {
+      this.reject(err as Error);
+    }
   }
 
   handleCommandComplete(): void {}
   handleRowDescription(): void {}
   handleDataRow(): void {}
   handleEmptyQuery(): void {}
-}
-
-export interface CopiedChunk {
-  seq: number;
-  data: Buffer;
-}
-
-/** Parses COPY's binary format for rows of (integer, bytea); data are views of `out`. */
-function parseChunks(out: Buffer): CopiedChunk[] {
-  const bad = () => new Error('unexpected COPY binary output');
-  if (out.length < 19 || !out.subarray(0, 11).equals(SIGNATURE)) throw bad();
-  let at = 15 + 4 + out.readInt32BE(15); // signature, flags, header extension
-  const rows: CopiedChunk[] = [];
-  for (;;) {
-    const fields = out.readInt16BE(at);
-    at += 2;
-    if (fields === -1) return rows;
-    if (fields !== 2 || out.readInt32BE(at) !== 4) throw bad();
-    const seq = out.readInt32BE(at + 4);
-    const length = out.readInt32BE(at + 8);
-    at += 12;
-    if (length < 0 || at + length > out.length) throw bad();
-    rows.push({ seq, data: out.subarray(at, at + length) });
-    at += length;
-  }
 }
 
 /**
@@ -99,7 +151,7 @@ export async function copyChunks(
                 ORDER BY seq LIMIT ${limit}) TO STDOUT (FORMAT binary)`,
       ),
     );
-    return parseChunks(await copy.done);
+    return await copy.done;
   } catch (err) {
     failed = err as Error;
     throw err;

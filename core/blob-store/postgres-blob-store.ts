@@ -10,8 +10,15 @@ import { copyChunks } from './copy-out';
 // Chunks are rows of blob_chunks, numbered in write order. Their sizes vary (an interrupted
 // upload leaves a short one), so the offset is the blobs row's length, never seq × size.
 
-/** Chunk rows per COPY: with the next batch read ahead, about four chunks in memory. */
+/**
+ * Chunk rows per COPY: with the next batch read ahead, about four chunks in memory. Larger
+ * batches measured slower, not faster: more megabytes alive at once made the garbage
+ * collector's work grow faster than the per-statement cost shrank.
+ */
 const READ_BATCH = 2;
+
+/** Resolves after the event loop has polled for I/O once. */
+const pollOnce = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The chunk rows in order, then a check that nothing vanished while they were read. The next
@@ -37,6 +44,12 @@ async function* chunks(pool: Pool, id: string): AsyncGenerator<Buffer> {
     for (const row of rows) {
       total += row.data.length;
       yield row.data;
+      // A consumer that works synchronously (decryption) and hands back through promises
+      // never lets the event loop reach its I/O phase while rows are queued here: the batch
+      // read ahead then waited in the kernel's socket buffer, Postgres stalled once that was
+      // full, and most of the batch only moved once this loop awaited it. Polling after each
+      // row lets it arrive while the consumer works (measured: 230 → 290 MB/s read+decrypt).
+      await pollOnce();
     }
   }
   if (total !== blob.length) {
