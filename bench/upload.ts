@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +16,6 @@ import {
   encryptedFileSize,
   FILE_CHUNK_BYTES,
 } from '../crypto';
-import { FileDecryptor, FileEncryptor } from '../crypto/file-cipher';
 import { createBenchSchema, newQueuePrefix, obliterate, type BenchSchema } from './fixtures';
 import { startSoriServer, type SoriServer } from './intake';
 import {
@@ -30,12 +29,12 @@ import {
   type Meters,
 } from './upload-meters';
 import { nowMs } from './stats';
+import { inMemoryFigures, mbps, MiB, plaintext, sink, type Throughput } from './in-memory-crypto';
 
 // Issue 5's upload figures: secretstream in-process (the ceiling), the same bytes through
 // createEncryptStream → tus PATCH → Postgres chunk rows and back out through the decrypt stream,
 // and the RSS of a large upload. Plaintext is generated 64 KiB at a time, never held whole.
 
-const MiB = 1024 * 1024;
 export const THROUGHPUT_BYTES = Number(process.env.BENCH_THROUGHPUT_BYTES ?? 256 * MiB);
 // 2 GiB, the target size (about a minute here); BENCH_UPLOAD_BYTES=536870912 for a quicker run.
 export const RSS_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 2 * 1024 * MiB);
@@ -43,11 +42,6 @@ export const PATCH_BYTES = 64 * MiB;
 export const RSS_SAMPLE_MS = 50;
 
 export const REPEATS = Number(process.env.BENCH_UPLOAD_REPEATS ?? 3);
-
-export interface Throughput {
-  mbPerSec: number;
-  seconds: number;
-}
 
 /**
  * One repetition, every figure taken back to back so they share the machine's load of the
@@ -88,78 +82,6 @@ export interface UploadFigures {
     clientBeforeMiB: number;
     clientMaxMiB: number;
   };
-}
-
-const cpuMsPerMiB = (u: NodeJS.CpuUsage): number =>
-  (u.user + u.system) / 1000 / (THROUGHPUT_BYTES / MiB);
-
-const mbps = (bytes: number, ms: number): Throughput => ({
-  mbPerSec: bytes / 1e6 / (ms / 1000),
-  seconds: ms / 1000,
-});
-
-/** `size` bytes of plaintext in 64 KiB chunks (one random block repeated; nothing held whole). */
-function* plaintext(size: number): Generator<Buffer> {
-  const block = randomBytes(FILE_CHUNK_BYTES);
-  for (let sent = 0; sent < size; sent += block.length) {
-    yield sent + block.length <= size ? block : block.subarray(0, size - sent);
-  }
-}
-
-/** FileEncryptor/FileDecryptor alone: no streams, no I/O. The ciphertext is kept for the decrypt. */
-function rawSecretstream(key: Uint8Array, size: number): { enc: Throughput; dec: Throughput } {
-  const frames: Uint8Array[] = [];
-  let t = nowMs();
-  const enc = new FileEncryptor(key, size);
-  frames.push(enc.header);
-  for (const chunk of plaintext(size)) frames.push(...enc.write(chunk));
-  frames.push(...enc.end());
-  const encMs = nowMs() - t;
-  t = nowMs();
-  const dec = new FileDecryptor(key);
-  let out = 0;
-  for (const frame of frames) for (const p of dec.write(frame)) out += p.length;
-  for (const p of dec.end()) out += p.length;
-  const decMs = nowMs() - t;
-  if (out !== size) throw new Error(`raw decrypt gave ${out} bytes, not ${size}`);
-  return { enc: mbps(size, encMs), dec: mbps(size, decMs) };
-}
-
-/** createEncryptStream and createDecryptStream in memory: what the streams cost over raw. */
-async function streamsOnly(
-  key: Uint8Array,
-  size: number,
-): Promise<{ enc: Throughput; dec: Throughput }> {
-  const frames: Buffer[] = [];
-  let t = nowMs();
-  await pipeline(
-    Readable.from(plaintext(size)),
-    createEncryptStream(key, size),
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        frames.push(chunk);
-        cb();
-      },
-    }),
-  );
-  const encMs = nowMs() - t;
-  // Read back in 1 MiB pieces, as the stores hand them over. Joined before the clock starts:
-  // copying 256 MiB into fresh memory is the bench's cost, not the decrypt stream's.
-  const all = Buffer.concat(frames);
-  frames.length = 0;
-  const pieces = (function* () {
-    for (let at = 0; at < all.length; at += MiB) yield all.subarray(at, at + MiB);
-  })();
-  let got = 0;
-  t = nowMs();
-  await pipeline(
-    Readable.from(pieces),
-    createDecryptStream(key),
-    sink((n) => (got += n)),
-  );
-  const decMs = nowMs() - t;
-  if (got !== size) throw new Error(`stream decrypt gave ${got} bytes, not ${size}`);
-  return { enc: mbps(size, encMs), dec: mbps(size, decMs) };
 }
 
 interface Tus {
@@ -274,11 +196,9 @@ async function measurePath(
   await store.delete(warm);
   const runs: UploadRun[] = [];
   for (let i = 0; i < REPEATS; i++) {
-    const cpu0 = process.cpuUsage();
-    const raw = rawSecretstream(key, THROUGHPUT_BYTES);
-    const rawCpu = process.cpuUsage(cpu0);
-    const streams = await streamsOnly(key, THROUGHPUT_BYTES);
-    global.gc?.();
+    // In a fresh child: holding hundreds of MiB of ciphertext here would leave this
+    // process's heap busy with garbage collection during the read-back measured below.
+    const inMemory = await inMemoryFigures(key, THROUGHPUT_BYTES);
     const s0 = await snapshot(m);
     let t = nowMs();
     const id = await upload(THROUGHPUT_BYTES);
@@ -296,16 +216,15 @@ async function measurePath(
     if (got !== THROUGHPUT_BYTES) throw new Error(`decrypt gave ${got} bytes`);
     await store.delete(id);
     runs.push({
-      rawEncrypt: raw.enc,
-      rawDecrypt: raw.dec,
-      encryptStream: streams.enc,
-      decryptStream: streams.dec,
+      rawEncrypt: inMemory.raw.enc,
+      rawDecrypt: inMemory.raw.dec,
+      encryptStream: inMemory.streams.enc,
+      decryptStream: inMemory.streams.dec,
       upload: uploaded,
       decrypt,
       cpu: {
-        // rawSecretstream times encrypt and decrypt separately; CPU splits in the same ratio.
-        rawEncrypt: cpuMsPerMiB(rawCpu) * (raw.enc.seconds / (raw.enc.seconds + raw.dec.seconds)),
-        rawDecrypt: cpuMsPerMiB(rawCpu) * (raw.dec.seconds / (raw.enc.seconds + raw.dec.seconds)),
+        rawEncrypt: inMemory.rawCpu.enc,
+        rawDecrypt: inMemory.rawCpu.dec,
         upload: perMiB(s0, s1, THROUGHPUT_BYTES / MiB),
         decrypt: perMiB(s1, s2, THROUGHPUT_BYTES / MiB),
       },
@@ -431,15 +350,6 @@ async function benchS3(
     s3rver.kill();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function sink(count: (n: number) => void = () => undefined): Writable {
-  return new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      count(chunk.length);
-      cb();
-    },
-  });
 }
 
 // Report lines.
