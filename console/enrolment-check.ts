@@ -25,24 +25,30 @@ export function enrolmentRoots(env: NodeJS.ProcessEnv = process.env): Uint8Array
     });
 }
 
-const decode = (r: ReviewerInfo) => ({
-  role: r.role,
-  boxPublicKey: fromBase64(r.boxPublicKey),
-  signPublicKey: fromBase64(r.signPublicKey ?? ''),
-  certSigner: r.certificate ? fromBase64(r.certificate.signer) : null,
-  certSignature: r.certificate ? fromBase64(r.certificate.signature) : null,
-  id: r.id,
+const decode = (info: ReviewerInfo) => ({
+  info,
+  role: info.role,
+  boxPublicKey: fromBase64(info.boxPublicKey),
+  signPublicKey: fromBase64(info.signPublicKey ?? ''),
+  certSigner: info.certificate ? fromBase64(info.certificate.signer) : null,
+  certSignature: info.certificate ? fromBase64(info.certificate.signature) : null,
 });
 
-/** Throws REVIEWER_NOT_CERTIFIED unless `target` chains to a root; no roots, no check. */
+/**
+ * Throws REVIEWER_NOT_CERTIFIED unless `target` — the very entry whose box key will be used,
+ * taken from the same `directory` listing — chains to a root; no roots, no check. Matching the
+ * entry itself, not its id, is what stops a directory from pairing a certified id with a key
+ * of someone else's.
+ */
 export function checkCertified(
   target: ReviewerInfo,
   directory: readonly ReviewerInfo[],
   roots: readonly Uint8Array[],
 ): void {
   if (roots.length === 0) return;
+  if (!directory.includes(target)) throw new Error('checkCertified: target not from directory');
   const active = directory.filter((r) => !r.revokedOn && r.signPublicKey).map(decode);
-  if (certifiedReviewers(active, roots).some((r) => r.id === target.id)) return;
+  if (certifiedReviewers(active, roots).some((r) => r.info === target)) return;
   throw new ConsoleError(
     'REVIEWER_NOT_CERTIFIED',
     `${target.name}'s enrolment does not chain to a key in SORI_ENROLMENT_ROOTS; not granted`,

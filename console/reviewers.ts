@@ -16,8 +16,22 @@ export async function findReviewer(
   nameOrId: string,
   includeRevoked = false,
 ): Promise<ReviewerInfo> {
-  const all = await listReviewers(api);
-  const r = all.find((x) => x.name === nameOrId || x.id === nameOrId);
+  return pickReviewer(await listReviewers(api), nameOrId, includeRevoked);
+}
+
+/**
+ * The one entry of `all` with this name or id. Names and ids are unique in the database, so a
+ * directory naming one twice is not telling the truth: refused rather than guessed at.
+ */
+export function pickReviewer(
+  all: readonly ReviewerInfo[],
+  nameOrId: string,
+  includeRevoked = false,
+): ReviewerInfo {
+  const matches = all.filter((x) => x.name === nameOrId || x.id === nameOrId);
+  if (matches.length > 1)
+    throw new ConsoleError('DIRECTORY_INCONSISTENT', `The server lists ${nameOrId} more than once`);
+  const r = matches[0];
   if (!r || (!includeRevoked && r.revokedOn)) {
     throw new ConsoleError('REVIEWER_NOT_FOUND', `No active reviewer named ${nameOrId}`);
   }
