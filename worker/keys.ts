@@ -45,8 +45,8 @@ export interface WorkerKeys {
   intake: IntakeKey[];
   intakeById: ReadonlyMap<string, IntakeKey>;
   worker: WorkerKey;
-  /** Whose reviewer rows count (ENROLMENT_ROOTS); absent: every row, as the database says. */
-  enrolment?: EnrolmentTrust;
+  /** Whose reviewer rows count (ENROLMENT_ROOTS; TRUST_DATABASE when none is set). */
+  enrolment: EnrolmentTrust;
 }
 
 const b64 = z.string().min(1);
@@ -193,6 +193,9 @@ export function loadEnrolmentRoots(config: Config): Uint8Array[] {
       if (key.length !== 32) fail(variable, 'a key is not a 32-byte Ed25519 public key');
       return key;
     });
-  if (config.ENROLMENT_ROOTS_FILE && roots.length === 0) fail(variable, 'no key in the file');
+  // Blank means unset (compose passes ENROLMENT_ROOTS through empty); anything else must hold
+  // a key, so a typo cannot switch the check off.
+  if (roots.length === 0 && (config.ENROLMENT_ROOTS_FILE || text.trim() !== ''))
+    fail(variable, 'no key in it');
   return roots;
 }

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   await worker.start();
   log.info('worker.started', { queue: worker.queue.name, count: keys.intake.length });
   // Without roots, anyone who can write the reviewers table can enrol a reader of every record.
-  if (!keys.enrolment?.enforced) log.warn('worker.enrolment_unchecked', {});
+  if (!keys.enrolment.enforced) log.warn('worker.enrolment_unchecked', {});
   else {
     const rows = await listActiveReviewerRows(db);
     const certified = keys.enrolment.trusted(rows).length;

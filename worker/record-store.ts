@@ -9,7 +9,7 @@ import {
 import { beginRecordBatch } from '../core/repositories/record-batch.repository';
 import type { NewRecord } from '../core/repositories/record.repository';
 import type { ReviewerKey } from '../core/repositories/reviewer.repository';
-import { TRUST_DATABASE, type EnrolmentTrust } from './enrolment-trust';
+import type { EnrolmentTrust } from './enrolment-trust';
 import { toHex, wrapRecordKey } from '../crypto';
 import { JobFailure } from './job-errors';
 import type { FilesToLink } from './attachments/file-writer';
@@ -65,7 +65,7 @@ const stores = new WeakMap<Pool, WeakMap<CustodySigner, RecordStore>>();
 export function recordStoreFor(
   db: Pool,
   signer: CustodySigner,
-  trust: EnrolmentTrust = TRUST_DATABASE,
+  trust: EnrolmentTrust,
 ): RecordStore {
   let bySigner = stores.get(db);
   if (!bySigner) stores.set(db, (bySigner = new WeakMap()));

@@ -53,18 +53,6 @@ export interface AdminKey {
   boxPublicKey: Buffer;
 }
 
-/** Enrolled, non-revoked admins: the only reviewers a held-back original is sealed to. */
-export async function listActiveAdminKeys(
-  db: Queryable,
-  options: { lock?: boolean } = {},
-): Promise<AdminKey[]> {
-  const { rows } = await db.query<{ id: string; box_public_key: Buffer }>(
-    `SELECT id, box_public_key FROM reviewers WHERE revoked_on IS NULL AND role = 'admin'
-      ORDER BY id ${options.lock ? 'FOR SHARE' : ''}`,
-  );
-  return rows.map((r) => ({ id: r.id, boxPublicKey: r.box_public_key }));
-}
-
 /** Links this attempt's file blobs to the stored record; returns how many were linked. */
 export async function linkRecordFiles(
   tx: Queryable,

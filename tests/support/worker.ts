@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Pool } from 'pg';
 import { createLogger, type Logger } from '../../core/logger';
+import { TRUST_DATABASE } from '../../worker/enrolment-trust';
 import {
   generateBoxKeyPair,
   generateSignKeyPair,
@@ -47,6 +48,7 @@ export async function createTestKeys(): Promise<TestKeys> {
   const keys: WorkerKeys = {
     intake: intakeKeys,
     intakeById: new Map(intakeKeys.map((k) => [k.id, k])),
+    enrolment: TRUST_DATABASE,
     worker: parseWorkerKey(workerJson, 'WORKER_KEY'),
   };
   return { intake, intakeJson, workerJson, keys };

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { failSubmission } from '../../core/repositories/processing.repository';
-import { listActiveAdminKeys } from '../../core/repositories/record-file.repository';
+import { listActiveReviewerRows } from '../../core/repositories/reviewer.repository';
 import { recordFileKey, type Bytes } from '../../crypto';
 import type { RecordFilesField } from '../build-record-body';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
@@ -12,6 +12,7 @@ import {
   type SanitiseContext,
 } from '../sanitise';
 import { sha256HexOf } from './blob-sink';
+import type { EnrolmentTrust } from '../enrolment-trust';
 import type { FileDeps } from './file-deps';
 import { FileWriter, writeAll, type FilesToLink } from './file-writer';
 import { AttachmentError, checkUpload, readPlaintext, type Attachment } from './open-attachment';
@@ -38,6 +39,8 @@ export const NO_FILES: PreparedFiles = {
 
 export interface PrepareJob {
   db: Pool;
+  /** The worker's enrolment check: only admins it believes can receive a held-back original. */
+  trust: EnrolmentTrust;
   deps: FileDeps;
   submissionId: string;
   contentKey: Bytes;
@@ -53,7 +56,8 @@ export async function prepareRecordFiles(
   const writer = new FileWriter(job.deps, job.db, job.submissionId);
   try {
     // No admin to release a held-back original to: it is not kept (the record says so).
-    const keepHeldBack = (await listActiveAdminKeys(job.db)).length > 0;
+    const believed = job.trust.trusted(await listActiveReviewerRows(job.db));
+    const keepHeldBack = believed.some((r) => r.role === 'admin');
     // Taking turns: WORKER_CONCURRENCY text jobs may be in flight, but only a few may each
     // hold a file's plaintext in memory.
     const files = await job.deps.slots.run(() =>

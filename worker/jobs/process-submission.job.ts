@@ -48,6 +48,7 @@ export const processSubmission: JobHandler<'process-submission'> = async (
   const files = await prepareRecordFiles(
     {
       db: ctx.db,
+      trust: ctx.keys.enrolment,
       deps: ctx.files ?? fileDepsFromConfig({}, ctx.db),
       submissionId,
       contentKey,

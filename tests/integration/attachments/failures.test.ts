@@ -2,6 +2,7 @@ import { silentLogger } from '../../../core/logger';
 import { openSubmission, randomBytes, toBase64 } from '../../../crypto';
 import { fileDepsFromConfig } from '../../../worker/attachments/file-deps';
 import { prepareRecordFiles } from '../../../worker/attachments/prepare-files';
+import { TRUST_DATABASE } from '../../../worker/enrolment-trust';
 import type { JobContext } from '../../../worker/jobs/job-context';
 import { parseManifest } from '../../../worker/manifest.schema';
 import { processSubmission } from '../../../worker/jobs/process-submission.job';
@@ -105,7 +106,14 @@ describe('attachments: broken uploads, retries and races', () => {
     // What a worker killed before its record's transaction leaves behind.
     const { contentKey, attachments } = await opened(submissionId);
     await prepareRecordFiles(
-      { db: app.pool, deps: ctx.files!, submissionId, contentKey, recordKey: randomBytes(32) },
+      {
+        db: app.pool,
+        trust: TRUST_DATABASE,
+        deps: ctx.files!,
+        submissionId,
+        contentKey,
+        recordKey: randomBytes(32),
+      },
       attachments,
     );
     expect(await blobCounts(app.pool, submissionId)).toEqual([

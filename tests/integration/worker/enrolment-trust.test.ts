@@ -105,6 +105,9 @@ describe('worker: enrolment certificates decide who gets a record key', () => {
     expect(() => loadEnrolmentRoots(loadConfig(bad))).toThrow(ConfigError);
     const short = { ...process.env, ENROLMENT_ROOTS: toBase64(new Uint8Array(31)) };
     expect(() => loadEnrolmentRoots(loadConfig(short))).toThrow(/32-byte Ed25519/);
-    expect(loadEnrolmentRoots(loadConfig({ ...process.env, ENROLMENT_ROOTS: '' }))).toEqual([]);
+    expect(loadEnrolmentRoots(loadConfig({ ...process.env, ENROLMENT_ROOTS: ' ' }))).toEqual([]);
+    // Set but holding no key is a mistake, not a way to switch the check off.
+    const empty = { ...process.env, ENROLMENT_ROOTS: ',' };
+    expect(() => loadEnrolmentRoots(loadConfig(empty))).toThrow(/no key in it/);
   });
 });

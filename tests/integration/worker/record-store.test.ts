@@ -9,6 +9,7 @@ import {
   keyId,
   type SignKeyPair,
 } from '../../../crypto';
+import { TRUST_DATABASE } from '../../../worker/enrolment-trust';
 import { recordStoreFor } from '../../../worker/record-store';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { TEST_DATABASE_URL } from '../../support/env';
@@ -51,7 +52,7 @@ describe('record store (group commit)', () => {
 
   it('stores one record per submission, duplicates in a batch included, in one chain', async () => {
     const ids = await Promise.all(Array.from({ length: 10 }, submit));
-    const store = recordStoreFor(db.pool, signer);
+    const store = recordStoreFor(db.pool, signer, TRUST_DATABASE);
     // The first store starts a batch alone; the rest, duplicates among them, wait and go together.
     const items = [...ids, ids[3]!, ids[7]!].map((id) => item(id));
     const outcomes = await Promise.all(items.map((i) => store.store(i)));
@@ -72,7 +73,7 @@ describe('record store (group commit)', () => {
 
   it('a bad item fails alone; the items batched with it are stored', async () => {
     const ids = await Promise.all(Array.from({ length: 4 }, submit));
-    const store = recordStoreFor(db.pool, signer);
+    const store = recordStoreFor(db.pool, signer, TRUST_DATABASE);
     // 'not a language' breaks a CHECK constraint: the batch rolls back, each item goes alone.
     const items = ids.map((id, i) => item(id, i === 2 ? 'not a language' : 'ko'));
     const settled = await Promise.allSettled(items.map((i) => store.store(i)));
@@ -97,8 +98,8 @@ describe('record store (group commit)', () => {
     try {
       const before = (await listCustodyEntries(db.pool)).length;
       const ids = await Promise.all(Array.from({ length: 16 }, submit));
-      const storeA = recordStoreFor(db.pool, signer);
-      const storeB = recordStoreFor(other, otherSigner);
+      const storeA = recordStoreFor(db.pool, signer, TRUST_DATABASE);
+      const storeB = recordStoreFor(other, otherSigner, TRUST_DATABASE);
       // Every submission offered to both: each gets exactly one record, whoever wins.
       const outcomes = await Promise.all(
         ids.flatMap((id, i) =>
@@ -122,7 +123,7 @@ describe('record store (group commit)', () => {
   });
 
   it('a reviewer revoked after a key was sealed ahead to them is left out', async () => {
-    const store = recordStoreFor(db.pool, signer);
+    const store = recordStoreFor(db.pool, signer, TRUST_DATABASE);
     const second = await enrolReviewer(db.pool);
     const [first, next] = [item(await submit()), item(await submit())];
     // This commit shows the store the reviewers as they are now, second one included.
