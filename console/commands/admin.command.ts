@@ -11,7 +11,7 @@ import {
 import { RECORD_STATUSES } from '../api-types';
 import { contextOf } from '../context';
 import { ConsoleError } from '../errors';
-import { findReviewer, listReviewers } from '../reviewers';
+import { findReviewer, listReviewers, pickReviewer } from '../reviewers';
 import { renderTable } from '../render/table';
 import { REVIEWER_NAME } from './keygen.command';
 
@@ -78,6 +78,40 @@ export function registerAdmin(program: Command): void {
           `Certificate for a ${o.role} with sign key ${fingerprint(statement.signPublicKey)}:`,
           `  --cert-signer=${result.certSigner} --cert-signature=${result.certSignature}`,
           `Your key (${fingerprint(cert.signer)}) must be in the worker's ENROLMENT_ROOTS.`,
+        ].join('\n'),
+      );
+    });
+
+  admin
+    .command('recertify')
+    .description(
+      "sign an enrolled reviewer's certificate with your key (enrolled before ENROLMENT_ROOTS, or by a revoked admin)",
+    )
+    .argument('<reviewer>', 'reviewer name or id')
+    .action(async (who: string, _o: unknown, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const api = await ctx.api();
+      const r = pickReviewer(await listReviewers(api, '/v1/reviewers'), who);
+      const statement = statementOf({
+        box: r.boxPublicKey,
+        sign: r.signPublicKey ?? '',
+        role: r.role,
+      });
+      // The keys are the server's word: the fingerprints are printed to be checked with the
+      // reviewer, as at enrolment.
+      const cert = signEnrolment(statement, (await ctx.unlock()).sign);
+      await api.post(`/v1/admin/reviewers/${encodeURIComponent(r.id)}/certificate`, {
+        signer: toBase64(cert.signer),
+        signature: toBase64(cert.signature),
+      });
+      const fp = {
+        boxFingerprint: fingerprint(statement.boxPublicKey),
+        signFingerprint: fingerprint(statement.signPublicKey),
+      };
+      ctx.emit({ id: r.id, ...fp }, () =>
+        [
+          `Certified ${r.name} (${r.role}) with your key.`,
+          `Check with them: box ${fp.boxFingerprint}, sign ${fp.signFingerprint}.`,
         ].join('\n'),
       );
     });

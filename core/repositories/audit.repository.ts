@@ -14,6 +14,7 @@ export type AuditAction =
   | 'reply.add'
   | 'custody.read'
   | 'reviewer.enroll'
+  | 'reviewer.certify'
   | 'reviewer.revoke'
   | 'intake-key.rotate'
   | 'intake-key.retire'

@@ -87,6 +87,19 @@ export async function insertReviewer(db: Queryable, r: NewReviewer): Promise<voi
   );
 }
 
+/** Replaces a row's enrolment certificate (checked by the caller against the row's keys). */
+export async function setReviewerCertificate(
+  db: Queryable,
+  id: string,
+  certificate: { signer: Uint8Array; signature: Uint8Array },
+): Promise<void> {
+  await db.query(`UPDATE reviewers SET cert_signer = $2, cert_signature = $3 WHERE id = $1`, [
+    id,
+    Buffer.from(certificate.signer),
+    Buffer.from(certificate.signature),
+  ]);
+}
+
 export async function revokeReviewer(db: Queryable, id: string): Promise<void> {
   await db.query(
     `UPDATE reviewers SET revoked_on = current_date WHERE id = $1 AND revoked_on IS NULL`,

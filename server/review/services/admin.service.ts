@@ -21,7 +21,10 @@ import {
   retireIntakeKey,
   type RetentionPolicy,
 } from '../../../core/repositories/intake-admin.repository';
-import { insertReviewer } from '../../../core/repositories/reviewer.repository';
+import {
+  insertReviewer,
+  setReviewerCertificate,
+} from '../../../core/repositories/reviewer.repository';
 import { revokeReviewerSessions } from '../../../core/repositories/session.repository';
 import { lockKeyRegistration } from '../../../core/repositories/service-key.repository';
 import {
@@ -42,6 +45,12 @@ const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (err: unknown) =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
 
+const invalidCertificate = () =>
+  badRequest(
+    'ENROLMENT_CERTIFICATE_INVALID',
+    'The certificate does not cover this role and these keys',
+  );
+
 export interface Enrolment {
   name: string;
   role: Role;
@@ -56,11 +65,7 @@ export interface Enrolment {
  * keys. Whether its signer is trusted is the worker's call (ENROLMENT_ROOTS), not the server's.
  */
 export async function enrolReviewer(tx: Tx, by: string | null, e: Enrolment): Promise<string> {
-  if (e.certificate && !verifyEnrolment(e, e.certificate))
-    throw badRequest(
-      'ENROLMENT_CERTIFICATE_INVALID',
-      'The certificate does not cover this role and these keys',
-    );
+  if (e.certificate && !verifyEnrolment(e, e.certificate)) throw invalidCertificate();
   const id = randomId();
   try {
     await insertReviewer(tx, { id, ...e });
@@ -78,6 +83,22 @@ export function createAdminService(deps: { pool: Pool }) {
 
   const enrol = (caller: Caller, e: Enrolment) =>
     tx(async (t) => ({ id: await enrolReviewer(t, caller.reviewerId, e) }));
+
+  /**
+   * Attaches a certificate to an enrolled, non-revoked reviewer: 404 REVIEWER_NOT_FOUND,
+   * 409 REVIEWER_REVOKED, 400 ENROLMENT_CERTIFICATE_INVALID if it does not cover the row's
+   * role and keys. Which signers count is still the worker's decision.
+   */
+  const certify = (caller: Caller, id: string, certificate: EnrolmentCertificate) =>
+    tx(async (t) => {
+      const target = await findReviewerById(t, id, 'update');
+      if (!target) throw notFound('REVIEWER_NOT_FOUND', 'No such reviewer');
+      if (target.revokedOn) throw conflict('REVIEWER_REVOKED', 'The reviewer is revoked');
+      if (!verifyEnrolment(target, certificate)) throw invalidCertificate();
+      await setReviewerCertificate(t, id, certificate);
+      await insertAudit(t, { reviewerId: caller.reviewerId, action: 'reviewer.certify' });
+      return { id };
+    });
 
   /** Immediate: the reviewer's record keys go and their sessions stop working in the same commit. */
   const revoke = (caller: Caller, id: string) =>
@@ -159,6 +180,7 @@ export function createAdminService(deps: { pool: Pool }) {
 
   return {
     enrol,
+    certify,
     revoke,
     intakeKeys,
     rotateIntakeKey,

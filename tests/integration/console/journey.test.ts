@@ -11,6 +11,7 @@ import {
   randomId,
   toBase64,
 } from '../../../crypto';
+import { listActiveReviewerRows } from '../../../core/repositories/reviewer.repository';
 import { createEnrolmentTrust } from '../../../worker/enrolment-trust';
 import {
   bootstrapAdmin,
@@ -276,6 +277,27 @@ describe('sori console: the full journey', () => {
     const shown = (await ok(bob, ['show', recordId])).stdout;
     expect(shown).toContain(KOREAN);
     expect(shown).toContain('employer kept passport');
+  });
+
+  it('recertifies a reviewer enrolled without a certificate, so the worker counts them', async () => {
+    const carol = generateReviewerKeys();
+    await stack.app.pool.query(
+      `INSERT INTO reviewers (id, name, box_public_key, sign_public_key) VALUES ($1, 'carol', $2, $3)`,
+      [randomId(), Buffer.from(carol.box.publicKey), Buffer.from(carol.sign.publicKey)],
+    );
+    const certifiedIds = async () =>
+      stack.workerKeys.enrolment
+        .trusted(await listActiveReviewerRows(stack.app.pool))
+        .map((r) => r.id);
+    const before = await certifiedIds();
+    const out = (await ok(admin, ['--json', 'admin', 'recertify', 'carol'])).json<{
+      id: string;
+      boxFingerprint: string;
+    }>();
+    expect(out.boxFingerprint).toBe(fingerprint(carol.box.publicKey));
+    expect(before).not.toContain(out.id);
+    expect(await certifiedIds()).toContain(out.id);
+    await ok(admin, ['admin', 'revoke', 'carol']);
   });
 
   it('replies to the source: only the receipt opens the reply', async () => {

@@ -105,6 +105,36 @@ describe('review API: admin', () => {
     expect(rows[0]!.cert_signature.equals(Buffer.from(cert.signature))).toBe(true);
   });
 
+  it('attaches a certificate to a reviewer enrolled without one, checked against the row', async () => {
+    const legacy = await enrol(app.pool, 'hana'); // as enrolled before ENROLMENT_ROOTS
+    const statement = {
+      role: 'reviewer' as const,
+      boxPublicKey: legacy.keys.box.publicKey,
+      signPublicKey: legacy.keys.sign.publicKey,
+    };
+    const cert = signEnrolment(statement, root.keys.sign);
+    const body = { signer: toBase64(cert.signer), signature: toBase64(cert.signature) };
+    const path = `/v1/admin/reviewers/${legacy.id}/certificate`;
+    const asAdmin = signEnrolment({ ...statement, role: 'admin' }, root.keys.sign);
+    const promoted = await admin().post(path, { ...body, signature: toBase64(asAdmin.signature) });
+    expect([promoted.status, code(promoted)]).toEqual([400, 'ENROLMENT_CERTIFICATE_INVALID']);
+    const missing = await admin().post(`/v1/admin/reviewers/${randomId()}/certificate`, body);
+    expect([missing.status, code(missing)]).toEqual([404, 'REVIEWER_NOT_FOUND']);
+
+    const res = await admin().post(path, body);
+    expect([res.status, res.json]).toEqual([200, { id: legacy.id }]);
+    const { rows } = await app.pool.query<{ cert_signature: Buffer }>(
+      'SELECT cert_signature FROM reviewers WHERE id = $1',
+      [legacy.id],
+    );
+    expect(rows[0]!.cert_signature.equals(Buffer.from(cert.signature))).toBe(true);
+    expect((await auditActions(app.pool)).map((a) => a.action)).toContain('reviewer.certify');
+
+    await admin().post(`/v1/admin/reviewers/${legacy.id}/revoke`);
+    const revoked = await admin().post(path, body);
+    expect([revoked.status, code(revoked)]).toEqual([409, 'REVIEWER_REVOKED']);
+  });
+
   it('revocation is immediate: next request 403, keys gone, no new records', async () => {
     const frank = await enrol(app.pool, 'frank');
     const record = await seedRecord(app.pool, [root, frank]);

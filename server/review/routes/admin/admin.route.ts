@@ -6,7 +6,13 @@ import { parseOrThrow } from '../../../http/validate';
 import { caller } from '../../http/auth.middleware';
 import { pathId } from '../../http/schema';
 import type { AdminService } from '../../services/admin.service';
-import { enrolSchema, intakeKeyId, intakeKeySchema, retentionSchema } from './admin.schema';
+import {
+  certificateSchema,
+  enrolSchema,
+  intakeKeyId,
+  intakeKeySchema,
+  retentionSchema,
+} from './admin.schema';
 
 // Mounted behind authenticate and requireAdmin. Actions without a body (revoke, retire, run)
 // take none: no JSON parser, so an empty POST is fine.
@@ -18,6 +24,12 @@ export function adminRouter(deps: { admin: AdminService; bodyLimitBytes: number 
 
   router.post('/v1/admin/reviewers', ...body, async (req, res) => {
     res.status(201).json(await deps.admin.enrol(caller(res), parseOrThrow(enrolSchema, req.body)));
+  });
+
+  // A certificate for a reviewer enrolled without one (or whose certifying admin was revoked).
+  router.post('/v1/admin/reviewers/:id/certificate', ...body, async (req, res) => {
+    const id = pathId(req.params.id, reviewerNotFound);
+    res.json(await deps.admin.certify(caller(res), id, parseOrThrow(certificateSchema, req.body)));
   });
 
   router.post('/v1/admin/reviewers/:id/revoke', async (req, res) => {

@@ -4,6 +4,11 @@ import { publicKey } from '../../http/schema';
 
 const STATUSES = ['new', 'in-review', 'verified', 'closed'] as const;
 
+export const certificateSchema = z.strictObject({
+  signer: publicKey,
+  signature: base64urlBytes({ min: 64, max: 64 }),
+});
+
 export const enrolSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
   role: z.enum(['reviewer', 'admin']).default('reviewer'),
@@ -11,9 +16,7 @@ export const enrolSchema = z.strictObject({
   signPublicKey: publicKey,
   // What the worker checks before sealing to this reviewer (crypto/enrolment.ts): sent by
   // `sori admin enroll`, signed with the enrolling admin's key.
-  certificate: z
-    .strictObject({ signer: publicKey, signature: base64urlBytes({ min: 64, max: 64 }) })
-    .optional(),
+  certificate: certificateSchema.optional(),
 });
 
 export const intakeKeySchema = z.strictObject({ publicKey });
