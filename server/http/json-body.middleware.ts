@@ -49,7 +49,8 @@ export function jsonBody(limit: number): RequestHandler[] {
       return;
     }
     const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    // Absent, empty or identity: the body is as sent (body-parser read these the same way).
+    if (encoding !== undefined && encoding !== '' && encoding.toLowerCase() !== 'identity') {
       next(unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Content encoding not supported'));
       return;
     }

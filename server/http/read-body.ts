@@ -63,6 +63,10 @@ export function readBody(req: IncomingMessage, limit: number, done: BodyCallback
     done(aborted(), EMPTY);
   }
 
+  if (req.destroyed) {
+    done(aborted(), EMPTY); // gone before its body was read (e.g. during a proof-of-work check)
+    return;
+  }
   if (req.readableEnded) {
     done(null, EMPTY); // nothing left to read: an empty body
     return;

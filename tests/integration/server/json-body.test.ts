@@ -100,6 +100,18 @@ describe('JSON body reader', () => {
     expect([latin1.status, JSON.parse(latin1.body).error.code]).toEqual([400, 'MALFORMED_JSON']);
   });
 
+  it('reads an empty or identity Content-Encoding as none, and refuses any other', async () => {
+    for (const encoding of ['', 'identity', 'Identity']) {
+      const res = await send([Buffer.from('{"a":1}')], { 'content-encoding': encoding });
+      expect([encoding, res.status]).toEqual([encoding, 200]);
+    }
+    const gzip = await send([Buffer.from('{"a":1}')], { 'content-encoding': 'gzip' });
+    expect([gzip.status, JSON.parse(gzip.body)]).toEqual([
+      415,
+      { error: expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }) },
+    ]);
+  });
+
   it('refuses a chunked body once it passes the cap, without a declared length', async () => {
     const chunk = Buffer.from(`"${'a'.repeat(300)}"`);
     const res = await send([chunk, chunk, chunk, chunk]);
