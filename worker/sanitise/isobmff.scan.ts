@@ -38,6 +38,11 @@ export class TopLevelScanner {
     }
   }
 
+  /** The boxes read whole so far (with their held bytes), while the file is still pushed. */
+  get closed(): readonly TopBox[] {
+    return this.tops;
+  }
+
   /** The boxes, once every byte of the file has been pushed. */
   finish(): TopBox[] {
     if (this.at !== this.fileSize || this.open) throw new Refused('box past the end');

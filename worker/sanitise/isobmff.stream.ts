@@ -1,6 +1,7 @@
-import type { TopBox } from './isobmff.boxes';
+import { readBoxes, type TopBox } from './isobmff.boxes';
 import { planIsoBmff } from './isobmff.plan';
 import { TopLevelScanner, type HoldPolicy } from './isobmff.scan';
+import { videoSamples } from './isobmff.video';
 import { IsoBmffOutputCheck } from './isobmff.verify';
 import { Refused } from './remux';
 import type { OutputCheck, StreamPlan, Streamer } from './stream.types';
@@ -10,7 +11,8 @@ import type { OutputCheck, StreamPlan, Streamer } from './stream.types';
 //    ftyp, and small meta/udta boxes (for the report) are held, media data only located. The
 //    same planner as the in-memory path (isobmff.plan.ts) lays out the output.
 // 2. The output's head (ftyp, moov, mdat header) is written, then the planned input ranges,
-//    which are ascending, as the pass reaches them.
+//    which are ascending, as the pass reaches them. Video in a codec whose samples cannot be
+//    inspected on the way (isobmff.verify.ts) is refused before that.
 // Memory: the held boxes are capped (MOOV_MAX, and the scanner's total budget). The plan's
 // chunk tables grow with the moov, not with the media data: about 120 bytes per chunk, so even
 // a hostile 16 MiB moov of 4-byte offsets stays near half a gigabyte (what SANITISE_MAX_BYTES
@@ -46,6 +48,9 @@ export class IsoBmffStreamer implements Streamer {
     const tops: TopBox[] = this.scanner.finish();
     const plan = planIsoBmff(tops);
     for (const t of tops) t.bytes?.fill(0);
+    // Video whose samples the output check cannot read (isobmff.video.ts) is refused now,
+    // before anything is written, rather than found after.
+    videoSamples(movieOf(plan.head));
     return {
       size: plan.size,
       removed: plan.removed,
@@ -74,5 +79,15 @@ export class IsoBmffStreamer implements Streamer {
 
   check(outputSize: number): OutputCheck {
     return new IsoBmffOutputCheck(outputSize);
+  }
+}
+
+/** The moov of a planned output's head (ftyp, moov, then the mdat header). */
+function movieOf(head: Buffer): Buffer {
+  let at = 0;
+  for (;;) {
+    const [top] = readBoxes(head, at, at + head.readUInt32BE(at));
+    if (top!.type === 'moov') return head.subarray(top!.start, top!.end);
+    at = top!.end;
   }
 }

@@ -1,5 +1,7 @@
 import { readBoxes, type Box, type TopBox } from './isobmff.boxes';
+import { VideoInspection } from './isobmff.inspect';
 import { TopLevelScanner } from './isobmff.scan';
+import { videoSamples, type VideoSamples } from './isobmff.video';
 import { Refused } from './remux';
 
 // The rule "after every clean, re-read the output" for an MP4-family file written as a stream.
@@ -13,10 +15,16 @@ import { Refused } from './remux';
 //   data references point into the file and carry no name or location; inside sample
 //   descriptions no box that holds tags (udta, meta, ilst, XMP, ©xyz …).
 // The mdat payload is chunks the kept tracks point at, copied as they are: codec data, not
-// boxes. What remains readable by a metadata tool is then ftyp and moov, so they are also
+// boxes. But exiftool -ee3, which the in-memory path runs on the whole file, reads every H.264
+// sample for camera data in SEI user data (and every MJPEG frame for EXIF); a stream cannot be
+// shown to it whole. So every video sample is read here as it passes (isobmff.inspect.ts):
+// H.264 and HEVC only, any SEI user data but x264's settings a finding, any other video codec
+// refused. What remains readable by a metadata tool is then ftyp and moov, so they are also
 // handed to exiftool (media.stream.ts) as a skeleton: ftyp, moov and the first SKELETON_MEDIA
-// bytes of the mdat (exiftool reads the first video samples for camera data in H.264 SEI).
-// The moov and that prefix are held, within the scanner's budget: memory stays bounded.
+// bytes of the mdat, in which video samples that do not lie wholly are given size 0: exiftool
+// reads the whole ones, and any warning it gives about a video track is then a finding. The
+// moov, that prefix and the sample list are held, within the scanner's budget and the moov's
+// size: memory stays bounded.
 
 const TREE: Record<string, ReadonlySet<string>> = {
   moov: new Set(['mvhd', 'trak']),
@@ -40,13 +48,17 @@ const TAG_BOXES = new Set(['udta', 'meta', 'ilst', 'keys', 'uuid', 'XMP_', 'loci
 export interface OutputVerdict {
   /** Names of what should not be there (structure only, never a value). */
   leftover: string[];
-  /** ftyp, moov and an empty mdat, for exiftool; null when the structure is already wrong. */
+  /** ftyp, moov and the mdat's start, for exiftool; null when the structure is already wrong. */
   skeleton: Buffer | null;
+  /** What exiftool may say of the skeleton besides STRUCTURAL: audio tracks' cut-off warnings. */
+  skeletonAllowed: RegExp[];
 }
 
 export class IsoBmffOutputCheck {
   private readonly scanner: TopLevelScanner;
   private broken: string | null = null;
+  private at = 0;
+  private video: { samples: VideoSamples; inspection: VideoInspection } | null = null;
 
   constructor(size: number) {
     this.scanner = new TopLevelScanner(size, (type, boxSize, left) => {
@@ -61,39 +73,71 @@ export class IsoBmffOutputCheck {
     if (this.broken !== null) return;
     try {
       this.scanner.push(chunk);
+      if (this.video === null) this.startInspection();
+      this.video?.inspection.push(chunk, this.at);
+      this.at += chunk.length;
     } catch (e) {
       this.broken = e instanceof Refused ? e.message : 'unreadable output';
     }
   }
 
+  /** Once the moov has been read whole, its video samples are known: inspected from then on. */
+  private startInspection(): void {
+    const moov = this.scanner.closed.find((t) => t.type === 'moov');
+    if (!moov) return;
+    const samples = videoSamples(moov.bytes!);
+    this.video = { samples, inspection: new VideoInspection(samples, moov.bytes!, moov.end + 8) };
+  }
+
   finish(): OutputVerdict {
-    if (this.broken !== null) return { leftover: [`output: ${this.broken}`], skeleton: null };
+    const failed = (leftover: string): OutputVerdict => ({
+      leftover: [leftover],
+      skeleton: null,
+      skeletonAllowed: [],
+    });
+    if (this.broken !== null) return failed(`output: ${this.broken}`);
     let tops;
     try {
       tops = this.scanner.finish();
     } catch {
-      return { leftover: ['output: truncated'], skeleton: null };
+      return failed('output: truncated');
     }
     const types = tops.map((t) => t.type).join(',');
     if (types !== 'ftyp,moov,mdat' && types !== 'moov,mdat') {
-      return { leftover: [`top-level boxes ${JSON.stringify(types)}`], skeleton: null };
+      return failed(`top-level boxes ${JSON.stringify(types)}`);
     }
     const mdat = tops[tops.length - 1]!;
     const held = tops.slice(0, -1).map((t) => t.bytes!);
     const leftover: string[] = [];
     const moov = held[held.length - 1]!;
+    let tracks = 0;
     try {
-      checkTree(moov, readBoxes(moov, 0, moov.length)[0]!, 'moov', leftover);
+      const root = readBoxes(moov, 0, moov.length)[0]!;
+      checkTree(moov, root, 'moov', leftover);
+      tracks = readBoxes(moov, root.body, root.end).filter((c) => c.type === 'trak').length;
     } catch {
       leftover.push('moov: unreadable');
     }
-    return { leftover, skeleton: Buffer.concat([...held, mediaPrefix(mdat)]) };
+    const { samples, inspection } = this.video!;
+    const found = inspection.finish();
+    if (found !== null) leftover.push(found);
+    const prefix = mediaPrefix(mdat);
+    const skeletonMoov = withoutCutSamples(moov, samples, mdat.start + prefix.length);
+    const audio = Array.from({ length: tracks }, (_, i) => i + 1).filter(
+      (n) => !samples.numbers.includes(n),
+    );
+    return {
+      leftover,
+      skeleton: Buffer.concat([...held.slice(0, -1), skeletonMoov, prefix]),
+      skeletonAllowed: audio.map((n) => new RegExp(`^ExifTool:Track${n}:Warning$`)),
+    };
   }
 }
 
 /**
  * The mdat cut to its first bytes, its header (same form, so moov's chunk offsets still hold)
- * saying so: exiftool -ee3 reads the first video samples (cameras put SEI user data there).
+ * saying so: exiftool -ee3 reads the video samples that lie in it (cameras put SEI user data
+ * in the first ones).
  */
 function mediaPrefix(mdat: TopBox): Buffer {
   const bytes = mdat.bytes!;
@@ -102,6 +146,19 @@ function mediaPrefix(mdat: TopBox): Buffer {
   if (header.length === 16) header.writeBigUInt64BE(BigInt(16 + payload), 8);
   else header.writeUInt32BE(8 + payload, 0);
   return Buffer.concat([header, bytes.subarray(header.length)]);
+}
+
+/**
+ * A copy of the moov in which every video sample not wholly before `end` (where the skeleton
+ * stops) has size 0: exiftool reads nothing of it and has nothing cut off to warn about.
+ * Those samples were read by the inspection instead.
+ */
+function withoutCutSamples(moov: Buffer, samples: VideoSamples, end: number): Buffer {
+  const copy = Buffer.from(moov);
+  for (let i = 0; i < samples.starts.length; i++) {
+    if (samples.starts[i]! + samples.sizes[i]! > end) copy.writeUInt32BE(0, samples.sizeAt[i]!);
+  }
+  return copy;
 }
 
 function checkTree(b: Buffer, box: Box, path: string, leftover: string[]): void {

@@ -18,13 +18,10 @@ import { verifyClean } from './verify';
 // Re-reading the output before it counts as clean, as every sanitiser does, cannot mean handing
 // gigabytes to exiftool on tmpfs (that is memory too). Instead the output is re-parsed as it is
 // written by the format's own checker (an allowlist of boxes, or a chain of nothing but audio
-// frames), and what a metadata tool could read besides codec data — ftyp and moov, or the first
-// frames — goes to exiftool as a small skeleton, judged by the same allowlist as the in-memory
-// path. Either finding something fails the file: the sink is aborted and the file held back.
-
-// The skeleton's media data stops after its first MiB, so exiftool -ee3 warns, per track, of
-// the samples it cannot read past that; a warning names a problem, never a value (verify.ts).
-const SKELETON_ALLOWED = [...STRUCTURAL, /^ExifTool:Track\d+:Warning$/];
+// frames; every video sample's NAL units, for the camera data exiftool would read there), and
+// what a metadata tool could read besides codec data — ftyp and moov, or the first frames —
+// goes to exiftool as a small skeleton, judged by the same allowlist as the in-memory path.
+// Either finding something fails the file: the sink is aborted and the file held back.
 
 export type StreamedFormat = Extract<Format, 'mp3' | 'm4a' | 'mp4' | 'mov' | '3gp'>;
 const STREAMED: readonly Format[] = ['mp3', 'm4a', 'mp4', 'mov', '3gp'];
@@ -143,7 +140,11 @@ export class MediaStreamSanitiser {
       const verdict = check.finish();
       leftover = written === plan.size ? verdict.leftover : ['output shorter than planned'];
       if (verdict.skeleton !== null) {
-        const v = await verifyClean(verdict.skeleton, container.ext, ctx, SKELETON_ALLOWED);
+        // The skeleton's media data stops after its first MiB: exiftool may warn of an audio
+        // track's samples past that (a warning names a problem, never a value); the check says
+        // which tracks. A video track's samples it cannot read are left out of the skeleton.
+        const allowed = [...STRUCTURAL, ...verdict.skeletonAllowed];
+        const v = await verifyClean(verdict.skeleton, container.ext, ctx, allowed);
         if (!v.ok) leftover.push(...v.leftover);
       }
     } catch (e) {

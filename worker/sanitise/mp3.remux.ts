@@ -1,5 +1,12 @@
 import { FrameWalker } from './mp3.frames';
-import { id3v2Length, neutraliseInfoFrame, peelTrailers, summariseId3v2, ascii } from './mp3.tags';
+import {
+  ascii,
+  id3v2Length,
+  MAX_FRONT_TAGS,
+  neutraliseInfoFrame,
+  peelTrailers,
+  summariseId3v2,
+} from './mp3.tags';
 import { refusal, Refused, type Remuxed } from './remux';
 
 export { crc16 } from './mp3.tags';
@@ -22,6 +29,7 @@ export interface FrontTags {
 export function frontTags(b: Buffer): FrontTags {
   const front: FrontTags = { start: 0, tags: 0, frames: 0, picture: false };
   while (ascii(b, front.start, front.start + 3) === 'ID3') {
+    if (front.tags === MAX_FRONT_TAGS) throw new Refused('too many ID3v2 tags');
     const length = id3v2Length(b, front.start);
     if (front.start + length > b.length) throw new Refused('ID3v2 past the end');
     const s = summariseId3v2(b, front.start, front.start + length);

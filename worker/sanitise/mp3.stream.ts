@@ -1,12 +1,13 @@
 import { FrameWalker, frameAt, sameStream, type Frame } from './mp3.frames';
 import { describeMp3, frontTags } from './mp3.remux';
-import { id3v2Length, neutraliseInfoFrame, peelTrailers } from './mp3.tags';
+import { id3v2Length, MAX_FRONT_TAGS, neutraliseInfoFrame, peelTrailers } from './mp3.tags';
 import { Refused } from './remux';
 import type { OutputCheck, StreamPlan, Streamer } from './stream.types';
 
 // MP3 cleaned as a stream, for files too large to hold: the same result as mp3.remux.ts, in
 // three forward passes over the plaintext, each holding a bounded amount:
-// 1. the ID3v2 tags in front (summarised for the report; at most HEAD_MAX) and a ring of the
+// 1. the ID3v2 tags in front (summarised for the report; at most HEAD_MAX bytes and
+//    MAX_FRONT_TAGS tags) and a ring of the
 //    last TAIL_MAX bytes (where ID3v1, APE, Lyrics3 and appended ID3v2 tags are peeled); a tag
 //    larger than these is refused, and the file held back;
 // 2. the frame walk (mp3.frames.ts, a window of a few frames) counts the output's length, which
@@ -21,6 +22,10 @@ export class Mp3Streamer implements Streamer {
   private headBytes = 0;
   /** Where the ID3v2 tags found so far end; null once the audio is seen to start. */
   private frontEnd: number | null = 0;
+  private frontTags = 0;
+  /** The held chunk that holds `frontEnd`, and where that chunk starts in the file. */
+  private cursor = 0;
+  private cursorAt = 0;
   /** The last bytes seen, in a ring written over in place: no allocation per chunk. */
   private readonly ring: Buffer;
   private seen = 0;
@@ -43,19 +48,40 @@ export class Mp3Streamer implements Streamer {
     this.seen += chunk.length;
   }
 
-  /** Follows the ID3v2 tags in front while their headers arrive; the head is kept to their end. */
+  /**
+   * Follows the ID3v2 tags in front while their headers arrive; the head is kept to their end.
+   * Each header is read where it lies among the held chunks (never by joining them: stacked
+   * tiny tags made that quadratic), and past MAX_FRONT_TAGS tags the file is refused.
+   */
   private findFront(): void {
     while (this.frontEnd !== null && this.headBytes >= this.frontEnd + 10) {
       const at = this.frontEnd;
-      const header = Buffer.concat(this.head).subarray(at, at + 10);
+      const header = this.headAt(at, 10);
       if (header.toString('latin1', 0, 3) !== 'ID3') {
         this.head = [Buffer.concat(this.head).subarray(0, at)];
         this.frontEnd = null;
         return;
       }
+      if (++this.frontTags > MAX_FRONT_TAGS) throw new Refused('too many ID3v2 tags');
       this.frontEnd = at + id3v2Length(header, 0);
       if (this.frontEnd > HEAD_MAX) throw new Refused('ID3v2 tags too large to hold');
     }
+  }
+
+  /** `length` held bytes from file offset `at`, which is never before the cursor's chunk. */
+  private headAt(at: number, length: number): Buffer {
+    while (this.cursorAt + this.head[this.cursor]!.length <= at) {
+      this.cursorAt += this.head[this.cursor]!.length;
+      this.cursor++;
+    }
+    const parts: Buffer[] = [];
+    let from = at - this.cursorAt;
+    for (let i = this.cursor, n = 0; n < length; i++, from = 0) {
+      const part = this.head[i]!.subarray(from, from + length - n);
+      parts.push(part);
+      n += part.length;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   /** The ring's bytes in file order. */
@@ -161,10 +187,12 @@ class Mp3OutputCheck implements OutputCheck {
     this.carry = Buffer.from(b.subarray(o));
   }
 
-  finish(): { leftover: string[]; skeleton: Buffer | null } {
+  finish(): { leftover: string[]; skeleton: Buffer | null; skeletonAllowed: RegExp[] } {
     if (this.problem === null && this.carry.length > 0) this.problem = 'a partial frame at the end';
     if (this.problem === null && this.ref === undefined) this.problem = 'no audio frames';
-    if (this.problem !== null) return { leftover: [`output: ${this.problem}`], skeleton: null };
-    return { leftover: [], skeleton: Buffer.concat(this.skeleton) };
+    if (this.problem !== null) {
+      return { leftover: [`output: ${this.problem}`], skeleton: null, skeletonAllowed: [] };
+    }
+    return { leftover: [], skeleton: Buffer.concat(this.skeleton), skeletonAllowed: [] };
   }
 }

@@ -52,6 +52,12 @@ export function summariseId3v2(b: Buffer, start: number, end: number): Id3Summar
   return summary;
 }
 
+/**
+ * More ID3v2 tags stacked in front than any tagger writes (one, two with an old and a new
+ * version) is not a tag but a pile: refused, rather than walked tag by tag.
+ */
+export const MAX_FRONT_TAGS = 64;
+
 /** One ID3v2 tag starting at `o`: its total length, header to footer. */
 export function id3v2Length(b: Buffer, o: number): number {
   if (o + 10 > b.length || ![2, 3, 4].includes(b[o + 3]!)) throw new Refused('ID3v2 version');

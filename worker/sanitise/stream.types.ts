@@ -23,7 +23,8 @@ export interface OutputCheck {
   push(chunk: Buffer): void;
   /**
    * What the output holds that it should not (structure names, never values), and a small
-   * well-formed file of the output's non-media parts for exiftool (null when already failed).
+   * well-formed file of the output's non-media parts for exiftool (null when already failed),
+   * and what exiftool may report of that skeleton besides the format's structural tags.
    */
-  finish(): { leftover: string[]; skeleton: Buffer | null };
+  finish(): { leftover: string[]; skeleton: Buffer | null; skeletonAllowed: RegExp[] };
 }

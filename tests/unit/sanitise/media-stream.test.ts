@@ -5,11 +5,6 @@ import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
 import { IsoBmffOutputCheck } from '../../../worker/sanitise/isobmff.verify';
 import { STRUCTURAL } from '../../../worker/sanitise/media.sanitiser';
-import {
-  MediaStreamSanitiser,
-  streamableFormat,
-  type StreamedResult,
-} from '../../../worker/sanitise/media.stream';
 import { remuxMp3 } from '../../../worker/sanitise/mp3.remux';
 import { Mp3Streamer } from '../../../worker/sanitise/mp3.stream';
 import type { Remuxed } from '../../../worker/sanitise/remux';
@@ -17,6 +12,7 @@ import { verifyClean } from '../../../worker/sanitise/verify';
 import { ffmpegTo, makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
 import { insertAtEnd, SAMPLE_ENTRY, udtaWithArtist } from './plant-box';
+import { stream as streamThrough } from './stream-media';
 
 // Streamed cleaning (media.stream.ts) of files too large to hold: for any chunking of the
 // passes, the output must be byte for byte what the in-memory native remuxer writes (whose
@@ -35,37 +31,7 @@ afterAll(async () => {
 
 const ffmpeg = (out: string, args: string[]): Buffer => ffmpegTo(dirs.fixtures, out, args);
 
-const pieces = (b: Buffer, step: number) =>
-  async function* () {
-    for (let at = 0; at < b.length; at += step) yield b.subarray(at, at + step);
-  };
-
-interface Streamed {
-  result: StreamedResult;
-  data: Buffer;
-  ended: boolean;
-  aborted: boolean;
-}
-
-async function stream(input: Buffer, step: number): Promise<Streamed> {
-  const format = streamableFormat(input.subarray(0, 65536));
-  if (!format) throw new Error('not streamable');
-  const media = new MediaStreamSanitiser(format, input.length);
-  for await (const chunk of pieces(input, step)()) await media.firstPass.write(chunk);
-  const out: Buffer[] = [];
-  const seen = { ended: false, aborted: false, size: -1 };
-  const result = await media.finish(pieces(input, step), dirs.ctx, (size) => {
-    seen.size = size;
-    return Promise.resolve({
-      write: (c: Buffer) => Promise.resolve(void out.push(Buffer.from(c))),
-      end: () => Promise.resolve(void (seen.ended = true)),
-      abort: () => void (seen.aborted = true),
-    });
-  });
-  const data = Buffer.concat(out);
-  if (seen.ended) expect(data.length).toBe(seen.size);
-  return { result, data, ended: seen.ended, aborted: seen.aborted };
-}
+const stream = (input: Buffer, step: number) => streamThrough(input, step, dirs.ctx);
 
 async function expectSameAsNative(input: Buffer, native: Remuxed): Promise<void> {
   if (!native.ok) throw new Error(native.why);
@@ -208,5 +174,44 @@ describe('the streamed output is re-read, and a leftover fails it', () => {
     expect(check(Buffer.concat([id3v2, native.data])).leftover).toEqual([
       'output: bytes that are not audio frames',
     ]);
+  });
+});
+
+describe('MP3: ID3v2 tags stacked in front', () => {
+  // A 10-byte ID3v2.3 tag with nothing in it: a pile of them once cost a join of every byte
+  // held so far per tag (quadratic: minutes of blocked event loop for 16 MiB of them).
+  const empty = Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'latin1');
+  // Detection looks for a frame header just after the first tag: a second tag holding the
+  // bytes of one lets the pile through to the remuxer.
+  const stacked = (n: number, mp3: Buffer) => {
+    const native = remuxMp3(mp3);
+    if (!native.ok) throw new Error(native.why);
+    const lure = Buffer.concat([empty, native.data.subarray(0, 4)]);
+    lure[9] = 4; // its size: the four bytes of a frame header
+    const pile = Array.from({ length: n - 2 }, () => empty);
+    return Buffer.concat([empty, lure, ...pile, mp3]);
+  };
+
+  test('thousands of them are refused by their count: held back, in memory too', async () => {
+    const input = stacked(20_000, await makeMp3(dirs.fixtures));
+    for (const step of [4093, 65536]) {
+      const { result, data } = await stream(input, step);
+      expect(result).toMatchObject({
+        status: 'unsanitised',
+        reason: 'TOO_LARGE_TO_SANITISE',
+        report: { notes: ['streaming remux declined (too many ID3v2 tags)'] },
+      });
+      expect(data.length).toBe(0);
+    }
+    expect(remuxMp3(input)).toMatchObject({ ok: false, why: 'too many ID3v2 tags' });
+  });
+
+  test('up to 64 of them are dropped like one', async () => {
+    const mp3 = await makeMp3(dirs.fixtures); // carries one tag already
+    const input = stacked(63, mp3);
+    const native = remuxMp3(input);
+    expect(native).toMatchObject({ ok: true });
+    await expectSameAsNative(input, native);
+    expect(remuxMp3(stacked(64, mp3))).toMatchObject({ ok: false });
   });
 });
