@@ -56,6 +56,8 @@ export const STRUCTURAL = [
   /^QuickTime:Track\d+:(SampleGroupDescription|TimeToSampleTable|SyncSampleTable)$/,
   /^QuickTime:Track\d+:(CompositionTimeToSample|CompositionToDecodeTimelineMapping)$/,
   /^QuickTime:Track\d+:(SampleDependencyTypes|PartialSyncSamples|AVCConfiguration)$/,
+  // The sdtp box (per-sample dependency flags; ExifTool spells it this way), as in HEVC files.
+  /^QuickTime:Track\d+:IdependentAndDisposableSamples$/,
   /^QuickTime:Track\d+:Unknown_(edts|esds|mp4a|d263|damr|hvcC|btrt|dOps|dac3|dec3|chan|wave|alac)$/,
   /^QuickTime:Track\d+:(HandlerClass|VendorID|VideoFieldOrder|LayoutFlags|PurchaseFileFormat)$/,
   /^QuickTime:Track\d+:(HEVCConfigurationVersion|GeneralProfileSpace|GeneralTierFlag)$/,

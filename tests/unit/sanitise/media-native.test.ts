@@ -321,6 +321,16 @@ describe('MP4 family, native', () => {
     expect(result.data.indexOf('moov')).toBeLessThan(result.data.indexOf('mdat'));
   });
 
+  test('HEVC (as phones record): sample dependency flags (sdtp) are structure, not metadata', async () => {
+    const input = ffmpeg('hevc.mp4', [
+      ...[...VIDEO, ...TONE, '-c:v', 'libx265', '-x265-params', 'log-level=none', '-tag:v', 'hvc1'],
+      ...['-c:a', 'aac', '-metadata', `title=${MEDIA_PLANTED.title}`],
+    ]);
+    const result = await nativeClean(input, 'mp4', remuxIsoBmff);
+    expect(result.report.removed).toContain('encoder name in the video sample description');
+    expectContentKept(input, result.data, 'mp4', ['v', 'a']);
+  });
+
   test('MOV: ©xyz location gone; QuickTime handler names (Pascal strings)', async () => {
     const input = ffmpeg('q.mov', [
       ...[...VIDEO, ...TONE, '-c:v', 'mpeg4', '-c:a', 'aac'],
