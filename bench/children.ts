@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -108,4 +108,37 @@ export async function waitForHttp(
     if (Date.now() > deadline) throw new Error(`${child.name} not ready after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Runs a bench entry that measures and reports one value over IPC, in a fresh process: its
+ * figures are then free of whatever this process's heap holds from the sections before. The
+ * child inherits this environment and stdout (for its progress lines).
+ */
+export function measureInChild<T>(entry: string, env: Record<string, string> = {}): Promise<T> {
+  const child = fork(join(ROOT, entry), [], {
+    cwd: ROOT,
+    execArgv: ['-r', '@swc-node/register'],
+    env: { ...process.env, ...env },
+  });
+  return new Promise<T>((resolve, reject) => {
+    let answer: { value: T } | { error: string } | undefined;
+    child.once('message', (m) => (answer = m as typeof answer));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (answer && 'value' in answer) resolve(answer.value);
+      else reject(new Error(answer?.error ?? `${entry} exited (${code}) without a result`));
+    });
+  });
+}
+
+/** The child's side: measures once, sends the value (or the error's message), exits. */
+export function reportToParent<T>(measure: () => Promise<T>): void {
+  measure().then(
+    (value) => process.send?.({ value }, () => process.exit(0)),
+    (err: unknown) =>
+      process.send?.({ error: err instanceof Error ? err.message : String(err) }, () =>
+        process.exit(1),
+      ),
+  );
 }

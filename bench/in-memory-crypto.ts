@@ -1,11 +1,10 @@
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDecryptStream, createEncryptStream, FILE_CHUNK_BYTES, toHex } from '../crypto';
 import { FileDecryptor, FileEncryptor } from '../crypto/file-cipher';
-import { ROOT } from './children';
+import { measureInChild } from './children';
 import { nowMs } from './stats';
 
 // The upload bench's in-memory figures: raw secretstream (FileEncryptor / FileDecryptor, the
@@ -122,22 +121,8 @@ export async function inMemoryMeasure(key: Uint8Array, size: number): Promise<In
 
 /** Runs both measurements in a fresh child and returns what it reports. */
 export function inMemoryFigures(key: Uint8Array, size: number): Promise<InMemoryFigures> {
-  const child = fork(join(ROOT, 'bench', 'in-memory-crypto.child.ts'), [], {
-    cwd: ROOT,
-    execArgv: ['-r', '@swc-node/register'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      KEY_HEX: toHex(key),
-      SIZE: String(size),
-    },
-  });
-  return new Promise((resolve, reject) => {
-    let figures: InMemoryFigures | undefined;
-    child.once('message', (m) => (figures = m as InMemoryFigures));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      figures ? resolve(figures) : reject(new Error(`in-memory crypto child exited (${code})`)),
-    );
+  return measureInChild<InMemoryFigures>(join('bench', 'in-memory-crypto.child.ts'), {
+    KEY_HEX: toHex(key),
+    SIZE: String(size),
   });
 }

@@ -7,7 +7,8 @@ import { describeMachine } from './machine';
 import { printResults, writeReport, type Outcome, type Results } from './report';
 import { benchSanitise } from './sanitise';
 import { benchPipeline } from './sori-pipeline';
-import { benchUpload } from './upload';
+import { measureInChild } from './children';
+import type { UploadFigures } from './upload';
 
 // `npm run bench`: every figure from one run on one machine, written to BENCHMARKS.md.
 // Order: baselines, Sori's intake API, then the worker (drain, then latency under load).
@@ -52,7 +53,10 @@ async function main(): Promise<void> {
         return { drain: why, latency: why };
       })
     : { drain: skipped, latency: skipped };
-  const upload = await attempt('upload', 'upload throughput and RSS', () => benchUpload());
+  // In a process of its own, like the raw figures inside it (see bench/upload.child.ts).
+  const upload = await attempt('upload', 'upload throughput and RSS', () =>
+    measureInChild<UploadFigures>('bench/upload.child.ts'),
+  );
   const sanitise = await attempt('sanitise', 'sanitising vs mat2', () => benchSanitise());
 
   const results: Results = {
