@@ -1,7 +1,12 @@
 import type { QueryResult } from 'pg';
 import { uuidLiteral, type Tx } from '../db';
 import { CUSTODY_LOCK_AND_HEAD_SQL, custodyHeadFrom, type CustodyHead } from './custody.repository';
-import { reviewerRowFrom, type ReviewerKey, type ReviewerRow } from './reviewer.repository';
+import {
+  reviewerRowFrom,
+  type ReviewerDbRow,
+  type ReviewerKey,
+  type ReviewerRow,
+} from './reviewer.repository';
 
 // The opening of the worker's record transaction in ONE round trip. Separately, BEGIN, the
 // submission row locks, the reviewers, the custody lock and the chain head were five, each a
@@ -27,14 +32,7 @@ export interface OpenedRecordBatch {
 type Results = [
   QueryResult, // BEGIN
   QueryResult<{ id: string; status: string }>,
-  QueryResult<{
-    id: string;
-    box_public_key: Buffer;
-    sign_public_key: Buffer;
-    role: string;
-    cert_signer: Buffer | null;
-    cert_signature: Buffer | null;
-  }>,
+  QueryResult<ReviewerDbRow>,
   QueryResult, // pg_advisory_xact_lock
   QueryResult<{ seq: string; entry_hash: Buffer }>,
 ];

@@ -39,28 +39,24 @@ export async function listActiveReviewerKeys(
 
 /** Every non-revoked reviewer with role, keys and enrolment certificate (the worker's check). */
 export async function listActiveReviewerRows(db: Queryable): Promise<ReviewerRow[]> {
-  const { rows } = await db.query<{
-    id: string;
-    role: string;
-    box_public_key: Buffer;
-    sign_public_key: Buffer;
-    cert_signer: Buffer | null;
-    cert_signature: Buffer | null;
-  }>(
+  const { rows } = await db.query<ReviewerDbRow>(
     `SELECT id, role, box_public_key, sign_public_key, cert_signer, cert_signature
        FROM reviewers WHERE revoked_on IS NULL ORDER BY id`,
   );
   return rows.map(reviewerRowFrom);
 }
 
-export function reviewerRowFrom(r: {
+/** The columns of a reviewer row the worker reads, as Postgres names them. */
+export interface ReviewerDbRow {
   id: string;
   role: string;
   box_public_key: Buffer;
   sign_public_key: Buffer;
   cert_signer: Buffer | null;
   cert_signature: Buffer | null;
-}): ReviewerRow {
+}
+
+export function reviewerRowFrom(r: ReviewerDbRow): ReviewerRow {
   return {
     id: r.id,
     boxPublicKey: r.box_public_key,
