@@ -85,9 +85,10 @@ export function createAdminService(deps: { pool: Pool }) {
     tx(async (t) => ({ id: await enrolReviewer(t, caller.reviewerId, e) }));
 
   /**
-   * Attaches a certificate to an enrolled, non-revoked reviewer: 404 REVIEWER_NOT_FOUND,
-   * 409 REVIEWER_REVOKED, 400 ENROLMENT_CERTIFICATE_INVALID if it does not cover the row's
-   * role and keys. Which signers count is still the worker's decision.
+   * Attaches a certificate, signed with the caller's own key, to an enrolled, non-revoked
+   * reviewer: 404 REVIEWER_NOT_FOUND, 409 REVIEWER_REVOKED, 400 ENROLMENT_CERTIFICATE_INVALID if
+   * it does not cover the row's role and keys, 400 CERTIFICATE_NOT_YOURS if another key signed
+   * it. Which signers count is still the worker's decision.
    */
   const certify = (caller: Caller, id: string, certificate: EnrolmentCertificate) =>
     tx(async (t) => {
@@ -95,6 +96,14 @@ export function createAdminService(deps: { pool: Pool }) {
       if (!target) throw notFound('REVIEWER_NOT_FOUND', 'No such reviewer');
       if (target.revokedOn) throw conflict('REVIEWER_REVOKED', 'The reviewer is revoked');
       if (!verifyEnrolment(target, certificate)) throw invalidCertificate();
+      // Signed by the caller's own enrolled key: a session alone (no key file) cannot replace
+      // a certificate that chains with one that does not.
+      const self = await findReviewerById(t, caller.reviewerId);
+      if (!self || !Buffer.from(certificate.signer).equals(self.signPublicKey))
+        throw badRequest(
+          'CERTIFICATE_NOT_YOURS',
+          'The certificate must be signed with your own key',
+        );
       await setReviewerCertificate(t, id, certificate);
       await insertAudit(t, { reviewerId: caller.reviewerId, action: 'reviewer.certify' });
       return { id };

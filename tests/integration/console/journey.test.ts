@@ -290,11 +290,27 @@ describe('sori console: the full journey', () => {
         .trusted(await listActiveReviewerRows(stack.app.pool))
         .map((r) => r.id);
     const before = await certifiedIds();
-    const out = (await ok(admin, ['--json', 'admin', 'recertify', 'carol'])).json<{
-      id: string;
-      boxFingerprint: string;
-    }>();
-    expect(out.boxFingerprint).toBe(fingerprint(carol.box.publicKey));
+    // The keys come from carol herself; the server's listing must match them.
+    const keys = [
+      `--box=${toBase64(carol.box.publicKey)}`,
+      `--sign=${toBase64(carol.sign.publicKey)}`,
+    ];
+    const asAdmin = await admin.run(['admin', 'recertify', 'carol', ...keys, '--role', 'admin']);
+    expect(asAdmin.stderr).toContain('(KEYS_MISMATCH)');
+    const otherBox = `--box=${toBase64(generateBoxKeyPair().publicKey)}`;
+    const swapped = await admin.run([
+      'admin',
+      'recertify',
+      'carol',
+      otherBox,
+      keys[1]!,
+      '--role',
+      'reviewer',
+    ]);
+    expect(swapped.stderr).toContain('(KEYS_MISMATCH)');
+    const out = (
+      await ok(admin, ['--json', 'admin', 'recertify', 'carol', ...keys, '--role', 'reviewer'])
+    ).json<{ id: string }>();
     expect(before).not.toContain(out.id);
     expect(await certifiedIds()).toContain(out.id);
     await ok(admin, ['admin', 'revoke', 'carol']);

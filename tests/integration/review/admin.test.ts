@@ -118,6 +118,14 @@ describe('review API: admin', () => {
     const asAdmin = signEnrolment({ ...statement, role: 'admin' }, root.keys.sign);
     const promoted = await admin().post(path, { ...body, signature: toBase64(asAdmin.signature) });
     expect([promoted.status, code(promoted)]).toEqual([400, 'ENROLMENT_CERTIFICATE_INVALID']);
+    // Covering the row, but signed by a key that is not the caller's: a session alone cannot
+    // replace a certificate.
+    const stranger = signEnrolment(statement, generateReviewerKeys().sign);
+    const notYours = await admin().post(path, {
+      signer: toBase64(stranger.signer),
+      signature: toBase64(stranger.signature),
+    });
+    expect([notYours.status, code(notYours)]).toEqual([400, 'CERTIFICATE_NOT_YOURS']);
     const missing = await admin().post(`/v1/admin/reviewers/${randomId()}/certificate`, body);
     expect([missing.status, code(missing)]).toEqual([404, 'REVIEWER_NOT_FOUND']);
 
