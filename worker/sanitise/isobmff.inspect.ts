@@ -1,5 +1,7 @@
+import { readBoxes } from './isobmff.boxes';
 import { NalInspector } from './isobmff.nal';
-import type { VideoSamples } from './isobmff.video';
+import { videoSamples, type VideoSamples } from './isobmff.video';
+import { Refused } from './remux';
 
 // Every video sample of a streamed MP4-family output, inspected as the output is written
 // (isobmff.verify.ts feeds it each written byte with its offset): one NalInspector per video
@@ -21,13 +23,15 @@ export class VideoInspection {
     this.inspectors = v.tracks.map((t) => new NalInspector(t.codec, t.lengthSize));
     if (v.starts.length > 0 && v.starts[0]! < from)
       this.problem = 'video sample outside media data';
-    // hvcC may hold SEI units too: its arrays are read as samples with 2-byte lengths.
+    // avcC and hvcC hold NAL units too (hvcC SEI: x265 writes its settings there): their
+    // arrays are read as samples with 2-byte lengths, by the track's own inspector, which keeps
+    // what the parameter sets say for its samples.
     for (const run of v.configRuns) {
-      const hevc = new NalInspector('hevc', 2);
-      hevc.begin(run.end - run.start);
-      hevc.push(moov.subarray(run.start, run.end));
-      hevc.end();
-      this.problem ??= hevc.problem && `codec configuration: ${hevc.problem}`;
+      const units = this.inspectors[run.track]!;
+      units.begin(run.end - run.start, 2);
+      units.push(moov.subarray(run.start, run.end));
+      units.end();
+      this.problem ??= units.problem && `codec configuration: ${units.problem}`;
     }
   }
 
@@ -62,5 +66,29 @@ export class VideoInspection {
       return 'video sample past the end of the media data';
     }
     return this.problem;
+  }
+}
+
+/**
+ * The same inspection over a whole MP4-family file held in memory (the native remux's output,
+ * or ffmpeg's): one movie box, one media data box holding every video sample. What was found,
+ * or null; a file that cannot be read this way is a finding.
+ */
+export function inspectVideoFile(file: Buffer): string | null {
+  try {
+    const tops = readBoxes(file, 0, file.length);
+    const moovs = tops.filter((t) => t.type === 'moov');
+    const mdats = tops.filter((t) => t.type === 'mdat');
+    if (moovs.length !== 1 || mdats.length > 1) return 'video: not one movie and its media data';
+    const moov = file.subarray(moovs[0]!.start, moovs[0]!.end);
+    const samples = videoSamples(moov);
+    if (samples.starts.length === 0 && samples.configRuns.length === 0) return null;
+    const mdat = mdats[0];
+    if (!mdat) return 'video sample past the end of the media data';
+    const inspection = new VideoInspection(samples, moov, mdat.body);
+    inspection.push(file.subarray(0, mdat.end), 0);
+    return inspection.finish();
+  } catch (e) {
+    return e instanceof Refused ? `video: ${e.message}` : 'video: unreadable';
   }
 }

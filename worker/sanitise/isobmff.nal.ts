@@ -1,28 +1,124 @@
+import { picTimingWithoutClock, spsTiming, type TimingSyntax } from './h264.timing';
 import type { Codec } from './isobmff.video';
+import { isX264Settings, X264_MAX } from './isobmff.x264';
 
-// The NAL units of one H.264 or HEVC sample, read as its bytes stream past, looking for what
-// exiftool -ee3 reads in the in-memory path and a stream's bounded skeleton cannot show it:
-// SEI messages of payload type 5 (user_data_unregistered), where Sony, Panasonic and Canon
-// cameras write MDPM records (recording date, GPS, camera model) and others their own data.
-// Any such message is a finding, except x264's encoder-settings string (a fixed UUID followed
-// by text of a known shape, which every ffmpeg-made H.264 file carries; see isX264Settings).
+// The NAL units of one H.264 or HEVC sample, read as its bytes stream past, on an allowlist.
+// Cameras write their own data into video in SEI messages (Sony, Panasonic and Canon MDPM
+// records with the recording date, GPS and camera model, in user_data_unregistered), and a
+// crafted file can use any NAL unit type a decoder ignores. So only these pass:
+// - NAL unit types that are picture data or its structure (UNIT_RULES): slices, parameter
+//   sets, access unit delimiters and end markers (the last two at their exact, fixed size),
+//   and filler units that hold nothing but 0xFF bytes. Reserved and unspecified types (where
+//   vendors put their own data) are findings.
+// - inside SEI units, only messages whose payload is numbers with a fixed meaning (SEI_H264,
+//   SEI_HEVC; no longer than that syntax where it is short), filler payloads of 0xFF bytes,
+//   and x264's encoder-settings string (see isobmff.x264.ts: every ffmpeg-made H.264 file
+//   carries it). User data (registered or not; x265's settings among it), nested SEI (a
+//   wrapper around any other message) and HEVC time codes are findings, as is any type not
+//   listed. H.264 picture timing passes only without clock timestamps (h264.timing.ts: read
+//   with the timing syntax of the sequence parameter sets seen, which must all agree).
+// So HEVC with Dolby Vision metadata (in unspecified unit type 62) is held back. What is not
+// read: the inside of slices and of parameter sets (but an H.264 SPS's timing fields), numbers
+// and coded pictures where no camera or metadata tool writes or reads metadata; bytes a
+// crafted file hides there are not looked for.
 //
 // A sample is [length][NAL unit]… to its last byte; one that does not parse that way is a
 // finding too. Only the SEI message headers and, for a UUID that may be x264's, at most
 // X264_MAX bytes of payload are held: memory stays bounded whatever the sample's size.
 
-const X264_UUID = Buffer.from('dc45e9bde6d948b7962cd820d923eeef', 'hex');
-const X264_MAX = 4096;
+type UnitRule = 'skip' | 'sei' | 'sps' | 'filler' | { size: number };
+
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** What each allowed NAL unit type is, by codec (types by H.264 Table 7-1, HEVC Table 7-1). */
+const UNIT_RULES: Record<Codec, ReadonlyMap<number, UnitRule>> = {
+  h264: new Map<number, UnitRule>([
+    // Slices and partitions (1-5), PPS 8, SPS extension 13, prefix 14, subset SPS 15, depth
+    // parameter set 16, auxiliary slice 19, slice extensions 20 and 21 (SVC, MVC, 3D).
+    ...[...range(1, 5), 8, 13, 14, 15, 16, 19, 20, 21].map((t): [number, UnitRule] => [t, 'skip']),
+    [6, 'sei'],
+    [7, 'sps'], // read for its timing syntax, which picture timing messages need
+    [9, { size: 2 }], // access unit delimiter: primary_pic_type and the trailing bits
+    [10, { size: 1 }], // end of sequence
+    [11, { size: 1 }], // end of stream
+    [12, 'filler'],
+  ]),
+  hevc: new Map<number, UnitRule>([
+    // Slices of every picture kind (0-9, 16-21); VPS, SPS, PPS (32-34).
+    ...[...range(0, 9), ...range(16, 21), 32, 33, 34].map((t): [number, UnitRule] => [t, 'skip']),
+    [35, { size: 3 }], // access unit delimiter: pic_type and the trailing bits
+    [36, { size: 2 }], // end of sequence
+    [37, { size: 2 }], // end of bitstream
+    [38, 'filler'],
+    [39, 'sei'], // prefix
+    [40, 'sei'], // suffix
+  ]),
+};
+
+/**
+ * SEI payload types whose syntax is numbers with a fixed meaning (nothing free to write), each
+ * with a bound on its size where the syntax is short: the most its fields take, Exp-Golomb
+ * codes at their longest, with some room (a longer payload would be room for something else).
+ * Infinity where the syntax itself can run long.
+ */
+const SEI_COMMON: [number, number][] = [
+  [0, Infinity], // buffering period (one pair of delays per CPB)
+  [2, 128], // pan-scan rectangle
+  [6, 8], // recovery point
+  [16, 20], // progressive refinement segment start
+  [17, 20], // and end
+  [19, Infinity], // film grain characteristics
+  [22, Infinity], // post-filter hint (filter coefficients)
+  [23, Infinity], // tone mapping (a curve)
+  [45, 24], // frame packing arrangement
+  [47, 8], // display orientation
+  [137, 24], // mastering display colour volume
+  [144, 4], // content light level
+  [147, 1], // alternative transfer characteristics
+  [148, 8], // ambient viewing environment
+];
+const SEI_H264 = new Map<number, number>([
+  ...SEI_COMMON,
+  [7, Infinity], // decoded reference picture marking repetition
+  [13, 8], // full-frame freeze
+  [14, 0], // and its release
+  [20, 8], // deblocking filter display preference
+]);
+const SEI_HEVC = new Map<number, number>([
+  ...SEI_COMMON,
+  [1, Infinity], // pic_timing: in HEVC structure and delays only (clock times are time_code's)
+  [128, Infinity], // structure of pictures
+  [129, 64], // active parameter sets
+  [130, 32], // decoding unit info
+  [131, 2], // temporal sub-layer zero index
+  [132, 49], // decoded picture hash: MD5 of three planes at most, and its type
+  [134, 1], // region refresh
+  [135, 0], // no display
+]);
+const PIC_TIMING = 1;
+const FILLER_PAYLOAD = 3;
+/** An H.264 SPS is held up to this size to be read; a longer one is not read. */
+const SPS_MAX = 1024;
+/** A picture timing message without clock stamps is two delays (32 bits at most) and 8 bits. */
+const PIC_TIMING_MAX = 32;
+const CLOCK = 'SEI timing that can hold a clock time';
 const USER_DATA_UNREGISTERED = 5;
 const TRAILING_BITS = 0x80;
 
 type State =
   | 'length' // reading a NAL unit's length
   | 'header' // its first byte(s)
-  | 'skip' // a unit of no interest, to its end
+  | 'skip' // an allowed unit not read further, to its end
+  | 'sps' // an H.264 SPS, held to be read
+  | 'filler' // a filler unit: 0xFF bytes, then the trailing bits
   | 'type' // an SEI message's payload type
   | 'size' // its payload size
   | 'payload'; // its payload
+
+const STATE = { sei: 'type', sps: 'sps', filler: 'filler' } as const;
+
+type PayloadRule = 'skip' | 'ff' | 'x264' | 'timing';
 
 export class NalInspector {
   private state: State = 'length';
@@ -32,21 +128,32 @@ export class NalInspector {
   private left = 0;
   private sample = 0;
   private zeros = 0;
+  private unit: UnitRule = 'skip';
   private payloadType = 0;
   private payloadLeft = 0;
+  private payloadRule: PayloadRule = 'skip';
   private held: Buffer | null = null;
   private heldBytes = 0;
-  private sei = false;
+  private lengthBytes: number;
+  /** Timing syntax of each SPS seen, by id; `spsUnread` once one could not be read. */
+  private readonly timings = new Map<number, TimingSyntax>();
+  private spsUnread = false;
   /** The first thing found, a description without any value; null while none. */
   problem: string | null = null;
 
   constructor(
     private readonly codec: Codec,
     private readonly lengthSize: number,
-  ) {}
+  ) {
+    this.lengthBytes = lengthSize;
+  }
 
-  /** Starts a new sample of `size` bytes (the previous one must have ended on a unit). */
-  begin(size: number): void {
+  /**
+   * Starts a new sample of `size` bytes (the previous one must have ended on a unit); or, with
+   * `lengthSize` 2, the track's avcC/hvcC arrays, whose parameter sets its samples then use.
+   */
+  begin(size: number, lengthSize = this.lengthSize): void {
+    this.lengthBytes = lengthSize;
     this.sample = size;
     this.state = 'length';
     this.value = 0;
@@ -81,7 +188,7 @@ export class NalInspector {
     switch (this.state) {
       case 'length':
         this.value = this.value * 256 + x;
-        if (++this.count < this.lengthSize) return;
+        if (++this.count < this.lengthBytes) return;
         this.left = this.value;
         this.count = 0;
         this.value = 0;
@@ -90,17 +197,26 @@ export class NalInspector {
         return;
       case 'header':
         this.left--;
-        if (this.count++ === 0) {
-          if (x & 0x80) this.problem = 'video NAL unit with its forbidden bit set';
-          this.sei = this.codec === 'h264' ? (x & 0x1f) === 6 : [39, 40].includes((x >> 1) & 0x3f);
-        }
+        if (this.count++ === 0) this.startUnit(x);
+        if (this.problem !== null) return;
         if (this.count === (this.codec === 'h264' ? 1 : 2) || this.left === 0) {
           this.count = 0;
           this.zeros = 0;
-          this.state = this.sei ? 'type' : 'skip';
           this.value = 0;
+          this.state =
+            typeof this.unit === 'string' && this.unit !== 'skip' ? STATE[this.unit] : 'skip';
+          if (this.unit === 'sps') {
+            this.held = this.left <= SPS_MAX ? Buffer.alloc(this.left) : null;
+            this.heldBytes = 0;
+          }
         }
         if (this.left === 0) this.endUnit();
+        return;
+      case 'filler':
+        this.left--;
+        if (x !== 0xff && !(x === TRAILING_BITS && this.left === 0)) {
+          this.problem = 'video filler unit that is not filler';
+        } else if (this.left === 0) this.endUnit();
         return;
       default:
         this.left--;
@@ -109,13 +225,34 @@ export class NalInspector {
     }
   }
 
-  /** An SEI unit's byte, emulation prevention (00 00 03) removed before it is read. */
+  /** A unit's first byte: its type, on the allowlist or a finding. */
+  private startUnit(x: number): void {
+    if (x & 0x80) {
+      this.problem = 'video NAL unit with its forbidden bit set';
+      return;
+    }
+    const type = this.codec === 'h264' ? x & 0x1f : (x >> 1) & 0x3f;
+    const rule = UNIT_RULES[this.codec].get(type);
+    if (rule === undefined) {
+      this.problem = `video NAL unit of a type not allowed (${type})`;
+    } else if (typeof rule === 'object' && this.left + 1 !== rule.size) {
+      this.problem = `video NAL unit of type ${type} not of its fixed size`;
+    } else {
+      this.unit = rule;
+    }
+  }
+
+  /** An SEI or SPS unit's byte, emulation prevention (00 00 03) removed before it is read. */
   private rbsp(x: number): void {
     if (this.zeros >= 2 && x === 3) {
       this.zeros = 0;
       return;
     }
     this.zeros = x === 0 ? this.zeros + 1 : 0;
+    if (this.state === 'sps') {
+      if (this.held !== null) this.held[this.heldBytes++] = x;
+      return;
+    }
     if (this.state === 'type' || this.state === 'size') {
       this.value += x;
       this.count++;
@@ -132,90 +269,95 @@ export class NalInspector {
       return;
     }
     // 'payload'
-    if (this.held !== null) {
+    if (this.payloadRule === 'ff' && x !== 0xff) {
+      this.problem = 'SEI filler payload that is not filler';
+    } else if (this.held !== null) {
       this.held[this.heldBytes++] = x;
-      if (this.heldBytes === 16 && !this.held.subarray(0, 16).equals(X264_UUID)) {
-        this.problem = 'SEI user data';
-      }
     }
     if (--this.payloadLeft === 0) this.endPayload();
   }
 
+  /** A message's type and size are known: allowed, x264's, or a finding. */
   private startPayload(): void {
-    if (this.payloadType === USER_DATA_UNREGISTERED) {
+    const t = this.payloadType;
+    if (this.codec === 'h264' && t === USER_DATA_UNREGISTERED) {
       if (this.payloadLeft > X264_MAX || this.payloadLeft < 16) {
         this.problem = 'SEI user data';
         return;
       }
+      this.payloadRule = 'x264';
       this.held = Buffer.alloc(this.payloadLeft);
       this.heldBytes = 0;
+    } else if (this.codec === 'h264' && t === PIC_TIMING) {
+      if (this.payloadLeft > PIC_TIMING_MAX) {
+        this.problem = CLOCK;
+        return;
+      }
+      this.payloadRule = 'timing';
+      this.held = Buffer.alloc(this.payloadLeft);
+      this.heldBytes = 0;
+    } else if (t === FILLER_PAYLOAD) {
+      this.payloadRule = 'ff';
+    } else {
+      const most = (this.codec === 'h264' ? SEI_H264 : SEI_HEVC).get(t);
+      if (most === undefined) this.problem = seiFinding(this.codec, t);
+      else if (this.payloadLeft > most) this.problem = `SEI message of type ${t} too long`;
+      if (this.problem !== null) return;
+      this.payloadRule = 'skip';
     }
     this.state = 'payload';
     if (this.payloadLeft === 0) this.endPayload();
   }
 
   private endPayload(): void {
-    if (this.held !== null && !isX264Settings(this.held)) {
+    if (this.payloadRule === 'x264' && !isX264Settings(this.held!)) {
       this.problem = 'SEI user data';
+    } else if (this.payloadRule === 'timing' && !this.withoutClock(this.held!)) {
+      this.problem = CLOCK;
     }
     this.held = null;
+    this.payloadRule = 'skip';
     this.state = 'type';
+  }
+
+  /**
+   * A picture timing payload read with the timing syntax of the SPSs seen. Which one is active
+   * only the slices after it say: every one seen must agree, and every one must have been read.
+   */
+  private withoutClock(payload: Buffer): boolean {
+    const [t, ...others] = [...this.timings.values()];
+    if (this.spsUnread || t === undefined) return false;
+    const same = (o: TimingSyntax): boolean =>
+      o.picStruct === t.picStruct && String(o.delays) === String(t.delays);
+    return others.every(same) && picTimingWithoutClock(payload, t);
   }
 
   /** A unit ends: an SEI one only between messages, or with its trailing bits. */
   private endUnit(): void {
     if (this.problem !== null) return;
-    if (this.sei) {
+    if (this.unit === 'sps') {
+      const read = this.held && spsTiming(this.held.subarray(0, this.heldBytes));
+      if (read) this.timings.set(read.id, read.timing);
+      else this.spsUnread = true;
+    }
+    if (this.unit === 'sei') {
       const trailing =
         this.state === 'size' && this.count === 0 && this.payloadType === TRAILING_BITS;
-      if (this.state === 'payload' && this.held !== null) {
-        this.problem = 'SEI user data';
-      } else if (this.state !== 'type' && !trailing && this.state !== 'payload') {
-        this.problem = 'SEI message cut short';
-      }
+      if (!trailing) this.problem = 'SEI message cut short';
     }
-    this.sei = false;
+    this.unit = 'skip';
     this.held = null;
+    this.payloadRule = 'skip';
     this.state = 'length';
     this.value = 0;
     this.count = 0;
   }
 }
 
-/**
- * x264's own SEI: its UUID, then "x264 - core N rN hash - H.264/MPEG-4 AVC codec - Copyleft
- * 2003-YYYY - http://www.videolan.org/x264.html - options: key=value …" and a NUL. It is taken
- * for encoder settings only if it has that shape to its end and every option is one x264 writes
- * (its param2string), with a value of digits, a few letters and punctuation: the UUID alone
- * cannot carry other text.
- */
-export function isX264Settings(payload: Buffer): boolean {
-  if (!payload.subarray(0, 16).equals(X264_UUID)) return false;
-  const nul = payload.indexOf(0, 16);
-  if (nul !== payload.length - 1) return false;
-  const match = X264_TEXT.exec(payload.toString('latin1', 16, nul));
-  if (!match) return false;
-  return match[1]!.split(' ').every((option) => {
-    if (option === '' || option === 'zones') return true;
-    const eq = option.indexOf('=');
-    return X264_OPTIONS.has(option.slice(0, eq)) && X264_VALUE.test(option.slice(eq + 1));
-  });
+/** What an SEI message outside the allowlist is called in a finding: its kind, never a value. */
+function seiFinding(codec: Codec, type: number): string {
+  if (type === 4 || type === USER_DATA_UNREGISTERED) return 'SEI user data';
+  if (type === (codec === 'h264' ? 30 : 133)) return 'SEI nesting';
+  if (codec === 'hevc' && type === 136) return CLOCK; // time_code
+  return `SEI message of a type not allowed (${type})`;
 }
-
-const X264_TEXT = new RegExp(
-  '^x264 - core \\d{1,4}(?: r\\d{1,5}\\+?\\d{0,4}M? [0-9a-f]{7})? - H\\.264/MPEG-4 AVC codec - ' +
-    'Copy(?:left|right) 2003-\\d{4} - http://www\\.videolan\\.org/x264\\.html - options:(.*)$',
-);
-const X264_VALUE = /^[0-9A-Za-z.:,/+()=_-]{1,128}$/;
-const X264_OPTIONS = new Set([
-  ...['opencl', 'cabac', 'ref', 'deblock', 'analyse', 'me', 'subme', 'psy', 'psy_rd', 'brdo'],
-  ...['mixed_ref', 'me_range', 'chroma_me', 'trellis', '8x8dct', 'cqm', 'deadzone', 'fast_pskip'],
-  ...['chroma_qp_offset', 'threads', 'lookahead_threads', 'sliced_threads', 'slices'],
-  ...['slices_max', 'slice_max_size', 'slice_max_mbs', 'slice_min_mbs', 'nr', 'decimate'],
-  ...['interlaced', 'mbaff', 'bluray_compat', 'stitchable', 'constrained_intra', 'bframes'],
-  ...['b_pyramid', 'b_adapt', 'b_bias', 'direct', 'weightb', 'wpredb', 'bime', 'open_gop'],
-  ...['weightp', 'keyint', 'keyint_min', 'scenecut', 'intra_refresh', 'rc_lookahead', 'rc'],
-  ...['mbtree', 'crf', 'bitrate', 'ratetol', 'qcomp', 'qpmin', 'qpmax', 'qpstep', 'cplxblur'],
-  ...['qblur', 'vbv_maxrate', 'vbv_bufsize', 'crf_max', 'qp', 'nal_hrd', 'filler', 'crop_rect'],
-  ...['mastering-display', 'cll', 'frame-packing', 'ip_ratio', 'pb_ratio', 'aq', 'zones'],
-]);

@@ -18,10 +18,11 @@ import { Refused } from './remux';
 // boxes. But exiftool -ee3, which the in-memory path runs on the whole file, reads every H.264
 // sample for camera data in SEI user data (and every MJPEG frame for EXIF); a stream cannot be
 // shown to it whole. So every video sample is read here as it passes (isobmff.inspect.ts):
-// H.264 and HEVC only, any SEI user data but x264's settings a finding, any other video codec
-// refused. What remains readable by a metadata tool is then ftyp and moov, so they are also
-// handed to exiftool (media.stream.ts) as a skeleton: ftyp, moov and the first SKELETON_MEDIA
-// bytes of the mdat, in which video samples that do not lie wholly are given size 0: exiftool
+// H.264 and HEVC only, their NAL units and SEI messages on the allowlist of isobmff.nal.ts
+// (the in-memory path reads its output the same way), any other video codec refused. What
+// remains readable by a metadata tool is then ftyp and moov, so they are also handed to
+// exiftool (media.stream.ts) as a skeleton: ftyp, moov and the first SKELETON_MEDIA bytes of
+// the mdat, in which video samples that do not lie wholly are given size 0: exiftool
 // reads the whole ones, and any warning it gives about a video track is then a finding. The
 // moov, that prefix and the sample list are held, within the scanner's budget and the moov's
 // size: memory stays bounded.

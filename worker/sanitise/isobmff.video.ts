@@ -22,8 +22,11 @@ export interface VideoTrack {
   lengthSize: number;
 }
 
-/** Parameter-set NAL units an hvcC carries, as [16-bit length][unit]… runs (moov offsets). */
+/** NAL units an avcC or hvcC carries, as [16-bit length][unit]… runs (moov offsets). */
 export interface NalRun {
+  /** The video track (index into `tracks`) whose samples use these parameter sets. */
+  track: number;
+  codec: Codec;
   start: number;
   end: number;
 }
@@ -38,7 +41,7 @@ export interface VideoSamples {
   sizeAt: Uint32Array;
   /** 1-based positions of the video tracks among the moov's traks (exiftool's TrackN). */
   numbers: number[];
-  /** hvcC parameter-set arrays, inspected like samples with 2-byte lengths. */
+  /** avcC and hvcC arrays (parameter sets, SEI), inspected like samples with 2-byte lengths. */
   configRuns: NalRun[];
 }
 
@@ -58,7 +61,7 @@ export function videoSamples(moov: Buffer): VideoSamples {
     if (moov.toString('latin1', hdlr.body + 8, hdlr.body + 12) !== 'vide') continue;
     const stbl = find(moov, find(moov, mdia, 'minf'), 'stbl');
     if (tracks.length === 255) throw new Refused('too many video tracks');
-    tracks.push(describeCodec(moov, find(moov, stbl, 'stsd'), configRuns));
+    tracks.push(describeCodec(moov, find(moov, stbl, 'stsd'), configRuns, tracks.length));
     numbers.push(number);
     perTrack.push(sampleRanges(moov, stbl));
   }
@@ -72,7 +75,7 @@ function find(b: Buffer, parent: Box, type: string): Box {
 }
 
 /** The track's codec and NAL length size; every sample description must agree. */
-function describeCodec(b: Buffer, stsd: Box, configRuns: NalRun[]): VideoTrack {
+function describeCodec(b: Buffer, stsd: Box, configRuns: NalRun[], index: number): VideoTrack {
   let track: VideoTrack | null = null;
   for (const entry of readBoxes(b, stsd.body + 8, stsd.end)) {
     const known = CODECS[entry.type];
@@ -84,7 +87,10 @@ function describeCodec(b: Buffer, stsd: Box, configRuns: NalRun[]): VideoTrack {
     if (at >= config.end) throw new Refused('codec configuration too short');
     const lengthSize = (b[at]! & 3) + 1;
     if (lengthSize === 3) throw new Refused('NAL length size');
-    if (known.codec === 'hevc') configRuns.push(...hevcArrays(b, config));
+    const arrays = known.codec === 'hevc' ? hevcArrays(b, config) : avcArrays(b, config);
+    configRuns.push(
+      ...arrays.map(({ start, end }) => ({ track: index, codec: known.codec, start, end })),
+    );
     if (track && (track.codec !== known.codec || track.lengthSize !== lengthSize)) {
       throw new Refused('video sample descriptions differ');
     }
@@ -94,9 +100,14 @@ function describeCodec(b: Buffer, stsd: Box, configRuns: NalRun[]): VideoTrack {
   return track;
 }
 
+interface Range {
+  start: number;
+  end: number;
+}
+
 /** hvcC's arrays of NAL units (parameter sets, and possibly SEI): where each array's run is. */
-function hevcArrays(b: Buffer, hvcC: Box): NalRun[] {
-  const runs: NalRun[] = [];
+function hevcArrays(b: Buffer, hvcC: Box): Range[] {
+  const runs: Range[] = [];
   if (hvcC.body + 23 > hvcC.end) throw new Refused('hvcC too short');
   let o = hvcC.body + 23;
   for (let n = b[hvcC.body + 22]!; n > 0; n--) {
@@ -110,6 +121,31 @@ function hevcArrays(b: Buffer, hvcC: Box): NalRun[] {
     if (end > hvcC.end) throw new Refused('hvcC array');
     runs.push({ start, end });
     o = end;
+  }
+  return runs;
+}
+
+/**
+ * avcC's runs of NAL units: sequence and picture parameter sets, and for the high profiles the
+ * SPS extensions after the chroma and bit-depth bytes (when the muxer wrote them).
+ */
+function avcArrays(b: Buffer, avcC: Box): Range[] {
+  const runs: Range[] = [];
+  const run = (countAt: number, mask: number): number => {
+    if (countAt >= avcC.end) throw new Refused('avcC array');
+    const start = countAt + 1;
+    let end = start;
+    for (let units = b[countAt]! & mask; units > 0; units--) {
+      if (end + 2 > avcC.end) throw new Refused('avcC array');
+      end += 2 + b.readUInt16BE(end);
+    }
+    if (end > avcC.end) throw new Refused('avcC array');
+    runs.push({ start, end });
+    return end;
+  };
+  const afterPps = run(run(avcC.body + 5, 0x1f), 0xff);
+  if ([100, 110, 122, 144].includes(b[avcC.body + 1]!) && afterPps + 4 <= avcC.end) {
+    run(afterPps + 3, 0xff);
   }
   return runs;
 }

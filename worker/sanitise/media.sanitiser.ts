@@ -4,6 +4,7 @@ import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { detectFormat, type Format } from './detect-format';
+import { inspectVideoFile } from './isobmff.inspect';
 import { remuxIsoBmff } from './isobmff.remux';
 import { remuxMp3 } from './mp3.remux';
 import type { Remuxed } from './remux';
@@ -18,7 +19,10 @@ const run = promisify(execFile);
 // (mp3.remux.ts, isobmff.remux.ts), everything else and whatever those refuse by ffmpeg. Files
 // too large to hold in memory take the native rules as a stream (media.stream.ts).
 // Codec-level strings inside the packets (an encoder's name in an AAC fill element, LAME's
-// padding in MP3 ancillary data) are left: removing them means re-encoding.
+// padding in MP3 ancillary data) are left: removing them means re-encoding. Video is the
+// exception: cameras write dates and GPS into H.264/HEVC SEI messages, so every video sample
+// of an MP4-family output is read on the allowlist of isobmff.nal.ts, as the streamed path
+// does (videoFinding), and video that cannot be read so is held back.
 
 export interface Container {
   ext: string;
@@ -170,7 +174,10 @@ export class MediaSanitiser implements Sanitiser {
     const native = nativeRemux(format, input);
     const notes: string[] = [];
     if (native?.ok) {
-      const verdict = await verifyClean(native.data, container.ext, ctx, STRUCTURAL);
+      const found = videoFinding(native.data, container, null);
+      const verdict = found
+        ? { ok: false as const, leftover: [found] }
+        : await verifyClean(native.data, container.ext, ctx, STRUCTURAL);
       if (verdict.ok) {
         const kept = [KEPT, ...(format === 'mp3' ? [XING_KEPT] : [])];
         const clean: SanitiseReport = { ...report, removed: native.removed, kept };
@@ -193,6 +200,20 @@ export class MediaSanitiser implements Sanitiser {
 }
 
 export const XING_KEPT = 'Xing/LAME header (frame count, seek table, encoder delay and padding)';
+
+/**
+ * What the video inspection finds in an output, or null. MP4-family files are read sample by
+ * sample; in any other container (an Ogg with Theora, say) video cannot be read so, and is a
+ * finding whenever ffprobe shows a video stream (`probed`: null for the native outputs, which
+ * are MP3 or the MP4 family).
+ */
+function videoFinding(data: Buffer, c: Container, probed: Probe | null): string | null {
+  if (c.demuxer === 'mov') return inspectVideoFile(data);
+  const video = (probed?.streams ?? []).some(
+    (s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1,
+  );
+  return video ? 'video in a container whose frames cannot be inspected' : null;
+}
 
 async function withFfmpeg(
   input: Buffer,
@@ -217,7 +238,10 @@ async function withFfmpeg(
       return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
     }
     report.kept = [KEPT];
-    const verdict = await verifyClean(data, container.ext, ctx, STRUCTURAL);
+    const found = videoFinding(data, container, after);
+    const verdict = found
+      ? { ok: false as const, leftover: [found] }
+      : await verifyClean(data, container.ext, ctx, STRUCTURAL);
     if (!verdict.ok) {
       report.notes = [`left after cleaning: ${verdict.leftover.join(', ')}`];
       return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };

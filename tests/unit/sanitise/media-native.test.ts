@@ -321,19 +321,46 @@ describe('MP4 family, native', () => {
     expect(result.data.indexOf('moov')).toBeLessThan(result.data.indexOf('mdat'));
   });
 
-  test('HEVC (as phones record): sample dependency flags (sdtp) are structure, not metadata', async () => {
-    const input = ffmpeg('hevc.mp4', [
-      ...[...VIDEO, ...TONE, '-c:v', 'libx265', '-x265-params', 'log-level=none', '-tag:v', 'hvc1'],
+  /** HEVC from x265; `info` its settings SEI (build, CPU, options), off unless asked. */
+  const hevc = (name: string, info: boolean): Buffer =>
+    ffmpeg(name, [
+      ...[...VIDEO, ...TONE, '-c:v', 'libx265', '-tag:v', 'hvc1'],
+      ...['-x265-params', `log-level=none:info=${info ? 1 : 0}`],
       ...['-c:a', 'aac', '-metadata', `title=${MEDIA_PLANTED.title}`],
     ]);
+
+  test('HEVC (as phones record): sample dependency flags (sdtp) are structure, not metadata', async () => {
+    const input = hevc('hevc.mp4', false);
+    expect(input.includes('x265 (build', 0, 'latin1')).toBe(false); // no settings SEI
     const result = await nativeClean(input, 'mp4', remuxIsoBmff);
     expect(result.report.removed).toContain('encoder name in the video sample description');
     expectContentKept(input, result.data, 'mp4', ['v', 'a']);
   });
 
+  test("x265's settings SEI in the hvcC (build string, CPU features) holds the file back", async () => {
+    const input = hevc('hevc-info.mp4', true);
+    expect(input.includes('x265 (build', 0, 'latin1')).toBe(true);
+    const result = await sanitiseFile(input, { name: 'a.mp4', type: '' }, dirs.ctx);
+    expect(result).toMatchObject({ status: 'unsanitised', reason: 'VERIFY_FAILED' });
+    expect(result.report.notes).toEqual([
+      'native remux left codec configuration: SEI user data; remuxed with ffmpeg instead',
+      'left after cleaning: codec configuration: SEI user data',
+    ]);
+  });
+
+  test('MPEG-4 Part 2 video (user data its frames can carry, unread) is held back', async () => {
+    const input = ffmpeg('mp4v.mov', [...VIDEO, '-c:v', 'mpeg4']);
+    const result = await sanitiseFile(input, { name: 'a.mov', type: '' }, dirs.ctx);
+    expect(result).toMatchObject({ status: 'unsanitised', reason: 'VERIFY_FAILED' });
+    expect(result.report.notes).toEqual([
+      'native remux left video: video in a codec that cannot be inspected; remuxed with ffmpeg instead',
+      'left after cleaning: video: video in a codec that cannot be inspected',
+    ]);
+  });
+
   test('MOV: ©xyz location gone; QuickTime handler names (Pascal strings)', async () => {
     const input = ffmpeg('q.mov', [
-      ...[...VIDEO, ...TONE, '-c:v', 'mpeg4', '-c:a', 'aac'],
+      ...[...VIDEO, ...TONE, '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'],
       ...['-metadata', `location=${MEDIA_PLANTED.location}`],
       ...[
         '-metadata',
@@ -368,5 +395,26 @@ describe('MP4 family, native', () => {
   test('a truncated file is refused', () => {
     const input = ffmpeg('t.m4a', [...TONE, '-c:a', 'aac']);
     expect(remuxIsoBmff(input.subarray(0, input.length - 100)).ok).toBe(false);
+  });
+});
+
+describe('other containers, through ffmpeg', () => {
+  test('video in a container whose frames cannot be inspected (Ogg Theora) is held back', async () => {
+    const input = ffmpeg('theora.ogg', [
+      ...VIDEO,
+      ...TONE,
+      '-c:v',
+      'libtheora',
+      '-c:a',
+      'libvorbis',
+    ]);
+    const result = await sanitiseFile(input, { name: 'a.ogg', type: '' }, dirs.ctx);
+    expect(result).toMatchObject({ status: 'unsanitised', reason: 'VERIFY_FAILED' });
+    expect(result.report.notes).toEqual([
+      'left after cleaning: video in a container whose frames cannot be inspected',
+    ]);
+    // Audio alone in Ogg is still cleaned.
+    const audio = ffmpeg('vorbis.ogg', [...TONE, '-c:a', 'libvorbis']);
+    expect((await sanitiseFile(audio, { name: 'a.ogg', type: '' }, dirs.ctx)).status).toBe('clean');
   });
 });

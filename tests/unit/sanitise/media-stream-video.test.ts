@@ -1,6 +1,6 @@
 import { initCrypto } from '../../../crypto';
 import { readBoxes } from '../../../worker/sanitise/isobmff.boxes';
-import { isX264Settings } from '../../../worker/sanitise/isobmff.nal';
+import { isX264Settings } from '../../../worker/sanitise/isobmff.x264';
 import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
 import { IsoBmffOutputCheck } from '../../../worker/sanitise/isobmff.verify';
 import { videoSamples } from '../../../worker/sanitise/isobmff.video';
@@ -9,7 +9,8 @@ import { STRUCTURAL } from '../../../worker/sanitise/media.sanitiser';
 import { verifyClean } from '../../../worker/sanitise/verify';
 import { ffmpegTo, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
-import { plantSei } from './plant-box';
+import { sanitiseFile } from '../../../worker/sanitise';
+import { plantSei, plantUnit } from './plant-box';
 import { stream } from './stream-media';
 
 // The streamed path cannot hand a whole video to exiftool -ee3, which in the in-memory path
@@ -74,11 +75,83 @@ test('the fixture is what the test needs: video past the first MiB, x264 SEI in 
 test('a large ffmpeg-made H.264 video comes out clean, the same as in memory', async () => {
   const native = remuxIsoBmff(big);
   if (!native.ok) throw new Error(native.why);
+  const inMemory = await sanitiseFile(big, { name: 'a.mp4', type: '' }, dirs.ctx);
+  if (inMemory.status !== 'clean') throw new Error(JSON.stringify(inMemory.report));
+  expect(inMemory.data.equals(native.data)).toBe(true);
   for (const step of [4093, 65536]) {
     const { result, data } = await stream(big, step, dirs.ctx);
     if (result.status !== 'clean') throw new Error(JSON.stringify(result.report));
     expect(data.equals(native.data)).toBe(true);
   }
+});
+
+/** Both paths on `input`: each must hold it back, for `finding`. */
+async function bothHoldBack(input: Buffer, finding: string): Promise<void> {
+  const inMemory = await sanitiseFile(input, { name: 'a.mp4', type: '' }, dirs.ctx);
+  expect(inMemory).toMatchObject({ status: 'unsanitised', reason: 'VERIFY_FAILED' });
+  // The native output is read first; ffmpeg's copy of the same packets then too.
+  expect(inMemory.report.notes).toEqual([
+    `native remux left ${finding}; remuxed with ffmpeg instead`,
+    `left after cleaning: ${finding}`,
+  ]);
+  const { result, ended, aborted } = await stream(input, 65536, dirs.ctx);
+  expect(result).toMatchObject({ status: 'unsanitised', reason: 'VERIFY_FAILED' });
+  expect(result.report.notes).toEqual([`left after cleaning: ${finding}`]);
+  expect({ ended, aborted }).toEqual({ ended: false, aborted: true });
+}
+
+test('both paths hold back what the NAL allowlist refuses, deep in the media data', async () => {
+  const target = sampleAfter(big, 1.3 * MIB);
+  const at = `video sample ${target.index + 1}`;
+  const text = Buffer.from(`${MEDIA_PLANTED.location} ${MEDIA_PLANTED.created}`, 'latin1');
+  // A NAL unit of an unspecified type (25), where a vendor could put its own data.
+  const unspecified = Buffer.concat([Buffer.from([0x19]), text]);
+  await bothHoldBack(
+    plantUnit(big, target.start, target.size, unspecified),
+    `${at}: video NAL unit of a type not allowed (25)`,
+  );
+  // Registered user data (ITU-T T.35), then picture timing where the SPS has none.
+  const t35 = Buffer.concat([Buffer.from([0xb5, 0x00, 0x31]), text]);
+  const sei = (type: number, payload: Buffer) =>
+    Buffer.concat([Buffer.from([0x06, type, payload.length]), payload, Buffer.from([0x80])]);
+  await bothHoldBack(
+    plantUnit(big, target.start, target.size, sei(4, t35)),
+    `${at}: SEI user data`,
+  );
+  await bothHoldBack(
+    plantUnit(big, target.start, target.size, sei(1, Buffer.from([0x10, 0x80]))),
+    `${at}: SEI timing that can hold a clock time`,
+  );
+});
+
+test('interlaced H.264 (picture timing in every frame) passes both paths; a clock does not', async () => {
+  const tff = ffmpegTo(dirs.fixtures, 'tff.mp4', [
+    ...['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=1', '-c:v', 'libx264'],
+    ...['-flags', '+ildct+ilme', '-x264-params', 'tff=1'],
+  ]);
+  const timing = Buffer.from([0x06, 0x01, 0x01, 0x32, 0x80]); // pic_struct 3, no clock
+  expect(tff.includes(timing)).toBe(true);
+  const inMemory = await sanitiseFile(tff, { name: 'a.mp4', type: '' }, dirs.ctx);
+  if (inMemory.status !== 'clean') throw new Error(JSON.stringify(inMemory.report));
+  const { result, data } = await stream(tff, 4093, dirs.ctx);
+  if (result.status !== 'clean') throw new Error(JSON.stringify(result.report));
+  expect(data.equals(inMemory.data)).toBe(true);
+  // The same message with its first clock timestamp set (hours, minutes, seconds follow).
+  const { samples } = inputSamples(tff);
+  const clock = Buffer.from([0x06, 0x01, 0x05, 0x3c, 0x12, 0x34, 0x56, 0x78, 0x80]);
+  await bothHoldBack(
+    plantUnit(tff, samples.starts[3]!, samples.sizes[3]!, clock),
+    'video sample 4: SEI timing that can hold a clock time',
+  );
+});
+
+test("x265's settings SEI in the hvcC holds an HEVC file back on both paths", async () => {
+  const hevc = ffmpegTo(dirs.fixtures, 'x265.mp4', [
+    ...['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=1'],
+    ...['-c:v', 'libx265', '-x265-params', 'log-level=none', '-tag:v', 'hvc1'],
+  ]);
+  expect(hevc.includes('x265 (build', 0, 'latin1')).toBe(true);
+  await bothHoldBack(hevc, 'codec configuration: SEI user data');
 });
 
 test('camera user data in an SEI unit after the first MiB holds the file back', async () => {
@@ -90,9 +163,11 @@ test('camera user data in an SEI unit after the first MiB holds the file back', 
     CAMERA_UUID,
     `MDPM GPS ${MEDIA_PLANTED.location} ${MEDIA_PLANTED.created}`,
   );
-  // The in-memory remux copies it as it is (exiftool on the whole file is its safeguard)...
+  // The remux copies it as it is; in memory, the output's inspection holds it back...
   const native = remuxIsoBmff(planted);
   expect(native.ok && native.data.includes(MEDIA_PLANTED.location)).toBe(true);
+  const inMemory = await sanitiseFile(planted, { name: 'a.mp4', type: '' }, dirs.ctx);
+  expect(inMemory).toMatchObject({ status: 'unsanitised', reason: 'VERIFY_FAILED' });
   // ...and the stream's exiftool skeleton does not reach it: only the inspection can find it.
   for (const step of [7919, 65536]) {
     const { result, ended, aborted } = await stream(planted, step, dirs.ctx);

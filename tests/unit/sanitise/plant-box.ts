@@ -41,22 +41,30 @@ export function insertAtEnd(file: Buffer, path: readonly string[], extra: Buffer
 
 /**
  * A copy of `file` in which the H.264 sample at `start` (`size` bytes, 4-byte NAL lengths) is
- * rewritten in place, same size, as a camera would begin it: an SEI unit holding one
- * user_data_unregistered message (`uuid`, then `text`), and a filler unit for the rest.
+ * rewritten in place, same size: `unit` (one NAL unit, header included) and a filler unit for
+ * the rest.
  */
-export function plantSei(file: Buffer, start: number, size: number, uuid: Buffer, text: string) {
-  const body = Buffer.concat([uuid, Buffer.from(text, 'latin1')]);
-  if (body.length >= 255 || uuid.length !== 16) throw new Error('payload too long for this helper');
-  const sei = Buffer.concat([Buffer.from([6, 5, body.length]), body, Buffer.from([0x80])]);
-  const filler = size - 4 - sei.length - 4;
+export function plantUnit(file: Buffer, start: number, size: number, unit: Buffer): Buffer {
+  const filler = size - 4 - unit.length - 4;
   if (filler < 2) throw new Error('sample too small');
   const fill = Buffer.alloc(filler, 0xff);
   fill[0] = 12; // filler data NAL unit: 0xFF bytes, then the trailing bits
   fill[filler - 1] = 0x80;
   const out = Buffer.from(file);
-  out.writeUInt32BE(sei.length, start);
-  sei.copy(out, start + 4);
-  out.writeUInt32BE(filler, start + 4 + sei.length);
-  fill.copy(out, start + 8 + sei.length);
+  out.writeUInt32BE(unit.length, start);
+  unit.copy(out, start + 4);
+  out.writeUInt32BE(filler, start + 4 + unit.length);
+  fill.copy(out, start + 8 + unit.length);
   return out;
+}
+
+/**
+ * `plantUnit` with an SEI unit as a camera begins a sample: one user_data_unregistered message
+ * (`uuid`, then `text`).
+ */
+export function plantSei(file: Buffer, start: number, size: number, uuid: Buffer, text: string) {
+  const body = Buffer.concat([uuid, Buffer.from(text, 'latin1')]);
+  if (body.length >= 255 || uuid.length !== 16) throw new Error('payload too long for this helper');
+  const sei = Buffer.concat([Buffer.from([6, 5, body.length]), body, Buffer.from([0x80])]);
+  return plantUnit(file, start, size, sei);
 }
