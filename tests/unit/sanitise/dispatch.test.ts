@@ -1,17 +1,9 @@
 import { existsSync, statfsSync, statSync } from 'node:fs';
 import { detectFormat, sanitiseFile, withSanitiseTmpDir } from '../../../worker/sanitise';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { buildDocx, buildOdt, jpegWithExif } from '../../fixtures/make-office';
-import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
+import { sanitiseTestDirs } from '../../fixtures/make-sanitise-context';
 
-let dirs: TestDirs;
-beforeAll(() => {
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
+const dirs = sanitiseTestDirs();
 
 const ftyp = (brand: string, ...compat: string[]): Buffer => {
   const brands = Buffer.from([brand, '\0\0\0\0', ...compat].join(''), 'latin1');

@@ -1,16 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { blankIccProperties, HeicSanitiser } from '../../../worker/sanitise/heic.sanitiser';
 import { isAllowedTag } from '../../../worker/sanitise/verify';
 import { heifEncAvailable, makeHeic } from '../../fixtures/make-heic';
 import {
   dumpTags,
-  makeDirs,
+  sanitiseTestDirs,
   mat2Clean,
   recoverable,
-  type TestDirs,
 } from '../../fixtures/make-sanitise-context';
 
 // heif-enc (Debian libheif-examples) is the only HEVC encoder here; without it there is no
@@ -18,14 +16,7 @@ import {
 const withHeifEnc = heifEncAvailable() ? test : test.skip;
 if (!heifEncAvailable()) console.warn('heic tests skipped: install libheif-examples for heif-enc');
 
-let dirs: TestDirs;
-beforeAll(() => {
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
+const dirs = sanitiseTestDirs();
 
 withHeifEnc('HEIC: EXIF, GPS, XMP and ICC profile gone; HEVC image still decodes', async () => {
   const fixture = (await makeHeic(dirs.fixtures))!;

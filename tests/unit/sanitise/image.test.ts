@@ -1,27 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { ImageSanitiser } from '../../../worker/sanitise/image.sanitiser';
 import type { SanitiseResult } from '../../../worker/sanitise/types';
 import { isAllowedTag } from '../../../worker/sanitise/verify';
 import { makeJpeg, makeOther, makePng, type Fixture } from '../../fixtures/make-image';
 import {
   dumpTags,
-  makeDirs,
+  sanitiseTestDirs,
   mat2Clean,
   recoverable,
-  type TestDirs,
 } from '../../fixtures/make-sanitise-context';
 
 const sanitiser = new ImageSanitiser();
-let dirs: TestDirs;
-beforeAll(() => {
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
+const dirs = sanitiseTestDirs();
 
 async function cleanAndCheck(
   fixture: Fixture,

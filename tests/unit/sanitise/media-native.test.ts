@@ -2,19 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseFile } from '../../../worker/sanitise';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
 import { crc16, remuxMp3 } from '../../../worker/sanitise/mp3.remux';
 import type { Remuxed } from '../../../worker/sanitise/remux';
 import type { SanitiseResult } from '../../../worker/sanitise/types';
 import { ffmpegTo, makeM4a, makeMp3, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { jpegWithExif, PLANTED } from '../../fixtures/make-office';
-import {
-  dumpTags,
-  makeDirs,
-  recoverable,
-  type TestDirs,
-} from '../../fixtures/make-sanitise-context';
+import { dumpTags, sanitiseTestDirs, recoverable } from '../../fixtures/make-sanitise-context';
 
 // The in-process remuxers (mp3.remux.ts, isobmff.remux.ts) on real files written by ffmpeg:
 // planted values must be gone from the bytes and from exiftool's reading, the streams and
@@ -32,14 +26,7 @@ const planted = [
   ...[SUBTITLE, CHAPTER, APE, LYRICS, 'Lavf5'], // Lavc stays in AAC fill elements: codec level
 ];
 
-let dirs: TestDirs;
-beforeAll(() => {
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
+const dirs = sanitiseTestDirs();
 
 const ffmpeg = (out: string, args: string[]): Buffer => ffmpegTo(dirs.fixtures, out, args);
 

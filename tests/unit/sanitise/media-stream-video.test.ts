@@ -4,11 +4,10 @@ import { isX264Settings } from '../../../worker/sanitise/isobmff.x264';
 import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
 import { IsoBmffOutputCheck } from '../../../worker/sanitise/isobmff.verify';
 import { videoSamples } from '../../../worker/sanitise/isobmff.video';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { STRUCTURAL } from '../../../worker/sanitise/media.sanitiser';
 import { verifyClean } from '../../../worker/sanitise/verify';
 import { ffmpegTo, MEDIA_PLANTED } from '../../fixtures/make-media';
-import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
+import { sanitiseTestDirs } from '../../fixtures/make-sanitise-context';
 import { sanitiseFile } from '../../../worker/sanitise';
 import { plantSei, plantUnit } from './plant-box';
 import { stream } from './stream-media';
@@ -19,11 +18,10 @@ import { stream } from './stream-media';
 // the media data, far past what exiftool is shown, holds the file back; so does video it
 // cannot read that way. ffmpeg-made video (x264's settings in its own SEI) still comes out.
 
-let dirs: TestDirs;
+const dirs = sanitiseTestDirs();
 let big: Buffer;
 beforeAll(async () => {
   await initCrypto();
-  dirs = makeDirs();
   // H.264 (lossless, so large: about 2 MB) and AAC, moov at the end.
   big = ffmpegTo(dirs.fixtures, 'big.mp4', [
     ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=4'],
@@ -41,10 +39,6 @@ beforeAll(async () => {
       'aac',
     ],
   ]);
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
 });
 
 const MIB = 1024 * 1024;

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initCrypto, sha256Hex } from '../../../crypto';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
 import { IsoBmffOutputCheck } from '../../../worker/sanitise/isobmff.verify';
 import { STRUCTURAL } from '../../../worker/sanitise/media.sanitiser';
@@ -10,7 +9,7 @@ import { Mp3Streamer } from '../../../worker/sanitise/mp3.stream';
 import type { Remuxed } from '../../../worker/sanitise/remux';
 import { verifyClean } from '../../../worker/sanitise/verify';
 import { ffmpegTo, makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../../fixtures/make-media';
-import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
+import { sanitiseTestDirs } from '../../fixtures/make-sanitise-context';
 import { insertAtEnd, SAMPLE_ENTRY, udtaWithArtist } from './plant-box';
 import { stream as streamThrough } from './stream-media';
 
@@ -19,15 +18,8 @@ import { stream as streamThrough } from './stream-media';
 // own tests check planted values, content and packets), with the same report. And its
 // verification must be real: a tag box left in the output, or bytes around MP3 frames, fail it.
 
-let dirs: TestDirs;
-beforeAll(async () => {
-  await initCrypto();
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
+const dirs = sanitiseTestDirs();
+beforeAll(initCrypto);
 
 const ffmpeg = (out: string, args: string[]): Buffer => ffmpegTo(dirs.fixtures, out, args);
 

@@ -2,16 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseFile } from '../../../worker/sanitise';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import type { SanitiseResult } from '../../../worker/sanitise/types';
 import { makeM4a, makeMp3, makeOther, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { PLANTED } from '../../fixtures/make-office';
-import {
-  dumpTags,
-  makeDirs,
-  recoverable,
-  type TestDirs,
-} from '../../fixtures/make-sanitise-context';
+import { dumpTags, sanitiseTestDirs, recoverable } from '../../fixtures/make-sanitise-context';
 
 const planted = [
   MEDIA_PLANTED.artist,
@@ -24,14 +18,7 @@ const planted = [
   PLANTED.exifSerial,
   'Lavf5', // the muxer's version string ('Lavf' alone stays in an MP3's Xing header)
 ];
-let dirs: TestDirs;
-beforeAll(() => {
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
+const dirs = sanitiseTestDirs();
 
 function duration(data: Buffer, ext: string): number {
   const path = join(dirs.fixtures, `probe.${ext}`);

@@ -3,27 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { sanitiseFile } from '../../../worker/sanitise';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import type { SanitiseResult } from '../../../worker/sanitise/types';
-import {
-  dumpTags,
-  makeDirs,
-  recoverable,
-  type TestDirs,
-} from '../../fixtures/make-sanitise-context';
+import { dumpTags, sanitiseTestDirs, recoverable } from '../../fixtures/make-sanitise-context';
 import { buildDocx, buildOdt, CONTENT, PLANTED } from '../../fixtures/make-office';
 
 const planted = [...Object.values(PLANTED), 'contract.jpg', 'PlantedMake', 'kimjs'];
-let dirs: TestDirs;
+const dirs = sanitiseTestDirs();
 const cleaned: Record<string, Buffer> = {};
-
-beforeAll(() => {
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
 
 function mustBeClean(r: SanitiseResult): Extract<SanitiseResult, { status: 'clean' }> {
   if (r.status !== 'clean') throw new Error(`not clean: ${r.reason} ${JSON.stringify(r.report)}`);

@@ -1,27 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { loadMupdf, PdfSanitiser } from '../../../worker/sanitise/pdf.sanitiser';
 import { isAllowedTag } from '../../../worker/sanitise/verify';
 import type { Fixture } from '../../fixtures/make-image';
 import { makePdf, PDF_ID, PDF_TEXT } from '../../fixtures/make-pdf';
 import {
   dumpTags,
-  makeDirs,
+  sanitiseTestDirs,
   mat2Clean,
   qpdfExpand,
   recoverable,
-  type TestDirs,
 } from '../../fixtures/make-sanitise-context';
 
-let dirs: TestDirs;
+const dirs = sanitiseTestDirs();
 let fixture: Fixture;
 beforeAll(async () => {
-  dirs = makeDirs();
   fixture = await makePdf(dirs.fixtures);
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
 });
 
 test('the fixture really holds what we plant, the old Author only in its first revision', () => {

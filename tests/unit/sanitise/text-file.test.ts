@@ -1,15 +1,7 @@
 import { sanitiseFile } from '../../../worker/sanitise';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
-import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
+import { sanitiseTestDirs } from '../../fixtures/make-sanitise-context';
 
-let dirs: TestDirs;
-beforeAll(() => {
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
+const dirs = sanitiseTestDirs();
 
 test('a note with planted invisible marks comes back clean, as UTF-8, with counts', async () => {
   const note = '\uFEFF여권을\u200B 빼앗겼어요.\u202E\r\nPassport\u{E0041} taken. \n';

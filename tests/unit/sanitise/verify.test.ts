@@ -1,18 +1,10 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { describeMetadata, isAllowedTag, verifyClean } from '../../../worker/sanitise/verify';
 import { makeJpeg } from '../../fixtures/make-image';
-import { makeDirs, type TestDirs } from '../../fixtures/make-sanitise-context';
+import { sanitiseTestDirs } from '../../fixtures/make-sanitise-context';
 
-let dirs: TestDirs;
-beforeAll(() => {
-  dirs = makeDirs();
-});
-afterAll(async () => {
-  await stopExiftool();
-  dirs.cleanup();
-});
+const dirs = sanitiseTestDirs();
 
 test('a freshly encoded image passes', async () => {
   const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: 'red' } })
