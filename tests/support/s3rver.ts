@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { createBlobStore, s3Target, type BlobStore, type S3Target } from '../../core/blob-store';
 import { initCrypto, randomId } from '../../crypto';
+import { startTestApp, type TestApp } from './app';
 
 // A real S3 protocol server (s3rver, in Node) on 127.0.0.1:0 for the S3 blob store's tests;
 // MinIO cannot run here. Its objects are files in a temp directory, removed on close: the
@@ -52,6 +54,30 @@ export async function startS3rver(): Promise<TestS3> {
       server.httpServer?.closeAllConnections();
       await server.close();
       rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The public app with BLOB_STORE=s3 on a fresh s3rver, the store and the S3 client it uses. */
+export interface S3App {
+  s3: TestS3;
+  app: TestApp;
+  store: BlobStore;
+  target: S3Target;
+  close(): Promise<void>;
+}
+
+export async function startS3App(chunkBytes: number): Promise<S3App> {
+  const s3 = await startS3rver();
+  const app = await startTestApp({ env: { UPLOAD_CHUNK_BYTES: String(chunkBytes), ...s3.env } });
+  return {
+    s3,
+    app,
+    store: createBlobStore(app.pool, app.config, { chunkBytes }),
+    target: s3Target(app.config),
+    async close() {
+      await app.close();
+      await s3.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { createBlobStore, s3Target, type S3Target } from '../../../core/blob-store';
+import type { S3Target } from '../../../core/blob-store';
 import { silentLogger } from '../../../core/logger';
 import { createUploadCleanup } from '../../../server/uploads';
 import { fileDepsFromConfig } from '../../../worker/attachments/file-deps';
@@ -7,8 +7,8 @@ import type { JobContext } from '../../../worker/jobs/job-context';
 import { processSubmission } from '../../../worker/jobs/process-submission.job';
 import { registerWorkerKeys } from '../../../worker/register-keys';
 import { stopExiftool } from '../../../worker/sanitise/exiftool';
-import { startTestApp, type TestApp } from '../../support/app';
-import { listKeys, startS3rver, type TestS3 } from '../../support/s3rver';
+import type { TestApp } from '../../support/app';
+import { listKeys, startS3App, type S3App, type TestS3 } from '../../support/s3rver';
 import { createTestKeys, type TestKeys } from '../../support/worker';
 import { collect } from '../uploads/tus-fixtures';
 import { recordsFor, submissionRow } from '../worker/worker-fixtures';
@@ -27,6 +27,7 @@ import {
 jest.setTimeout(60_000);
 
 describe('worker over the S3 blob store (s3rver)', () => {
+  let stack: S3App | undefined;
   let s3: TestS3;
   let app: TestApp;
   let keys: TestKeys;
@@ -38,9 +39,8 @@ describe('worker over the S3 blob store (s3rver)', () => {
   ];
 
   beforeAll(async () => {
-    s3 = await startS3rver();
-    app = await startTestApp({ env: { UPLOAD_CHUNK_BYTES: '65536', ...s3.env } });
-    target = s3Target(app.config);
+    stack = await startS3App(65536);
+    ({ s3, app, target } = stack);
     keys = await createTestKeys();
     await registerWorkerKeys(app.pool, keys.keys, silentLogger);
     await enrol(app.pool, 'admin');
@@ -55,8 +55,7 @@ describe('worker over the S3 blob store (s3rver)', () => {
     };
   });
   afterAll(async () => {
-    await app?.close();
-    await s3?.close();
+    await stack?.close();
     await stopExiftool();
   });
 
@@ -76,7 +75,7 @@ describe('worker over the S3 blob store (s3rver)', () => {
       `SELECT id, store, length FROM blobs WHERE submission_id = $1`,
       [submissionId],
     );
-    const store = createBlobStore(app.pool, app.config, { chunkBytes: 65536 });
+    const { store } = stack!;
     for (const b of rows) {
       expect(b.store).toBe('s3');
       expect((await keysOf(b.id)).length).toBeGreaterThan(0);

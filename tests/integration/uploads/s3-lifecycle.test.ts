@@ -1,16 +1,10 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import {
-  createBlobStore,
-  createPostgresBlobStore,
-  s3Target,
-  type BlobStore,
-  type S3Target,
-} from '../../../core/blob-store';
+import { createPostgresBlobStore, type BlobStore, type S3Target } from '../../../core/blob-store';
 import { silentLogger } from '../../../core/logger';
 import { createDecryptStream } from '../../../crypto';
 import { createUploadCleanup } from '../../../server/uploads';
-import { startTestApp, type TestApp } from '../../support/app';
-import { listKeys, startS3rver, type TestS3 } from '../../support/s3rver';
+import type { TestApp } from '../../support/app';
+import { listKeys, startS3App, type S3App, type TestS3 } from '../../support/s3rver';
 import {
   collect,
   createUpload,
@@ -29,20 +23,16 @@ jest.setTimeout(60_000);
 const CHUNK = 65536;
 
 describe('S3 blob store lifecycle (s3rver)', () => {
+  let stack: S3App | undefined;
   let s3: TestS3;
   let app: TestApp;
   let store: BlobStore;
   let target: S3Target;
   beforeAll(async () => {
-    s3 = await startS3rver();
-    app = await startTestApp({ env: { UPLOAD_CHUNK_BYTES: String(CHUNK), ...s3.env } });
-    store = createBlobStore(app.pool, app.config, { chunkBytes: CHUNK });
-    target = s3Target(app.config);
+    stack = await startS3App(CHUNK);
+    ({ s3, app, store, target } = stack);
   });
-  afterAll(async () => {
-    await app?.close();
-    await s3?.close();
-  });
+  afterAll(async () => stack?.close());
 
   const keysOf = (id: string) => listKeys(target.client, s3.bucket, `blobs/${id}/`);
   const cleanup = () =>

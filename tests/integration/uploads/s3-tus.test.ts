@@ -1,8 +1,8 @@
 import { Upload } from 'tus-js-client';
-import { createBlobStore, s3Target, type BlobStore, type S3Target } from '../../../core/blob-store';
+import { type BlobStore, type S3Target } from '../../../core/blob-store';
 import { createDecryptStream, randomBytes, sha256Hex } from '../../../crypto';
-import { startTestApp, type TestApp } from '../../support/app';
-import { listKeys, startS3rver, type TestS3 } from '../../support/s3rver';
+import type { TestApp } from '../../support/app';
+import { listKeys, startS3App, type S3App, type TestS3 } from '../../support/s3rver';
 import {
   collect,
   createUpload,
@@ -46,20 +46,16 @@ function upload(
 }
 
 describe('uploads over the S3 blob store (s3rver)', () => {
+  let stack: S3App | undefined;
   let s3: TestS3;
   let app: TestApp;
   let store: BlobStore;
   let target: S3Target;
   beforeAll(async () => {
-    s3 = await startS3rver();
-    app = await startTestApp({ env: { UPLOAD_CHUNK_BYTES: String(CHUNK), ...s3.env } });
-    store = createBlobStore(app.pool, app.config, { chunkBytes: CHUNK });
-    target = s3Target(app.config);
+    stack = await startS3App(CHUNK);
+    ({ s3, app, store, target } = stack);
   });
-  afterAll(async () => {
-    await app?.close();
-    await s3?.close();
-  });
+  afterAll(async () => stack?.close());
 
   /** Objects under the blob's prefix are exactly its committed segments, in offset order. */
   async function expectOnlySegments(id: string, length: number): Promise<void> {
