@@ -1,5 +1,6 @@
 import { silentLogger } from '../../../core/logger';
-import { openSubmission, randomBytes, toBase64 } from '../../../crypto';
+import { openStoredSubmission } from '../../support/stored-submission';
+import { randomBytes } from '../../../crypto';
 import { fileDepsFromConfig } from '../../../worker/attachments/file-deps';
 import { prepareRecordFiles } from '../../../worker/attachments/prepare-files';
 import { TRUST_DATABASE } from '../../../worker/enrolment-trust';
@@ -144,19 +145,11 @@ describe('attachments: broken uploads, retries and races', () => {
 
   // The worker's own view of a submission, for the simulated killed attempt above.
   async function opened(submissionId: string) {
-    const { rows } = await app.pool.query(
-      `SELECT intake_key_id, sealed_key, manifest FROM submissions WHERE id = $1`,
-      [submissionId],
+    const { manifest, contentKey } = await openStoredSubmission(
+      app.pool,
+      submissionId,
+      keys.intake,
     );
-    const r = rows[0];
-    const envelope = {
-      v: 1 as const,
-      id: submissionId,
-      intakeKeyId: r.intake_key_id,
-      sealedKey: toBase64(r.sealed_key),
-      manifest: toBase64(r.manifest),
-    };
-    const { manifest, contentKey } = openSubmission(envelope, keys.intake);
     return { contentKey, attachments: parseManifest(manifest)!.attachments ?? [] };
   }
 });

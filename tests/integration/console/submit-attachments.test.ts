@@ -1,15 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { openStoredSubmission } from '../../support/stored-submission';
 import { join } from 'node:path';
 import { createPostgresBlobStore } from '../../../core/blob-store';
 import {
   attachmentKey,
   createDecryptStream,
   initCrypto,
-  openSubmission,
   sha256Hex,
-  toBase64,
   type BoxKeyPair,
-  type SubmissionEnvelopeV1,
 } from '../../../crypto';
 import { makeJpeg } from '../../fixtures/make-image';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
@@ -41,21 +39,8 @@ describe('sori submit --attach', () => {
   });
 
   /** The manifest as the worker opens it, from the row the intake stored. */
-  async function opened(submissionId: string) {
-    const { rows } = await app.pool.query(
-      `SELECT id, intake_key_id, sealed_key, manifest FROM submissions WHERE id = $1`,
-      [submissionId],
-    );
-    const r = rows[0];
-    const envelope: SubmissionEnvelopeV1 = {
-      v: 1,
-      id: r.id,
-      intakeKeyId: r.intake_key_id,
-      sealedKey: toBase64(r.sealed_key),
-      manifest: toBase64(r.manifest),
-    };
-    return openSubmission(envelope, intake.keyPair);
-  }
+  const opened = (submissionId: string) =>
+    openStoredSubmission(app.pool, submissionId, intake.keyPair);
 
   it('uploads each file encrypted; the stored upload decrypts to the file', async () => {
     writeFileSync(join(work, 'interview.txt'), '사진 두 장입니다.\n');

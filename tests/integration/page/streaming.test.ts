@@ -1,16 +1,11 @@
 import { request } from 'node:http';
+import { openStoredSubmission } from '../../support/stored-submission';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SoriWorker } from '../../../worker/create-worker';
 import { stopExiftool } from '../../../worker/sanitise/exiftool';
-import {
-  encryptedFileSizeV2,
-  openSubmission,
-  sha256Stream,
-  toBase64,
-  type BoxKeyPair,
-} from '../../../crypto';
+import { encryptedFileSizeV2, sha256Stream } from '../../../crypto';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { createTestKeys, startWorker, type TestKeys } from '../../support/worker';
 import { readRecordWhenDone, waitFor } from '../worker/worker-fixtures';
@@ -181,7 +176,7 @@ describe('page: no-JS files stream, whatever their size', () => {
     const { rows } = await app.pool.query('SELECT id FROM submissions');
     expect(rows).toHaveLength(1);
     const submissionId: string = rows[0].id;
-    const manifest = await openManifest(app, submissionId, keys.intake);
+    const { manifest } = await openStoredSubmission(app.pool, submissionId, keys.intake);
     const [att] = manifest.attachments ?? [];
     expect(att).toMatchObject({ name: '녹음.wav', type: 'audio/wav', size: wav.size, subkeyId: 1 });
     expect(att!.sha256).toBe(wavHash.digestHex());
@@ -216,24 +211,6 @@ describe('page: no-JS files stream, whatever their size', () => {
     expect(cleanPcm.digestHex()).toBe(pcmHash.digestHex());
   });
 });
-
-async function openManifest(app: TestApp, id: string, intake: BoxKeyPair) {
-  const { rows } = await app.pool.query(
-    'SELECT intake_key_id, sealed_key, manifest FROM submissions WHERE id = $1',
-    [id],
-  );
-  const r = rows[0];
-  return openSubmission(
-    {
-      v: 1,
-      id,
-      intakeKeyId: r.intake_key_id,
-      sealedKey: toBase64(r.sealed_key),
-      manifest: toBase64(r.manifest),
-    },
-    intake,
-  ).manifest;
-}
 
 describe('page: no-JS limits apply while files stream', () => {
   let app: TestApp;

@@ -1,9 +1,9 @@
 import { questionnaire } from '../../../core/questionnaire';
+import { openStoredSubmission } from '../../support/stored-submission';
 import {
   attachmentKey,
   createDecryptStream,
   deriveSourceKeys,
-  openSubmission,
   randomBytes,
   randomId,
   sealToSource,
@@ -21,24 +21,6 @@ import { postForm, receiptFrom, sampleAnswers, tinyJpeg } from './page-fixtures'
 // to its status and a reviewer's reply; a reply from the source is a new linked submission.
 
 const CANARY = 'CANARY-여권을-빼앗겼습니다-5521';
-
-async function openStored(app: TestApp, id: string, intake: BoxKeyPair) {
-  const { rows } = await app.pool.query(
-    'SELECT intake_key_id, sealed_key, manifest FROM submissions WHERE id = $1',
-    [id],
-  );
-  const r = rows[0];
-  return openSubmission(
-    {
-      v: 1,
-      id,
-      intakeKeyId: r.intake_key_id,
-      sealedKey: toBase64(r.sealed_key),
-      manifest: toBase64(r.manifest),
-    },
-    intake,
-  );
-}
 
 async function readBlob(app: TestApp, id: string): Promise<Buffer> {
   const { rows } = await app.pool.query(
@@ -95,7 +77,7 @@ describe('page: the no-JavaScript path', () => {
     expect(Buffer.from(rows[0].source_token_hash).equals(Buffer.from(keys.tokenHash))).toBe(true);
 
     // The intake-key holder reads it all back.
-    const { manifest, contentKey } = await openStored(app, firstId, intake);
+    const { manifest, contentKey } = await openStoredSubmission(app.pool, firstId, intake);
     expect(manifest.text).toContain(CANARY);
     expect(manifest.lang).toBe('ko');
     expect(manifest.answers).toEqual(expected);
@@ -183,7 +165,7 @@ describe('page: the no-JavaScript path', () => {
       [Buffer.from(deriveSourceKeys(receipt).tokenHash), firstId],
     );
     expect(rows).toHaveLength(1);
-    const { manifest } = await openStored(app, rows[0].id, intake);
+    const { manifest } = await openStoredSubmission(app.pool, rows[0].id, intake);
     expect((manifest as SubmissionManifest).text).toBe(
       '답장 고맙습니다. 더 말씀드릴 것이 있습니다.',
     );
