@@ -1,6 +1,5 @@
 import { randomBytes as testBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { Upload } from 'tus-js-client';
 import { createPostgresBlobStore } from '../../../core/blob-store';
 import { insertReviewer } from '../../../core/repositories/reviewer.repository';
 import {
@@ -19,7 +18,7 @@ import {
   type SubmissionAttachment,
 } from '../../../crypto';
 import type { RecordFile } from '../../../worker/record-body';
-import { collect, encryptFile } from '../uploads/tus-fixtures';
+import { collect, encryptFile, tusClientUpload, uploadIdOf } from '../uploads/tus-fixtures';
 
 // What the attachment tests share: a source's client (encrypt each file under its sub-key of
 // K, upload it with tus-js-client, POST the envelope naming it), and a reviewer's side (unwrap
@@ -49,19 +48,6 @@ export async function enrol(pool: Pool, role: 'reviewer' | 'admin'): Promise<Rev
   return { id, box };
 }
 
-export function tusUpload(endpoint: string, data: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const up: Upload = new Upload(data, {
-      endpoint,
-      chunkSize: 256 * 1024,
-      retryDelays: [0, 50, 100],
-      onError: reject,
-      onSuccess: () => resolve((up.url ?? '').split('/').pop() ?? ''),
-    });
-    up.start();
-  });
-}
-
 export interface Submitted {
   submissionId: string;
   uploadIds: string[];
@@ -79,7 +65,9 @@ export async function submitWithFiles(
   const attachments: SubmissionAttachment[] = [];
   for (const [i, f] of files.entries()) {
     const { ciphertext } = await encryptFile(f.data, attachmentKey(contentKey, i + 1));
-    const uploadId = await tusUpload(`${appUrl}/v1/uploads`, ciphertext);
+    const uploadId = uploadIdOf(
+      await tusClientUpload(`${appUrl}/v1/uploads`, ciphertext, { chunkSize: 256 * 1024 }),
+    );
     const a = { uploadId, name: f.name, type: f.type, size: f.data.length, subkeyId: i + 1 };
     attachments.push(
       options.lie

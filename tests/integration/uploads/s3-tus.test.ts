@@ -1,4 +1,3 @@
-import { Upload } from 'tus-js-client';
 import { type BlobStore, type S3Target } from '../../../core/blob-store';
 import { createDecryptStream, randomBytes, sha256Hex } from '../../../crypto';
 import type { TestApp } from '../../support/app';
@@ -11,6 +10,8 @@ import {
   interruptedPatch,
   patch,
   testBytes,
+  tusClientUpload,
+  uploadIdOf,
 } from './tus-fixtures';
 
 // The tus behaviour the Postgres store has (tus-client, resume tests), with BLOB_STORE=s3
@@ -21,29 +22,6 @@ jest.setTimeout(90_000);
 
 const CHUNK = 65536;
 const cut = (max: number) => 1 + (Buffer.from(randomBytes(4)).readUInt32BE() % max);
-
-function upload(
-  endpoint: string,
-  data: Buffer,
-  options: { chunkSize?: number; abortAt?: number } = {},
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let aborted = false;
-    const up: Upload = new Upload(data, {
-      endpoint,
-      ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
-      retryDelays: [0, 50, 100],
-      onError: reject,
-      onSuccess: () => resolve((up.url ?? '').split('/').pop() ?? ''),
-      onProgress: (sent) => {
-        if (aborted || options.abortAt === undefined || sent < options.abortAt) return;
-        aborted = true;
-        void up.abort().then(() => setTimeout(() => up.start(), 50));
-      },
-    });
-    up.start();
-  });
-}
 
 describe('uploads over the S3 blob store (s3rver)', () => {
   let stack: S3App | undefined;
@@ -78,7 +56,7 @@ describe('uploads over the S3 blob store (s3rver)', () => {
   ])('stores the ciphertext byte for byte (%s) and it decrypts', async (_name, options) => {
     const plaintext = testBytes(1_500_000);
     const { key, ciphertext } = await encryptFile(plaintext);
-    const id = await upload(`${app.url}/v1/uploads`, ciphertext, options);
+    const id = uploadIdOf(await tusClientUpload(`${app.url}/v1/uploads`, ciphertext, options));
 
     expect((await collect(store.read(id))).equals(ciphertext)).toBe(true);
     expect(await store.state(id)).toMatchObject({ complete: true, length: ciphertext.length });

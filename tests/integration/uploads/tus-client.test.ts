@@ -1,37 +1,19 @@
-import { Upload } from 'tus-js-client';
 import { createPostgresBlobStore, type BlobStore } from '../../../core/blob-store';
 import { createDecryptStream, sha256Hex } from '../../../crypto';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { errorCode, postJson, validBody } from '../server/submission-fixtures';
-import { testBytes, collect, createUpload, encryptFile, patch } from './tus-fixtures';
+import {
+  testBytes,
+  collect,
+  createUpload,
+  encryptFile,
+  patch,
+  tusClientUpload,
+  uploadIdOf,
+} from './tus-fixtures';
 
 // A standard tus client uploads what crypto encrypted; the stored bytes are that ciphertext,
 // the worker's side decrypts them back, and a submission can claim the finished upload.
-
-function upload(
-  endpoint: string,
-  data: Buffer,
-  options: { chunkSize?: number; abortAt?: number } = {},
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let aborted = false;
-    const up: Upload = new Upload(data, {
-      endpoint,
-      // tus-js-client spreads its options: an explicit undefined would replace the default.
-      ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
-      retryDelays: [0, 50, 100],
-      onError: reject,
-      onSuccess: () => resolve(up.url ?? ''),
-      onProgress: (sent) => {
-        if (aborted || options.abortAt === undefined || sent < options.abortAt) return;
-        // A dropped connection mid-PATCH; the same Upload object resumes with HEAD + PATCH.
-        aborted = true;
-        void up.abort().then(() => setTimeout(() => up.start(), 50));
-      },
-    });
-    up.start();
-  });
-}
 
 describe('uploads: tus-js-client end to end', () => {
   let app: TestApp;
@@ -42,8 +24,6 @@ describe('uploads: tus-js-client end to end', () => {
   });
   afterAll(() => app.close());
 
-  const idOf = (url: string) => url.split('/').pop() ?? '';
-
   it.each([
     ['one PATCH', {}],
     ['256 KiB PATCHes', { chunkSize: 256 * 1024 }],
@@ -51,8 +31,8 @@ describe('uploads: tus-js-client end to end', () => {
   ])('stores the ciphertext byte for byte (%s) and it decrypts', async (_name, options) => {
     const plaintext = testBytes(1_500_000);
     const { key, ciphertext } = await encryptFile(plaintext);
-    const url = await upload(`${app.url}/v1/uploads`, ciphertext, options);
-    const id = idOf(url);
+    const url = await tusClientUpload(`${app.url}/v1/uploads`, ciphertext, options);
+    const id = uploadIdOf(url);
 
     const stored = await collect(store.read(id));
     expect(stored.equals(ciphertext)).toBe(true);
@@ -68,7 +48,7 @@ describe('uploads: tus-js-client end to end', () => {
   it('lets a submission claim a finished upload and refuses an unfinished one', async () => {
     const intake = await insertTestIntakeKey(app.pool);
     const { ciphertext } = await encryptFile(testBytes(10_000));
-    const done = idOf(await upload(`${app.url}/v1/uploads`, ciphertext));
+    const done = uploadIdOf(await tusClientUpload(`${app.url}/v1/uploads`, ciphertext));
     const body = { ...validBody(intake.keyPair), uploads: [done] };
     expect((await postJson(`${app.url}/v1/submissions`, body)).status).toBe(202);
     // Claimed: the upload id no longer reads, resumes or deletes anything.
@@ -81,7 +61,7 @@ describe('uploads: tus-js-client end to end', () => {
 
     const partial = await createUpload(app.url, ciphertext.length);
     expect((await patch(partial, 0, ciphertext.subarray(0, 5000))).status).toBe(204);
-    const refused = { ...validBody(intake.keyPair), uploads: [idOf(partial)] };
+    const refused = { ...validBody(intake.keyPair), uploads: [uploadIdOf(partial)] };
     const res = await postJson(`${app.url}/v1/submissions`, refused);
     expect([res.status, errorCode(res.json)]).toEqual([422, 'UNKNOWN_UPLOAD']);
   });

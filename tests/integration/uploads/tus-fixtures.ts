@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Upload } from 'tus-js-client';
 import { createEncryptStream, randomBytes } from '../../../crypto';
 
 // What a client does before it uploads: encrypt a file with crypto's file stream. Plus raw
@@ -136,3 +137,35 @@ export async function* generated(n: number, piece = 64 * 1024): AsyncGenerator<B
     sent += size;
   }
 }
+
+/**
+ * A standard tus client (tus-js-client) uploading `data`; resolves with the upload's URL.
+ * `abortAt`: once that many bytes are sent, the connection is dropped mid-PATCH and the same
+ * Upload object resumes with HEAD + PATCH.
+ */
+export function tusClientUpload(
+  endpoint: string,
+  data: Buffer,
+  options: { chunkSize?: number; abortAt?: number } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let aborted = false;
+    const up: Upload = new Upload(data, {
+      endpoint,
+      // tus-js-client spreads its options: an explicit undefined would replace the default.
+      ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+      retryDelays: [0, 50, 100],
+      onError: reject,
+      onSuccess: () => resolve(up.url ?? ''),
+      onProgress: (sent) => {
+        if (aborted || options.abortAt === undefined || sent < options.abortAt) return;
+        aborted = true;
+        void up.abort().then(() => setTimeout(() => up.start(), 50));
+      },
+    });
+    up.start();
+  });
+}
+
+/** The upload id at the end of an upload URL. */
+export const uploadIdOf = (url: string): string => url.split('/').pop() ?? '';
