@@ -16,10 +16,9 @@ import { isX264Settings, X264_MAX } from './isobmff.x264';
 // records with the recording date, GPS and camera model, in user_data_unregistered), and a
 // crafted file can use any NAL unit type a decoder ignores. So only these pass:
 // - NAL unit types that are picture data or its structure (UNIT_RULES, isobmff.nal-rules.ts):
-//   slices, parameter
-//   sets, access unit delimiters and end markers (the last two at their exact, fixed size),
-//   and filler units that hold nothing but 0xFF bytes. Reserved and unspecified types (where
-//   vendors put their own data) are findings.
+//   slices, parameter sets, access unit delimiters and end markers (the last two at their
+//   exact, fixed size), and filler units that hold nothing but 0xFF bytes. Reserved and
+//   unspecified types (where vendors put their own data) are findings.
 // - inside SEI units, only messages whose payload is numbers with a fixed meaning (SEI_H264,
 //   SEI_HEVC; no longer than that syntax where it is short), filler payloads of 0xFF bytes,
 //   and x264's encoder-settings string (see isobmff.x264.ts: every ffmpeg-made H.264 file
