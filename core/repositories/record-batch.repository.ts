@@ -2,6 +2,7 @@ import type { QueryResult } from 'pg';
 import { uuidLiteral, type Tx } from '../db';
 import { CUSTODY_LOCK_AND_HEAD_SQL, custodyHeadFrom, type CustodyHead } from './custody.repository';
 import {
+  ACTIVE_REVIEWER_ROWS_SQL,
   reviewerRowFrom,
   type ReviewerDbRow,
   type ReviewerKey,
@@ -55,8 +56,7 @@ export async function beginRecordBatch(
   const results = (await client.query(
     `BEGIN;
      SELECT id, status FROM submissions WHERE id IN (${ids.join(',')}) ORDER BY id FOR UPDATE;
-     SELECT id, box_public_key, sign_public_key, role, cert_signer, cert_signature
-       FROM reviewers WHERE revoked_on IS NULL ORDER BY id FOR SHARE;
+     ${ACTIVE_REVIEWER_ROWS_SQL} FOR SHARE;
      ${CUSTODY_LOCK_AND_HEAD_SQL}`,
   )) as unknown as Results;
   const [, submissions, reviewerRows, , headResult] = results;

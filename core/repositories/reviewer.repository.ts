@@ -25,24 +25,13 @@ export interface NewReviewer {
   certificate?: { signer: Uint8Array; signature: Uint8Array } | undefined;
 }
 
-/** Every enrolled reviewer not revoked: each gets the record key sealed to them. */
-export async function listActiveReviewerKeys(
-  db: Queryable,
-  options: { lock?: boolean } = {},
-): Promise<ReviewerKey[]> {
-  // FOR SHARE: a revocation waits for the record being sealed now, and vice versa.
-  const { rows } = await db.query<{ id: string; box_public_key: Buffer }>(
-    `SELECT id, box_public_key FROM reviewers WHERE revoked_on IS NULL ORDER BY id ${options.lock ? 'FOR SHARE' : ''}`,
-  );
-  return rows.map((r) => ({ id: r.id, boxPublicKey: r.box_public_key }));
-}
+/** Every non-revoked reviewer with role, keys and certificate, in id order (see reviewerRowFrom). */
+export const ACTIVE_REVIEWER_ROWS_SQL = `SELECT id, role, box_public_key, sign_public_key,
+  cert_signer, cert_signature FROM reviewers WHERE revoked_on IS NULL ORDER BY id`;
 
 /** Every non-revoked reviewer with role, keys and enrolment certificate (the worker's check). */
 export async function listActiveReviewerRows(db: Queryable): Promise<ReviewerRow[]> {
-  const { rows } = await db.query<ReviewerDbRow>(
-    `SELECT id, role, box_public_key, sign_public_key, cert_signer, cert_signature
-       FROM reviewers WHERE revoked_on IS NULL ORDER BY id`,
-  );
+  const { rows } = await db.query<ReviewerDbRow>(ACTIVE_REVIEWER_ROWS_SQL);
   return rows.map(reviewerRowFrom);
 }
 

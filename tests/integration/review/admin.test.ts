@@ -1,4 +1,4 @@
-import { listActiveReviewerKeys } from '../../../core/repositories/reviewer.repository';
+import { listActiveReviewerRows } from '../../../core/repositories/reviewer.repository';
 import {
   fingerprint,
   generateBoxKeyPair,
@@ -165,7 +165,7 @@ describe('review API: admin', () => {
       [frank.id],
     );
     expect(live.rowCount).toBe(0);
-    expect((await listActiveReviewerKeys(app.pool)).map((r) => r.id)).not.toContain(frank.id);
+    expect((await listActiveReviewerRows(app.pool)).map((r) => r.id)).not.toContain(frank.id);
     // The holder of the record can no longer grant it back either.
     const regrant = await admin().post(`/v1/records/${record.id}/grants`, {
       reviewerId: frank.id,
