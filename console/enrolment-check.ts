@@ -1,4 +1,4 @@
-import { certifiedReviewers, fromBase64, isCryptoError } from '../crypto';
+import { certifiedReviewers, fromBase64, isCryptoError, parseEnrolmentRoots } from '../crypto';
 import type { ReviewerInfo } from './api-types';
 import { ConsoleError } from './errors';
 
@@ -7,22 +7,15 @@ import { ConsoleError } from './errors';
 // reviewer's certificate chains to one: the server's directory alone could name any key.
 
 export function enrolmentRoots(env: NodeJS.ProcessEnv = process.env): Uint8Array[] {
-  const text = env.SORI_ENROLMENT_ROOTS ?? '';
-  return text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((value) => {
-      try {
-        const key = fromBase64(value);
-        if (key.length === 32) return key;
-      } catch (err) {
-        if (!isCryptoError(err)) throw err;
-      }
-      throw new ConsoleError(
-        'BAD_ENROLMENT_ROOTS',
-        'SORI_ENROLMENT_ROOTS holds base64url Ed25519 public keys (32 bytes), comma-separated',
-      );
-    });
+  try {
+    return parseEnrolmentRoots(env.SORI_ENROLMENT_ROOTS ?? '');
+  } catch (err) {
+    if (!isCryptoError(err)) throw err;
+    throw new ConsoleError(
+      'BAD_ENROLMENT_ROOTS',
+      'SORI_ENROLMENT_ROOTS holds base64url Ed25519 public keys (32 bytes), comma-separated',
+    );
+  }
 }
 
 const decode = (info: ReviewerInfo) => ({

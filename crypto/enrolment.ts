@@ -5,7 +5,7 @@
  * trusted key (a root the worker is configured with, or an enrolled admin who chains to one),
  * over the reviewer's role and public keys. The name is a label and is not covered.
  */
-import { concatBytes, toHex, utf8, type Bytes } from './encoding';
+import { concatBytes, fromBase64, toHex, utf8, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
 import { KEY_BYTES, SIG_BYTES } from './sodium';
 import { sign, verify } from './signatures';
@@ -97,4 +97,25 @@ export function certifiedReviewers<T extends CertifiedReviewer>(
     }
   }
   return rows.filter((r) => counted.has(r));
+}
+
+/**
+ * Root keys as an operator writes them (ENROLMENT_ROOTS, SORI_ENROLMENT_ROOTS): base64url
+ * Ed25519 public keys separated by commas or whitespace. Blank text is no roots; any other text
+ * must hold keys, every one well formed, so a typo cannot switch the check off. Throws
+ * CRYPTO_BAD_ENCODING, CRYPTO_BAD_LENGTH, or CRYPTO_BAD_FORMAT (text but no key).
+ */
+export function parseEnrolmentRoots(text: string): Bytes[] {
+  const roots = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((value) => {
+      const key = fromBase64(value);
+      if (key.length !== KEY_BYTES)
+        throw new CryptoError('CRYPTO_BAD_LENGTH', 'a root is not a 32-byte Ed25519 public key');
+      return key;
+    });
+  if (roots.length === 0 && text.trim() !== '')
+    throw new CryptoError('CRYPTO_BAD_FORMAT', 'no root key in the text');
+  return roots;
 }

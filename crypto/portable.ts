@@ -76,6 +76,7 @@ export {
   certificateHolds,
   certifiedReviewers,
   enrolmentMessage,
+  parseEnrolmentRoots,
   signEnrolment,
   verifyEnrolment,
   type EnrolmentRole,

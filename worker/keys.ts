@@ -4,10 +4,12 @@ import { ConfigError, type Config } from '../core/config';
 import { createEnrolmentTrust, type EnrolmentTrust } from './enrolment-trust';
 import {
   fingerprint,
+  isCryptoError,
   fromBase64,
   keyId,
   newRecordKey,
   openSealedKey,
+  parseEnrolmentRoots,
   sealKey,
   sign,
   toBase64,
@@ -180,22 +182,16 @@ export function loadEnrolmentRoots(config: Config): Uint8Array[] {
   const text = config.ENROLMENT_ROOTS_FILE
     ? readKeyFile(config.ENROLMENT_ROOTS_FILE, variable)
     : (config.ENROLMENT_ROOTS ?? '');
-  const roots = text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((value) => {
-      let key: Uint8Array;
-      try {
-        key = fromBase64(value);
-      } catch {
-        return fail(variable, 'a key is not base64url');
-      }
-      if (key.length !== 32) fail(variable, 'a key is not a 32-byte Ed25519 public key');
-      return key;
-    });
-  // Blank means unset (compose passes ENROLMENT_ROOTS through empty); anything else must hold
-  // a key, so a typo cannot switch the check off.
-  if (roots.length === 0 && (config.ENROLMENT_ROOTS_FILE || text.trim() !== ''))
-    fail(variable, 'no key in it');
-  return roots;
+  // Blank means unset (compose passes ENROLMENT_ROOTS through empty); a file must hold keys.
+  if (config.ENROLMENT_ROOTS_FILE && text.trim() === '') fail(variable, 'no key in it');
+  try {
+    return parseEnrolmentRoots(text);
+  } catch (err) {
+    if (!isCryptoError(err)) throw err;
+    const why: Record<string, string> = {
+      CRYPTO_BAD_ENCODING: 'a key is not base64url',
+      CRYPTO_BAD_LENGTH: 'a key is not a 32-byte Ed25519 public key',
+    };
+    return fail(variable, why[err.code] ?? 'no key in it');
+  }
 }

@@ -71,9 +71,10 @@ describe('sori grant: the certificate check', () => {
     const root = generateReviewerKeys().sign.publicKey;
     expect(enrolmentRoots({ SORI_ENROLMENT_ROOTS: ` ${toBase64(root)}, ` })).toEqual([root]);
     expect(enrolmentRoots({})).toEqual([]);
-    expect(() => enrolmentRoots({ SORI_ENROLMENT_ROOTS: 'abc' })).toThrow(
-      expect.objectContaining({ code: 'BAD_ENROLMENT_ROOTS' }),
-    );
+    for (const bad of ['abc', ',', toBase64(new Uint8Array(31))])
+      expect(() => enrolmentRoots({ SORI_ENROLMENT_ROOTS: bad })).toThrow(
+        expect.objectContaining({ code: 'BAD_ENROLMENT_ROOTS' }),
+      );
     const uncertified = entry('zoe', 'reviewer', null);
     expect(() => checkCertified(uncertified, [uncertified], [])).not.toThrow();
   });
