@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Pool } from 'pg';
-import { createLogger, type Logger } from '../../core/logger';
+import { createLogger, silentLogger, type Logger } from '../../core/logger';
 import { TRUST_DATABASE } from '../../worker/enrolment-trust';
 import {
   generateBoxKeyPair,
@@ -15,6 +15,8 @@ import { createWorker, type SoriWorker, type WorkerConfig } from '../../worker/c
 import { parseIntakeKeys, parseWorkerKey, type WorkerKeys } from '../../worker/keys';
 import { registerWorkerKeys } from '../../worker/register-keys';
 import { createTranslator } from '../../worker/translate';
+import type { FileDeps } from '../../worker/attachments/file-deps';
+import type { JobContext } from '../../worker/jobs/job-context';
 import { TEST_REDIS_URL } from './env';
 
 // The worker for integration tests: in-process (startWorker) for most, or as a child process
@@ -148,5 +150,18 @@ export function spawnWorker(env: Record<string, string>): SpawnedWorker {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
+  };
+}
+
+/** What a job handler gets when a test calls it directly: no translator, no queue. */
+export function directJobContext(pool: Pool, keys: WorkerKeys, files?: FileDeps): JobContext {
+  return {
+    db: pool,
+    log: silentLogger,
+    keys,
+    translator: null,
+    translateRetryMs: 1000,
+    enqueue: async () => undefined,
+    ...(files ? { files } : {}),
   };
 }

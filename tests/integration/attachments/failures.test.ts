@@ -9,7 +9,7 @@ import { parseManifest } from '../../../worker/manifest.schema';
 import { processSubmission } from '../../../worker/jobs/process-submission.job';
 import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import { startTestApp, type TestApp } from '../../support/app';
-import { createTestKeys, type TestKeys } from '../../support/worker';
+import { createTestKeys, directJobContext, type TestKeys } from '../../support/worker';
 import { registerWorkerKeys } from '../../../worker/register-keys';
 import { recordsFor, submissionRow } from '../worker/worker-fixtures';
 import {
@@ -40,15 +40,11 @@ describe('attachments: broken uploads, retries and races', () => {
     keys = await createTestKeys();
     await registerWorkerKeys(app.pool, keys.keys, silentLogger);
     await enrol(app.pool, 'admin');
-    ctx = {
-      db: app.pool,
-      log: silentLogger,
-      keys: keys.keys,
-      translator: null,
-      translateRetryMs: 1000,
-      enqueue: async () => undefined,
-      files: fileDepsFromConfig({ UPLOAD_CHUNK_BYTES: 65536 }, app.pool),
-    };
+    ctx = directJobContext(
+      app.pool,
+      keys.keys,
+      fileDepsFromConfig({ UPLOAD_CHUNK_BYTES: 65536 }, app.pool),
+    );
   });
 
   afterAll(async () => {

@@ -9,7 +9,7 @@ import { registerWorkerKeys } from '../../../worker/register-keys';
 import { stopExiftool } from '../../../worker/sanitise/exiftool';
 import type { TestApp } from '../../support/app';
 import { listKeys, startS3App, type S3App, type TestS3 } from '../../support/s3rver';
-import { createTestKeys, type TestKeys } from '../../support/worker';
+import { createTestKeys, directJobContext, type TestKeys } from '../../support/worker';
 import { collect } from '../uploads/tus-fixtures';
 import { recordsFor, submissionRow } from '../worker/worker-fixtures';
 import {
@@ -44,15 +44,7 @@ describe('worker over the S3 blob store (s3rver)', () => {
     keys = await createTestKeys();
     await registerWorkerKeys(app.pool, keys.keys, silentLogger);
     await enrol(app.pool, 'admin');
-    ctx = {
-      db: app.pool,
-      log: silentLogger,
-      keys: keys.keys,
-      translator: null,
-      translateRetryMs: 1000,
-      enqueue: async () => undefined,
-      files: fileDepsFromConfig(app.config, app.pool),
-    };
+    ctx = directJobContext(app.pool, keys.keys, fileDepsFromConfig(app.config, app.pool));
   });
   afterAll(async () => {
     await stack?.close();

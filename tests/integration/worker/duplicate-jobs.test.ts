@@ -3,10 +3,9 @@ import { buildSubmission } from '../../../crypto';
 import type { SoriWorker } from '../../../worker/create-worker';
 import type { JobContext } from '../../../worker/jobs/job-context';
 import { processSubmission } from '../../../worker/jobs/process-submission.job';
-import { silentLogger } from '../../../core/logger';
 import { obliterate } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { createTestKeys, startWorker, type TestKeys } from '../../support/worker';
+import { createTestKeys, directJobContext, startWorker, type TestKeys } from '../../support/worker';
 import {
   enrolReviewer,
   insertEnvelope,
@@ -77,14 +76,7 @@ describe('duplicate jobs', () => {
     expect(verdict).toMatchObject({ ok: true, count: 3 });
   });
 
-  const context = (): JobContext => ({
-    db: db.pool,
-    log: silentLogger,
-    keys: keys.keys,
-    translator: null,
-    translateRetryMs: 1000,
-    enqueue: async () => undefined,
-  });
+  const context = (): JobContext => directJobContext(db.pool, keys.keys);
 
   it('handlers racing in one process: one creates, the others find it done', async () => {
     const id = await submit('넷');
