@@ -3,6 +3,7 @@ import { initCrypto, type ReviewerKeys } from '../crypto';
 import { createApiClient, type ApiClient } from './api-client';
 import { defaultKeyPath, unlockKeyFile } from './keystore';
 import { isApiError } from './errors';
+import { matchRecordPrefix, parseRecordId } from './record-id';
 import { clearSession, loadSession, login, type Session } from './session';
 
 const STALE = ['SESSION_EXPIRED', 'SESSION_INVALID'];
@@ -79,6 +80,12 @@ export class Context {
       put: (path, body) => call((c) => c.put(path, body)),
       delete: (path) => call((c) => c.delete(path)),
     };
+  }
+
+  /** A full record id from what the reviewer typed: the whole id or a unique prefix. */
+  async recordId(typed: string): Promise<string> {
+    const parsed = parseRecordId(typed);
+    return 'id' in parsed ? parsed.id : matchRecordPrefix(await this.api(), parsed.prefix);
   }
 
   publicApi(retries = 0): ApiClient {

@@ -41,7 +41,16 @@ export async function readPassphrase(question: string, confirm = false): Promise
   return first;
 }
 
+/** A key file guards every testimony its reviewer can read: a guessable passphrase opens it offline. */
+export const MIN_PASSPHRASE_CHARS = 12;
+
 export function writeKeyFile(path: string, keys: ReviewerKeys, passphrase: string): void {
+  if ([...passphrase].length < MIN_PASSPHRASE_CHARS) {
+    throw new ConsoleError(
+      'PASSPHRASE_TOO_SHORT',
+      `A new passphrase has at least ${MIN_PASSPHRASE_CHARS} characters; a few words you can remember work well`,
+    );
+  }
   if (existsSync(path)) {
     throw new ConsoleError(
       'KEYFILE_EXISTS',

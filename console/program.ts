@@ -3,6 +3,7 @@ import { registerAdmin } from './commands/admin.command';
 import { registerAuth } from './commands/auth.command';
 import { registerEntries } from './commands/entries.command';
 import { registerExport } from './commands/export.command';
+import { registerFiles } from './commands/files.command';
 import { registerGrant } from './commands/grant.command';
 import { registerKeygen } from './commands/keygen.command';
 import { registerList } from './commands/list.command';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerEntries(program);
   registerReply(program);
   registerGrant(program);
+  registerFiles(program);
   registerExport(program);
   registerVerify(program);
   registerSubmit(program);

@@ -12,10 +12,11 @@ import { findReviewer } from '../reviewers';
 
 async function append(
   ctx: Context,
-  id: string,
+  typed: string,
   content: EntryContent,
   extra: { status?: string } = {},
 ): Promise<void> {
+  const id = await ctx.recordId(typed);
   const entry = await appendEntry(await ctx.api(), await ctx.unlock(), id, content, extra);
   ctx.emit(
     { recordId: id, entryId: entry.id, kind: entry.kind },
@@ -38,7 +39,7 @@ export function registerEntries(program: Command): void {
   program
     .command('note')
     .description('add an encrypted note to a record')
-    .argument('<id>', 'record id')
+    .argument('<id>', 'record id (or its first 8+ characters)')
     .argument('<text>', 'the note')
     .action(async (id: string, text: string, _o: unknown, cmd: Command) => {
       if (text.trim() === '') throw new ConsoleError('NOTE_EMPTY', 'The note is empty');
@@ -48,7 +49,7 @@ export function registerEntries(program: Command): void {
   program
     .command('tag')
     .description('tag a record (the tag is encrypted; list --tag matches it locally)')
-    .argument('<id>', 'record id')
+    .argument('<id>', 'record id (or its first 8+ characters)')
     .argument('<tag>', 'the tag')
     .action(async (id: string, tag: string, _o: unknown, cmd: Command) => {
       const t = normaliseTag(tag);
@@ -64,7 +65,7 @@ export function registerEntries(program: Command): void {
   program
     .command('status')
     .description(`set a record's status (${RECORD_STATUSES.join(', ')})`)
-    .argument('<id>', 'record id')
+    .argument('<id>', 'record id (or its first 8+ characters)')
     .argument('<status>', 'the new status')
     .action(async (id: string, status: string, _o: unknown, cmd: Command) => {
       if (!(RECORD_STATUSES as readonly string[]).includes(status)) {
@@ -81,7 +82,7 @@ export function registerEntries(program: Command): void {
   program
     .command('assign')
     .description('assign a record to a reviewer')
-    .argument('<id>', 'record id')
+    .argument('<id>', 'record id (or its first 8+ characters)')
     .argument('<reviewer>', 'reviewer name or id')
     .action(async (id: string, who: string, _o: unknown, cmd: Command) => {
       const ctx = contextOf(cmd);
@@ -92,7 +93,7 @@ export function registerEntries(program: Command): void {
   program
     .command('translate')
     .description('add a human translation of a record from a file')
-    .argument('<id>', 'record id')
+    .argument('<id>', 'record id (or its first 8+ characters)')
     .requiredOption('--file <file>', 'UTF-8 text file with the translation')
     .option('--target <lang>', 'language of the translation', 'en')
     .action(async (id: string, opts: { file: string; target: string }, cmd: Command) => {

@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { fromBase64, initCrypto, sha256Hex, utf8 } from '../../crypto';
-import type { RecordList } from '../api-types';
-import { contextOf, type Context } from '../context';
+import { contextOf } from '../context';
 import { custodyFor, fetchCustodyLog } from '../custody';
 import { ConsoleError } from '../errors';
 import { exportRecordFiles, ORIGINALS_WARNING } from '../export-files';
@@ -15,6 +14,7 @@ import {
   type ExportManifest,
   type RecordExport,
 } from '../export-format';
+import { readableRecordIds } from '../record-id';
 import { openRecord, type OpenedRecord } from '../records';
 import { progressBar } from '../render/progress';
 import { recordJson } from '../render/record';
@@ -22,18 +22,6 @@ import { recordJson } from '../render/record';
 // Evidence for investigators and courts: decrypted records with their ciphertexts and the
 // custody entries that prove them, hashed in a manifest. Decrypted files are 0600 in 0700
 // folders: they are testimony in the clear on this machine.
-
-async function allRecordIds(ctx: Context): Promise<string[]> {
-  const api = await ctx.api();
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await api.get<RecordList>('/v1/records', { limit: 200, cursor });
-    ids.push(...page.records.map((r) => r.id));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return ids;
-}
 
 function recordExport(r: OpenedRecord): RecordExport {
   return {
@@ -68,7 +56,7 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description('export decrypted records with their custody proof and a SHA-256 manifest')
-    .argument('[id]', 'record id')
+    .argument('[id]', 'record id (or its first 8+ characters)')
     .option('--all', 'every record you can read')
     .requiredOption('--out <dir>', 'folder to write (new or empty)')
     .option(
@@ -91,7 +79,8 @@ export function registerExport(program: Command): void {
           throw new ConsoleError('ADMIN_REQUIRED', 'Only admins can export held-back originals');
         ctx.note(ORIGINALS_WARNING);
       }
-      const ids = id !== undefined ? [id] : await allRecordIds(ctx);
+      const ids =
+        id !== undefined ? [await ctx.recordId(id)] : await readableRecordIds(await ctx.api());
       const log = await fetchCustodyLog(api);
       mkdirSync(o.out, { recursive: true, mode: 0o700 });
       const files: ExportManifest['files'] = [];

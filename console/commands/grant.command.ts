@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { fromBase64, toBase64, wrapRecordKey } from '../../crypto';
-import type { RecordDetail } from '../api-types';
+import { fromBase64, toBase64, wrapRecordKey, type ReviewerKeys } from '../../crypto';
+import type { ApiClient } from '../api-client';
+import type { RecordDetail, ReviewerInfo } from '../api-types';
 import { contextOf } from '../context';
+import { ConsoleError } from '../errors';
+import { readableRecordIds } from '../record-id';
 import { recordPath, unwrapKey } from '../records';
 import { checkCertified, enrolmentRoots } from '../enrolment-check';
 import { listReviewers, pickReviewer } from '../reviewers';
@@ -10,29 +13,61 @@ import { listReviewers, pickReviewer } from '../reviewers';
 // re-sealed to their box key here, so the server never holds it in the clear. With
 // SORI_ENROLMENT_ROOTS set, only to a reviewer whose enrolment certificate chains to a root.
 
+async function grantOne(
+  api: ApiClient,
+  keys: ReviewerKeys,
+  reviewer: ReviewerInfo,
+  id: string,
+): Promise<boolean> {
+  const detail = await api.get<RecordDetail>(recordPath(id));
+  const recordKey = unwrapKey(detail, keys);
+  const wrappedKey = toBase64(wrapRecordKey(recordKey, fromBase64(reviewer.boxPublicKey)));
+  const res = await api.post<{ created: boolean }>(`${recordPath(id)}/grants`, {
+    reviewerId: reviewer.id,
+    wrappedKey,
+  });
+  return res.created;
+}
+
 export function registerGrant(program: Command): void {
   program
     .command('grant')
-    .description('give another reviewer access to a record (re-wraps its key locally)')
-    .argument('<id>', 'record id')
+    .description('give another reviewer access to a record, or --all (re-wraps keys locally)')
+    .argument('[id]', 'record id (or its first 8+ characters)')
+    .option('--all', 'every record you can read')
     .requiredOption('--to <reviewer>', 'reviewer name or id')
-    .action(async (id: string, opts: { to: string }, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const roots = enrolmentRoots();
-      const api = await ctx.api();
-      // One listing: the entry checked is the entry whose key is used.
-      const directory = await listReviewers(api);
-      const reviewer = pickReviewer(directory, opts.to);
-      checkCertified(reviewer, directory, roots);
-      if (roots.length === 0)
-        ctx.note("SORI_ENROLMENT_ROOTS is not set: this key is the server's word, unchecked.");
-      const detail = await api.get<RecordDetail>(recordPath(id));
-      const recordKey = unwrapKey(detail, await ctx.unlock());
-      const wrappedKey = toBase64(wrapRecordKey(recordKey, fromBase64(reviewer.boxPublicKey)));
-      await api.post(`${recordPath(id)}/grants`, { reviewerId: reviewer.id, wrappedKey });
-      ctx.emit(
-        { recordId: id, reviewerId: reviewer.id, reviewer: reviewer.name },
-        () => `Granted ${reviewer.name} access to ${id}.`,
-      );
-    });
+    .action(
+      async (typed: string | undefined, opts: { to: string; all?: boolean }, cmd: Command) => {
+        if ((typed === undefined) === (opts.all !== true))
+          throw new ConsoleError('GRANT_WHAT', 'Give a record id or --all');
+        const ctx = contextOf(cmd);
+        const roots = enrolmentRoots();
+        const api = await ctx.api();
+        // One listing: the entry checked is the entry whose key is used.
+        const directory = await listReviewers(api);
+        const reviewer = pickReviewer(directory, opts.to);
+        checkCertified(reviewer, directory, roots);
+        if (roots.length === 0)
+          ctx.note("SORI_ENROLMENT_ROOTS is not set: this key is the server's word, unchecked.");
+        const keys = await ctx.unlock();
+        const ids =
+          typed !== undefined ? [await ctx.recordId(typed)] : await readableRecordIds(api);
+        let created = 0;
+        for (const id of ids) if (await grantOne(api, keys, reviewer, id)) created += 1;
+        const result = { reviewerId: reviewer.id, reviewer: reviewer.name, created };
+        if (typed !== undefined) {
+          ctx.emit({ recordId: ids[0], ...result }, () =>
+            created
+              ? `Granted ${reviewer.name} access to ${ids[0]}.`
+              : `${reviewer.name} already had access to ${ids[0]}.`,
+          );
+        } else {
+          ctx.emit(
+            { records: ids.length, ...result },
+            () =>
+              `Granted ${reviewer.name} access to ${created} record(s); ${ids.length - created} they could already read.`,
+          );
+        }
+      },
+    );
 }

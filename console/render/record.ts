@@ -1,6 +1,7 @@
 import type { RecordBodyV1 } from '../../worker/record-body';
 import { indicatorName } from '../../core/questionnaire';
 import { describeEntry } from '../entries';
+import { answerLines } from './answers';
 import { filesLines } from './files';
 import type { OpenedRecord } from '../records';
 import { sideBySide } from './side-by-side';
@@ -69,9 +70,6 @@ export function sanitisationLines(body: RecordBodyV1): string[] {
   return lines;
 }
 
-const answerText = (v: unknown): string =>
-  Array.isArray(v) ? v.join('; ') : v === null ? '—' : String(v);
-
 export function renderRecord(r: OpenedRecord, width: number): string {
   const { detail, body } = r;
   const lang = `${body.lang.code} (${body.lang.method}, ${body.lang.confidence.toFixed(2)}${body.lang.declared ? `, declared ${body.lang.declared}` : ''})`;
@@ -97,18 +95,8 @@ export function renderRecord(r: OpenedRecord, width: number): string {
     'Files',
     ...filesLines(body).map((l) => `  ${l}`),
   ];
-  const answers = Object.entries(body.answers ?? {});
-  if (answers.length) {
-    const keyWidth = Math.min(30, Math.max(...answers.map(([k]) => k.length)));
-    parts.push('', 'Answers');
-    for (const [k, v] of answers) {
-      const lines = wrap(answerText(v), Math.max(20, width - keyWidth - 6));
-      parts.push(
-        `  ${k.padEnd(keyWidth)}  ${lines[0] ?? ''}`,
-        ...lines.slice(1).map((l) => `  ${' '.repeat(keyWidth)}  ${l}`),
-      );
-    }
-  }
+  const answers = answerLines(body.answers ?? {}, width);
+  if (answers.length) parts.push('', 'Answers', ...answers);
   // Computed by the worker from the answers; records older than the questionnaire have none.
   const indicators = body.indicators ?? [];
   if (indicators.length) {

@@ -113,6 +113,27 @@ describe('sori console: attachments end to end', () => {
     );
   });
 
+  it('sori files get decrypts one attachment by number or name; held back only for admins', async () => {
+    const prefix = recordId.slice(0, 8);
+    const listed = (await ok(alice, ['files', 'list', prefix])).stdout;
+    expect(listed).toMatch(/^1\. attachment-1\.jpg .*clean \(jpeg\)$/m);
+    const out = join(work, 'one.jpg');
+    const got = await ok(alice, ['files', 'get', prefix, '1', '--out', out]);
+    expect(got.stdout).toContain(`Wrote attachment-1.jpg to ${out}`);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const tags = (await exiftool.read(out)) as unknown as Record<string, unknown>;
+    expect(Object.keys(tags).filter((k) => /^GPS/i.test(k))).toEqual([]);
+    const again = await alice.run(['files', 'get', prefix, 'attachment-1.jpg', '--out', out]);
+    expect(again.stderr).toMatch(/\(FILE_EXISTS\)\n$/);
+    const held = await alice.run(['files', 'get', prefix, '2', '--out', join(work, 'h')]);
+    expect(held.stderr).toMatch(/held back \(UNSUPPORTED_FORMAT\).*\(FILE_HELD_BACK\)\n$/);
+    expect((await alice.run(['files', 'get', prefix, '3'])).stderr).toMatch(/\(FILE_NOT_FOUND\)/);
+    const original = join(work, 'original.bin');
+    const r = await ok(admin, ['files', 'get', prefix, '2', '--original', '--out', original]);
+    expect(r.stderr).toContain('WARNING: originals are the files exactly as the source sent them');
+    expect(readFileSync(original).equals(readFileSync(mystery))).toBe(true);
+  });
+
   it('sori export writes the cleaned JPEG without GPS; verify checks it', async () => {
     const out = join(work, 'export');
     const r = (await ok(alice, ['--json', 'export', recordId, '--out', out])).json<{
@@ -160,6 +181,13 @@ describe('sori console: attachments end to end', () => {
     const { rows } = await stack.app.pool.query<{ action: string }>(
       `SELECT action FROM audit_log WHERE action IN ('file.read', 'original.release') ORDER BY id`,
     );
-    expect(rows.map((x) => x.action)).toEqual(['file.read', 'file.read', 'original.release']);
+    // sori files get (one clean file, one original), then the two exports.
+    expect(rows.map((x) => x.action)).toEqual([
+      'file.read',
+      'original.release',
+      'file.read',
+      'file.read',
+      'original.release',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../../console/program';
@@ -63,6 +63,14 @@ describe('sori console: help and errors without a server', () => {
     const down = await user.run(['--server', 'http://127.0.0.1:9', 'list']);
     expect(down.code).toBe(1);
     expect(down.stderr).toBe('sori: Cannot reach http://127.0.0.1:9. (NETWORK_ERROR)\n');
+    const bad = await user.run(['show', 'abc']);
+    expect(bad.stderr).toMatch(/first 8 or more characters.*\(BAD_RECORD_ID\)\n$/);
+    const short = soriUser(null, 'too short');
+    const weak = await short.run(['keygen']);
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toMatch(/at least 12 characters.*\(PASSPHRASE_TOO_SHORT\)\n$/);
+    expect(existsSync(join(short.home, 'key.json'))).toBe(false);
+    cleanup([short.home]);
     const usage = await user.run(['status', 'x']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^sori: Missing required argument 'status'. \(USAGE\)\n$/);

@@ -210,6 +210,8 @@ describe('sori console: the full journey', () => {
     expect(line).toContain(`│ ${ENGLISH}`);
     expect(shown).toContain('Sanitisation');
     expect(shown).toMatch(/country\s+러시아/);
+    const byPrefix = await ok(alice, ['show', recordId.slice(0, 10), '--width', '100']);
+    expect(byPrefix.stdout).toBe(shown);
 
     const json = (await ok(alice, ['--json', 'show', recordId])).json<{
       body: { text: string; translation: { text: string } };
@@ -270,7 +272,11 @@ describe('sori console: the full journey', () => {
     expect(toIntruder.code).not.toBe(0);
     expect(toIntruder.stderr).toContain('(REVIEWER_NOT_CERTIFIED)');
     await stack.app.pool.query(`DELETE FROM reviewers WHERE name = 'trent'`);
-    await ok(alice, ['grant', recordId, '--to', 'bob'], roots);
+    // A prefix of the id names the record; --all then finds nothing more to grant.
+    const granted = await ok(alice, ['grant', recordId.slice(0, 8), '--to', 'bob'], roots);
+    expect(granted.stdout).toBe(`Granted bob access to ${recordId}.\n`);
+    const again = await ok(alice, ['--json', 'grant', '--all', '--to', 'bob'], roots);
+    expect(again.json()).toMatchObject({ records: 1, created: 0, reviewer: 'bob' });
     expect((await ok(bob, ['--json', 'list'])).json<Listed>().records.map((r) => r.id)).toEqual([
       recordId,
     ]);

@@ -1,3 +1,4 @@
+import { answerLines } from '../../../console/render/answers';
 import { sideBySide } from '../../../console/render/side-by-side';
 import { renderTable } from '../../../console/render/table';
 import { padEnd, stringWidth, truncate, wrap } from '../../../console/render/width';
@@ -58,5 +59,28 @@ describe('console rendering: layouts', () => {
     expect(out.length).toBeGreaterThan(3);
     expect(out[2]).toContain('여권을');
     expect(out[2]).toContain('They took');
+  });
+});
+
+describe('console rendering: questionnaire answers', () => {
+  it('shows each question in its own words and chosen options by their labels', () => {
+    const text = answerLines(
+      {
+        housing: 'shipping_container',
+        surveillance: ['group_of_five', 'phone_checks'],
+        passport_held: true,
+        hours_per_day: 14,
+        country: '러시아',
+      },
+      100,
+    ).join('\n');
+    expect(text).toMatch(/^ {2}Where did you sleep\? \(housing\)\n {6}\S.*container/im);
+    expect(text).not.toContain('shipping_container');
+    expect(text).toMatch(/\(surveillance\)\n {6}.+; .+/);
+    expect(text).not.toContain('group_of_five');
+    expect(text).toMatch(/keep your passport or ID\? \(passport_held\)\n {6}yes$/m);
+    expect(text).toMatch(/\(hours_per_day\)\n {6}14$/m);
+    // An id the questionnaire does not know is shown as it came.
+    expect(text).toMatch(/^ {2}country\n {6}러시아$/m);
   });
 });
