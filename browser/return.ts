@@ -43,6 +43,11 @@ export async function checkReceipt(form: HTMLFormElement, panel: StatusPanel): P
   const source = deriveSourceKeys(receipt);
   const token = toBase64(source.token);
   const [{ submissions }, { replies }] = await Promise.all([postStatus(token), postReplies(token)]);
+  // Nothing under this receipt is almost always a mistyped digit: say so, and how to check.
+  if (submissions.length === 0 && replies.length === 0) {
+    panel.result.replaceChildren();
+    return panel.say(t('notFound'));
+  }
   panel.say('');
   panel.result.replaceChildren(statusList(submissions), replyList(replies, source.keyPair));
   if (submissions.length > 0) {
