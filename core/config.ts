@@ -126,6 +126,9 @@ const schema = z.object({
 
 export type Config = Readonly<z.infer<typeof schema>>;
 
+/** Every variable the config reads (the README's table documents each one: a test checks). */
+export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   constructor(message: string) {
