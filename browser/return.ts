@@ -46,7 +46,8 @@ export async function checkReceipt(form: HTMLFormElement, panel: StatusPanel): P
   // Nothing under this receipt is almost always a mistyped digit: say so, and how to check.
   if (submissions.length === 0 && replies.length === 0) {
     panel.result.replaceChildren();
-    return panel.say(t('notFound'));
+    panel.say(t('notFound'));
+    return panel.root.scrollIntoView({ block: 'nearest' });
   }
   panel.say('');
   panel.result.replaceChildren(statusList(submissions), replyList(replies, source.keyPair));

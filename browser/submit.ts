@@ -4,7 +4,9 @@ import { readSubmitForm, type SubmitFormData } from './form-data';
 import { t } from './messages';
 import { encryptAndSend } from './send';
 import { PAGE } from './page-ids';
-import { nextFrame, receiptBlock, type StatusPanel } from './ui';
+import { el, nextFrame, receiptBlock, type StatusPanel } from './ui';
+
+const JS_ERROR = 'js-form-error';
 
 // The JS path of the submit form: everything is encrypted here, before a byte leaves the
 // device; the server receives ciphertext, a sealed content key and the hash of a token.
@@ -25,10 +27,20 @@ export async function submitTestimony(form: HTMLFormElement, panel: StatusPanel)
   // record would reach the reviewers with nothing in it.
   if (data.text.trim() === '' && data.files.length === 0) {
     panel.say(t('empty'));
+    // Said above the text field too, where the eye is after focus moves there (the status
+    // line sits below the button, off a phone's screen).
+    document.getElementById(JS_ERROR)?.remove();
+    const box = el('div', { class: 'error', id: JS_ERROR, role: 'alert' });
+    box.append(el('p', {}, t('empty')));
     const text = form.elements.namedItem(PAGE.textField);
-    if (text instanceof HTMLElement) text.focus();
+    if (text instanceof HTMLElement) {
+      (text.closest('.field') ?? text).before(box);
+      text.focus();
+    }
+    box.scrollIntoView({ block: 'start' });
     return;
   }
+  document.getElementById(JS_ERROR)?.remove();
 
   panel.say(t('preparing'));
   await nextFrame(); // Argon2id (64 MiB) blocks the thread for a moment: show why first

@@ -67,6 +67,15 @@ describe('the source page with JavaScript, the first hour', () => {
       expect(await page.locator('#submit-form').isVisible()).toBe(true);
       expect(await page.locator('#receipt-result').count()).toBe(0);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
+      // Also above the field, where the eye is: the status line is below the fold on a phone.
+      const alert = page.locator('#js-form-error[role=alert]');
+      expect(await alert.textContent()).toBe(CATALOGS[lang]['js.empty']);
+      expect(await alert.isVisible()).toBe(true);
+      const inView = await alert.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.top >= -1 && r.bottom <= window.innerHeight;
+      });
+      expect(inView).toBe(true);
       expect(posts).toEqual([]);
     },
   );
