@@ -77,10 +77,12 @@ async function waitReady(url: string): Promise<void> {
   }
 }
 
+const reviewUrl = (): string => `http://${env.REVIEW_HOST || '127.0.0.1'}:${env.REVIEW_PORT}`;
+
 function nextCommand(): string {
   const prefix: string[] = [];
   if (userSet('DATABASE_URL')) prefix.push('DATABASE_URL="$DATABASE_URL"');
-  if (env.REVIEW_PORT !== '8081') prefix.push(`SORI_SERVER=http://127.0.0.1:${env.REVIEW_PORT}`);
+  if (reviewUrl() !== 'http://127.0.0.1:8081') prefix.push(`SORI_SERVER=${reviewUrl()}`);
   return [...prefix, 'npm run -s sori -- admin init --name alice'].join(' ');
 }
 
@@ -117,9 +119,10 @@ async function main(): Promise<void> {
   write('');
   say(`Sori is up (${t(Date.now() - started)}).`);
   say(`  source page:  ${source}`);
-  say(`  review API:   http://127.0.0.1:${env.REVIEW_PORT} (this machine only)`);
+  say(`  review API:   ${reviewUrl()} (this machine only)`);
   say('Next, the first reviewer, in another terminal:');
   say(`  ${nextCommand()}`);
+  if (userSet('DATABASE_URL')) say('  (with the same DATABASE_URL exported there)');
   say('Ctrl-C stops everything.');
   write('');
 }
