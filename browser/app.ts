@@ -16,7 +16,21 @@ async function main(): Promise<void> {
   document.documentElement.dataset.soriJs = 'ready';
 }
 
+/**
+ * "Leave quickly" replaces this page in the history (the back button does not return to it);
+ * without the script it is an ordinary link to the same place.
+ */
+function quickExit(): void {
+  const link = document.getElementById('quick-exit');
+  if (!(link instanceof HTMLAnchorElement)) return;
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    window.location.replace(link.href);
+  });
+}
+
 function start(): void {
+  quickExit(); // before libsodium: it must work even where the rest cannot
   main().catch(() => {
     document.documentElement.dataset.soriJs = 'unavailable';
   });

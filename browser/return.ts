@@ -43,6 +43,12 @@ export async function checkReceipt(form: HTMLFormElement, panel: StatusPanel): P
   const source = deriveSourceKeys(receipt);
   const token = toBase64(source.token);
   const [{ submissions }, { replies }] = await Promise.all([postStatus(token), postReplies(token)]);
+  // Nothing under this receipt is almost always a mistyped digit: say so, and how to check.
+  if (submissions.length === 0 && replies.length === 0) {
+    panel.result.replaceChildren();
+    panel.say(t('notFound'));
+    return panel.root.scrollIntoView({ block: 'nearest' });
+  }
   panel.say('');
   panel.result.replaceChildren(statusList(submissions), replyList(replies, source.keyPair));
   if (submissions.length > 0) {

@@ -44,12 +44,28 @@ export class StatusPanel {
 /** Lets the browser paint a status before a long synchronous step (Argon2id). */
 export const nextFrame = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
 
-/** Fills and shows the receipt: five groups of four digits, with the write-it-down note. */
-export function receiptBlock(receipt: string, title: string, note: string): HTMLElement {
-  const box = el('section', { id: 'receipt-result', 'aria-labelledby': 'receipt-title' });
-  box.append(el('h2', { id: 'receipt-title' }, title));
+/** The receipt, as the no-JS receipt page shows it: digits, lead, warnings, last step. */
+export function receiptBlock(
+  receipt: string,
+  text: { title: string; lead: string; warnings: string[]; done: string },
+): HTMLElement {
+  const box = el('section', {
+    id: 'receipt-result',
+    'aria-labelledby': 'receipt-title',
+    tabindex: '-1',
+  });
+  box.append(el('h2', { id: 'receipt-title' }, text.title), el('p', { class: 'lead' }, text.lead));
   const code = el('p', { class: 'receipt', lang: 'en', translate: 'no' });
   for (const group of receipt.split('-')) code.append(el('span', {}, group), ' ');
-  box.append(code, el('p', { class: 'receipt-note' }, note));
+  const warnings = el('ul', { class: 'warnings' });
+  text.warnings.forEach((w, i) => {
+    const item = el('li');
+    if (i === 0) item.append(el('strong', {}, w));
+    else item.textContent = w;
+    warnings.append(item);
+  });
+  const done = el('p');
+  done.append(el('button', { type: 'button', id: 'receipt-done', class: 'button' }, text.done));
+  box.append(code, warnings, done);
   return box;
 }

@@ -17,6 +17,13 @@ export interface RecordSummary {
   entryKinds: Partial<Record<EntryKind, number>>;
 }
 
+/** GET /v1/backlog: counts only. */
+export interface Backlog {
+  pending: number;
+  failed: number;
+  notYours: number;
+}
+
 export interface RecordList {
   records: RecordSummary[];
   nextCursor: string | null;

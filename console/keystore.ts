@@ -69,7 +69,7 @@ export function readKeyFileText(path: string): string {
   } catch {
     throw new ConsoleError(
       'KEYFILE_MISSING',
-      `No key file at ${path}; run sori keygen or pass --key`,
+      `No key file at ${path}; run sori keygen (or sori admin init, for the first admin of a stack on this machine) or pass --key`,
     );
   }
 }

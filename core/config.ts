@@ -96,6 +96,16 @@ const schema = z.object({
   // to every reviewer row in the database (worker/enrolment-trust.ts).
   ENROLMENT_ROOTS_FILE: z.string().optional(),
   ENROLMENT_ROOTS: z.string().optional(),
+  // Shown on the source page: who runs this deployment, how to reach them, its .onion address
+  // (so a source can come back over Tor), and where "Leave quickly" goes (an ordinary site
+  // reachable where sources are: Bing answers in China and Russia alike).
+  ORG_NAME: z.string().trim().min(1).max(120).optional(),
+  ORG_CONTACT: z.string().trim().min(1).max(200).optional(),
+  ORG_ONION: z
+    .string()
+    .regex(/^(https?:\/\/)?[a-z2-7]{56}\.onion\/?$/, 'a v3 .onion address (56 letters and digits)')
+    .optional(),
+  QUICK_EXIT_URL: z.string().url().startsWith('https://').default('https://www.bing.com/'),
   // Anti-abuse (public listener). POW_REQUIRED defaults to true when NODE_ENV=production.
   // POW_SECRET (base64url, 32 bytes) must be the same on every server instance; without it
   // each process draws its own and challenges only verify where they were issued.
@@ -115,6 +125,9 @@ const schema = z.object({
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
+
+/** Every variable the config reads (the README's table documents each one: a test checks). */
+export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(schema.shape));
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';

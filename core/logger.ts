@@ -80,6 +80,16 @@ function wrap(base: pino.Logger): Logger {
   };
 }
 
+/**
+ * Synchronous writes to fd 1. pino's default (async) destination flushes synchronously at
+ * process.exit and, once stdout's reader is gone (`main | tee log` after Ctrl-C), retries the
+ * EPIPE forever: the process never exits. Written synchronously, the first EPIPE turns the
+ * stream into a no-op (pino's own broken-pipe filter) and nothing is left to flush at exit.
+ */
+function stdoutDestination(): DestinationStream {
+  return pino.destination({ dest: 1, sync: true });
+}
+
 export function createLogger(
   options: { level?: string; name?: string } = {},
   destination?: DestinationStream,
@@ -94,7 +104,7 @@ export function createLogger(
       timestamp: () => `,"day":"${new Date().toISOString().slice(0, 10)}"`,
       messageKey: 'msg',
     },
-    destination,
+    destination ?? stdoutDestination(),
   );
   return wrap(base);
 }

@@ -26,18 +26,23 @@ need_apt() {
 pg_up() { (exec 3<>"/dev/tcp/$PGHOST_CHECK/$PGPORT_CHECK") 2>/dev/null; }
 redis_up() { (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT_CHECK") 2>/dev/null; }
 
+# --stack (npm run dev:stack): only what the running stack needs, not the tests' tools.
+STACK_ONLY=""
+[ "${1:-}" = "--stack" ] && STACK_ONLY=1
+
 # --- tools -----------------------------------------------------------------------------------
 command -v redis-server >/dev/null 2>&1 || need_apt redis-server
-command -v pg_dump >/dev/null 2>&1 || need_apt postgresql-client
-# The worker's sanitisers run ffmpeg; the tests re-read cleaned files with qpdf and check that
-# office documents still open in LibreOffice.
+# The worker's sanitisers run ffmpeg, and exiftool (vendored) needs perl and Archive::Zip.
 command -v ffmpeg >/dev/null 2>&1 || need_apt ffmpeg
+perl -MArchive::Zip -e 1 2>/dev/null || need_apt libarchive-zip-perl
+if [ -z "$STACK_ONLY" ]; then
+command -v pg_dump >/dev/null 2>&1 || need_apt postgresql-client
+# The tests re-read cleaned files with qpdf and check that office documents still open in
+# LibreOffice.
 command -v qpdf >/dev/null 2>&1 || need_apt qpdf
 # heif-enc writes the iPhone-style HEIC fixture; mat2 is the reference the cleaners are held to.
 command -v heif-enc >/dev/null 2>&1 || need_apt libheif-examples
 command -v mat2 >/dev/null 2>&1 || need_apt mat2
-# Lets exiftool read inside DOCX/ODT zips when it re-reads a cleaned document.
-perl -MArchive::Zip -e 1 2>/dev/null || need_apt libarchive-zip-perl
 command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
 # The browser tier drives Debian's Chromium (never a downloaded one); Korean glyphs for its screenshots.
 command -v chromium >/dev/null 2>&1 || need_apt chromium fonts-noto-cjk
@@ -45,6 +50,7 @@ command -v chromium >/dev/null 2>&1 || need_apt chromium fonts-noto-cjk
 # Optional: the compose file is validated with it when it is there.
 if ! command -v docker-compose >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   need_apt docker-compose || true
+fi
 fi
 
 # --- Postgres --------------------------------------------------------------------------------

@@ -8,7 +8,13 @@ import { createPublicApp } from './app';
 import { createAbuseGuards } from './pow/abuse-guards';
 import { closeListener, startReviewListener } from './review/listener';
 import { createBatchedMarker } from './services/outbox';
-import { postgresCheck, redisCheck } from './services/readiness.service';
+import { checkPostgres, checkRedis, StartupError } from '../core/startup-checks';
+import {
+  intakeKeyCheck,
+  postgresCheck,
+  redisCheck,
+  schemaCheck,
+} from './services/readiness.service';
 import { createSweeper } from './sweeper';
 import { createUploadCleanup } from './uploads';
 
@@ -21,6 +27,14 @@ async function main(): Promise<void> {
   await initCrypto();
 
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
+  // Refuse to start on what a newcomer gets wrong first, each with its fix (core/startup-checks).
+  try {
+    await checkPostgres(pool, config.DATABASE_URL);
+    await checkRedis(config.REDIS_URL);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
   const producer = createProducer({
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
@@ -29,7 +43,12 @@ async function main(): Promise<void> {
     log,
   });
   const probe = createRedis(config.REDIS_URL, 'probe');
-  const readiness = [postgresCheck(pool), redisCheck(probe)];
+  const readiness = [
+    postgresCheck(pool),
+    schemaCheck(pool),
+    redisCheck(probe),
+    intakeKeyCheck(pool),
+  ];
   const queuedMarker = createBatchedMarker({ pool, log });
   // Proof of work (POW_REQUIRED, default on in production) and per-receipt budgets: the
   // public app turns them on only when given, as here.
@@ -108,9 +127,9 @@ async function stopInOrder(
 main().catch((err: unknown) => {
   // A config error's message names the variable, never its value; anything else by code only.
   const message =
-    err instanceof ConfigError
+    err instanceof ConfigError || err instanceof StartupError
       ? err.message
       : `startup failed: ${JSON.stringify(errorFields(err))}`;
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`sori-server: ${message}\n`);
   process.exit(1);
 });

@@ -75,3 +75,16 @@ export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<string[
   }
   return applied;
 }
+
+/** Names of the migrations on disk not yet applied (all of them on an empty database). */
+export async function pendingMigrations(pool: Pool, dir = MIGRATIONS_DIR): Promise<string[]> {
+  await initCrypto();
+  const names = readMigrations(dir).map((m) => m.name);
+  const exists = await pool.query<{ t: string | null }>(
+    `SELECT to_regclass('schema_migrations')::text AS t`,
+  );
+  if (!exists.rows[0]?.t) return names;
+  const { rows } = await pool.query<{ name: string }>('SELECT name FROM schema_migrations');
+  const applied = new Set(rows.map((r) => r.name));
+  return names.filter((n) => !applied.has(n));
+}

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   fingerprint,
@@ -36,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   await initCrypto();
+  // A directory that does not exist yet is made, readable by this user only.
+  mkdirSync(resolve(dir), { recursive: true, mode: 0o700 });
   const intake = generateBoxKeyPair();
   const box = generateBoxKeyPair();
   const sign = generateSignKeyPair();

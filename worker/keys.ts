@@ -137,7 +137,10 @@ function readKeyFile(path: string, variable: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
-    return fail(variable, 'cannot read file');
+    const fix = variable.startsWith('ENROLMENT')
+      ? 'check the path, or leave it unset until the first admin exists'
+      : `draw the keys with \`npm run keys:init -- DIR\` (or \`node dist/worker/keygen.main.js DIR\`) and point ${variable} at the file there`;
+    return fail(variable, `cannot read ${path}: ${fix}`);
   }
 }
 
@@ -155,7 +158,10 @@ export function loadWorkerKeys(config: Config): WorkerKeys {
   } else if (config.INTAKE_SECRET_KEY) {
     intake.push(...parseIntakeKeys(config.INTAKE_SECRET_KEY, 'INTAKE_SECRET_KEY'));
   } else {
-    fail('INTAKE_SECRET_KEY_FILE', 'required by the worker');
+    fail(
+      'INTAKE_SECRET_KEY_FILE',
+      'required by the worker: draw the keys with `npm run keys:init -- DIR` and set it to DIR/intake-key.json',
+    );
   }
   const intakeById = new Map<string, IntakeKey>();
   for (const key of intake) if (!intakeById.has(key.id)) intakeById.set(key.id, key);
@@ -167,7 +173,11 @@ export function loadWorkerKeys(config: Config): WorkerKeys {
       'WORKER_KEY_FILE',
     );
   else if (config.WORKER_KEY) worker = parseWorkerKey(config.WORKER_KEY, 'WORKER_KEY');
-  else fail('WORKER_KEY_FILE', 'required by the worker');
+  else
+    fail(
+      'WORKER_KEY_FILE',
+      'required by the worker: draw the keys with `npm run keys:init -- DIR` and set it to DIR/worker-key.json',
+    );
   const enrolment = createEnrolmentTrust(loadEnrolmentRoots(config));
   return { intake: [...intakeById.values()], intakeById, worker, enrolment };
 }

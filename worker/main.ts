@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../core/config';
 import { createPool } from '../core/db';
 import { createLogger, errorFields } from '../core/logger';
 import { listActiveReviewerRows } from '../core/repositories/reviewer.repository';
+import { checkPostgres, checkRedis, StartupError } from '../core/startup-checks';
 import { initCrypto } from '../crypto';
 import { createWorker } from './create-worker';
 import { startExiftool, stopExiftool } from './sanitise/exiftool';
@@ -18,6 +19,13 @@ async function main(): Promise<void> {
   await initCrypto();
   const keys = loadWorkerKeys(config);
   const db = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
+  try {
+    await checkPostgres(db, config.DATABASE_URL);
+    await checkRedis(config.REDIS_URL);
+  } catch (err) {
+    await db.end().catch(() => undefined);
+    throw err;
+  }
   await registerWorkerKeys(db, keys, log);
   // One exiftool process for every sanitiser (spawning Perl per file costs ~0.3 s).
   startExiftool();
@@ -70,7 +78,10 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A config error names the variable and never its value; anything else: class and code only.
-  const detail = err instanceof ConfigError ? err.message : JSON.stringify(errorFields(err));
+  const detail =
+    err instanceof ConfigError || err instanceof StartupError
+      ? err.message
+      : JSON.stringify(errorFields(err));
   process.stderr.write(`sori-worker: failed to start: ${detail}\n`);
   process.exit(1);
 });

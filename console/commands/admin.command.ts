@@ -13,6 +13,7 @@ import { contextOf } from '../context';
 import { ConsoleError } from '../errors';
 import { findReviewer, listReviewers, pickReviewer } from '../reviewers';
 import { renderTable } from '../render/table';
+import { registerAdminInit } from './admin-init.command';
 import { REVIEWER_NAME } from './keygen.command';
 
 // Operator work: enrolment and revocation (public keys only), intake key rotation, retention.
@@ -58,6 +59,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 export function registerAdmin(program: Command): void {
   const admin = program.command('admin').description('operator commands (admin role)');
+  registerAdminInit(admin);
 
   admin
     .command('certify')

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ILO_INDICATORS, isIloIndicator } from '../../core/questionnaire';
 import type { ApiClient } from '../api-client';
-import { RECORD_STATUSES, type RecordList, type RecordSummary } from '../api-types';
+import { RECORD_STATUSES, type Backlog, type RecordList, type RecordSummary } from '../api-types';
 import { contextOf, type Context } from '../context';
 import { normaliseTag, type EntryContent } from '../entries';
 import { ConsoleError } from '../errors';
@@ -91,6 +91,27 @@ export async function listRecords(ctx: Context, o: ListOptions): Promise<ListedR
   return out;
 }
 
+/**
+ * Why the list is empty when it is: a submission that reached the server before any reviewer
+ * was enrolled waits (the worker retries it) until there is one to seal its record to.
+ */
+export function emptyListText(b: Backlog): string {
+  const lines: string[] = [];
+  if (b.pending > 0)
+    lines.push(
+      `No records yet: ${b.pending} submission(s) are waiting to become records. The worker retries them until a reviewer is enrolled (and running); run sori list again in a minute.`,
+    );
+  if (b.notYours > 0)
+    lines.push(
+      `${b.notYours} record(s) exist that were sealed before you were enrolled: a reviewer who holds them can give you access with sori grant.`,
+    );
+  if (b.failed > 0)
+    lines.push(
+      `${b.failed} submission(s) failed processing: an operator should check the worker's log.`,
+    );
+  return lines.length > 0 ? lines.join('\n') : 'No records.';
+}
+
 export function registerList(program: Command): void {
   program
     .command('list')
@@ -107,9 +128,17 @@ export function registerList(program: Command): void {
     .action(async (opts: ListOptions, cmd: Command) => {
       const ctx = contextOf(cmd);
       const records = await listRecords(ctx, opts);
-      ctx.emit({ records }, () =>
+      const filtered = Object.entries(opts).some(([k, v]) => k !== 'limit' && v !== undefined);
+      // Only an unfiltered empty list needs explaining: a filter explains itself.
+      const backlog =
+        records.length === 0 && !filtered
+          ? await (await ctx.api()).get<Backlog>('/v1/backlog')
+          : undefined;
+      ctx.emit(backlog ? { records, backlog } : { records }, () =>
         records.length === 0
-          ? 'No records.'
+          ? backlog
+            ? emptyListText(backlog)
+            : 'No records.'
           : renderTable(records, [
               { header: 'ID', value: (r) => r.id },
               { header: 'DAY', value: (r) => r.receivedOn },

@@ -209,3 +209,30 @@ export async function insertReplyToSource(
   );
   return rowCount === 1;
 }
+
+export interface Backlog {
+  /** Submissions received and not yet stored as records (queued, processing, retrying). */
+  pending: number;
+  /** Submissions whose processing gave up (an operator looks at the worker's log). */
+  failed: number;
+  /** Records that exist but whose key is not wrapped to this reviewer. */
+  notYours: number;
+}
+
+/** Counts only: no id, day or anything else of a record the caller may not read. */
+export async function countBacklog(db: Queryable, reviewerId: string): Promise<Backlog> {
+  const { rows } = await db.query<{ pending: string; failed: string; not_yours: string }>(
+    `SELECT
+       (SELECT count(*) FROM submissions WHERE status IN ('received', 'processing')) AS pending,
+       (SELECT count(*) FROM submissions WHERE status = 'failed') AS failed,
+       (SELECT count(*) FROM records r WHERE NOT EXISTS
+          (SELECT 1 FROM record_keys k WHERE k.record_id = r.id AND k.reviewer_id = $1)) AS not_yours`,
+    [reviewerId],
+  );
+  const r = rows[0];
+  return {
+    pending: Number(r?.pending ?? 0),
+    failed: Number(r?.failed ?? 0),
+    notYours: Number(r?.not_yours ?? 0),
+  };
+}

@@ -21,6 +21,7 @@ import { assetsRouter } from './assets';
 import { pageRouter } from './page.route';
 import { createSealService, largestPlaintext } from './seal.service';
 import { createSourceService } from './source.service';
+import { DEFAULT_SITE, type SiteInfo } from './views/layout';
 
 export { pageCsp } from './assets';
 
@@ -40,7 +41,17 @@ export interface PageDeps {
     Config,
     'MAX_TEXT_BYTES' | 'MAX_UPLOAD_BYTES' | 'UPLOAD_EXPIRY_DAYS' | 'UPLOAD_CHUNK_BYTES'
   > &
-    Partial<Pick<Config, 'MAX_SUBMISSION_UPLOAD_BYTES' | 'UPLOAD_QUOTA_BYTES'>> &
+    Partial<
+      Pick<
+        Config,
+        | 'MAX_SUBMISSION_UPLOAD_BYTES'
+        | 'UPLOAD_QUOTA_BYTES'
+        | 'ORG_NAME'
+        | 'ORG_CONTACT'
+        | 'ORG_ONION'
+        | 'QUICK_EXIT_URL'
+      >
+    > &
     BlobStoreConfig;
   questionnaire?: Questionnaire;
   /** Per-receipt token buckets, shared with the JSON API (server/limits/source-limits.ts). */
@@ -99,7 +110,20 @@ export function createPageRouter(deps: PageDeps): Router {
       gate: createNoJsGate(deps.nojsGate),
       ...(deps.limits ? { limits: deps.limits } : {}),
       log: deps.log,
+      site: siteInfo(deps.config),
     }),
   );
   return router;
+}
+
+function siteInfo(
+  c: Partial<Pick<Config, 'ORG_NAME' | 'ORG_CONTACT' | 'ORG_ONION' | 'QUICK_EXIT_URL'>>,
+): SiteInfo {
+  const onion = c.ORG_ONION?.replace(/^https?:\/\//, '').replace(/\/$/, '');
+  return {
+    orgName: c.ORG_NAME ?? null,
+    orgContact: c.ORG_CONTACT ?? null,
+    onion: onion ? `http://${onion}/` : null,
+    quickExitUrl: c.QUICK_EXIT_URL ?? DEFAULT_SITE.quickExitUrl,
+  };
 }

@@ -19,7 +19,7 @@ import { BUSY_RETRY_AFTER_SECONDS, type NoJsGate } from '../pow/nojs-gate';
 import { describeProblem } from './page-errors';
 import type { SealService } from './seal.service';
 import { withSourceKeys, type SourceService } from './source.service';
-import type { PageContext } from './views/layout';
+import { DEFAULT_SITE, type PageContext, type SiteInfo } from './views/layout';
 import { addPage, addedPage, returnPage, statusPage } from './views/return.view';
 import { receiptPage, submitPage, type SubmitLimits } from './views/submit.view';
 
@@ -39,6 +39,8 @@ export interface PageRouterDeps {
   /** The same per-receipt buckets as the JSON API: status checks and additions to a case. */
   limits?: SourceLimits;
   log: Logger;
+  /** The operator's name, contact, .onion address and quick-exit target, for every page. */
+  site?: SiteInfo;
 }
 
 const MB = 1024 * 1024;
@@ -54,11 +56,13 @@ export function pageRouter(deps: PageRouterDeps): Router {
     fileMb: megabytes(deps.fileLimits.perFile),
     maxMb: megabytes(deps.fileLimits.perSubmission),
   };
+  const site = deps.site ?? DEFAULT_SITE;
   const receiptForm = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 8 });
 
   function context(req: Request, res: Response): PageContext {
     const lang = parseLang(req.query.lang);
-    return { lang, t: translator(lang), nonce: preparePage(res), script: bundlePath() !== null };
+    const script = bundlePath() !== null;
+    return { lang, t: translator(lang), nonce: preparePage(res), script, site };
   }
 
   /** Known problems re-render the page; anything else is logged by class and code, then a 500. */

@@ -42,7 +42,7 @@ export function createReviewApp(deps: ReviewAppDeps): Express {
   app.use(...hardening());
   app.use(authRouter({ auth, authenticate: authed, bodyLimitBytes }));
   // Authentication runs before any body is parsed: an anonymous caller learns nothing more.
-  app.use(['/v1/records', '/v1/reviewers', '/v1/custody', '/v1/admin'], authed);
+  app.use(['/v1/records', '/v1/backlog', '/v1/reviewers', '/v1/custody', '/v1/admin'], authed);
   app.use('/v1/admin', requireAdmin);
   app.use(
     recordsRouter({

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../core/config';
-import { createPool, withTransaction } from '../../core/db';
-import { countActiveAdmins, lockAdmins } from '../../core/repositories/admin.repository';
+import { createPool } from '../../core/db';
 import { fromBase64, initCrypto } from '../../crypto';
-import { enrolReviewer } from './services/admin.service';
+import { bootstrapFirstAdmin } from './services/bootstrap.service';
 
 // Enrols the first admin, on the server host, from the public keys `sori keygen` printed:
 //   npm run admin:bootstrap -- --name NAME --box=B64 --sign=B64 [--cert-signer=B64 --cert-signature=B64]
+// or, without dev dependencies, `node dist/server/review/bootstrap-admin.main.js --name ...`.
+// On a machine that holds both the stack and the reviewer's key, `sori admin init` does it all.
 // (name=value form: a base64url key may begin with '-'.) The certificate comes from
 // `sori admin certify --role admin ...` run by a root key's holder (ENROLMENT_ROOTS); a worker
 // with roots set seals nothing to an admin without one.
@@ -54,17 +55,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const pool = createPool(config.DATABASE_URL, { max: 1 });
   try {
-    const id = await withTransaction(pool, async (tx) => {
-      await lockAdmins(tx);
-      if ((await countActiveAdmins(tx)) > 0) return null;
-      return enrolReviewer(tx, null, {
-        name,
-        role: 'admin',
-        boxPublicKey,
-        signPublicKey,
-        certificate,
-      });
-    });
+    const id = await bootstrapFirstAdmin(pool, { name, boxPublicKey, signPublicKey, certificate });
     if (!id)
       throw new ConfigError(
         'an admin already exists: enrol further reviewers with `sori admin enroll`',

@@ -16,7 +16,11 @@ export function createIntakeKeyService(deps: { pool: Pool }) {
   return {
     async current(): Promise<PublishedIntakeKey> {
       const key = await findCurrentIntakeKey(deps.pool);
-      if (!key) throw unavailable('INTAKE_KEY_MISSING', 'No intake key is configured');
+      if (!key)
+        throw unavailable(
+          'INTAKE_KEY_MISSING',
+          'No intake key is registered yet: start the worker (npm run start:worker, or node dist/worker/main.js with INTAKE_SECRET_KEY_FILE set); it registers its key on start',
+        );
       const accepting = await listAcceptingIntakeKeyIds(deps.pool);
       return {
         id: key.id,

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
+import { findCurrentIntakeKey } from '../../core/repositories/intake-key.repository';
+import { pendingMigrations } from '../../sql/migrate';
 
 // Readiness probes: each dependency answers within a short timeout or counts as down.
 
@@ -12,6 +14,27 @@ export interface ReadinessCheck {
 
 export function postgresCheck(pool: Pool): ReadinessCheck {
   return { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) };
+}
+
+/** Every migration on disk is applied (a server ahead of its schema answers 500s). */
+export function schemaCheck(pool: Pool): ReadinessCheck {
+  return {
+    name: 'schema',
+    check: async () => {
+      if ((await pendingMigrations(pool)).length > 0) throw new Error('migrations pending');
+    },
+  };
+}
+
+/** A current intake key exists: the worker registers it when it starts. Until then the page
+ * and the API answer 503 INTAKE_KEY_MISSING, so the server is not ready to take testimony. */
+export function intakeKeyCheck(pool: Pool): ReadinessCheck {
+  return {
+    name: 'intakeKey',
+    check: async () => {
+      if (!(await findCurrentIntakeKey(pool))) throw new Error('no intake key');
+    },
+  };
 }
 
 export function redisCheck(redis: Redis): ReadinessCheck {

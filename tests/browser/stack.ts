@@ -25,10 +25,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { pow?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  options: { pow?: boolean; env?: Record<string, string> } = {},
+): Promise<Stack> {
   const redis = options.pow ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
   const log = createLogger({ level: 'silent' });
   const app = await startTestApp({
+    env: options.env,
     guards: (prefix) =>
       redis
         ? {

@@ -11,6 +11,53 @@ export interface PageContext {
   nonce: string;
   /** Whether /assets/app.js exists: no bundle, no <script> at all. */
   script: boolean;
+  /** Who runs this deployment (ORG_*), shown on every page; defaults when absent. */
+  site?: SiteInfo;
+}
+
+export interface SiteInfo {
+  orgName: string | null;
+  orgContact: string | null;
+  /** http://…onion/ (Tor Browser), or null. */
+  onion: string | null;
+  /** Where "Leave quickly" goes: an ordinary site. */
+  quickExitUrl: string;
+}
+
+export const DEFAULT_SITE: SiteInfo = Object.freeze({
+  orgName: null,
+  orgContact: null,
+  onion: null,
+  quickExitUrl: 'https://www.bing.com/',
+});
+
+/** Always there, on every page (the receipt page too): one tap away to an ordinary site. */
+function quickExit(ctx: PageContext): SafeHtml {
+  const site = ctx.site ?? DEFAULT_SITE;
+  return html`<a class="quick-exit" id="quick-exit" href="${site.quickExitUrl}" rel="noreferrer"
+    >${ctx.t('exit.label')}</a
+  >`;
+}
+
+function siteFooter(ctx: PageContext): SafeHtml {
+  const { t } = ctx;
+  const site = ctx.site ?? DEFAULT_SITE;
+  return html`<footer class="site" id="site-footer">
+    ${site.orgName ? html`<p id="org-name">${t('org.runBy', { name: site.orgName })}</p>` : null}
+    ${
+      site.orgContact
+        ? html`<p id="org-contact">${t('org.contact', { contact: site.orgContact })}</p>`
+        : null
+    }
+    ${
+      site.onion
+        ? html`<p id="org-onion">
+            ${t('org.onion')} <span class="onion" translate="no">${site.onion}</span>
+          </p>`
+        : null
+    }
+    <p>${t('footer.privacy')}</p>
+  </footer>`;
 }
 
 export interface LayoutOptions {
@@ -66,12 +113,12 @@ export function layout(ctx: PageContext, options: LayoutOptions, body: SafeHtml)
       </head>
       <body>
         <header class="site">
+          ${quickExit(ctx)}
           <p class="brand"><span class="name">${t('site.name')}</span></p>
           ${chrome ? languageSwitch(ctx, options.switchTo) : null} ${nav}
         </header>
         <main id="main">${body}</main>
-        <footer class="site"><p>${t('footer.privacy')}</p></footer>
-        ${scriptSlot(ctx)}
+        ${siteFooter(ctx)} ${scriptSlot(ctx)}
       </body>
     </html> `.value;
 }

@@ -21,6 +21,9 @@ function safetyNotice(ctx: PageContext): SafeHtml {
     <ul>
       <li>${t('safety.noAccount')}</li>
       <li>${t('safety.tor')}</li>
+      <li>${t('safety.device')}</li>
+      <li>${t('safety.private')}</li>
+      <li>${t('safety.exit')}</li>
       <li>${t('safety.names')}</li>
       <li>${t('safety.photos')}</li>
       <li>${t('safety.js')}</li>

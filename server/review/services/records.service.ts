@@ -5,6 +5,7 @@ import { insertAudit } from '../../../core/repositories/audit.repository';
 import { findReviewerById } from '../../../core/repositories/admin.repository';
 import {
   appendEntry,
+  countBacklog,
   findRecordFor,
   findSourceTokenHash,
   holdsRecord,
@@ -144,7 +145,12 @@ export function createRecordsService(deps: { pool: Pool }) {
     });
   }
 
-  return { list, read, addEntry, grant, reply };
+  /** What waits that the caller cannot list: `sori list` explains an empty list with it. */
+  async function backlog(caller: Caller) {
+    return countBacklog(pool, caller.reviewerId);
+  }
+
+  return { list, read, addEntry, grant, reply, backlog };
 }
 
 export type RecordsService = ReturnType<typeof createRecordsService>;

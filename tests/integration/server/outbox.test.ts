@@ -25,13 +25,13 @@ describe('intake: Redis down', () => {
     await app.close();
   });
 
-  it('still answers 202 quickly and leaves queued=false; the sweeper enqueues once', async () => {
+  it('still answers 202 and leaves queued=false; the sweeper enqueues once', async () => {
     const intake = await insertTestIntakeKey(app.pool);
     const body = validBody(intake.keyPair);
-    const started = Date.now();
+    // No wall-clock bound here (no test may time itself): the producer's offline queue is
+    // off, so the enqueue fails at once and the 202 does not wait for Redis.
     const res = await postJson(`${app.url}/v1/submissions`, body);
     expect(res.status).toBe(202);
-    expect(Date.now() - started).toBeLessThan(3000);
     const before = await app.pool.query('SELECT queued FROM submissions WHERE id = $1', [body.id]);
     expect(before.rows[0].queued).toBe(false);
 

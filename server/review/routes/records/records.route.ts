@@ -22,6 +22,11 @@ export function recordsRouter(deps: {
     res.json(await deps.records.list(caller(res), parseOrThrow(listQuerySchema, req.query)));
   });
 
+  // Counts only (content-free): why a reviewer's list may be empty while testimony waits.
+  router.get('/v1/backlog', async (_req, res) => {
+    res.json(await deps.records.backlog(caller(res)));
+  });
+
   router.get('/v1/records/:id', async (req, res) => {
     res.json(await deps.records.read(caller(res), recordId(req.params.id)));
   });
@@ -48,6 +53,7 @@ export function recordsRouter(deps: {
   });
 
   router.all('/v1/records', methodNotAllowed('GET'));
+  router.all('/v1/backlog', methodNotAllowed('GET'));
   router.all('/v1/records/:id', methodNotAllowed('GET'));
   router.all(
     ['/v1/records/:id/entries', '/v1/records/:id/grants', '/v1/records/:id/replies'],
