@@ -89,8 +89,13 @@ export function readPublicKeys(path: string): { box: string; sign: string } {
 }
 
 export async function unlockKeyFile(path: string): Promise<ReviewerKeys> {
+  readKeyFileText(path); // a missing file is said before the passphrase is asked for
+  return openKeyFile(path, await readPassphrase(`Passphrase for ${path}: `));
+}
+
+/** The key file opened with a passphrase the caller already has (the desk's unlock form). */
+export function openKeyFile(path: string, passphrase: string): ReviewerKeys {
   const text = readKeyFileText(path);
-  const passphrase = await readPassphrase(`Passphrase for ${path}: `);
   try {
     return decryptKeyFile(text, passphrase);
   } catch (err) {

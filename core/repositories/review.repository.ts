@@ -5,7 +5,15 @@ import type { Queryable } from '../db';
 
 export type RecordStatus = 'new' | 'in-review' | 'verified' | 'closed';
 export type EntryKind =
-  'translation' | 'human-translation' | 'note' | 'tag' | 'status' | 'assignment' | 'reply' | 'file';
+  | 'translation'
+  | 'human-translation'
+  | 'note'
+  | 'tag'
+  | 'status'
+  | 'assignment'
+  | 'reply'
+  | 'file'
+  | 'indicator';
 
 export interface RecordFilter {
   status?: RecordStatus;
@@ -13,12 +21,18 @@ export interface RecordFilter {
   from?: string;
   to?: string;
   translated?: boolean;
+  /** Only the records of this case (the id of its first record). */
+  caseId?: string;
   after?: { receivedOn: string; id: string };
   limit: number;
 }
 
 export interface RecordSummary {
   id: string;
+  /** The case (conversation with one source) this record belongs to: its first record's id. */
+  caseId: string;
+  /** Its place in the case: 1 for the first testimony, then each follow-up in arrival order. */
+  caseSeq: number;
   receivedOn: string;
   language: string | null;
   status: RecordStatus;
@@ -44,6 +58,8 @@ export interface EntryRow {
 
 interface SummaryRow {
   id: string;
+  case_id: string;
+  case_seq: number;
   received_on: string;
   language: string | null;
   status: RecordStatus;
@@ -52,6 +68,8 @@ interface SummaryRow {
 
 const summary = (r: SummaryRow) => ({
   id: r.id,
+  caseId: r.case_id,
+  caseSeq: Number(r.case_seq),
   receivedOn: r.received_on,
   language: r.language,
   status: r.status,
@@ -65,7 +83,7 @@ export async function listRecordsFor(
   f: RecordFilter,
 ): Promise<RecordSummary[]> {
   const { rows } = await db.query<SummaryRow & { entry_kinds: Record<string, number> }>(
-    `SELECT r.id, to_char(r.received_on, 'YYYY-MM-DD') AS received_on, r.language, r.status, r.translated,
+    `SELECT r.id, r.case_id, r.case_seq, to_char(r.received_on, 'YYYY-MM-DD') AS received_on, r.language, r.status, r.translated,
             COALESCE((SELECT jsonb_object_agg(c.kind, c.n)
                         FROM (SELECT e.kind, count(*) AS n FROM record_entries e
                                WHERE e.record_id = r.id GROUP BY e.kind) c), '{}'::jsonb) AS entry_kinds
@@ -76,6 +94,7 @@ export async function listRecordsFor(
         AND ($5::date IS NULL OR r.received_on <= $5)
         AND ($6::boolean IS NULL OR r.translated = $6)
         AND ($7::date IS NULL OR (r.received_on, r.id) < ($7::date, $8::uuid))
+        AND ($10::uuid IS NULL OR r.case_id = $10)
       ORDER BY r.received_on DESC, r.id DESC
       LIMIT $9`,
     [
@@ -88,6 +107,7 @@ export async function listRecordsFor(
       f.after?.receivedOn ?? null,
       f.after?.id ?? null,
       f.limit,
+      f.caseId ?? null,
     ],
   );
   return rows.map((r) => ({ ...summary(r), entryKinds: r.entry_kinds }));
@@ -102,7 +122,7 @@ export async function findRecordFor(
   const { rows } = await db.query<
     SummaryRow & { body: Buffer; body_sha256: Buffer; wrapped_key: Buffer }
   >(
-    `SELECT r.id, to_char(r.received_on, 'YYYY-MM-DD') AS received_on, r.language, r.status, r.translated,
+    `SELECT r.id, r.case_id, r.case_seq, to_char(r.received_on, 'YYYY-MM-DD') AS received_on, r.language, r.status, r.translated,
             r.body, r.body_sha256, k.wrapped_key
        FROM records r JOIN record_keys k ON k.record_id = r.id AND k.reviewer_id = $2
       WHERE r.id = $1`,

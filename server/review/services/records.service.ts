@@ -51,6 +51,8 @@ export function createRecordsService(deps: { pool: Pool }) {
       await insertAudit(tx, { reviewerId: caller.reviewerId, action: 'record.read', recordId });
       return {
         id: r.id,
+        caseId: r.caseId,
+        caseSeq: r.caseSeq,
         receivedOn: r.receivedOn,
         language: r.language,
         status: r.status,

@@ -25,6 +25,7 @@ export const listQuerySchema = z.strictObject({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  case: uuid.optional(),
 });
 
 /** Reviewers append these kinds; 'translation' and 'file' are the worker's, 'reply' has its own route. */
@@ -32,7 +33,7 @@ export function entrySchema(maxTextBytes: number) {
   return z
     .strictObject({
       id: uuid,
-      kind: z.enum(['note', 'tag', 'status', 'human-translation', 'assignment']),
+      kind: z.enum(['note', 'tag', 'status', 'human-translation', 'assignment', 'indicator']),
       body: ciphertext(ENTRY_MIN_BYTES, maxTextBytes),
       status: z.enum(STATUSES).optional(),
     })
