@@ -42,22 +42,20 @@ export async function adminOverview(vault: Vault, inbox: Inbox) {
     listReviewers(api),
     api.get<{ policies: Array<{ status: string; days: number }> }>('/v1/admin/retention'),
   ]);
-  const heldBack = inbox
-    .cases()
-    .flatMap((c) =>
-      c.recordIds.flatMap((id) =>
-        (inbox.record(id)?.body.files ?? [])
-          .filter((f) => f.status === 'unsanitised')
-          .map((f) => ({
-            caseId: c.caseId,
-            recordId: id,
-            name: f.name,
-            size: f.size,
-            reason: f.status === 'unsanitised' ? f.reason : '',
-            kept: f.fileId !== null,
-          })),
-      ),
-    );
+  const heldBack = inbox.cases().flatMap((c) =>
+    c.recordIds.flatMap((id) =>
+      (inbox.record(id)?.body.files ?? [])
+        .filter((f) => f.status === 'unsanitised')
+        .map((f) => ({
+          caseId: c.caseId,
+          recordId: id,
+          name: f.name,
+          size: f.size,
+          reason: f.status === 'unsanitised' ? f.reason : '',
+          kept: f.fileId !== null,
+        })),
+    ),
+  );
   return {
     reviewers: reviewers.map((r) => ({
       id: r.id,

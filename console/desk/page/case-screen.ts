@@ -1,6 +1,6 @@
 import { call } from './api';
 import { h, field, options } from './dom';
-import { INDICATORS, indicatorLabel, lang, STATUSES, statusLabel, t } from './i18n';
+import { INDICATORS, indicatorLabel, lang, languageLabel, STATUSES, statusLabel, t } from './i18n';
 
 // One case: the source's testimony and follow-ups in order, each with original and translation
 // side by side, its files (shown here on request, from the desk's memory) and its history;
@@ -102,7 +102,11 @@ function recordSection(
       { id: `rec-${r.id}` },
       `${i === 0 ? t('testimony') : `${t('followUp')} ${i}`} · ${r.receivedOn}`,
     ),
-    h('p', { class: 'hint' }, `${r.id.slice(0, 8)} · ${r.language} · ${statusLabel(r.status)}`),
+    h(
+      'p',
+      { class: 'hint' },
+      `${r.id.slice(0, 8)} · ${languageLabel(r.language)} · ${statusLabel(r.status)}`,
+    ),
     h(
       'div',
       { class: 'side-by-side' },
@@ -213,8 +217,12 @@ async function actionsPanel(
   v: CaseView,
   redraw: (v: CaseView) => void,
 ): Promise<HTMLElement> {
-  const { reviewers } = await call<{ reviewers: Array<{ name: string }> }>('GET', '/api/reviewers');
+  const { reviewers, me } = await call<{ reviewers: Array<{ name: string }>; me: string }>(
+    'GET',
+    '/api/reviewers',
+  );
   const names = reviewers.map((r): [string, string] => [r.name, r.name]);
+  const others = names.filter(([n]) => n !== me);
   const note = h('textarea', { rows: '3', name: 'note' }) as HTMLTextAreaElement;
   const tag = h('input', { type: 'text', name: 'tag' }) as HTMLInputElement;
   const st = h(
@@ -245,7 +253,7 @@ async function actionsPanel(
       'medium',
     ),
   ) as HTMLSelectElement;
-  const grantWho = h('select', { name: 'grant' }, options(names)) as HTMLSelectElement;
+  const grantWho = h('select', { name: 'grant' }, options(others)) as HTMLSelectElement;
   const canReply = v.records.some((r) => r.canReply);
   const btn = (label: string, f: () => unknown) =>
     h('button', { type: 'button', onclick: () => void f() }, label);

@@ -35,8 +35,11 @@ const en = {
   selected: 'selected',
   grantTo: 'Give access to',
   grant: 'Give access',
+  grantSelected: 'Give access to the selected cases',
+  machineTranslation: 'machine translation',
   granted: 'Access given',
   exportUwazi: 'Export for Uwazi (CSV + ZIP)',
+  exportHint: 'Exports the selected cases, or all cases when none is selected.',
   back: 'Back to the inbox',
   testimony: 'Testimony',
   followUp: 'Follow-up',
@@ -137,8 +140,11 @@ const ko: Messages = {
   selected: '선택됨',
   grantTo: '열람 권한 줄 사람',
   grant: '권한 주기',
+  grantSelected: '선택한 사건에 권한 주기',
+  machineTranslation: '기계 번역',
   granted: '권한을 주었습니다',
   exportUwazi: 'Uwazi용 내보내기 (CSV + ZIP)',
+  exportHint: '선택한 사건을 내보냅니다. 선택하지 않으면 전체를 내보냅니다.',
   back: '받은 증언으로 돌아가기',
   testimony: '증언',
   followUp: '후속 제출',
@@ -240,3 +246,13 @@ export function t(key: keyof Messages): string {
 
 export const indicatorLabel = (id: string): string => INDICATORS[id]?.[current] ?? id;
 export const statusLabel = (s: string): string => (s in en ? t(s as keyof Messages) : s);
+
+const LANGUAGES: Record<string, { en: string; ko: string }> = {
+  ko: { en: 'Korean', ko: '한국어' },
+  en: { en: 'English', ko: '영어' },
+  ru: { en: 'Russian', ko: '러시아어' },
+  zh: { en: 'Chinese', ko: '중국어' },
+  und: { en: 'unknown', ko: '알 수 없음' },
+};
+
+export const languageLabel = (code: string): string => LANGUAGES[code]?.[current] ?? code;

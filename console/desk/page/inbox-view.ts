@@ -1,6 +1,6 @@
 import { call } from './api';
 import { h, field, options } from './dom';
-import { INDICATORS, indicatorLabel, lang, STATUSES, statusLabel, t } from './i18n';
+import { INDICATORS, indicatorLabel, lang, languageLabel, STATUSES, statusLabel, t } from './i18n';
 
 // The inbox: one row per case (a source's testimony and its follow-ups), newest first. Filters
 // and search run in the desk process over what it decrypted; the query never leaves it.
@@ -54,9 +54,9 @@ function row(c: CaseRow): HTMLElement {
         c.unread ? h('span', { class: 'badge unread-badge' }, t('unread')) : null,
         h('span', { class: `badge status-${c.status}` }, statusLabel(c.status)),
         h('span', {}, c.lastOn),
-        h('span', { class: 'lang' }, c.language),
+        h('span', { class: 'lang' }, languageLabel(c.language)),
         follow > 0 ? h('span', {}, `${follow} ${t('followUps')}`) : null,
-        c.attachments > 0 ? h('span', {}, `📎 ${c.attachments} ${t('attachments')}`) : null,
+        c.attachments > 0 ? h('span', {}, `${t('attachments')} ${c.attachments}`) : null,
         c.assignee ? h('span', {}, `${t('assignee')}: ${c.assignee}`) : null,
       ),
       h('p', { class: 'excerpt', lang: c.language }, c.excerpt),
@@ -130,7 +130,7 @@ function filterBar(cases: CaseRow[], redraw: () => void): HTMLElement {
       sel(
         'language',
         t('language'),
-        distinct((c) => [c.language]),
+        distinct((c) => [c.language]).map(([v]): [string, string] => [v, languageLabel(v)]),
       ),
       sel(
         'tag',

@@ -1,7 +1,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { generateBoxKeyPair, generateSignKeyPair, toBase64 } from '../../../crypto';
 import { UWAZI_COLUMNS } from '../../../console/desk/archives';
-import { waitFor } from '../console/console-harness';
+import { runSori, waitFor } from '../console/console-harness';
 import { openSession } from './desk-http';
 import { FOLLOW_UP, PASSPHRASE, startDeskWorld, TESTIMONY, type DeskWorld } from './desk-fixture';
 import { parseCsv } from './csv';
@@ -52,6 +52,27 @@ describe('sori desk: a reviewer works a case', () => {
       unread: true,
       attachments: 1,
     });
+  });
+
+  it('shows the thread in sori show too', async () => {
+    const env = {
+      SORI_HOME: world.home,
+      SORI_PASSPHRASE: PASSPHRASE,
+      SORI_SERVER: world.stack.reviewUrl,
+    };
+    const shown = await runSori(['show', world.records[1]!, '--width', '100'], env);
+    expect(shown.stderr).toBe('');
+    expect(shown.stdout).toContain(`Case ${world.records[0]} (2 messages from this source)`);
+    expect(shown.stdout).toMatch(
+      new RegExp(`  1\\. ${world.records[0]!.slice(0, 8)} .* testimony`),
+    );
+    expect(shown.stdout).toMatch(
+      new RegExp(`▶ 2\\. ${world.records[1]!.slice(0, 8)} .* follow-up 1`),
+    );
+    const json = (await runSori(['--json', 'show', world.records[1]!], env)).json<{
+      case: { id: string; records: string[] };
+    }>();
+    expect(json.case).toEqual({ id: world.records[0], records: world.records });
   });
 
   it('opens the case: original and translation, thread in order, then it reads as read', async () => {
