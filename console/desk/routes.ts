@@ -125,6 +125,7 @@ export function deskRoutes(vault: Vault, inbox: Inbox): Router {
     vault.requireKeys();
     const all = await listReviewers(vault.api());
     res.json({
+      me: vault.me().name,
       reviewers: all
         .filter((x) => !x.revokedOn)
         .map((x) => ({ id: x.id, name: x.name, role: x.role })),

@@ -113,14 +113,15 @@ function recordSection(
       h(
         'section',
         { class: 'text-pane' },
-        h('h3', {}, `${t('original')} (${r.language})`),
+        h('h3', {}, `${t('original')} · ${languageLabel(r.language)}`),
         h('div', { class: 'text', lang: r.language }, r.original),
       ),
       h(
         'section',
         { class: 'text-pane' },
-        h('h3', {}, `${t('translation')} — ${r.translation.title}`),
+        h('h3', {}, `${t('translation')} · ${languageLabel('en')}`),
         h('div', { class: 'text', lang: 'en' }, r.translation.text),
+        h('p', { class: 'hint' }, r.translation.title),
       ),
     ),
     h(

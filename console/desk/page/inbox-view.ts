@@ -165,11 +165,15 @@ function filterBar(cases: CaseRow[], redraw: () => void): HTMLElement {
 }
 
 async function bulkBar(): Promise<HTMLElement> {
-  const { reviewers } = await call<{ reviewers: Array<{ name: string }> }>('GET', '/api/reviewers');
+  const { reviewers, me } = await call<{ reviewers: Array<{ name: string }>; me: string }>(
+    'GET',
+    '/api/reviewers',
+  );
+  const others = reviewers.filter((r) => r.name !== me);
   const who = h(
     'select',
     {},
-    options(reviewers.map((r): [string, string] => [r.name, r.name])),
+    options(others.map((r): [string, string] => [r.name, r.name])),
   ) as HTMLSelectElement;
   const status = h('p', { role: 'status', class: 'status' });
   const uwazi = h(
@@ -207,9 +211,9 @@ async function bulkBar(): Promise<HTMLElement> {
           }
         },
       },
-      `${t('grant')} (${t('selected')})`,
+      t('grantSelected'),
     ),
-    uwazi,
+    h('div', {}, uwazi, h('p', { class: 'hint' }, t('exportHint'))),
     status,
   );
 }
