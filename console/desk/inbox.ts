@@ -1,8 +1,8 @@
 import type { ApiClient } from '../api-client';
-import type { RecordList, RecordSummary } from '../api-types';
+import type { RecordDetail, RecordSummary } from '../api-types';
 import type { EntryContent } from '../entries';
 import { normaliseTag } from '../entries';
-import { openRecord, type OpenedRecord } from '../records';
+import { openDetail, type OpenedRecord } from '../records';
 import { pickTranslation } from '../render/record';
 import { entryCount, isUnread, loadSeen, saveSeen, type SeenMap } from '../seen';
 import type { ReviewerKeys } from '../../crypto';
@@ -38,8 +38,6 @@ export interface CaseFilter {
   q?: string;
 }
 
-const OPEN_CONCURRENCY = 8;
-
 const contents = (r: OpenedRecord): EntryContent[] => r.entries.map((e) => e.content);
 
 /** Everything a reviewer may search for in one record, lower-cased once. */
@@ -65,40 +63,43 @@ export class Inbox {
   private opened = new Map<string, OpenedRecord>();
   private haystacks = new Map<string, string>();
   private seen: SeenMap = loadSeen();
+  /** Case summaries, computed once per change: searching re-filters them, never rebuilds. */
+  private summaryCache: CaseSummary[] | null = null;
 
   clear(): void {
+    this.summaryCache = null;
     this.summaries.clear();
     this.opened.clear();
     this.haystacks.clear();
   }
 
   async refresh(api: ApiClient, keys: ReviewerKeys): Promise<void> {
+    // One request per 200 records (include=full), each opened here unless unchanged since the
+    // last refresh: the inbox of a thousand cases is five round trips, not a thousand.
     const fresh = new Map<string, RecordSummary>();
     let cursor: string | undefined;
     do {
-      const page = await api.get<RecordList>('/v1/records', { limit: 200, cursor });
-      for (const r of page.records) fresh.set(r.id, { ...r, entryKinds: r.entryKinds ?? {} });
+      const page = await api.get<{
+        records: Array<RecordSummary & RecordDetail>;
+        nextCursor: string | null;
+      }>('/v1/records', { limit: 200, cursor, include: 'full' });
+      for (const r of page.records) {
+        const summary: RecordSummary = { ...r, entryKinds: r.entryKinds ?? {} };
+        const old = this.summaries.get(r.id);
+        if (
+          !this.opened.has(r.id) ||
+          !old ||
+          entryCount(old) !== entryCount(summary) ||
+          old.status !== r.status
+        ) {
+          const opened = openDetail(r, keys);
+          this.opened.set(r.id, opened);
+          this.haystacks.set(r.id, haystackOf(opened));
+        }
+        fresh.set(r.id, summary);
+      }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    const stale = [...fresh.values()].filter((r) => {
-      const old = this.summaries.get(r.id);
-      return (
-        !this.opened.has(r.id) ||
-        !old ||
-        entryCount(old) !== entryCount(r) ||
-        old.status !== r.status
-      );
-    });
-    let next = 0;
-    const openNext = async (): Promise<void> => {
-      while (next < stale.length) {
-        const r = stale[next++]!;
-        const opened = await openRecord(api, keys, r.id);
-        this.opened.set(r.id, opened);
-        this.haystacks.set(r.id, haystackOf(opened));
-      }
-    };
-    await Promise.all(Array.from({ length: OPEN_CONCURRENCY }, openNext));
     for (const id of this.summaries.keys()) {
       if (!fresh.has(id)) {
         this.opened.delete(id);
@@ -106,6 +107,7 @@ export class Inbox {
       }
     }
     this.summaries = fresh;
+    this.summaryCache = null;
   }
 
   record(id: string): OpenedRecord | undefined {
@@ -125,24 +127,33 @@ export class Inbox {
     for (const s of this.summaries.values())
       if (s.caseId === caseId) this.seen[s.id] = entryCount(s);
     saveSeen(this.seen);
+    this.summaryCache = null;
   }
 
   cases(filter: CaseFilter = {}): CaseSummary[] {
+    const q = filter.q?.normalize('NFC').trim().toLowerCase();
+    return this.allCases().filter(
+      (c) =>
+        matches(c, filter) && (!q || c.recordIds.some((id) => this.haystacks.get(id)?.includes(q))),
+    );
+  }
+
+  private allCases(): CaseSummary[] {
+    if (this.summaryCache) return this.summaryCache;
     const byCase = new Map<string, RecordSummary[]>();
     for (const s of this.summaries.values()) {
       const list = byCase.get(s.caseId) ?? [];
       list.push(s);
       byCase.set(s.caseId, list);
     }
-    const q = filter.q?.normalize('NFC').trim().toLowerCase();
     const out: CaseSummary[] = [];
     for (const [caseId, list] of byCase) {
       const c = this.summarise(caseId, list);
-      if (!c || !matches(c, filter)) continue;
-      if (q && !c.recordIds.some((id) => this.haystacks.get(id)?.includes(q))) continue;
-      out.push(c);
+      if (c) out.push(c);
     }
-    return out.sort((a, b) => b.lastOn.localeCompare(a.lastOn) || b.caseId.localeCompare(a.caseId));
+    out.sort((a, b) => b.lastOn.localeCompare(a.lastOn) || b.caseId.localeCompare(a.caseId));
+    this.summaryCache = out;
+    return out;
   }
 
   private summarise(caseId: string, list: RecordSummary[]): CaseSummary | null {

@@ -134,6 +134,28 @@ export async function findRecordFor(
     : null;
 }
 
+/** Bodies and the caller's wrapped keys of several records at once (the desk's inbox). */
+export async function findRecordsFor(
+  db: Queryable,
+  recordIds: readonly string[],
+  reviewerId: string,
+): Promise<Map<string, { body: Buffer; bodySha256: Buffer; wrappedKey: Buffer }>> {
+  const { rows } = await db.query<{
+    id: string;
+    body: Buffer;
+    body_sha256: Buffer;
+    wrapped_key: Buffer;
+  }>(
+    `SELECT r.id, r.body, r.body_sha256, k.wrapped_key
+       FROM records r JOIN record_keys k ON k.record_id = r.id AND k.reviewer_id = $2
+      WHERE r.id = ANY($1::uuid[])`,
+    [recordIds, reviewerId],
+  );
+  return new Map(
+    rows.map((r) => [r.id, { body: r.body, bodySha256: r.body_sha256, wrappedKey: r.wrapped_key }]),
+  );
+}
+
 /** True when the caller holds a key to the record; FOR SHARE keeps a revocation from racing the change. */
 export async function holdsRecord(
   tx: Queryable,
@@ -148,8 +170,17 @@ export async function holdsRecord(
 }
 
 export async function listEntries(db: Queryable, recordId: string): Promise<EntryRow[]> {
+  return (await listEntriesOf(db, [recordId])).get(recordId) ?? [];
+}
+
+/** Entries of several records, each list in append order. */
+export async function listEntriesOf(
+  db: Queryable,
+  recordIds: readonly string[],
+): Promise<Map<string, EntryRow[]>> {
   const { rows } = await db.query<{
     id: string;
+    record_id: string;
     seq: string;
     kind: EntryKind;
     author_id: string | null;
@@ -157,21 +188,27 @@ export async function listEntries(db: Queryable, recordId: string): Promise<Entr
     created_on: string;
     body: Buffer;
   }>(
-    `SELECT e.id, e.seq, e.kind, e.author_id, v.name AS author_name,
+    `SELECT e.id, e.record_id, e.seq, e.kind, e.author_id, v.name AS author_name,
             to_char(e.created_on, 'YYYY-MM-DD') AS created_on, e.body
        FROM record_entries e LEFT JOIN reviewers v ON v.id = e.author_id
-      WHERE e.record_id = $1 ORDER BY e.seq`,
-    [recordId],
+      WHERE e.record_id = ANY($1::uuid[]) ORDER BY e.seq`,
+    [recordIds],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    seq: Number(r.seq),
-    kind: r.kind,
-    authorId: r.author_id,
-    authorName: r.author_name,
-    createdOn: r.created_on,
-    body: r.body,
-  }));
+  const out = new Map<string, EntryRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.record_id) ?? [];
+    list.push({
+      id: r.id,
+      seq: Number(r.seq),
+      kind: r.kind,
+      authorId: r.author_id,
+      authorName: r.author_name,
+      createdOn: r.created_on,
+      body: r.body,
+    });
+    out.set(r.record_id, list);
+  }
+  return out;
 }
 
 /** The new entry's seq, or null when an entry with this id already exists. */

@@ -218,21 +218,47 @@ async function bulkBar(): Promise<HTMLElement> {
   );
 }
 
+/** Cases drawn at once; more on request (a long inbox stays quick to open and to scroll). */
+const PAGE = 100;
+
 export async function inboxView(): Promise<HTMLElement> {
   const list = h('ul', { class: 'cases', 'aria-label': t('inbox') });
+  const count = h('p', { class: 'count', role: 'status' });
+  const more = h('div', { class: 'more' });
   const wrap = h('section', { class: 'inbox' });
   let all: CaseRow[] = [];
+  let shown: CaseRow[] = [];
+  const drawRows = (from: number) => {
+    const next = shown.slice(from, from + PAGE);
+    if (from === 0)
+      list.replaceChildren(
+        ...(next.length ? next.map(row) : [h('li', { class: 'empty' }, t('noCases'))]),
+      );
+    else list.append(...next.map(row));
+    const drawn = Math.min(shown.length, from + PAGE);
+    count.textContent = t('caseCount').replace('{n}', String(shown.length));
+    more.replaceChildren(
+      drawn < shown.length
+        ? h(
+            'button',
+            { type: 'button', onclick: () => drawRows(drawn) },
+            t('showMore').replace('{n}', String(shown.length - drawn)),
+          )
+        : '',
+    );
+  };
   const draw = async (refresh = false) => {
     const { cases } = await call<{ cases: CaseRow[] }>(
       'GET',
       `/api/cases?${query()}${refresh ? '&refresh=1' : ''}&lang=${lang()}`,
     );
     if (!query()) all = cases;
-    list.replaceChildren(
-      ...(cases.length ? cases.map(row) : [h('li', { class: 'empty' }, t('noCases'))]),
-    );
+    shown = cases;
+    drawRows(0);
     return cases;
   };
+  // The reviewers list (for granting) is fetched while the cases are drawn, not after.
+  const bar = bulkBar();
   all = await draw();
   const redraw = () =>
     void draw().then(() => {
@@ -247,8 +273,10 @@ export async function inboxView(): Promise<HTMLElement> {
       h('button', { type: 'button', class: 'ghost', onclick: () => void draw(true) }, t('refresh')),
     ),
     filterBar(all, redraw),
+    count,
     list,
-    await bulkBar(),
+    more,
+    await bar,
   );
   return wrap;
 }

@@ -19,8 +19,8 @@ export function recordsRouter(deps: {
   const recordId = (v: unknown) => pathId(v, recordNotFound);
 
   router.get('/v1/records', async (req, res) => {
-    const { case: caseId, ...q } = parseOrThrow(listQuerySchema, req.query);
-    res.json(await deps.records.list(caller(res), { ...q, caseId }));
+    const { case: caseId, include, ...q } = parseOrThrow(listQuerySchema, req.query);
+    res.json(await deps.records.list(caller(res), { ...q, caseId, full: include === 'full' }));
   });
 
   router.get('/v1/records/:id', async (req, res) => {

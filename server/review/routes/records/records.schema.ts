@@ -26,6 +26,8 @@ export const listQuerySchema = z.strictObject({
     .transform((v) => v === 'true')
     .optional(),
   case: uuid.optional(),
+  /** full: each record with its body, wrapped key and entries (as GET /v1/records/:id). */
+  include: z.enum(['full']).optional(),
 });
 
 /** Reviewers append these kinds; 'translation' and 'file' are the worker's, 'reply' has its own route. */
