@@ -38,3 +38,10 @@ export function entryCount(r: Pick<RecordSummary, 'entryKinds'>): number {
 
 export const isUnread = (seen: SeenMap, r: Pick<RecordSummary, 'id' | 'entryKinds'>): boolean =>
   seen[r.id] === undefined || seen[r.id]! < entryCount(r);
+
+/** `sori show` and the desk mark what the reviewer has read. */
+export function markSeen(recordId: string, entries: number): void {
+  const seen = loadSeen();
+  seen[recordId] = entries;
+  saveSeen(seen);
+}

@@ -3,6 +3,7 @@ import { contextOf } from '../context';
 import { openRecord } from '../records';
 import { recordJson, renderRecord } from '../render/record';
 import { caseThread, threadLines } from '../render/thread';
+import { markSeen } from '../seen';
 import { terminalWidth } from '../render/width';
 
 export function registerShow(program: Command): void {
@@ -21,6 +22,7 @@ export function registerShow(program: Command): void {
       const thread = await caseThread(api, r.detail.caseId);
       const width = opts.width && Number(opts.width) >= 40 ? Number(opts.width) : terminalWidth();
       const lines = threadLines(thread, r.detail.id);
+      markSeen(r.detail.id, r.entries.length);
       ctx.emit(
         { ...recordJson(r), case: { id: r.detail.caseId, records: thread.map((t) => t.id) } },
         () => [renderRecord(r, width), ...(lines.length ? ['', ...lines] : [])].join('\n'),
