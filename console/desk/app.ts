@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { initCrypto } from '../../crypto';
 import { errorAnswer } from './desk-error';
 import {
   hostCheck,
@@ -37,6 +38,7 @@ export interface Desk {
 }
 
 export async function startDesk(o: DeskOptions): Promise<Desk> {
+  await initCrypto();
   const assets = o.assets ?? (await loadPageAssets());
   const secrets = newSecrets();
   const vault = new Vault({
