@@ -5,6 +5,7 @@ import { actionSchema, applyAction, caseNotFound, grantCases, grantSchema } from
 import { adminOverview, enrol, enrolSchema, retentionSchema, revoke, setRetention } from './admin';
 import { evidenceZip, uwaziZip } from './archives';
 import { caseFileHtml } from './case-file';
+import { printPdf } from './print-pdf';
 import { caseView, INLINE_TYPES } from './case-view';
 import { DeskError } from './desk-error';
 import { cleanFileBytes, findCleanFile } from './files';
@@ -146,6 +147,18 @@ export function deskRoutes(vault: Vault, inbox: Inbox): Router {
       day: today(),
     });
     download(res, `case-${String(req.params.caseId).slice(0, 8)}.html`, 'text/html', html);
+  });
+
+  r.get('/api/cases/:caseId/case-file.pdf', async (req, res) => {
+    const records = caseRecords(req);
+    const log = await fetchCustodyLog(vault.api());
+    const html = caseFileHtml(String(req.params.caseId), records, log, {
+      exportedBy: vault.me().name,
+      server: vault.server,
+      day: today(),
+    });
+    const pdf = await printPdf(html);
+    download(res, `case-${String(req.params.caseId).slice(0, 8)}.pdf`, 'application/pdf', pdf);
   });
 
   r.get('/api/cases/:caseId/evidence.zip', async (req, res) => {

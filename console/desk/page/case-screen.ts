@@ -351,6 +351,11 @@ async function actionsPanel(
         { class: 'button ghost', href: `/api/cases/${caseId}/case-file.html`, download: '' },
         t('caseFile'),
       ),
+      h(
+        'a',
+        { class: 'button ghost', href: `/api/cases/${caseId}/case-file.pdf`, download: '' },
+        t('caseFilePdf'),
+      ),
       h('button', { type: 'button', class: 'ghost', onclick: () => window.print() }, t('print')),
       h(
         'a',

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { generateBoxKeyPair, generateSignKeyPair, toBase64 } from '../../../crypto';
 import { UWAZI_COLUMNS } from '../../../console/desk/archives';
@@ -201,6 +204,10 @@ describe('sori desk: a reviewer works a case', () => {
     expect(html).toContain(TESTIMONY);
     expect(html).toContain('Chain of custody');
     expect(html).toMatch(/Custody log verified/);
+    const pdf = await s.send('GET', `/api/cases/${caseId}/case-file.pdf`);
+    expect({ status: pdf.status, body: pdf.status === 200 ? '' : pdf.text() }).toEqual({ status: 200, body: '' });
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const zip = unzipSync(
       new Uint8Array((await s.send('GET', `/api/cases/${caseId}/evidence.zip`)).body),
     );
@@ -210,6 +217,23 @@ describe('sori desk: a reviewer works a case', () => {
     };
     expect(manifest.records).toEqual(world.records);
     for (const f of manifest.files) expect(zip[f.path]).toBeDefined();
+    // Unzipped, it is a `sori export` folder: `sori verify --export` checks it.
+    const dir = mkdtempSync(join(tmpdir(), 'sori-desk-bundle-'));
+    try {
+      for (const [path, bytes] of Object.entries(zip)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), bytes);
+      }
+      const env = {
+        SORI_HOME: world.home,
+        SORI_PASSPHRASE: PASSPHRASE,
+        SORI_SERVER: world.stack.reviewUrl,
+      };
+      const verified = await runSori(['verify', '--export', dir], env);
+      expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('enrols a reviewer from the admin screen and grants them the case, re-wrapping keys locally', async () => {
