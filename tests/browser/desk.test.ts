@@ -196,6 +196,19 @@ describe('sori desk in Chromium', () => {
     expect(html).toContain('Chain of custody');
   });
 
+  it('shows the admin screen, and the whole desk in English on request', async () => {
+    await page.getByRole('link', { name: '관리' }).click();
+    await page.waitForSelector('section.admin');
+    expect(await page.locator('section.admin table').innerText()).toContain('bob');
+    await shoot(page, 'admin');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.waitForSelector('li.case');
+    expect(await page.locator('h1').innerText()).toBe('Inbox');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await shoot(page, 'inbox-en');
+  });
+
   it('talked to nobody but the desk', () => {
     expect(foreignRequests(requests, origin)).toEqual([]);
   });

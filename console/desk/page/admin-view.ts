@@ -26,6 +26,8 @@ interface Overview {
 
 export async function adminView(): Promise<HTMLElement> {
   const o = await call<Overview>('GET', '/api/admin');
+  const me = (await call<{ reviewer: { name: string } | null }>('GET', '/api/state')).reviewer
+    ?.name;
   const status = h('p', { role: 'status', class: 'status' });
   const run = async (f: () => Promise<unknown>) => {
     try {
@@ -41,8 +43,8 @@ export async function adminView(): Promise<HTMLElement> {
     'select',
     { name: 'role' },
     options([
-      ['reviewer', 'reviewer'],
-      ['admin', 'admin'],
+      ['reviewer', t('reviewerRole')],
+      ['admin', t('adminRole')],
     ]),
   ) as HTMLSelectElement;
   const box = h('input', { type: 'text', name: 'box' }) as HTMLInputElement;
@@ -76,7 +78,7 @@ export async function adminView(): Promise<HTMLElement> {
           {},
           h('th', { scope: 'col' }, t('name')),
           h('th', { scope: 'col' }, t('role')),
-          h('th', { scope: 'col' }, t('received')),
+          h('th', { scope: 'col' }, t('enrolled')),
           h('th', { scope: 'col' }, ''),
         ),
       ),
@@ -88,20 +90,23 @@ export async function adminView(): Promise<HTMLElement> {
             'tr',
             {},
             h('td', {}, r.name),
-            h('td', {}, r.role),
+            h('td', {}, r.role === 'admin' ? t('adminRole') : t('reviewerRole')),
             h('td', {}, r.revokedOn ? `${t('revoked')} ${r.revokedOn}` : (r.enrolledOn ?? '')),
             h(
               'td',
               {},
-              r.revokedOn
+              r.revokedOn || r.name === me
                 ? ''
                 : h(
                     'button',
                     {
                       type: 'button',
                       class: 'danger',
-                      onclick: () =>
-                        void run(() => call('POST', `/api/admin/reviewers/${r.id}/revoke`, {})),
+                      onclick: () => {
+                        // Revocation is immediate and cannot be undone from here: ask first.
+                        if (!window.confirm(t('confirmRevoke').replace('{name}', r.name))) return;
+                        void run(() => call('POST', `/api/admin/reviewers/${r.id}/revoke`, {}));
+                      },
                     },
                     `${t('revoke')} ${r.name}`,
                   ),
@@ -146,6 +151,7 @@ export async function adminView(): Promise<HTMLElement> {
         },
       },
       h('h2', {}, t('retention')),
+      h('p', { class: 'hint' }, t('keptForever')),
       dayInputs.map(([s, i]) => field(statusLabel(s), i)),
       h('button', { type: 'submit', class: 'primary' }, t('saveRetention')),
     ),
