@@ -18,6 +18,8 @@ export function findCleanFile(r: OpenedRecord, fileId: string): CleanFile {
 }
 
 export async function cleanFileBytes(vault: Vault, r: OpenedRecord, f: CleanFile): Promise<Buffer> {
-  const fetched = await fetchRecordFile(vault.server, vault.token(), r.detail.id, f.fileId);
+  const fetched = await vault.withToken((token) =>
+    fetchRecordFile(vault.server, token, r.detail.id, f.fileId),
+  );
   return decryptToMemory(fetched, recordFileKey(r.recordKey, f.subkeyId), f.sha256, f.name);
 }

@@ -5,7 +5,7 @@ import { normaliseTag } from '../entries';
 import { openDetail, type OpenedRecord } from '../records';
 import { pickTranslation } from '../render/record';
 import { entryCount, isUnread, loadSeen, saveSeen, type SeenMap } from '../seen';
-import type { ReviewerKeys } from '../../crypto';
+import { memzero, type ReviewerKeys } from '../../crypto';
 
 // The desk's inbox: every readable record, opened with the console's own openRecord and kept
 // in memory (never on disk) until the desk locks, grouped into cases by the caseId the server
@@ -67,6 +67,8 @@ export class Inbox {
   private summaryCache: CaseSummary[] | null = null;
 
   clear(): void {
+    // The record keys are secrets like the reviewer's own: wiped, not just dropped.
+    for (const r of this.opened.values()) memzero(r.recordKey);
     this.summaryCache = null;
     this.summaries.clear();
     this.opened.clear();

@@ -99,6 +99,17 @@ export class Vault {
     return this.session.token;
   }
 
+  /** Runs a call that needs the bearer token itself (file downloads), logging in again once. */
+  async withToken<T>(f: (token: string) => Promise<T>): Promise<T> {
+    try {
+      return await f(this.token());
+    } catch (err) {
+      if (!isApiError(err) || !STALE.includes(err.code)) throw err;
+      this.session = await login(this.opts.server, this.requireKeys(), { persist: false });
+      return f(this.token());
+    }
+  }
+
   /** A client whose calls log in again once if the server forgot the session (15 min TTL). */
   api(): ApiClient {
     const call = async <T>(f: (c: ApiClient) => Promise<T>): Promise<T> => {
