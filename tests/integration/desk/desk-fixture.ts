@@ -71,7 +71,9 @@ export async function startDeskWorld(): Promise<DeskWorld> {
 
   const intakeApi = createApiClient({ baseUrl: stack.app.url });
   const intake = await fetchIntakeKey(intakeApi);
-  const photo = await makeJpeg(home);
+  // The source's photo is made outside SORI_HOME: the tests check what the desk leaves there.
+  const photoDir = mkdtempSync(join(tmpdir(), 'sori-desk-photo-'));
+  const photo = await makeJpeg(photoDir);
   const first = await submitTestimony(intakeApi, intake, {
     text: TESTIMONY,
     lang: 'ko',
@@ -83,7 +85,7 @@ export async function startDeskWorld(): Promise<DeskWorld> {
   const { rows } = await stack.app.pool.query<{ id: string }>(
     'SELECT id FROM records ORDER BY case_seq',
   );
-  rmSync(photo.path, { force: true });
+  rmSync(photoDir, { recursive: true, force: true });
 
   const desks: Desk[] = [];
   return {

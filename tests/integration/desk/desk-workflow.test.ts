@@ -1,6 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { generateBoxKeyPair, generateSignKeyPair, toBase64 } from '../../../crypto';
 import { UWAZI_COLUMNS } from '../../../console/desk/archives';
@@ -204,8 +212,18 @@ describe('sori desk: a reviewer works a case', () => {
     expect(html).toContain(TESTIMONY);
     expect(html).toContain('Chain of custody');
     expect(html).toMatch(/Custody log verified/);
+    const profiles = () =>
+      existsSync('/dev/shm')
+        ? readdirSync('/dev/shm').filter((n) => n.startsWith('sori-pdf-'))
+        : [];
+    const before = profiles();
     const pdf = await s.send('GET', `/api/cases/${caseId}/case-file.pdf`);
-    expect({ status: pdf.status, body: pdf.status === 200 ? '' : pdf.text() }).toEqual({ status: 200, body: '' });
+    // The printer's browser profile lived in memory (/dev/shm) and is gone.
+    expect(profiles().filter((n) => !before.includes(n))).toEqual([]);
+    expect({ status: pdf.status, body: pdf.status === 200 ? '' : pdf.text() }).toEqual({
+      status: 200,
+      body: '',
+    });
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const zip = unzipSync(
@@ -261,6 +279,18 @@ describe('sori desk: a reviewer works a case', () => {
     expect(rows).toHaveLength(2);
     const again = await s.send('POST', '/api/grants', { reviewer: 'carol', caseIds: [caseId] });
     expect(again.json()).toEqual({ reviewer: 'carol', records: 2, created: 0 });
+  });
+
+  it('left nothing decrypted on disk: its home holds keys, a session and read marks only', () => {
+    const files = readdirSync(world.home, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+    expect(files.map((f) => basename(f)).sort()).toEqual(['key.json', 'seen.json', 'session.json']);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      for (const secret of [TESTIMONY, FOLLOW_UP, 'passport', 'employer'])
+        expect({ f, leaks: text.includes(secret) }).toEqual({ f, leaks: false });
+    }
   });
 
   it('locks after its idle time: keys gone, nothing decrypted served', async () => {
