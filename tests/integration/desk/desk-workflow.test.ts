@@ -281,6 +281,49 @@ describe('sori desk: a reviewer works a case', () => {
     expect(again.json()).toEqual({ reviewer: 'carol', records: 2, created: 0 });
   });
 
+  it('sets retention and revokes a reviewer from the admin screen', async () => {
+    const kept = await s.send('PUT', '/api/admin/retention', {
+      policies: [{ status: 'closed', days: 365 }],
+    });
+    expect(kept.status).toBe(200);
+    const overview = (await s.send('GET', '/api/admin')).json<{
+      retention: unknown[];
+      reviewers: Array<{ name: string; revokedOn: string | null }>;
+    }>();
+    expect(overview.retention).toEqual([{ status: 'closed', days: 365 }]);
+    expect((await s.send('POST', '/api/admin/reviewers/carol/revoke', {})).status).toBe(200);
+    const after = (await s.send('GET', '/api/admin')).json<{
+      reviewers: Array<{ name: string; revokedOn: string | null }>;
+    }>();
+    expect(after.reviewers.find((r) => r.name === 'carol')?.revokedOn).toMatch(
+      /^\d{4}-\d{2}-\d{2}$/,
+    );
+    const bad = await s.send('PUT', '/api/admin/retention', {
+      policies: [{ status: 'x', days: 0 }],
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('corrects the translation: the human one is shown instead of the machine one', async () => {
+    const view = (
+      await s.send('POST', `/api/cases/${caseId}/actions`, {
+        kind: 'human-translation',
+        recordId: world.records[0],
+        text: 'My passport was taken from me.',
+        target: 'en',
+      })
+    ).json<{ records: Array<{ translation: { title: string; text: string } }> }>();
+    expect(view.records[0]!.translation.text).toBe('My passport was taken from me.');
+    expect(view.records[0]!.translation.title).toMatch(/human: alice/);
+    const elsewhere = await s.send('POST', `/api/cases/${caseId}/actions`, {
+      kind: 'human-translation',
+      recordId: '00000000-0000-4000-8000-000000000000',
+      text: 'x',
+      target: 'en',
+    });
+    expect(elsewhere.status).toBe(404);
+  });
+
   it('left nothing decrypted on disk: its home holds keys, a session and read marks only', () => {
     const files = readdirSync(world.home, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
