@@ -336,6 +336,18 @@ describe('sori desk: a reviewer works a case', () => {
     }
   });
 
+  it('locks when the reviewer asks, and unlocks again with the passphrase', async () => {
+    expect((await s.send('POST', '/api/lock', {})).status).toBe(200);
+    expect((await s.send('GET', '/api/state')).json()).toMatchObject({
+      unlocked: false,
+      lockedBecause: 'asked',
+      reviewer: null,
+    });
+    expect((await s.send('GET', '/api/cases')).status).toBe(423);
+    expect((await s.send('POST', '/api/unlock', { passphrase: PASSPHRASE })).status).toBe(200);
+    expect((await s.send('GET', '/api/cases')).json<{ cases: CaseRow[] }>().cases).toHaveLength(1);
+  });
+
   it('locks after its idle time: keys gone, nothing decrypted served', async () => {
     const short = await openSession((await world.startDesk(1500)).openUrl);
     expect((await short.send('POST', '/api/unlock', { passphrase: PASSPHRASE })).status).toBe(200);
