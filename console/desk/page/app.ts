@@ -81,6 +81,9 @@ function unlockView(): HTMLElement {
       onsubmit: async (e: Event) => {
         e.preventDefault();
         status.textContent = t('unlocking');
+        // One unlock at a time: opening the key file takes a second or two on purpose (Argon2id).
+        const button = (e.target as HTMLFormElement).querySelector('button');
+        if (button) button.disabled = true;
         try {
           await call('POST', '/api/unlock', { passphrase: input.value });
           input.value = '';
@@ -89,6 +92,7 @@ function unlockView(): HTMLElement {
         } catch (err) {
           status.textContent = (err as Error).message;
           status.className = 'status error';
+          if (button) button.disabled = false;
         }
       },
     },
