@@ -19,6 +19,7 @@ import type { Machine } from './machine';
 import { WORKER_CONCURRENCY, WORKER_PROCESSES, type DrainFigures } from './pipeline';
 import { sanitiseDetails, sanitiseRows, SANITISE_METHOD, type SanitiseFigures } from './sanitise';
 import type { UploadFigures } from './upload';
+import type { DeskFigures } from './desk';
 import { uploadDetails, uploadRows, UPLOAD_METHOD } from './upload-report';
 
 // Turns one run's figures into console lines and BENCHMARKS.md (overwritten each run).
@@ -34,6 +35,7 @@ export interface Results {
   latency: Outcome<LatencyFigures>;
   upload: Outcome<UploadFigures>;
   sanitise: Outcome<SanitiseFigures>;
+  desk: Outcome<DeskFigures>;
   totalSeconds: number;
 }
 
@@ -123,8 +125,30 @@ function rows(r: Results): Row[] {
       ? verdict(r.latency.value.p50Ms < 250 && r.latency.value.missing === 0)
       : 'not measured',
   });
-  out.push(...uploadRows(r.upload), ...sanitiseRows(r.sanitise));
+  out.push(...uploadRows(r.upload), ...sanitiseRows(r.sanitise), ...deskRows(r.desk));
   return out;
+}
+
+function deskRows(d: Outcome<DeskFigures>): Row[] {
+  const n = d.ok ? n0(d.value.cases) : '1,000';
+  return [
+    {
+      what: `Desk: unlock (production Argon2id) to a rendered inbox of ${n} cases (first 100 drawn), Chromium`,
+      figure: d.ok
+        ? `${ms(Math.round(d.value.unlockToInboxMs))}, of which opening the key file ${ms(Math.round(d.value.kdfMs))}`
+        : notMeasured(d),
+      target: '< 2 s',
+      verdict: d.ok ? verdict(d.value.unlockToInboxMs < 2000) : 'not measured',
+    },
+    {
+      what: `Desk: full-text search over ${n} decrypted cases (page → desk → answer)`,
+      figure: d.ok
+        ? `${ms(Math.round(d.value.searchMs))}, ${d.value.searchHits} hits`
+        : notMeasured(d),
+      target: '< 100 ms',
+      verdict: d.ok ? verdict(d.value.searchMs < 100) : 'not measured',
+    },
+  ];
 }
 
 function drainRow(d: Outcome<DrainFigures>, processes: number): Row {

@@ -5,10 +5,22 @@ export type RecordStatus = 'new' | 'in-review' | 'verified' | 'closed';
 export const RECORD_STATUSES: readonly RecordStatus[] = ['new', 'in-review', 'verified', 'closed'];
 
 export type EntryKind =
-  'translation' | 'human-translation' | 'note' | 'tag' | 'status' | 'assignment' | 'reply' | 'file';
+  | 'translation'
+  | 'human-translation'
+  | 'note'
+  | 'tag'
+  | 'status'
+  | 'assignment'
+  | 'reply'
+  | 'file'
+  | 'indicator';
 
 export interface RecordSummary {
   id: string;
+  /** The case this record belongs to: the id of the first record from the same source. */
+  caseId: string;
+  /** 1 for the case's first testimony, then each follow-up in the order it arrived. */
+  caseSeq: number;
   receivedOn: string;
   language: string | null;
   status: RecordStatus;
@@ -41,6 +53,8 @@ export interface EntryWire {
 
 export interface RecordDetail {
   id: string;
+  caseId: string;
+  caseSeq: number;
   receivedOn: string;
   language: string | null;
   status: RecordStatus;

@@ -1,3 +1,4 @@
+import { indicatorName } from '../core/questionnaire';
 import type { TranslationEntryV1 } from '../worker/record-body';
 import type { RecordStatus } from './api-types';
 
@@ -11,9 +12,20 @@ export type EntryContent =
   | { v: 1; kind: 'status'; status: RecordStatus }
   | { v: 1; kind: 'assignment'; reviewerId: string; reviewerName: string }
   | { v: 1; kind: 'human-translation'; text: string; target: string }
+  /** An ILO forced-labour indicator a reviewer read in the testimony, with its evidence. */
+  | {
+      v: 1;
+      kind: 'indicator';
+      indicator: string;
+      quote: string;
+      confidence: IndicatorConfidence;
+    }
   /** The reviewers' copy of a reply sealed to the source. */
   | { v: 1; kind: 'reply'; text: string }
   | TranslationEntryV1;
+
+export const INDICATOR_CONFIDENCES = ['low', 'medium', 'high'] as const;
+export type IndicatorConfidence = (typeof INDICATOR_CONFIDENCES)[number];
 
 /** One line that says what an entry holds, for tables and `show`. */
 export function describeEntry(c: EntryContent): string {
@@ -30,6 +42,8 @@ export function describeEntry(c: EntryContent): string {
       return `human translation (${c.target}): ${c.text}`;
     case 'reply':
       return `reply to source: ${c.text}`;
+    case 'indicator':
+      return `ILO indicator ${indicatorName(c.indicator)} (${c.confidence}): “${c.quote}”`;
     case 'translation':
       return `machine translation ${c.source}→${c.target} (${c.engine} ${c.engineVersion})`;
   }

@@ -1,4 +1,5 @@
 import { isCryptoError } from '../crypto';
+import { consoleLanguage, KO_ERRORS } from './messages-ko';
 
 // Every failure the console reports is one sentence with a stable code, on stderr, exit 1.
 // Codes from the API ({error:{code,message}}) pass through unchanged; local ones are ours.
@@ -36,8 +37,15 @@ const sentence = (m: string): string => {
   return /[.!?]$/.test(s) ? s : `${s}.`;
 };
 
-/** The one line printed for a failure; never a stack, never key material. */
+/** The one line printed for a failure, in Korean when the console speaks it (SORI_LANG=ko). */
 export function describeError(err: unknown): { line: string; exitCode: number; code: string } {
+  const d = describeErrorEn(err);
+  const ko = consoleLanguage() === 'ko' ? KO_ERRORS[d.code] : undefined;
+  return ko ? { ...d, line: `sori: ${sentence(ko)} (${d.code})` } : d;
+}
+
+/** The one line printed for a failure; never a stack, never key material. */
+function describeErrorEn(err: unknown): { line: string; exitCode: number; code: string } {
   if (err instanceof ConsoleError) {
     return {
       line: `sori: ${sentence(err.message)} (${err.code})`,

@@ -9,6 +9,7 @@ import {
   type ReviewerKeys,
 } from '../crypto';
 import { ConsoleError } from './errors';
+import { consoleLanguage } from './messages-ko';
 import { promptHidden } from './prompt';
 
 // The reviewer's key file: secrets under Argon2id(passphrase); it never leaves this machine.
@@ -35,7 +36,8 @@ export async function readPassphrase(question: string, confirm = false): Promise
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const first = await promptHidden(question);
   if (first.length === 0) throw new ConsoleError('PASSPHRASE_EMPTY', 'The passphrase is empty');
-  if (confirm && (await promptHidden('Repeat the passphrase: ')) !== first) {
+  const again = consoleLanguage() === 'ko' ? '암호문을 한 번 더: ' : 'Repeat the passphrase: ';
+  if (confirm && (await promptHidden(again)) !== first) {
     throw new ConsoleError('PASSPHRASE_MISMATCH', 'The two passphrases differ');
   }
   return first;
@@ -89,8 +91,14 @@ export function readPublicKeys(path: string): { box: string; sign: string } {
 }
 
 export async function unlockKeyFile(path: string): Promise<ReviewerKeys> {
+  readKeyFileText(path); // a missing file is said before the passphrase is asked for
+  const question = consoleLanguage() === 'ko' ? `${path} 의 암호문: ` : `Passphrase for ${path}: `;
+  return openKeyFile(path, await readPassphrase(question));
+}
+
+/** The key file opened with a passphrase the caller already has (the desk's unlock form). */
+export function openKeyFile(path: string, passphrase: string): ReviewerKeys {
   const text = readKeyFileText(path);
-  const passphrase = await readPassphrase(`Passphrase for ${path}: `);
   try {
     return decryptKeyFile(text, passphrase);
   } catch (err) {

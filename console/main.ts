@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { describeError } from './errors';
+import { consoleLanguage, KO_ERRORS } from './messages-ko';
 import { buildProgram } from './program';
 
 // `sori`: parse, run, and turn any failure into one line with its code and a non-zero exit.
@@ -14,7 +15,10 @@ async function main(argv: string[]): Promise<number> {
       if (err.exitCode === 0) return 0; // --help, --version
       const message = err.message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ');
       const text = `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
-      process.stderr.write(`sori: ${/[.!?]$/.test(text) ? text : `${text}.`} (USAGE)\n`);
+      const english = /[.!?]$/.test(text) ? text : `${text}.`;
+      // Commander's detail (which option, which argument) stays: it names what to fix.
+      const line = consoleLanguage() === 'ko' ? `${KO_ERRORS.USAGE}: ${english}` : english;
+      process.stderr.write(`sori: ${line} (USAGE)\n`);
       return 2;
     }
     const d = describeError(err);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdmin } from './commands/admin.command';
 import { registerAuth } from './commands/auth.command';
+import { registerDesk } from './commands/desk.command';
 import { registerEntries } from './commands/entries.command';
 import { registerExport } from './commands/export.command';
 import { registerFiles } from './commands/files.command';
@@ -55,5 +56,6 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerSubmit(program);
   registerAdmin(program);
+  registerDesk(program);
   return program;
 }

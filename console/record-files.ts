@@ -101,3 +101,33 @@ export async function saveDecrypted(
   renameSync(partial, path);
   return { bytes, sha256 };
 }
+
+/** Decrypts into memory (the desk shows files in place, never writing them out); checks the hash. */
+export async function decryptToMemory(
+  file: FetchedFile,
+  key: Uint8Array,
+  expectedSha256: string,
+  label: string,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const hash = sha256Stream();
+  try {
+    const plain = file.body.pipe(createDecryptStream(key));
+    file.body.on('error', (e) => plain.destroy(e));
+    for await (const chunk of plain as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (!isCryptoError(err)) throw err;
+    throw new ConsoleError('FILE_DECRYPT_FAILED', `${label} does not decrypt (${err.code})`);
+  }
+  if (hash.digestHex() !== expectedSha256) {
+    chunks.forEach((c) => c.fill(0));
+    throw new ConsoleError(
+      'FILE_HASH_MISMATCH',
+      `${label} does not match the SHA-256 in its record`,
+    );
+  }
+  return Buffer.concat(chunks);
+}

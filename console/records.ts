@@ -38,7 +38,12 @@ export async function openRecord(
   keys: ReviewerKeys,
   id: string,
 ): Promise<OpenedRecord> {
-  const detail = await api.get<RecordDetail>(recordPath(id));
+  return openDetail(await api.get<RecordDetail>(recordPath(id)), keys);
+}
+
+/** A record as the API sent it (alone, or in a listing with include=full), opened here. */
+export function openDetail(detail: RecordDetail, keys: ReviewerKeys): OpenedRecord {
+  const id = detail.id;
   const recordKey = unwrapKey(detail, keys);
   let body: RecordBodyV1;
   try {

@@ -50,7 +50,11 @@ export function clearSession(): void {
 }
 
 /** Challenge → Ed25519 signature over (context || nonce) → short-lived bearer token. */
-export async function login(server: string, keys: ReviewerKeys): Promise<Session> {
+export async function login(
+  server: string,
+  keys: ReviewerKeys,
+  opts: { persist?: boolean } = {},
+): Promise<Session> {
   const api = createApiClient({ baseUrl: server });
   const signPublicKey = toBase64(keys.sign.publicKey);
   const challenge = await api.post<{ nonce: string }>('/v1/auth/challenge', { signPublicKey });
@@ -66,6 +70,7 @@ export async function login(server: string, keys: ReviewerKeys): Promise<Session
     },
   );
   const session: Session = { server, token: s.token, expiresAt: s.expiresAt, reviewer: s.reviewer };
-  saveSession(session);
+  // The desk keeps its token in memory only: it dies with the process or the lock.
+  if (opts.persist !== false) saveSession(session);
   return session;
 }

@@ -97,6 +97,8 @@ export async function submitTestimony(
   api: ApiClient,
   intake: IntakeKey,
   input: { text: string; answers?: Answers; lang?: string; attach?: readonly string[] },
+  /** A receipt already given to this source: the submission is a follow-up in their case. */
+  existingReceipt?: string,
 ): Promise<Submitted> {
   // Drawn here, not by buildSubmission: the attachments are encrypted under sub-keys of it first.
   const contentKey = randomBytes(32);
@@ -106,7 +108,7 @@ export async function submitTestimony(
       await uploadAttachment(uploadsUrl(api), path, contentKey, i + 1, () => powHeaderIfAsked(api)),
     );
   }
-  const receipt = generateReceipt();
+  const receipt = existingReceipt ?? generateReceipt();
   const source = deriveSourceKeys(receipt);
   const manifest: SubmissionManifest = {
     text: input.text,

@@ -85,3 +85,5 @@ export {
   type CertifiedReviewer,
 } from './enrolment';
 export { encryptKeyFile, decryptKeyFile, KEYFILE_PWHASH, type KeyFileV1 } from './keyfile';
+/** Constant-time comparison (secrets such as the desk's per-launch cookie) and wiping keys. */
+export { bytesEqual, memzero } from './sodium';

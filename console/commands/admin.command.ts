@@ -27,7 +27,7 @@ function publicKey(b64: string, what: string): string {
   throw new ConsoleError('BAD_PUBLIC_KEY', `The ${what} is not a 32-byte base64url public key`);
 }
 
-function statementOf(o: { box: string; sign: string; role: string }) {
+export function statementOf(o: { box: string; sign: string; role: string }) {
   if (o.role !== 'admin' && o.role !== 'reviewer')
     throw new ConsoleError('BAD_ROLE', 'A role is admin or reviewer');
   return {

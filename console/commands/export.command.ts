@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { fromBase64, initCrypto, sha256Hex, utf8 } from '../../crypto';
+import { initCrypto, sha256Hex, utf8 } from '../../crypto';
+import { recordExport } from '../export-bundle';
 import { contextOf } from '../context';
 import { custodyFor, fetchCustodyLog } from '../custody';
 import { ConsoleError } from '../errors';
@@ -12,34 +13,14 @@ import {
   RECORD_FILE,
   type CustodyExport,
   type ExportManifest,
-  type RecordExport,
 } from '../export-format';
 import { readableRecordIds } from '../record-id';
-import { openRecord, type OpenedRecord } from '../records';
+import { openRecord } from '../records';
 import { progressBar } from '../render/progress';
-import { recordJson } from '../render/record';
 
 // Evidence for investigators and courts: decrypted records with their ciphertexts and the
 // custody entries that prove them, hashed in a manifest. Decrypted files are 0600 in 0700
 // folders: they are testimony in the clear on this machine.
-
-function recordExport(r: OpenedRecord): RecordExport {
-  return {
-    format: 'sori-record-export',
-    v: 1,
-    record: recordJson(r) as RecordExport['record'],
-    sealed: {
-      body: r.detail.body,
-      bodySha256: r.detail.bodySha256,
-      entries: r.entries.map((e) => ({
-        id: e.id,
-        kind: e.kind,
-        body: e.sealed,
-        sha256: sha256Hex(fromBase64(e.sealed)),
-      })),
-    },
-  };
-}
 
 interface ExportOptions {
   all?: boolean;

@@ -1,33 +1,14 @@
 import type { Command } from 'commander';
-import { fromBase64, toBase64, wrapRecordKey, type ReviewerKeys } from '../../crypto';
-import type { ApiClient } from '../api-client';
-import type { RecordDetail, ReviewerInfo } from '../api-types';
 import { contextOf } from '../context';
 import { ConsoleError } from '../errors';
 import { readableRecordIds } from '../record-id';
-import { recordPath, unwrapKey } from '../records';
+import { grantOne } from '../grants';
 import { checkCertified, enrolmentRoots } from '../enrolment-check';
 import { listReviewers, pickReviewer } from '../reviewers';
 
 // Access for a reviewer enrolled after a record was made: the record key is unwrapped and
 // re-sealed to their box key here, so the server never holds it in the clear. With
 // SORI_ENROLMENT_ROOTS set, only to a reviewer whose enrolment certificate chains to a root.
-
-async function grantOne(
-  api: ApiClient,
-  keys: ReviewerKeys,
-  reviewer: ReviewerInfo,
-  id: string,
-): Promise<boolean> {
-  const detail = await api.get<RecordDetail>(recordPath(id));
-  const recordKey = unwrapKey(detail, keys);
-  const wrappedKey = toBase64(wrapRecordKey(recordKey, fromBase64(reviewer.boxPublicKey)));
-  const res = await api.post<{ created: boolean }>(`${recordPath(id)}/grants`, {
-    reviewerId: reviewer.id,
-    wrappedKey,
-  });
-  return res.created;
-}
 
 export function registerGrant(program: Command): void {
   program

@@ -7,6 +7,7 @@ import { normaliseTag, type EntryContent } from '../entries';
 import { ConsoleError } from '../errors';
 import { openRecord } from '../records';
 import { renderTable } from '../render/table';
+import { isUnread, loadSeen } from '../seen';
 
 // The server can filter only on what it sees (status, language, day, translated); tags are
 // encrypted entries, so they are decrypted here and --tag filters on this machine; so are the
@@ -23,7 +24,7 @@ interface ListOptions {
   limit: string;
 }
 
-export type ListedRecord = RecordSummary & { tags: string[] };
+export type ListedRecord = RecordSummary & { tags: string[]; unread: boolean };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -67,6 +68,7 @@ export async function listRecords(ctx: Context, o: ListOptions): Promise<ListedR
   const limit = checkOptions(o);
   const api = await ctx.api();
   const wanted = o.tag === undefined ? null : normaliseTag(o.tag);
+  const seen = loadSeen();
   const out: ListedRecord[] = [];
   let cursor: string | undefined;
   do {
@@ -83,7 +85,7 @@ export async function listRecords(ctx: Context, o: ListOptions): Promise<ListedR
       if (o.indicator !== undefined && !(await hasIndicator(ctx, api, r, o.indicator))) continue;
       const tags = await tagsOf(ctx, api, r);
       if (wanted !== null && !tags.includes(wanted)) continue;
-      out.push({ ...r, entryKinds: r.entryKinds ?? {}, tags });
+      out.push({ ...r, entryKinds: r.entryKinds ?? {}, tags, unread: isUnread(seen, r) });
       if (out.length >= limit) return out;
     }
     cursor = page.nextCursor ?? undefined;
@@ -115,7 +117,7 @@ export function emptyListText(b: Backlog): string {
 export function registerList(program: Command): void {
   program
     .command('list')
-    .description('list the records you can read')
+    .description('list the records you can read, newest first (* in NEW: not yet shown)')
     .option('--status <status>', `only this status (${RECORD_STATUSES.join(', ')})`)
     .option('--language <code>', 'only this detected language (ko, ru, …)')
     .option('--from <day>', 'received on or after YYYY-MM-DD')
@@ -140,6 +142,7 @@ export function registerList(program: Command): void {
             ? emptyListText(backlog)
             : 'No records.'
           : renderTable(records, [
+              { header: 'NEW', value: (r) => (r.unread ? '*' : '') },
               { header: 'ID', value: (r) => r.id },
               { header: 'DAY', value: (r) => r.receivedOn },
               { header: 'LANG', value: (r) => r.language ?? '?' },

@@ -1,23 +1,8 @@
 import type { Command } from 'commander';
-import {
-  decryptRecordBody,
-  encryptEntry,
-  fromBase64,
-  initCrypto,
-  randomId,
-  sealToSource,
-  toBase64,
-} from '../../crypto';
-import type { RecordBodyV1 } from '../../worker/record-body';
-import type { RecordDetail } from '../api-types';
 import { contextOf } from '../context';
-import type { EntryContent } from '../entries';
 import { ConsoleError } from '../errors';
-import { recordPath, unwrapKey } from '../records';
+import { replyToSource } from '../reply';
 import { readTextFile } from './entries.command';
-
-// A reply is sealed to the public key the source derived from its receipt: only the receipt
-// opens it. Reviewers keep their own copy as an entry under the record key.
 
 export function registerReply(program: Command): void {
   program
@@ -37,25 +22,9 @@ export function registerReply(program: Command): void {
         }
         const message = opts.file ? readTextFile(opts.file) : (text as string);
         if (message.trim() === '') throw new ConsoleError('REPLY_EMPTY', 'The reply is empty');
-        await initCrypto();
         const api = await ctx.api();
         const id = await ctx.recordId(typed);
-        const detail = await api.get<RecordDetail>(recordPath(id));
-        const recordKey = unwrapKey(detail, await ctx.unlock());
-        const body = decryptRecordBody<RecordBodyV1>(recordKey, detail.id, fromBase64(detail.body));
-        if (!body.sourcePublicKey) {
-          throw new ConsoleError(
-            'SOURCE_KEY_MISSING',
-            `The source of ${id} left no key to reply to (it was sent without a receipt)`,
-          );
-        }
-        const replyId = randomId();
-        const toSource = toBase64(
-          sealToSource(fromBase64(body.sourcePublicKey), { v: 1, text: message }),
-        );
-        const copy: EntryContent = { v: 1, kind: 'reply', text: message };
-        const entry = toBase64(encryptEntry(recordKey, detail.id, replyId, copy));
-        await api.post(`${recordPath(id)}/replies`, { id: replyId, toSource, entry });
+        const { replyId } = await replyToSource(api, await ctx.unlock(), id, message);
         ctx.emit(
           { recordId: id, replyId },
           () => `Reply ${replyId} sealed to the source of ${id}.`,

@@ -9,12 +9,17 @@ const QUESTIONS: ReadonlyMap<string, Question> = new Map(
   questionnaire.sections.flatMap((s) => s.questions.map((q) => [q.id, q] as const)),
 );
 
-function valueText(q: Question | undefined, v: unknown): string {
-  const label = (id: unknown): string =>
-    q?.options?.find((o) => o.id === id)?.label.en ?? String(id);
+type Lang = 'en' | 'ko';
+
+function valueText(q: Question | undefined, v: unknown, lang: Lang = 'en'): string {
+  const label = (id: unknown): string => {
+    const l = q?.options?.find((o) => o.id === id)?.label;
+    return (l && (l[lang] ?? l.en)) ?? String(id);
+  };
   if (Array.isArray(v)) return v.map(label).join('; ');
   if (v === null || v === undefined) return '—';
-  if (q?.type === 'yesno' && typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (q?.type === 'yesno' && typeof v === 'boolean')
+    return lang === 'ko' ? (v ? '예' : '아니요') : v ? 'yes' : 'no';
   return q?.options ? label(v) : String(v);
 }
 
@@ -28,4 +33,19 @@ export function answerLines(answers: Record<string, unknown>, width: number): st
     lines.push(...wrap(valueText(q, value), Math.max(20, width - 6)).map((l) => `      ${l}`));
   }
   return lines;
+}
+
+/** Each answer as question and answer text in one language (the desk shows them as a list). */
+export function answerPairs(
+  answers: Record<string, unknown>,
+  lang: Lang,
+): Array<{ id: string; question: string; answer: string }> {
+  return Object.entries(answers).map(([id, value]) => {
+    const q = QUESTIONS.get(id);
+    return {
+      id,
+      question: q ? (q.label[lang] ?? q.label.en) : id,
+      answer: valueText(q, value, lang),
+    };
+  });
 }

@@ -5,7 +5,15 @@ import type { Queryable } from '../db';
 
 export type RecordStatus = 'new' | 'in-review' | 'verified' | 'closed';
 export type EntryKind =
-  'translation' | 'human-translation' | 'note' | 'tag' | 'status' | 'assignment' | 'reply' | 'file';
+  | 'translation'
+  | 'human-translation'
+  | 'note'
+  | 'tag'
+  | 'status'
+  | 'assignment'
+  | 'reply'
+  | 'file'
+  | 'indicator';
 
 export interface RecordFilter {
   status?: RecordStatus;
@@ -13,12 +21,18 @@ export interface RecordFilter {
   from?: string;
   to?: string;
   translated?: boolean;
+  /** Only the records of this case (the id of its first record). */
+  caseId?: string;
   after?: { receivedOn: string; id: string };
   limit: number;
 }
 
 export interface RecordSummary {
   id: string;
+  /** The case (conversation with one source) this record belongs to: its first record's id. */
+  caseId: string;
+  /** Its place in the case: 1 for the first testimony, then each follow-up in arrival order. */
+  caseSeq: number;
   receivedOn: string;
   language: string | null;
   status: RecordStatus;
@@ -44,6 +58,8 @@ export interface EntryRow {
 
 interface SummaryRow {
   id: string;
+  case_id: string;
+  case_seq: number;
   received_on: string;
   language: string | null;
   status: RecordStatus;
@@ -52,6 +68,8 @@ interface SummaryRow {
 
 const summary = (r: SummaryRow) => ({
   id: r.id,
+  caseId: r.case_id,
+  caseSeq: Number(r.case_seq),
   receivedOn: r.received_on,
   language: r.language,
   status: r.status,
@@ -65,7 +83,7 @@ export async function listRecordsFor(
   f: RecordFilter,
 ): Promise<RecordSummary[]> {
   const { rows } = await db.query<SummaryRow & { entry_kinds: Record<string, number> }>(
-    `SELECT r.id, to_char(r.received_on, 'YYYY-MM-DD') AS received_on, r.language, r.status, r.translated,
+    `SELECT r.id, r.case_id, r.case_seq, to_char(r.received_on, 'YYYY-MM-DD') AS received_on, r.language, r.status, r.translated,
             COALESCE((SELECT jsonb_object_agg(c.kind, c.n)
                         FROM (SELECT e.kind, count(*) AS n FROM record_entries e
                                WHERE e.record_id = r.id GROUP BY e.kind) c), '{}'::jsonb) AS entry_kinds
@@ -76,6 +94,7 @@ export async function listRecordsFor(
         AND ($5::date IS NULL OR r.received_on <= $5)
         AND ($6::boolean IS NULL OR r.translated = $6)
         AND ($7::date IS NULL OR (r.received_on, r.id) < ($7::date, $8::uuid))
+        AND ($10::uuid IS NULL OR r.case_id = $10)
       ORDER BY r.received_on DESC, r.id DESC
       LIMIT $9`,
     [
@@ -88,6 +107,7 @@ export async function listRecordsFor(
       f.after?.receivedOn ?? null,
       f.after?.id ?? null,
       f.limit,
+      f.caseId ?? null,
     ],
   );
   return rows.map((r) => ({ ...summary(r), entryKinds: r.entry_kinds }));
@@ -102,7 +122,7 @@ export async function findRecordFor(
   const { rows } = await db.query<
     SummaryRow & { body: Buffer; body_sha256: Buffer; wrapped_key: Buffer }
   >(
-    `SELECT r.id, to_char(r.received_on, 'YYYY-MM-DD') AS received_on, r.language, r.status, r.translated,
+    `SELECT r.id, r.case_id, r.case_seq, to_char(r.received_on, 'YYYY-MM-DD') AS received_on, r.language, r.status, r.translated,
             r.body, r.body_sha256, k.wrapped_key
        FROM records r JOIN record_keys k ON k.record_id = r.id AND k.reviewer_id = $2
       WHERE r.id = $1`,
@@ -112,6 +132,28 @@ export async function findRecordFor(
   return r
     ? { ...summary(r), body: r.body, bodySha256: r.body_sha256, wrappedKey: r.wrapped_key }
     : null;
+}
+
+/** Bodies and the caller's wrapped keys of several records at once (the desk's inbox). */
+export async function findRecordsFor(
+  db: Queryable,
+  recordIds: readonly string[],
+  reviewerId: string,
+): Promise<Map<string, { body: Buffer; bodySha256: Buffer; wrappedKey: Buffer }>> {
+  const { rows } = await db.query<{
+    id: string;
+    body: Buffer;
+    body_sha256: Buffer;
+    wrapped_key: Buffer;
+  }>(
+    `SELECT r.id, r.body, r.body_sha256, k.wrapped_key
+       FROM records r JOIN record_keys k ON k.record_id = r.id AND k.reviewer_id = $2
+      WHERE r.id = ANY($1::uuid[])`,
+    [recordIds, reviewerId],
+  );
+  return new Map(
+    rows.map((r) => [r.id, { body: r.body, bodySha256: r.body_sha256, wrappedKey: r.wrapped_key }]),
+  );
 }
 
 /** True when the caller holds a key to the record; FOR SHARE keeps a revocation from racing the change. */
@@ -128,8 +170,17 @@ export async function holdsRecord(
 }
 
 export async function listEntries(db: Queryable, recordId: string): Promise<EntryRow[]> {
+  return (await listEntriesOf(db, [recordId])).get(recordId) ?? [];
+}
+
+/** Entries of several records, each list in append order. */
+export async function listEntriesOf(
+  db: Queryable,
+  recordIds: readonly string[],
+): Promise<Map<string, EntryRow[]>> {
   const { rows } = await db.query<{
     id: string;
+    record_id: string;
     seq: string;
     kind: EntryKind;
     author_id: string | null;
@@ -137,21 +188,27 @@ export async function listEntries(db: Queryable, recordId: string): Promise<Entr
     created_on: string;
     body: Buffer;
   }>(
-    `SELECT e.id, e.seq, e.kind, e.author_id, v.name AS author_name,
+    `SELECT e.id, e.record_id, e.seq, e.kind, e.author_id, v.name AS author_name,
             to_char(e.created_on, 'YYYY-MM-DD') AS created_on, e.body
        FROM record_entries e LEFT JOIN reviewers v ON v.id = e.author_id
-      WHERE e.record_id = $1 ORDER BY e.seq`,
-    [recordId],
+      WHERE e.record_id = ANY($1::uuid[]) ORDER BY e.seq`,
+    [recordIds],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    seq: Number(r.seq),
-    kind: r.kind,
-    authorId: r.author_id,
-    authorName: r.author_name,
-    createdOn: r.created_on,
-    body: r.body,
-  }));
+  const out = new Map<string, EntryRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.record_id) ?? [];
+    list.push({
+      id: r.id,
+      seq: Number(r.seq),
+      kind: r.kind,
+      authorId: r.author_id,
+      authorName: r.author_name,
+      createdOn: r.created_on,
+      body: r.body,
+    });
+    out.set(r.record_id, list);
+  }
+  return out;
 }
 
 /** The new entry's seq, or null when an entry with this id already exists. */

@@ -198,10 +198,12 @@ describe('sori console: the full journey', () => {
         status: 'new',
         translated: true,
         tags: [],
+        unread: true,
       }),
     ]);
     const table = (await ok(alice, ['list'])).stdout;
-    expect(table.split('\n')[0]).toMatch(/^ID\s+DAY\s+LANG\s+STATUS\s+TAGS\s+TRANSLATED$/);
+    expect(table.split('\n')[0]).toMatch(/^NEW\s+ID\s+DAY\s+LANG\s+STATUS\s+TAGS\s+TRANSLATED$/);
+    expect(table.split('\n')[1]).toMatch(/^\*\s+/);
     expect(table).toContain(recordId);
 
     const shown = (await ok(alice, ['show', recordId, '--width', '100'])).stdout;
@@ -212,6 +214,10 @@ describe('sori console: the full journey', () => {
     expect(shown).toMatch(/country\s+러시아/);
     const byPrefix = await ok(alice, ['show', recordId.slice(0, 10), '--width', '100']);
     expect(byPrefix.stdout).toBe(shown);
+    // Shown once, it is no longer new.
+    expect((await ok(alice, ['--json', 'list'])).json<Listed>().records[0]).toMatchObject({
+      unread: false,
+    });
 
     const json = (await ok(alice, ['--json', 'show', recordId])).json<{
       body: { text: string; translation: { text: string } };

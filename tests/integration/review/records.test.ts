@@ -68,6 +68,9 @@ describe('review API: reading and granting records', () => {
     const one = (await get(`/v1/records?language=en`)).json.records[0];
     expect(one).toEqual({
       id: records[4]!.id,
+      // A record without a source token is a case of its own (migration 006).
+      caseId: records[4]!.id,
+      caseSeq: 1,
       receivedOn: '2024-01-13',
       language: 'en',
       status: 'new',
@@ -92,6 +95,28 @@ describe('review API: reading and granting records', () => {
   ])('list with %s → 400 %s', async (q, expected) => {
     const res = await get(`/v1/records?${q}`);
     expect([res.status, code(res)]).toEqual([400, expected]);
+  });
+
+  it('include=full answers each record as GET /v1/records/:id does, audited as reads', async () => {
+    const before = (await auditActions(app.pool)).length;
+    const full = (await get('/v1/records?limit=200&include=full')).json.records as Array<{
+      id: string;
+    }>;
+    const audited = (await auditActions(app.pool)).slice(before);
+    expect(audited.filter((a) => a.action === 'record.list')).toHaveLength(1);
+    expect(
+      audited
+        .filter((a) => a.action === 'record.read')
+        .map((a) => a.record_id)
+        .sort(),
+    ).toEqual(full.map((r) => r.id).sort());
+    expect(full.map((r) => r.id).sort()).toEqual(records.map((r) => r.id).sort());
+    for (const r of full) {
+      const one = (await get(`/v1/records/${r.id}`)).json;
+      expect(r).toEqual({ ...one, entryKinds: expect.any(Object) });
+    }
+    expect((await get('/v1/records?include=bodies')).status).toBe(400);
+    expect((await get('/v1/records?include=full', carolToken)).json.records).toEqual([]);
   });
 
   it('fetches a record the caller can decrypt locally', async () => {

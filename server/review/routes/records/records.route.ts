@@ -19,7 +19,8 @@ export function recordsRouter(deps: {
   const recordId = (v: unknown) => pathId(v, recordNotFound);
 
   router.get('/v1/records', async (req, res) => {
-    res.json(await deps.records.list(caller(res), parseOrThrow(listQuerySchema, req.query)));
+    const { case: caseId, include, ...q } = parseOrThrow(listQuerySchema, req.query);
+    res.json(await deps.records.list(caller(res), { ...q, caseId, full: include === 'full' }));
   });
 
   // Counts only (content-free): why a reviewer's list may be empty while testimony waits.

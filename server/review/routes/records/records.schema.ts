@@ -25,6 +25,9 @@ export const listQuerySchema = z.strictObject({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  case: uuid.optional(),
+  /** full: each record with its body, wrapped key and entries (as GET /v1/records/:id). */
+  include: z.enum(['full']).optional(),
 });
 
 /** Reviewers append these kinds; 'translation' and 'file' are the worker's, 'reply' has its own route. */
@@ -32,7 +35,7 @@ export function entrySchema(maxTextBytes: number) {
   return z
     .strictObject({
       id: uuid,
-      kind: z.enum(['note', 'tag', 'status', 'human-translation', 'assignment']),
+      kind: z.enum(['note', 'tag', 'status', 'human-translation', 'assignment', 'indicator']),
       body: ciphertext(ENTRY_MIN_BYTES, maxTextBytes),
       status: z.enum(STATUSES).optional(),
     })

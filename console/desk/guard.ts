@@ -1,0 +1,136 @@
+import type { NextFunction, Request, Response } from 'express';
+import { bytesEqual, fromBase64, randomBytes, toBase64, utf8 } from '../../crypto';
+
+// The desk is a web server holding unlocked keys, so every other page the reviewer's browser
+// has open is an attacker. What stops them:
+// - loopback only, and the Host header must be exactly 127.0.0.1:PORT: a DNS-rebound name
+//   (evil.example resolving to 127.0.0.1) arrives with its own Host and is refused;
+// - a per-launch secret on every request, carried by an HttpOnly SameSite=Strict cookie that
+//   only the one-time token URL printed in the terminal can obtain;
+// - state changes also need Origin (or Sec-Fetch-Site) to say the request came from the desk;
+// - no CORS headers ever, a CSP that allows only the desk's own script and style, no-store.
+
+export const COOKIE = 'sori_desk';
+
+export interface Secrets {
+  /** One-time: exchanged for the cookie once, then useless (it sits in terminal scrollback). */
+  token: string | null;
+  cookie: string;
+}
+
+export function newSecrets(): Secrets {
+  return { token: toBase64(randomBytes(32)), cookie: toBase64(randomBytes(32)) };
+}
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob:",
+  "media-src 'self' blob:",
+  "frame-src 'self'",
+  "connect-src 'self'",
+  "font-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+function refuse(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'SAMEORIGIN',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+  });
+  next();
+}
+
+export function hostCheck(origin: () => string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.headers.host !== new URL(origin()).host)
+      return refuse(
+        res,
+        421,
+        'DESK_BAD_HOST',
+        'The desk answers only at 127.0.0.1 and its own port',
+      );
+    next();
+  };
+}
+
+function cookieValue(req: Request): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+function same(a: string, b: string): boolean {
+  try {
+    return bytesEqual(utf8(a), utf8(b));
+  } catch {
+    return false;
+  }
+}
+
+/** GET /open?token=… sets the cookie once and sends the page to /. */
+export function tokenExchange(secrets: Secrets) {
+  return (req: Request, res: Response): void => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    if (secrets.token === null || !same(token, secrets.token)) {
+      res
+        .status(403)
+        .type('text/plain')
+        .send('This desk link was already used or is wrong. Run sori desk again for a new one.');
+      return;
+    }
+    secrets.token = null;
+    fromBase64(secrets.cookie); // well-formed by construction; a cookie value needs no escaping
+    res.set('Set-Cookie', `${COOKIE}=${secrets.cookie}; Path=/; HttpOnly; SameSite=Strict`);
+    res.redirect(303, '/');
+  };
+}
+
+export function requireSecret(secrets: Secrets) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const c = cookieValue(req);
+    if (c === null || !same(c, secrets.cookie)) {
+      if (req.method === 'GET' && req.path === '/') {
+        res
+          .status(401)
+          .type('text/plain')
+          .send('Open the address that sori desk printed in your terminal.');
+        return;
+      }
+      return refuse(res, 401, 'DESK_SECRET_REQUIRED', 'Open the address sori desk printed');
+    }
+    next();
+  };
+}
+
+/** Anything but GET/HEAD must come from the desk's own page, as JSON. */
+export function sameOrigin(origin: () => string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const from = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    const ok = from !== undefined ? from === origin() : site === 'same-origin';
+    if (!ok)
+      return refuse(res, 403, 'DESK_CROSS_ORIGIN', 'Changes are accepted only from the desk page');
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+      return refuse(res, 415, 'DESK_JSON_REQUIRED', 'The desk takes JSON bodies only');
+    next();
+  };
+}

@@ -1,0 +1,38 @@
+// The case as the desk's API sends it to the page (console/desk/case-view.ts builds it).
+
+export interface FileView {
+  status: 'clean' | 'held-back';
+  fileId: string | null;
+  name: string;
+  mime?: string;
+  size: number;
+  inline?: boolean;
+  removed: string[];
+  reason?: string;
+}
+
+export interface RecordView {
+  id: string;
+  receivedOn: string;
+  status: string;
+  language: string;
+  canReply: boolean;
+  original: string;
+  translation: { title: string; text: string };
+  sanitisation: string[];
+  files: FileView[];
+  answers: Array<{ id: string; question: string; answer: string }>;
+  answerIndicators: Array<{ id: string }>;
+  entries: Array<{ id: string; kind: string; author: string; day: string; text: string }>;
+}
+
+export interface CaseView {
+  records: RecordView[];
+  indicators: Array<{
+    indicator: string;
+    quote: string;
+    confidence: string;
+    author: string | null;
+    day: string;
+  }>;
+}

@@ -1,0 +1,140 @@
+import { initCrypto, memzero, type ReviewerKeys } from '../../crypto';
+import { createApiClient, type ApiClient } from '../api-client';
+import { isApiError } from '../errors';
+import { openKeyFile } from '../keystore';
+import { login, type Reviewer, type Session } from '../session';
+import { DeskError } from './desk-error';
+
+// What the desk holds while unlocked: the reviewer's secret keys, a review-API session and the
+// decrypted records (owned by the inbox, dropped through onLock). All of it in this process's
+// memory only; locking wipes the keys and forgets the rest. The idle clock counts the page's
+// requests to the desk, not its polling of the lock state.
+
+const STALE = ['SESSION_EXPIRED', 'SESSION_INVALID'];
+
+export interface VaultOptions {
+  server: string;
+  keyPath: string;
+  idleMs: number;
+}
+
+export class Vault {
+  private keys: ReviewerKeys | null = null;
+  private session: Session | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lockListeners: Array<() => void> = [];
+  lastLockReason: 'idle' | 'asked' | null = null;
+
+  constructor(private readonly opts: VaultOptions) {}
+
+  get unlocked(): boolean {
+    return this.keys !== null;
+  }
+
+  get idleMs(): number {
+    return this.opts.idleMs;
+  }
+
+  get server(): string {
+    return this.opts.server;
+  }
+
+  onLock(listener: () => void): void {
+    this.lockListeners.push(listener);
+  }
+
+  async unlock(passphrase: string): Promise<Reviewer> {
+    await initCrypto();
+    if (this.keys) return this.me();
+    const keys = openKeyFile(this.opts.keyPath, passphrase);
+    try {
+      this.session = await login(this.opts.server, keys, { persist: false });
+    } catch (err) {
+      wipe(keys);
+      throw err;
+    }
+    this.keys = keys;
+    this.lastLockReason = null;
+    this.touch();
+    return this.session.reviewer;
+  }
+
+  lock(reason: 'idle' | 'asked'): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.keys) return;
+    wipe(this.keys);
+    this.keys = null;
+    const token = this.session?.token;
+    this.session = null;
+    this.lastLockReason = reason;
+    for (const l of this.lockListeners) l();
+    // Best effort: the token dies with its TTL anyway if the server cannot be reached now.
+    if (token)
+      void createApiClient({ baseUrl: this.opts.server, token })
+        .delete('/v1/auth/session')
+        .catch(() => undefined);
+  }
+
+  /** Restarts the idle clock; called for every request the reviewer makes. */
+  touch(): void {
+    if (!this.keys) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.lock('idle'), this.opts.idleMs);
+    this.timer.unref();
+  }
+
+  me(): Reviewer {
+    if (!this.session) throw locked();
+    return this.session.reviewer;
+  }
+
+  requireKeys(): ReviewerKeys {
+    if (!this.keys) throw locked();
+    return this.keys;
+  }
+
+  token(): string {
+    if (!this.session) throw locked();
+    return this.session.token;
+  }
+
+  /** Runs a call that needs the bearer token itself (file downloads), logging in again once. */
+  async withToken<T>(f: (token: string) => Promise<T>): Promise<T> {
+    try {
+      return await f(this.token());
+    } catch (err) {
+      if (!isApiError(err) || !STALE.includes(err.code)) throw err;
+      this.session = await login(this.opts.server, this.requireKeys(), { persist: false });
+      return f(this.token());
+    }
+  }
+
+  /** A client whose calls log in again once if the server forgot the session (15 min TTL). */
+  api(): ApiClient {
+    const call = async <T>(f: (c: ApiClient) => Promise<T>): Promise<T> => {
+      const client = createApiClient({ baseUrl: this.opts.server, token: this.token() });
+      try {
+        return await f(client);
+      } catch (err) {
+        if (!isApiError(err) || !STALE.includes(err.code)) throw err;
+        this.session = await login(this.opts.server, this.requireKeys(), { persist: false });
+        return f(createApiClient({ baseUrl: this.opts.server, token: this.token() }));
+      }
+    };
+    return {
+      baseUrl: this.opts.server,
+      get: (path, query) => call((c) => c.get(path, query)),
+      post: (path, body) => call((c) => c.post(path, body)),
+      put: (path, body) => call((c) => c.put(path, body)),
+      delete: (path) => call((c) => c.delete(path)),
+    };
+  }
+}
+
+function wipe(keys: ReviewerKeys): void {
+  memzero(keys.box.secretKey);
+  memzero(keys.sign.secretKey);
+}
+
+const locked = () => new DeskError('DESK_LOCKED', 423, 'The desk is locked: unlock it first');
