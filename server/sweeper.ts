@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
 import { errorFields, type Logger } from '../core/logger';
-import { listPendingSubmissionIds } from '../core/repositories/submission.repository';
+import { listPendingSubmissions } from '../core/repositories/submission.repository';
 import { queueSubmission, type Enqueuer } from './services/outbox';
 
 // The outbox backstop: Postgres, not Redis, is the source of truth. Every interval, every
-// submission not yet processed is enqueued again; the job id per submission makes this a
-// no-op for a job that still exists, and brings back one that Redis lost.
+// submission not yet processed is enqueued again under its job ticket; the job id per ticket
+// makes this a no-op for a job that still exists, and brings back one that Redis lost.
 
 export interface SweeperDeps {
   pool: Pool;
@@ -46,14 +46,14 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     let enqueued = 0;
     let after: string | null = null;
     while (!halted) {
-      const ids: string[] = await listPendingSubmissionIds(deps.pool, after, batchSize);
-      for (const id of ids) {
+      const rows = await listPendingSubmissions(deps.pool, after, batchSize);
+      for (const row of rows) {
         // Redis is down: stop this pass rather than time out once per row.
-        if (halted || !(await queueSubmission(deps, id))) return enqueued;
+        if (halted || !(await queueSubmission(deps, row))) return enqueued;
         enqueued++;
       }
-      if (ids.length < batchSize) break;
-      after = ids[ids.length - 1] ?? null;
+      if (rows.length < batchSize) break;
+      after = rows[rows.length - 1]?.id ?? null;
     }
     return enqueued;
   }

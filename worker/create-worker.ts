@@ -11,7 +11,7 @@ import {
   type JobName,
   type JobPayloads,
 } from '../core/queue';
-import { listPendingTranslationIds } from '../core/repositories/record.repository';
+import { listPendingTranslationTickets } from '../core/repositories/record.repository';
 import type { Translator } from './translate';
 import { fileDepsFromConfig, type FilesConfig } from './attachments/file-deps';
 import type { WorkerKeys } from './keys';
@@ -146,8 +146,8 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
       await worker.waitUntilReady();
       // Owed translations whose job was lost (Redis outage after commit) are queued again.
       if (deps.translator) {
-        for (const recordId of await listPendingTranslationIds(deps.db)) {
-          await ctx.enqueue('retry-translation', { recordId }, config.TRANSLATE_RETRY_MS);
+        for (const ticket of await listPendingTranslationTickets(deps.db)) {
+          await ctx.enqueue('retry-translation', { ticket }, config.TRANSLATE_RETRY_MS);
         }
       }
     },

@@ -10,6 +10,7 @@ import {
   type NewSubmission,
   type SubmissionSummary,
 } from '../../core/repositories/submission.repository';
+import { newJobTicket } from '../../core/queue';
 import { hashSourceToken } from '../../crypto';
 import type { SubmissionInput } from '../routes/submissions/submissions.schema';
 import { envelopeSha256 } from './envelope-hash';
@@ -30,7 +31,9 @@ export interface Accepted {
 }
 
 /** A new row, or the one a resend of the same envelope found. */
-type Stored = { created: true } | { created: false; status: string; queued: boolean };
+type Stored =
+  | { created: true }
+  | { created: false; status: string; queued: boolean; jobTicket: string | null };
 
 /**
  * Inserts the row, or explains why not: an unknown or retired key (422), the same envelope
@@ -52,7 +55,7 @@ async function store(
     if (existing && !existing.envelopeSha256.equals(row.envelopeSha256)) {
       throw conflict('SUBMISSION_ID_CONFLICT', 'This id was used for a different submission');
     }
-    if (existing) return { created: false, status: existing.status, queued: existing.queued };
+    if (existing) return { created: false, ...existing };
   }
   throw new Error('submission neither inserted nor found');
 }
@@ -79,6 +82,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
         manifest: input.manifest,
         envelopeSha256: Buffer.from(envelopeSha256({ ...input, sourceTokenHash, uploads })),
         sourceTokenHash,
+        jobTicket: newJobTicket(),
       };
       const stored =
         uploads.length === 0
@@ -90,9 +94,11 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
               }
               return result;
             });
-      deps.log.info('submission.received', { submissionId: input.id });
-      if (stored.created || (!stored.queued && stored.status === 'received')) {
-        await queueSubmission(outbox, input.id);
+      // No id in the log: a log line at rest carries a precise time (issue 11).
+      deps.log.info('submission.received');
+      const ticket = stored.created ? row.jobTicket : stored.jobTicket;
+      if (ticket && (stored.created || (!stored.queued && stored.status === 'received'))) {
+        await queueSubmission(outbox, { id: input.id, ticket });
       }
       return { id: input.id, status: 'received' };
     },
