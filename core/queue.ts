@@ -81,6 +81,11 @@ export interface Producer {
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
   /** Drops every entry of the queue's event stream. */
   trimEvents(): Promise<void>;
+  /**
+   * Asks Redis to rewrite its append-only file (when AOF is on and no rewrite runs), which
+   * drops the history of jobs already gone; false when nothing was started.
+   */
+  compactHistory(): Promise<boolean>;
   close(): Promise<void>;
   queue: Queue;
 }
@@ -174,6 +179,16 @@ export function createProducer(options: {
     },
     async trimEvents() {
       await queue.trimEvents(0);
+    },
+    async compactHistory() {
+      // The AOF keeps every command until it is rewritten: ended jobs' tickets and millisecond
+      // times, in processing order. A rewrite keeps only what exists now. Never asked of a
+      // Redis without AOF (a rewrite would write a file where there was none).
+      const info = await connection.info('persistence');
+      if (!/^aof_enabled:1\r?$/m.test(info) || /^aof_rewrite_in_progress:1\r?$/m.test(info))
+        return false;
+      await connection.bgrewriteaof();
+      return true;
     },
     async close() {
       // By now every request has had its answer (main.ts closes HTTP first), so an add still

@@ -13,8 +13,13 @@ export interface SweeperDeps {
   log: Logger;
   intervalMs: number;
   batchSize?: number;
-  /** Drops the queue's event stream (millisecond times beside submission ids). */
+  /** Drops the queue's event stream (millisecond times beside job tickets). */
   trimEvents?: () => Promise<void>;
+  /** Rewrites Redis's AOF so ended jobs' history leaves the disk (core/QUEUE-AT-REST.md). */
+  compactHistory?: () => Promise<unknown>;
+  /** How often compactHistory runs at most (default hourly). */
+  compactEveryMs?: number;
+  now?: () => number;
   /** Deletes expired, unclaimed uploads (server/uploads createUploadCleanup, self-throttled). */
   cleanupUploads?: () => Promise<unknown>;
 }
@@ -32,12 +37,19 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   let running: Promise<number> | undefined;
   let started = false;
   let halted = false; // set by stop(): a pass in progress ends after its current row
+  const now = deps.now ?? Date.now;
+  const compactEveryMs = deps.compactEveryMs ?? 60 * 60 * 1000;
+  let compactedAt = now();
 
   async function sweep(): Promise<number> {
     try {
       return await sweepPending();
     } finally {
       await deps.trimEvents?.().catch(() => undefined); // Redis down: the next pass trims
+      if (deps.compactHistory && now() - compactedAt >= compactEveryMs) {
+        compactedAt = now();
+        await deps.compactHistory().catch(() => undefined); // a rewrite already running, say
+      }
       await deps.cleanupUploads?.().catch(() => undefined); // Postgres down: the next pass
     }
   }
