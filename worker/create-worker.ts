@@ -114,9 +114,11 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
 
   queue.on('error', (err) => log.warn('queue.error', errorFields(err)));
   worker.on('error', (err) => log.warn('worker.error', errorFields(err)));
-  worker.on('stalled', (id) => log.warn('job.stalled', { jobId: id }));
+  // Per-job lines are debug only: each would put a precise time at rest next to one job, and
+  // Postgres already says what became of every submission (status, failure_code), by day.
+  worker.on('stalled', (id) => log.debug('job.stalled', { jobId: id }));
   worker.on('completed', (job, outcome: JobOutcome) =>
-    log.info('job.completed', {
+    log.debug('job.completed', {
       jobId: job.id ?? null,
       jobName: job.name,
       status: outcome,
@@ -124,7 +126,7 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     }),
   );
   worker.on('failed', (job, err) =>
-    log.warn('job.failed', {
+    log.debug('job.failed', {
       jobId: job?.id ?? null,
       jobName: job?.name ?? null,
       attempt: job?.attemptsMade ?? null,

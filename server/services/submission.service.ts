@@ -94,8 +94,8 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
               }
               return result;
             });
-      // No id in the log: a log line at rest carries a precise time (issue 11).
-      deps.log.info('submission.received');
+      // Debug only: a line at rest carries a precise time (core/logger.ts, TESTIMONY_FIELDS).
+      deps.log.debug('submission.received', { submissionId: input.id });
       const ticket = stored.created ? row.jobTicket : stored.jobTicket;
       if (ticket && (stored.created || (!stored.queued && stored.status === 'received'))) {
         await queueSubmission(outbox, { id: input.id, ticket });
