@@ -32,7 +32,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
-CREATE TRIGGER submissions_spend_job_ticket BEFORE UPDATE ON submissions
+CREATE TRIGGER submissions_spend_job_ticket BEFORE UPDATE OF status ON submissions
   FOR EACH ROW EXECUTE FUNCTION spend_job_ticket();
 
 -- 2. Reviewer login challenges are bound to the signing key they were asked for and to the

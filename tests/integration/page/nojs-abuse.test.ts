@@ -1,5 +1,6 @@
 import { request, type ClientRequest } from 'node:http';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
+import { waitFor } from '../../support/wait';
 import { postForm, postRaw, receiptFrom, type Page } from './page-fixtures';
 
 // Issue 11: the no-JS path must not be cheap to shut. Two attacks against the real public app
@@ -139,27 +140,29 @@ describe('no-JS path under slow trickling uploads', () => {
       const legit = await postForm(`${app.url}/submit?lang=en`, testimony('over slow Tor', file));
       expectReceipt(legit);
 
-      const answers = await Promise.race([
-        Promise.all(slow.map((s) => s.answered)),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('held')), 10_000)),
-      ]);
-      // None held its place: each was told it was too slow or that the form was busy.
-      for (const a of answers) {
+      // The full house asked 32 KB/s of them: they were let go (408) or never seated (503).
+      // (One that connects late, to a nearly empty house, may keep trickling: at the floor's
+      // rate that is allowed while places are plentiful.)
+      const settled: Array<{ status: number; code: string | null }> = [];
+      for (const s of slow) void s.answered.then((a) => settled.push(a));
+      await waitFor('a trickler let go', async () => settled.some((a) => a.status === 408));
+      for (const a of settled.filter((x) => x.status !== 0)) {
         expect([a.status, a.code]).toEqual(
           a.status === 408 ? [408, 'UPLOAD_TOO_SLOW'] : [503, 'PAGE_BUSY'],
         );
       }
-      expect(answers.some((a) => a.status === 408)).toBe(true);
     } finally {
       for (const s of slow) s.stop();
     }
     // Only the real one was stored; the tricklers' drafts were deleted.
     const { rows } = await app.pool.query('SELECT count(*)::int AS n FROM submissions');
     expect(rows[0].n).toBe(1);
-    const { rows: blobs } = await app.pool.query(
-      `SELECT count(*)::int AS n FROM blobs WHERE submission_id IS NULL`,
-    );
-    expect(blobs[0].n).toBe(0);
+    await waitFor('the drafts deleted', async () => {
+      const { rows: blobs } = await app.pool.query(
+        `SELECT count(*)::int AS n FROM blobs WHERE submission_id IS NULL`,
+      );
+      return blobs[0].n === 0;
+    });
   });
 
   it('a source gets in while every place is held by a slow body', async () => {
