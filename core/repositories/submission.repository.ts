@@ -187,10 +187,7 @@ export async function findSubmissionState(
     status: SubmissionStatus;
     queued: boolean;
     job_ticket: string | null;
-  }>(
-    `SELECT id, envelope_sha256, status, queued, job_ticket FROM submissions WHERE id = $1`,
-    [id],
-  );
+  }>(`SELECT id, envelope_sha256, status, queued, job_ticket FROM submissions WHERE id = $1`, [id]);
   const r = rows[0];
   return r
     ? {
