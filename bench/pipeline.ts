@@ -3,8 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Pool } from 'pg';
-import { createRedis, jobId, jobOptions, SUBMISSIONS_QUEUE } from '../core/queue';
-import { randomId } from '../crypto';
+import { createRedis, jobId, jobOptions, newJobTicket, SUBMISSIONS_QUEUE } from '../core/queue';
 import { ROOT, extraEnv, startChild, type Child } from './children';
 import { cpuSnapshot, cpuUse, type CpuUse } from './cpu';
 import { BENCH_REDIS_URL, DRAIN_COUNT } from './env';
@@ -191,7 +190,7 @@ export async function benchNoopWorker(): Promise<number> {
     await queue.pause();
     await queue.addBulk(
       Array.from({ length: DRAIN_COUNT }, () => {
-        const payload = { submissionId: randomId() };
+        const payload = { ticket: newJobTicket() };
         return {
           name: 'process-submission',
           data: payload,

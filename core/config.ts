@@ -43,9 +43,13 @@ const schema = z.object({
   // files take turns, ATTACHMENT_CONCURRENCY at a time, since each may hold a file in memory.
   WORKER_CONCURRENCY: positiveInt.default(32),
   ATTACHMENT_CONCURRENCY: positiveInt.default(2),
-  // Stalled-job recovery: a killed worker's job is retried once its lock lapses (tests shorten both).
+  // Stalled-job recovery. A killed worker's lock lapses within WORKER_LOCK_DURATION_MS; a
+  // surviving worker's stalled check (every WORKER_STALLED_INTERVAL_MS) then moves the job back
+  // at its next pass, so it is retried within lock + interval (40 s by default). That bound holds
+  // only while the interval is at most half the lock (otherwise a job can need two checks after
+  // its lock lapsed): loadConfig refuses anything else. Tests shorten both.
   WORKER_LOCK_DURATION_MS: positiveInt.default(30_000),
-  WORKER_STALLED_INTERVAL_MS: positiveInt.default(30_000),
+  WORKER_STALLED_INTERVAL_MS: positiveInt.default(10_000),
   JOB_ATTEMPTS: positiveInt.default(8),
   JOB_BACKOFF_MS: positiveInt.default(2_000),
   TRANSLATOR: z.enum(['libretranslate', 'none']).default('none'),
@@ -149,8 +153,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = issue?.path.join('.') ?? 'environment';
     throw new ConfigError(`Invalid configuration: ${name}: ${issue?.message ?? 'invalid'}`);
   }
+  if (parsed.data.WORKER_STALLED_INTERVAL_MS * 2 > parsed.data.WORKER_LOCK_DURATION_MS)
+    throw new ConfigError(
+      'Invalid configuration: WORKER_STALLED_INTERVAL_MS: at most half of WORKER_LOCK_DURATION_MS',
+    );
   return Object.freeze(parsed.data);
 }
+
+/** How long after a worker is killed its job is retried at the latest (by a running worker). */
+export const stalledRecoveryBoundMs = (
+  c: Pick<Config, 'WORKER_LOCK_DURATION_MS' | 'WORKER_STALLED_INTERVAL_MS'>,
+): number => c.WORKER_LOCK_DURATION_MS + c.WORKER_STALLED_INTERVAL_MS;
 
 /** A secret given either inline or as a file path (docker secrets); the file wins. */
 export function readSecret(

@@ -31,6 +31,19 @@ const ALLOWED_FIELDS = [
 ] as const;
 
 export type LogField = (typeof ALLOWED_FIELDS)[number];
+
+/**
+ * Fields that name a testimony (a submission, its record, an upload, a job's ticket). A log at
+ * rest is stamped by whatever keeps it (Docker's drivers add a nanosecond time to every line),
+ * so these appear on debug lines only, which production does not write (LOG_LEVEL=info, see
+ * docker-compose.yml): at info and above they are dropped here, whatever the caller passes.
+ */
+const TESTIMONY_FIELDS: ReadonlySet<string> = new Set<LogField>([
+  'submissionId',
+  'recordId',
+  'uploadId',
+  'jobId',
+]);
 export type LogFields = Partial<Record<LogField, string | number | boolean | null>>;
 
 const allowed = new Set<string>(ALLOWED_FIELDS);
@@ -43,11 +56,12 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-function clean(fields: LogFields | undefined): Record<string, unknown> {
+function clean(fields: LogFields | undefined, withTestimonyIds: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!fields) return out;
   for (const [key, value] of Object.entries(fields)) {
     if (!allowed.has(key)) continue;
+    if (!withTestimonyIds && TESTIMONY_FIELDS.has(key)) continue;
     // Only scalars, and strings are capped: a field must never smuggle a body through.
     if (typeof value === 'string') out[key] = value.slice(0, 120);
     else if (typeof value === 'number' || typeof value === 'boolean' || value === null)
@@ -70,13 +84,14 @@ export function errorFields(err: unknown): LogFields {
 
 function wrap(base: pino.Logger): Logger {
   const at = (level: Level) => (event: string, fields?: LogFields) =>
-    base[level]({ event, ...clean(fields) });
+    base[level]({ event, ...clean(fields, level === 'debug') });
   return {
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (fields) => wrap(base.child(clean(fields))),
+    // A child's fields go on every line, whatever its level: never a testimony id.
+    child: (fields) => wrap(base.child(clean(fields, false))),
   };
 }
 

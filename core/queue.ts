@@ -1,17 +1,28 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import Redis, { type RedisOptions } from 'ioredis';
+import { randomBytes, toBase64 } from '../crypto';
 import type { Logger } from './logger';
 import { errorFields } from './logger';
 
-// Queue names, job names and payloads in one place. Payloads carry ids only: job data lives
-// in Redis, and Redis must never hold anything about a testimony but its id.
+// Queue names, job names and payloads in one place. A payload is one opaque job ticket, never
+// a submission's or a record's id: Redis keeps millisecond times next to whatever names a job
+// (and its append-only file keeps them after the job is gone), so the name must point at
+// nothing once the work is done. The ticket is stored with the row waiting for the work and
+// cleared when it ends (sql/migrations/006); see core/QUEUE-AT-REST.md for every key BullMQ
+// writes.
 
 export const SUBMISSIONS_QUEUE = 'submissions';
 
 export interface JobPayloads {
-  'process-submission': { submissionId: string };
-  'retry-translation': { recordId: string };
+  'process-submission': { ticket: string };
+  'retry-translation': { ticket: string };
 }
+
+/** 16 random bytes in base64url (22 characters): unguessable, and meaningless once spent. */
+export function newJobTicket(): string {
+  return toBase64(randomBytes(16));
+}
+export const JOB_TICKET = /^[A-Za-z0-9_-]{22}$/;
 export type JobName = keyof JobPayloads;
 export const JOB_NAMES: readonly JobName[] = ['process-submission', 'retry-translation'];
 
@@ -34,11 +45,10 @@ export function jobOptions(name: JobName, attempts: number, backoffMs: number): 
   }
 }
 
-/** The job id makes enqueueing idempotent: the same submission is never queued twice. */
+/** The job id makes enqueueing idempotent: the same ticket is never queued twice at once. */
 export function jobId(name: JobName, payload: JobPayloads[JobName]): string {
-  // BullMQ refuses ':' in custom ids (it is its key separator).
-  const id = 'submissionId' in payload ? payload.submissionId : payload.recordId;
-  return `${name}_${id}`;
+  // BullMQ refuses ':' in custom ids (it is its key separator); base64url has none.
+  return `${name}_${payload.ticket}`;
 }
 
 /**
@@ -71,6 +81,11 @@ export interface Producer {
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
   /** Drops every entry of the queue's event stream. */
   trimEvents(): Promise<void>;
+  /**
+   * Asks Redis to rewrite its append-only file (when AOF is on and no rewrite runs), which
+   * drops the history of jobs already gone; false when nothing was started.
+   */
+  compactHistory(): Promise<boolean>;
   close(): Promise<void>;
   queue: Queue;
 }
@@ -164,6 +179,16 @@ export function createProducer(options: {
     },
     async trimEvents() {
       await queue.trimEvents(0);
+    },
+    async compactHistory() {
+      // The AOF keeps every command until it is rewritten: ended jobs' tickets and millisecond
+      // times, in processing order. A rewrite keeps only what exists now. Never asked of a
+      // Redis without AOF (a rewrite would write a file where there was none).
+      const info = await connection.info('persistence');
+      if (!/^aof_enabled:1\r?$/m.test(info) || /^aof_rewrite_in_progress:1\r?$/m.test(info))
+        return false;
+      await connection.bgrewriteaof();
+      return true;
     },
     async close() {
       // By now every request has had its answer (main.ts closes HTTP first), so an add still

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger';
 import { errorMiddleware, notFoundHandler } from './http/error.middleware';
 import { hardening } from './http/hardening.middleware';
 import { requestDeadline } from './http/request-deadline.middleware';
-import { createPageRouter } from './page';
+import { createPageRouter, type PageDeps } from './page';
 import type { SourceLimits } from './limits/source-limits';
 import { powRouter } from './pow/pow.route';
 import type { PowService } from './pow/pow.service';
@@ -36,6 +36,8 @@ export interface PublicAppDeps {
   pow?: PowService;
   /** Per-source-token budgets (429 TOO_MANY_REQUESTS); none when not given. */
   limits?: SourceLimits;
+  /** The no-JS gate and progress check, sized (tests); their defaults when not given. */
+  page?: Pick<PageDeps, 'nojsGate' | 'formProgress'>;
 }
 
 /** The no-JS form posts: they stream files and watch their own progress instead. */
@@ -76,7 +78,8 @@ export function createPublicApp(deps: PublicAppDeps): Express {
     repliesRouter({ pool: deps.pool, bodyLimitBytes: deps.config.BODY_LIMIT_BYTES, pow: deps.pow }),
   );
   app.use(createUploadsRouter(deps)); // tus: reads its own bodies, no JSON parser involved
-  app.use(createPageRouter(deps)); // the source's pages and the no-JS form (server/page/PAGE.md)
+  // The source's pages and the no-JS form (server/page/PAGE.md).
+  app.use(createPageRouter({ ...deps, ...deps.page }));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.log));
   return app;

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     log,
     intervalMs: config.SWEEP_INTERVAL_MS,
     trimEvents: () => producer.trimEvents(),
+    compactHistory: () => producer.compactHistory(),
     cleanupUploads: createUploadCleanup({ pool, log, config }),
   });
   sweeper.start();

@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
 import { errorFields, type Logger } from '../core/logger';
-import { listPendingSubmissionIds } from '../core/repositories/submission.repository';
+import { listPendingSubmissions } from '../core/repositories/submission.repository';
 import { queueSubmission, type Enqueuer } from './services/outbox';
 
 // The outbox backstop: Postgres, not Redis, is the source of truth. Every interval, every
-// submission not yet processed is enqueued again; the job id per submission makes this a
-// no-op for a job that still exists, and brings back one that Redis lost.
+// submission not yet processed is enqueued again under its job ticket; the job id per ticket
+// makes this a no-op for a job that still exists, and brings back one that Redis lost.
 
 export interface SweeperDeps {
   pool: Pool;
@@ -13,8 +13,13 @@ export interface SweeperDeps {
   log: Logger;
   intervalMs: number;
   batchSize?: number;
-  /** Drops the queue's event stream (millisecond times beside submission ids). */
+  /** Drops the queue's event stream (millisecond times beside job tickets). */
   trimEvents?: () => Promise<void>;
+  /** Rewrites Redis's AOF so ended jobs' history leaves the disk (core/QUEUE-AT-REST.md). */
+  compactHistory?: () => Promise<unknown>;
+  /** How often compactHistory runs at most (default hourly). */
+  compactEveryMs?: number;
+  now?: () => number;
   /** Deletes expired, unclaimed uploads (server/uploads createUploadCleanup, self-throttled). */
   cleanupUploads?: () => Promise<unknown>;
 }
@@ -32,12 +37,19 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   let running: Promise<number> | undefined;
   let started = false;
   let halted = false; // set by stop(): a pass in progress ends after its current row
+  const now = deps.now ?? Date.now;
+  const compactEveryMs = deps.compactEveryMs ?? 60 * 60 * 1000;
+  let compactedAt = now();
 
   async function sweep(): Promise<number> {
     try {
       return await sweepPending();
     } finally {
       await deps.trimEvents?.().catch(() => undefined); // Redis down: the next pass trims
+      if (deps.compactHistory && now() - compactedAt >= compactEveryMs) {
+        compactedAt = now();
+        await deps.compactHistory().catch(() => undefined); // a rewrite already running, say
+      }
       await deps.cleanupUploads?.().catch(() => undefined); // Postgres down: the next pass
     }
   }
@@ -46,14 +58,14 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
     let enqueued = 0;
     let after: string | null = null;
     while (!halted) {
-      const ids: string[] = await listPendingSubmissionIds(deps.pool, after, batchSize);
-      for (const id of ids) {
+      const rows = await listPendingSubmissions(deps.pool, after, batchSize);
+      for (const row of rows) {
         // Redis is down: stop this pass rather than time out once per row.
-        if (halted || !(await queueSubmission(deps, id))) return enqueued;
+        if (halted || !(await queueSubmission(deps, row))) return enqueued;
         enqueued++;
       }
-      if (ids.length < batchSize) break;
-      after = ids[ids.length - 1] ?? null;
+      if (rows.length < batchSize) break;
+      after = rows[rows.length - 1]?.id ?? null;
     }
     return enqueued;
   }

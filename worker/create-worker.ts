@@ -11,7 +11,7 @@ import {
   type JobName,
   type JobPayloads,
 } from '../core/queue';
-import { listPendingTranslationIds } from '../core/repositories/record.repository';
+import { listPendingTranslationTickets } from '../core/repositories/record.repository';
 import type { Translator } from './translate';
 import { fileDepsFromConfig, type FilesConfig } from './attachments/file-deps';
 import type { WorkerKeys } from './keys';
@@ -114,9 +114,11 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
 
   queue.on('error', (err) => log.warn('queue.error', errorFields(err)));
   worker.on('error', (err) => log.warn('worker.error', errorFields(err)));
-  worker.on('stalled', (id) => log.warn('job.stalled', { jobId: id }));
+  // Per-job lines are debug only: each would put a precise time at rest next to one job, and
+  // Postgres already says what became of every submission (status, failure_code), by day.
+  worker.on('stalled', (id) => log.debug('job.stalled', { jobId: id }));
   worker.on('completed', (job, outcome: JobOutcome) =>
-    log.info('job.completed', {
+    log.debug('job.completed', {
       jobId: job.id ?? null,
       jobName: job.name,
       status: outcome,
@@ -124,7 +126,7 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     }),
   );
   worker.on('failed', (job, err) =>
-    log.warn('job.failed', {
+    log.debug('job.failed', {
       jobId: job?.id ?? null,
       jobName: job?.name ?? null,
       attempt: job?.attemptsMade ?? null,
@@ -146,8 +148,8 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
       await worker.waitUntilReady();
       // Owed translations whose job was lost (Redis outage after commit) are queued again.
       if (deps.translator) {
-        for (const recordId of await listPendingTranslationIds(deps.db)) {
-          await ctx.enqueue('retry-translation', { recordId }, config.TRANSLATE_RETRY_MS);
+        for (const ticket of await listPendingTranslationTickets(deps.db)) {
+          await ctx.enqueue('retry-translation', { ticket }, config.TRANSLATE_RETRY_MS);
         }
       }
     },

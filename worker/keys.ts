@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { loadEnrolmentRoots } from '../core/enrolment-roots';
 import { ConfigError, type Config } from '../core/config';
 import { createEnrolmentTrust, type EnrolmentTrust } from './enrolment-trust';
 import {
   fingerprint,
-  isCryptoError,
   fromBase64,
   keyId,
   newRecordKey,
   openSealedKey,
-  parseEnrolmentRoots,
   sealKey,
   sign,
   toBase64,
@@ -182,26 +181,5 @@ export function loadWorkerKeys(config: Config): WorkerKeys {
   return { intake: [...intakeById.values()], intakeById, worker, enrolment };
 }
 
-/**
- * ENROLMENT_ROOTS_FILE (or ENROLMENT_ROOTS): base64url Ed25519 public keys, separated by commas
- * or whitespace, of whoever may certify an enrolment (an offline custodian, the first admin).
- * Public keys, but which ones the worker believes decides who can read every new record.
- */
-export function loadEnrolmentRoots(config: Config): Uint8Array[] {
-  const variable = config.ENROLMENT_ROOTS_FILE ? 'ENROLMENT_ROOTS_FILE' : 'ENROLMENT_ROOTS';
-  const text = config.ENROLMENT_ROOTS_FILE
-    ? readKeyFile(config.ENROLMENT_ROOTS_FILE, variable)
-    : (config.ENROLMENT_ROOTS ?? '');
-  // Blank means unset (compose passes ENROLMENT_ROOTS through empty); a file must hold keys.
-  if (config.ENROLMENT_ROOTS_FILE && text.trim() === '') fail(variable, 'no key in it');
-  try {
-    return parseEnrolmentRoots(text);
-  } catch (err) {
-    if (!isCryptoError(err)) throw err;
-    const why: Record<string, string> = {
-      CRYPTO_BAD_ENCODING: 'a key is not base64url',
-      CRYPTO_BAD_LENGTH: 'a key is not a 32-byte Ed25519 public key',
-    };
-    return fail(variable, why[err.code] ?? 'no key in it');
-  }
-}
+// One reader for the worker and the review API (core/enrolment-roots.ts).
+export { loadEnrolmentRoots };

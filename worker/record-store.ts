@@ -29,6 +29,8 @@ export interface RecordToStore {
   /** Sealed to each active reviewer inside the transaction, so a revoked one is left out. */
   recordKey: Uint8Array;
   pendingKey: Uint8Array | null;
+  /** The job ticket of the owed translation, with pendingKey. */
+  pendingTicket?: string | null;
   envelopeSha256: Uint8Array;
   /** File blobs written ahead for this record, linked (and their keys sealed) in the transaction. */
   files?: FilesToLink | null;
@@ -182,6 +184,7 @@ async function storeBatch(
             ? sealed.keys
             : sealTo(item.recordKey, reviewers),
         pendingKey: item.pendingKey,
+        pendingTicket: item.pendingTicket ?? null,
       });
     }
   }

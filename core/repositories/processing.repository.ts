@@ -1,4 +1,5 @@
 import type { Queryable } from '../db';
+import { newJobTicket } from '../queue';
 import type { NewRecord } from './record.repository';
 
 // The worker's side of a submission's life: claim it, then either finish it (record stored)
@@ -84,6 +85,8 @@ export interface StoredRecord {
   keys: ReadonlyArray<{ reviewerId: string; wrappedKey: Uint8Array }>;
   /** The record key sealed to the worker, while a machine translation is owed. */
   pendingKey: Uint8Array | null;
+  /** With pendingKey: the ticket its retry-translation job goes by. */
+  pendingTicket?: string | null;
 }
 
 /**
@@ -113,9 +116,9 @@ export async function storeRecordsAndComplete(
                FROM unnest($8::uuid[], $9::uuid[], $10::bytea[]) AS k (record_id, reviewer_id, wrapped_key)
                JOIN rec ON rec.id = k.record_id
            ), pending AS (
-             INSERT INTO record_pending_keys (record_id, wrapped_key)
-             SELECT p.record_id, p.wrapped_key
-               FROM unnest($11::uuid[], $12::bytea[]) AS p (record_id, wrapped_key)
+             INSERT INTO record_pending_keys (record_id, wrapped_key, job_ticket)
+             SELECT p.record_id, p.wrapped_key, p.ticket
+               FROM unnest($11::uuid[], $12::bytea[], $13::text[]) AS p (record_id, wrapped_key, ticket)
                JOIN rec ON rec.id = p.record_id
            ), done AS (
              UPDATE submissions
@@ -136,6 +139,7 @@ export async function storeRecordsAndComplete(
       keys.map((k) => toBuffer(k.wrappedKey)),
       pending.map((s) => s.record.id),
       pending.map((s) => toBuffer(s.pendingKey!)),
+      pending.map((s) => s.pendingTicket ?? newJobTicket()),
     ],
   });
   return new Set(rows.map((r) => r.id));

@@ -19,6 +19,8 @@ export interface PendingTranslation {
   wrappedKey: Buffer;
   attempts: number;
   body: Buffer;
+  /** The single-use name its retry-translation job goes by (core/queue.ts). */
+  ticket: string;
 }
 
 /** False when the submission already has a record (a duplicate job lost the race). */
@@ -76,16 +78,35 @@ export async function findPendingTranslation(
     wrapped_key: Buffer;
     attempts: number;
     body: Buffer;
+    job_ticket: string;
   }>(
-    `SELECT p.record_id, p.wrapped_key, p.attempts, r.body
+    `SELECT p.record_id, p.wrapped_key, p.attempts, r.body, p.job_ticket
        FROM record_pending_keys p JOIN records r ON r.id = p.record_id
       WHERE p.record_id = $1 ${options.lock ? 'FOR UPDATE OF p' : ''}`,
     [recordId],
   );
   const r = rows[0];
   return r
-    ? { recordId: r.record_id, wrappedKey: r.wrapped_key, attempts: r.attempts, body: r.body }
+    ? {
+        recordId: r.record_id,
+        wrappedKey: r.wrapped_key,
+        attempts: r.attempts,
+        body: r.body,
+        ticket: r.job_ticket,
+      }
     : null;
+}
+
+/** The record an owed translation's job ticket names; null once nothing is owed. */
+export async function findRecordIdByPendingTicket(
+  db: Queryable,
+  ticket: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ record_id: string }>(
+    `SELECT record_id FROM record_pending_keys WHERE job_ticket = $1`,
+    [ticket],
+  );
+  return rows[0]?.record_id ?? null;
 }
 
 export async function countPendingAttempt(db: Queryable, recordId: string): Promise<void> {
@@ -94,12 +115,16 @@ export async function countPendingAttempt(db: Queryable, recordId: string): Prom
   ]);
 }
 
-export async function listPendingTranslationIds(db: Queryable, limit = 1000): Promise<string[]> {
-  const { rows } = await db.query<{ record_id: string }>(
-    `SELECT record_id FROM record_pending_keys ORDER BY record_id LIMIT $1`,
+/** The job tickets of owed translations (what the worker re-enqueues at start). */
+export async function listPendingTranslationTickets(
+  db: Queryable,
+  limit = 1000,
+): Promise<string[]> {
+  const { rows } = await db.query<{ job_ticket: string }>(
+    `SELECT job_ticket FROM record_pending_keys ORDER BY record_id LIMIT $1`,
     [limit],
   );
-  return rows.map((r) => r.record_id);
+  return rows.map((r) => r.job_ticket);
 }
 
 /** Drops the worker's copy of the record key once nothing more is owed. */

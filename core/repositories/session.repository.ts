@@ -3,16 +3,24 @@ import type { Queryable } from '../db';
 // Reviewer login: one-time challenges and bearer sessions, both stored only as SHA-256 of the
 // random value handed out, so a database read gives no usable nonce or token.
 
-export type ChallengeState = 'ok' | 'unknown' | 'used' | 'expired';
+export type ChallengeState = 'ok' | 'unknown' | 'used' | 'expired' | 'not-bound';
+
+/** What a challenge was issued for: the signing key asked about and the issuing listener. */
+export interface ChallengeBinding {
+  signPublicKey: Uint8Array;
+  context: string;
+}
 
 export async function insertChallenge(
   db: Queryable,
   nonceHash: Uint8Array,
+  binding: ChallengeBinding,
   ttlSeconds: number,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO auth_challenges (nonce_hash, expires_at) VALUES ($1, now() + make_interval(secs => $2))`,
-    [Buffer.from(nonceHash), ttlSeconds],
+    `INSERT INTO auth_challenges (nonce_hash, sign_public_key, context, expires_at)
+     VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+    [Buffer.from(nonceHash), Buffer.from(binding.signPublicKey), binding.context, ttlSeconds],
   );
 }
 
@@ -22,14 +30,19 @@ export async function purgeExpired(db: Queryable): Promise<void> {
   await db.query(`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'`);
 }
 
-/** Marks the challenge used whatever happens next: one nonce, one attempt. */
+/**
+ * Marks the challenge used whatever happens next: one nonce, one attempt. 'not-bound' when it
+ * was issued for another signing key or by another listener (and it is spent all the same).
+ */
 export async function consumeChallenge(
   tx: Queryable,
   nonceHash: Uint8Array,
+  binding: ChallengeBinding,
 ): Promise<ChallengeState> {
-  const { rows } = await tx.query<{ used: boolean; expired: boolean }>(
-    `SELECT used, expires_at <= now() AS expired FROM auth_challenges WHERE nonce_hash = $1 FOR UPDATE`,
-    [Buffer.from(nonceHash)],
+  const { rows } = await tx.query<{ used: boolean; expired: boolean; bound: boolean }>(
+    `SELECT used, expires_at <= now() AS expired, (sign_public_key = $2 AND context = $3) AS bound
+       FROM auth_challenges WHERE nonce_hash = $1 FOR UPDATE`,
+    [Buffer.from(nonceHash), Buffer.from(binding.signPublicKey), binding.context],
   );
   const row = rows[0];
   if (!row) return 'unknown';
@@ -37,7 +50,8 @@ export async function consumeChallenge(
   await tx.query(`UPDATE auth_challenges SET used = true WHERE nonce_hash = $1`, [
     Buffer.from(nonceHash),
   ]);
-  return row.expired ? 'expired' : 'ok';
+  if (row.expired) return 'expired';
+  return row.bound ? 'ok' : 'not-bound';
 }
 
 /** Returns the expiry as an ISO string (database clock). */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db';
+import { newJobTicket } from '../queue';
 
 // Submissions hold ciphertext, hashes and day-level dates only: never an address, a raw
 // source token or a precise time.
@@ -12,6 +13,8 @@ export interface NewSubmission {
   manifest: Uint8Array;
   envelopeSha256: Uint8Array;
   sourceTokenHash: Uint8Array | null;
+  /** The opaque name its job goes by in Redis (core/queue.ts); drawn here when not given. */
+  jobTicket?: string;
 }
 
 export interface SubmissionState {
@@ -19,6 +22,14 @@ export interface SubmissionState {
   envelopeSha256: Buffer;
   status: SubmissionStatus;
   queued: boolean;
+  /** Null once processed (done or failed): the ticket is single-use. */
+  jobTicket: string | null;
+}
+
+/** A submission still to be processed, and the ticket its job is queued under. */
+export interface PendingSubmission {
+  id: string;
+  ticket: string;
 }
 
 export interface SubmissionSummary {
@@ -38,14 +49,16 @@ const submissionParams = (s: NewSubmission) => [
   buf(s.manifest),
   buf(s.envelopeSha256),
   buf(s.sourceTokenHash),
+  (s.jobTicket ??= newJobTicket()),
 ];
 
 /** Inserts unless the id exists; false means a row with this id was already there. */
 export async function insertSubmission(db: Queryable, s: NewSubmission): Promise<boolean> {
   const { rowCount } = await db.query(
     `INSERT INTO submissions
-       (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, received_on)
-     VALUES ($1, $2, $3, $4, $5, $6, current_date)
+       (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, job_ticket,
+        received_on)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, current_date)
      ON CONFLICT (id) DO NOTHING`,
     submissionParams(s),
   );
@@ -65,8 +78,9 @@ export async function insertSubmissionForAcceptingKey(
   const { rowCount } = await db.query({
     name: 'insert-submission-for-accepting-key',
     text: `INSERT INTO submissions
-       (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, received_on)
-     SELECT $1::uuid, $2::text, $3::bytea, $4::bytea, $5::bytea, $6::bytea, current_date
+       (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, job_ticket,
+        received_on)
+     SELECT $1::uuid, $2::text, $3::bytea, $4::bytea, $5::bytea, $6::bytea, $7::text, current_date
       WHERE EXISTS (SELECT 1 FROM intake_keys
                      WHERE id = $2::text AND status IN ('current', 'accepting'))
      ON CONFLICT (id) DO NOTHING`,
@@ -104,15 +118,17 @@ function batchInsertText(count: number): string {
   if (cached) return cached;
   const tuples: string[] = [];
   for (let i = 0; i < count; i++) {
-    const p = (n: number) => `$${i * 6 + n}`;
+    const p = (n: number) => `$${i * 7 + n}`;
     tuples.push(
-      `(${p(1)}::uuid, ${p(2)}::text, ${p(3)}::bytea, ${p(4)}::bytea, ${p(5)}::bytea, ${p(6)}::bytea)`,
+      `(${p(1)}::uuid, ${p(2)}::text, ${p(3)}::bytea, ${p(4)}::bytea, ${p(5)}::bytea, ${p(6)}::bytea, ${p(7)}::text)`,
     );
   }
   const text = `INSERT INTO submissions
-       (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, received_on)
-     SELECT v.id, v.key_id, v.sealed_key, v.manifest, v.sha, v.token_hash, current_date
-       FROM (VALUES ${tuples.join(', ')}) AS v (id, key_id, sealed_key, manifest, sha, token_hash)
+       (id, intake_key_id, sealed_key, manifest, envelope_sha256, source_token_hash, job_ticket,
+        received_on)
+     SELECT v.id, v.key_id, v.sealed_key, v.manifest, v.sha, v.token_hash, v.ticket, current_date
+       FROM (VALUES ${tuples.join(', ')})
+         AS v (id, key_id, sealed_key, manifest, sha, token_hash, ticket)
       WHERE EXISTS (SELECT 1 FROM intake_keys k
                      WHERE k.id = v.key_id AND k.status IN ('current', 'accepting'))
      ON CONFLICT (id) DO NOTHING
@@ -138,10 +154,11 @@ export async function findInsertRefusal(
     envelope_sha256: Buffer | null;
     status: SubmissionStatus | null;
     queued: boolean | null;
+    job_ticket: string | null;
   }>(
     `SELECT EXISTS (SELECT 1 FROM intake_keys
                      WHERE id = $2::text AND status IN ('current', 'accepting')) AS key_accepting,
-            s.id, s.envelope_sha256, s.status, s.queued
+            s.id, s.envelope_sha256, s.status, s.queued, s.job_ticket
        FROM (SELECT 1) AS one
        LEFT JOIN submissions s ON s.id = $1::uuid`,
     [id, intakeKeyId],
@@ -149,7 +166,13 @@ export async function findInsertRefusal(
   const r = rows[0];
   const existing =
     r?.id && r.envelope_sha256 && r.status && r.queued !== null
-      ? { id: r.id, envelopeSha256: r.envelope_sha256, status: r.status, queued: r.queued }
+      ? {
+          id: r.id,
+          envelopeSha256: r.envelope_sha256,
+          status: r.status,
+          queued: r.queued,
+          jobTicket: r.job_ticket,
+        }
       : null;
   return { intakeKeyAccepting: r?.key_accepting === true, existing };
 }
@@ -163,11 +186,31 @@ export async function findSubmissionState(
     envelope_sha256: Buffer;
     status: SubmissionStatus;
     queued: boolean;
-  }>(`SELECT id, envelope_sha256, status, queued FROM submissions WHERE id = $1`, [id]);
+    job_ticket: string | null;
+  }>(`SELECT id, envelope_sha256, status, queued, job_ticket FROM submissions WHERE id = $1`, [id]);
   const r = rows[0];
   return r
-    ? { id: r.id, envelopeSha256: r.envelope_sha256, status: r.status, queued: r.queued }
+    ? {
+        id: r.id,
+        envelopeSha256: r.envelope_sha256,
+        status: r.status,
+        queued: r.queued,
+        jobTicket: r.job_ticket,
+      }
     : null;
+}
+
+/** The submission a job ticket names; null once it was processed (the ticket is spent). */
+export async function findSubmissionIdByTicket(
+  db: Queryable,
+  ticket: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>({
+    name: 'sori-submission-by-ticket',
+    text: `SELECT id FROM submissions WHERE job_ticket = $1`,
+    values: [ticket],
+  });
+  return rows[0]?.id ?? null;
 }
 
 /**
@@ -204,18 +247,18 @@ export async function markAllQueued(db: Queryable, ids: readonly string[]): Prom
 }
 
 /** One page of submissions not yet processed, in id order (keyset pagination). */
-export async function listPendingSubmissionIds(
+export async function listPendingSubmissions(
   db: Queryable,
   afterId: string | null,
   limit: number,
-): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM submissions
+): Promise<PendingSubmission[]> {
+  const { rows } = await db.query<{ id: string; job_ticket: string }>(
+    `SELECT id, job_ticket FROM submissions
       WHERE status IN ('received', 'processing') AND ($1::uuid IS NULL OR id > $1::uuid)
       ORDER BY id LIMIT $2`,
     [afterId, limit],
   );
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, ticket: r.job_ticket }));
 }
 
 export async function listSubmissionsBySourceTokenHash(

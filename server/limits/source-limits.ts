@@ -37,6 +37,8 @@ export interface SourceLimitsDeps {
 export interface SourceLimits {
   /** Takes one token; throws TOO_MANY_REQUESTS (429, Retry-After set on `res`) when empty. */
   take(kind: LimitKind, sourceToken: Uint8Array, res: Response): Promise<void>;
+  /** Gives back a token taken for a request that turned out to cost nothing (a resend). */
+  refund(kind: LimitKind, sourceToken: Uint8Array): Promise<void>;
 }
 
 const DAY = 86_400;
@@ -68,6 +70,15 @@ redis.call('EXPIREAT', KEYS[1], ARGV[4])
 return 1
 `;
 
+// KEYS[1] bucket; ARGV: burst. One token back, never above burst, only into a bucket that
+// exists (an expired one is full anyway); its day and expiry are left as they are.
+const REFUND_SCRIPT = `
+local tokens = tonumber(redis.call('HGET', KEYS[1], 't'))
+if tokens == nil then return 0 end
+redis.call('HSET', KEYS[1], 't', math.min(tonumber(ARGV[1]), tokens + 1))
+return 1
+`;
+
 export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
   for (const [kind, limit] of Object.entries(deps.limits)) {
     if (!(limit.perDay >= 1 && limit.burst >= 1))
@@ -75,14 +86,27 @@ export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
   }
   const now = deps.now ?? Date.now;
   let warned = false;
+  const bucketKey = (kind: LimitKind, sourceToken: Uint8Array): string =>
+    `${deps.prefix}:bucket:${kind}:${abuseCounterId(deps.key, `limit-${kind}`, hashSourceToken(sourceToken))}`;
   return {
+    async refund(kind, sourceToken) {
+      try {
+        await deps.redis.eval(
+          REFUND_SCRIPT,
+          1,
+          bucketKey(kind, sourceToken),
+          deps.limits[kind].burst,
+        );
+      } catch {
+        // Redis down: take() fails open too, so nothing was taken that matters.
+      }
+    },
     async take(kind, sourceToken, res) {
       const { perDay, burst } = deps.limits[kind];
       const today = Math.floor(now() / 1000 / DAY);
       // Full again after this many midnights; one day more so the expiry never comes early.
       const expireAt = (today + Math.ceil(burst / perDay) + 1) * DAY;
-      const id = abuseCounterId(deps.key, `limit-${kind}`, hashSourceToken(sourceToken));
-      const k = `${deps.prefix}:bucket:${kind}:${id}`;
+      const k = bucketKey(kind, sourceToken);
       let taken: boolean;
       try {
         taken = (await deps.redis.eval(TAKE_SCRIPT, 1, k, burst, perDay, today, expireAt)) === 1;

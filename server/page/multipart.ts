@@ -54,6 +54,18 @@ export const formErrors = {
   tooSlow: () => new AppError('UPLOAD_TOO_SLOW', 408, 'The form arrived too slowly'),
 };
 
+/** The progress of a body, told to whoever gave it its place (server/pow/body-slots.ts). */
+export interface BodyWatch {
+  progress(bytes: number): void;
+  /** Fails the form with `err` when its place is taken back. */
+  onEvict(cb: (err: unknown) => void): void;
+}
+
+/** Refused before a body is read (and before it costs anything): not a multipart form. */
+export function notMultipart(req: Request): boolean {
+  return !/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
+}
+
 /** A body that announces more than the form can ever accept is refused before it is read. */
 export function declaredTooLarge(req: Request, limits: FormLimits): boolean {
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -84,9 +96,10 @@ export function readMultipart(
   req: Request,
   limits: FormLimits,
   onFile: FileHandler,
+  watch?: BodyWatch,
 ): Promise<ParsedForm> {
   return new Promise((resolve, reject) => {
-    if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
+    if (notMultipart(req)) {
       req.resume();
       reject(formErrors.mediaType());
       return;
@@ -118,6 +131,7 @@ export function readMultipart(
     watchdog.unref();
     req.on('data', (chunk: Buffer) => {
       windowBytes += chunk.length;
+      watch?.progress(chunk.length);
     });
     req.once('end', () => clearInterval(watchdog));
     req.once('close', () => clearInterval(watchdog));
@@ -187,6 +201,7 @@ export function readMultipart(
       parsed = true;
       settle();
     });
+    watch?.onEvict((err) => fail(err));
     // A dropped connection: busboy would wait for the rest forever.
     req.on('error', () => fail(formErrors.malformed()));
     req.on('close', () => {

@@ -2,14 +2,16 @@ import express, { Router, type ErrorRequestHandler, type Request, type Response 
 import { badRequest, isAppError } from '../../core/errors';
 import { errorFields, type Logger } from '../../core/logger';
 import type { Questionnaire } from '../../core/questionnaire';
-import { generateReceipt } from '../../crypto';
+import { generateReceipt, normaliseReceipt } from '../../crypto';
 import { bundlePath, preparePage } from './assets';
 import { answersFromForm, type AnswerValue } from './form-answers';
 import { parseLang, translator } from './i18n';
 import {
   declaredTooLarge,
   formErrors,
+  notMultipart,
   readMultipart,
+  type BodyWatch,
   type FormLimits,
   type ParsedForm,
 } from './multipart';
@@ -80,23 +82,34 @@ export function pageRouter(deps: PageRouterDeps): Router {
   }
 
   /**
-   * Reads the multipart form, each file sealed into the draft as it streams in, then runs
-   * `work`; if anything fails, the draft's blobs are deleted before the error goes on. A body
-   * whose declared size is hopeless is answered 413 at once, unread.
+   * Refused before the gate, so they cost no body place and no budget (issue 11): not a
+   * multipart form (415), or a body whose declared size is hopeless (413, unread).
    */
-  async function withForm<T>(
-    req: Request,
-    res: Response,
-    onForm: (form: ParsedForm) => void,
-    work: (form: ParsedForm, draft: SealDraft) => Promise<T>,
-  ): Promise<T> {
+  function refuseHopeless(req: Request, res: Response): void {
+    if (notMultipart(req)) {
+      res.setHeader('Connection', 'close'); // its body is left unread
+      throw formErrors.mediaType();
+    }
     if (declaredTooLarge(req, deps.form)) {
       res.setHeader('Connection', 'close');
       throw formErrors.filesTooLarge();
     }
+  }
+
+  /**
+   * Reads the multipart form, each file sealed into the draft as it streams in, its progress
+   * told to `body` (which may take its place back), then runs `work`; if anything fails, the
+   * draft's blobs are deleted before the error goes on.
+   */
+  async function withForm<T>(
+    req: Request,
+    body: BodyWatch,
+    onForm: (form: ParsedForm) => void,
+    work: (form: ParsedForm, draft: SealDraft) => Promise<T>,
+  ): Promise<T> {
     const draft = deps.seal.begin();
     try {
-      const form = await readMultipart(req, deps.form, (file) => draft.addFile(file));
+      const form = await readMultipart(req, deps.form, (file) => draft.addFile(file), body);
       onForm(form);
       return await work(form, draft);
     } catch (err) {
@@ -124,10 +137,11 @@ export function pageRouter(deps: PageRouterDeps): Router {
     const render: Render = (c, message) =>
       submitPage(c, { questionnaire: deps.questionnaire, limits, values, error: message });
     try {
-      const receipt = await deps.gate.stream((slot) =>
+      refuseHopeless(req, res);
+      const receipt = await deps.gate.stream((slot, body) =>
         withForm(
           req,
-          res,
+          body,
           (form) => (values = form.fields),
           async (form, draft) => {
             const text = first(form, 'text');
@@ -159,9 +173,11 @@ export function pageRouter(deps: PageRouterDeps): Router {
   router.post('/return', receiptForm, async (req, res) => {
     const ctx = context(req, res);
     try {
-      const receipt: unknown = (req.body as Record<string, unknown> | undefined)?.receipt;
+      const given: unknown = (req.body as Record<string, unknown> | undefined)?.receipt;
+      // Not 20 digits: refused here, before the gate, at no cost to its budget.
+      const receipt = normaliseReceipt(typeof given === 'string' ? given : '');
       const view = await deps.gate.run(() =>
-        withSourceKeys(typeof receipt === 'string' ? receipt : '', async (keys) => {
+        withSourceKeys(receipt, async (keys) => {
           await deps.limits?.take('status', keys.token, res);
           return deps.sources.view(keys);
         }),
@@ -176,16 +192,19 @@ export function pageRouter(deps: PageRouterDeps): Router {
     const ctx = context(req, res);
     const render: Render = (c, message) => addPage(c, limits, message);
     try {
-      await deps.gate.stream((slot) =>
+      refuseHopeless(req, res);
+      await deps.gate.stream((slot, body) =>
         withForm(
           req,
-          res,
+          body,
           () => undefined,
           async (form, draft) => {
             const text = first(form, 'text');
             requireContent(text, draft);
+            // Not 20 digits: refused before the derivation, at no cost to the budget.
+            const receipt = normaliseReceipt(first(form, 'receipt'));
             await slot(() =>
-              withSourceKeys(first(form, 'receipt'), async (keys) => {
+              withSourceKeys(receipt, async (keys) => {
                 await deps.limits?.take('submission', keys.token, res);
                 if (!(await deps.sources.known(keys)))
                   throw badRequest('RECEIPT_UNKNOWN', 'No such case');

@@ -1,4 +1,5 @@
 import { AppError } from '../../core/errors';
+import { createBodySlots, type BodySlot } from './body-slots';
 import { memoryLoadMeter, type LoadMeter } from './load-meter';
 
 // The no-JS form posts cannot solve a proof of work, and each one derives Argon2id (64 MiB).
@@ -10,9 +11,14 @@ import { memoryLoadMeter, type LoadMeter } from './load-meter';
 // A form with files is read (and its files encrypted into storage chunk by chunk) OUTSIDE the
 // derivation slots: an upload over a slow Tor circuit can take many minutes, and holding a slot
 // that long would turn everyone else away. Open bodies cost little memory each (one chunk in
-// flight), and at most `bodies` are read at once. Once a body is in, its owner has waited for
-// the whole upload: it then waits up to `sealTimeoutMs` for a slot rather than being told to
-// start again.
+// flight), and at most `bodies` are read at once, given to bodies that keep moving
+// (body-slots.ts: a minimum rate that rises as they fill, the slowest evicted for a newcomer).
+// Once a body is in, its owner has waited for the whole upload: it then waits up to
+// `sealTimeoutMs` for a slot rather than being told to start again.
+//
+// The budget is spent only where the work is: a derivation. A post refused before one (wrong
+// media type, malformed or empty form, a receipt that is not 20 digits, a body too slow) costs
+// the budget nothing, so junk posts cannot use it up (issue 11).
 
 export interface NoJsGateSettings {
   /** Derivations / sealings worked on at once. */
@@ -31,6 +37,12 @@ export interface NoJsGateSettings {
   minPerMinute: number;
   /** Refusals per minute above which each doubling halves the budget. */
   refusalThreshold: number;
+  /** The window a body's rate is measured over (body-slots.ts). */
+  bodyWindowMs: number;
+  /** Bytes per second a body must keep up while half the body places or fewer are taken... */
+  bodyMinRate: number;
+  /** ... rising to this when all are (and below it, a newcomer may evict the slowest). */
+  bodyScarceMinRate: number;
 }
 
 export const NOJS_GATE_DEFAULTS: NoJsGateSettings = {
@@ -42,6 +54,9 @@ export const NOJS_GATE_DEFAULTS: NoJsGateSettings = {
   perMinute: 120,
   minPerMinute: 10,
   refusalThreshold: 10,
+  bodyWindowMs: 30_000,
+  bodyMinRate: 1024,
+  bodyScarceMinRate: 16 * 1024,
 };
 
 /** "Busy, try again in a minute": a 503 with Retry-After, never an internal error. */
@@ -52,11 +67,14 @@ export interface NoJsGate {
   /** Runs `work` inside a slot, or throws PAGE_BUSY (503) without running it. */
   run<T>(work: () => Promise<T>): Promise<T>;
   /**
-   * For a form whose body is still to be read: admits it (budget, open bodies) or throws
-   * PAGE_BUSY, then runs `work`, which reads the body and calls `slot` for its derivation and
-   * sealing (waiting up to `sealTimeoutMs` for one).
+   * For a form whose body is still to be read: gives it a body place (or throws PAGE_BUSY),
+   * then runs `work`, which reads the body (reporting its progress to `body`, and failing when
+   * `body` is evicted) and calls `slot` for its derivation and sealing: that spends the budget
+   * and waits up to `sealTimeoutMs` for a slot.
    */
-  stream<T>(work: (slot: <U>(fn: () => Promise<U>) => Promise<U>) => Promise<T>): Promise<T>;
+  stream<T>(
+    work: (slot: <U>(fn: () => Promise<U>) => Promise<U>, body: BodySlot) => Promise<T>,
+  ): Promise<T>;
   /** The budget in force this minute (for tests and logs). */
   budget(): Promise<number>;
 }
@@ -81,7 +99,15 @@ export function createNoJsGate(
   const refused: LoadMeter = memoryLoadMeter(now);
   const admitted = new Map<number, number>();
   let running = 0;
-  let reading = 0;
+  const bodies = createBodySlots(
+    {
+      slots: s.bodies,
+      windowMs: s.bodyWindowMs,
+      minRate: s.bodyMinRate,
+      scarceMinRate: Math.max(s.bodyMinRate, s.bodyScarceMinRate),
+    },
+    now,
+  );
   const waiting: Array<{ go: () => void; counted: boolean }> = [];
   let queued = 0; // waiters that count against `queue` (receipt checks, not received forms)
 
@@ -156,19 +182,25 @@ export function createNoJsGate(
       }
     },
     async stream(work) {
-      if (reading >= s.bodies || !(await admit())) return refuse();
-      reading += 1;
+      const body = bodies.acquire();
+      // No body place is not the budget's business: it is not counted as a refusal either, or
+      // a flood of bodies would tighten the budget for everyone.
+      if (!body) throw busyError();
       try {
         return await work(async (fn) => {
+          // Read in full: no longer measured, but its place is held until it is sealed (the
+          // places also bound the forms waiting for a slot).
+          body.complete();
+          if (!(await admit())) return refuse();
           await acquire(s.sealTimeoutMs, false);
           try {
             return await fn();
           } finally {
             release();
           }
-        });
+        }, body);
       } finally {
-        reading -= 1;
+        body.release();
       }
     },
   };

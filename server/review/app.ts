@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import type { BlobStoreConfig } from '../../core/blob-store';
 import type { Config } from '../../core/config';
+import { loadEnrolmentRoots } from '../../core/enrolment-roots';
 import type { Logger } from '../../core/logger';
 import { errorMiddleware, notFoundHandler } from '../http/error.middleware';
 import { hardening } from '../http/hardening.middleware';
@@ -14,11 +15,19 @@ import { recordsRouter } from './routes/records/records.route';
 import { createAdminService } from './services/admin.service';
 import { createAuthService } from './services/auth.service';
 import { createDirectoryService } from './services/directory.service';
+import { createEnrolmentGate } from './services/enrolment-gate.service';
 import { createRecordsService } from './services/records.service';
 
 export interface ReviewAppDeps {
   pool: Pool;
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES' | 'SESSION_TTL_SECONDS'> &
+  config: Pick<
+    Config,
+    | 'BODY_LIMIT_BYTES'
+    | 'MAX_TEXT_BYTES'
+    | 'SESSION_TTL_SECONDS'
+    | 'ENROLMENT_ROOTS'
+    | 'ENROLMENT_ROOTS_FILE'
+  > &
     BlobStoreConfig;
   log: Logger;
 }
@@ -36,11 +45,21 @@ export function createReviewApp(deps: ReviewAppDeps): Express {
   app.set('query parser', 'simple'); // no nested objects from a query string
 
   const auth = createAuthService({ pool, sessionTtlSeconds: config.SESSION_TTL_SECONDS });
-  const authed = authenticate(auth);
+  // The worker's roots: the API serves only the reviewers the worker seals records to.
+  const gate = createEnrolmentGate({ pool, roots: loadEnrolmentRoots(config) });
+  const authed = authenticate(auth, gate);
   const bodyLimitBytes = config.BODY_LIMIT_BYTES;
 
   app.use(...hardening());
-  app.use(authRouter({ auth, authenticate: authed, bodyLimitBytes }));
+  app.use(
+    authRouter({
+      auth,
+      gate,
+      authenticate: authed,
+      authenticateUncertified: authenticate(auth, gate, { allowUncertified: true }),
+      bodyLimitBytes,
+    }),
+  );
   // Authentication runs before any body is parsed: an anonymous caller learns nothing more.
   app.use(['/v1/records', '/v1/backlog', '/v1/reviewers', '/v1/custody', '/v1/admin'], authed);
   app.use('/v1/admin', requireAdmin);

@@ -35,20 +35,26 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Enqueues process-submission for one id; true once the job is in Redis (marking may lag). */
-export async function queueSubmission(deps: OutboxDeps, submissionId: string): Promise<boolean> {
-  const pending = deps.producer.enqueue('process-submission', { submissionId });
+/**
+ * Enqueues process-submission under the submission's job ticket (never its id: see
+ * core/queue.ts); true once the job is in Redis (marking may lag). Logs carry no id.
+ */
+export async function queueSubmission(
+  deps: OutboxDeps,
+  submission: { id: string; ticket: string },
+): Promise<boolean> {
+  const pending = deps.producer.enqueue('process-submission', { ticket: submission.ticket });
   pending.catch(() => undefined); // a late failure after the timeout is already accounted for
   try {
     await withTimeout(pending, deps.enqueueTimeoutMs ?? 1500);
   } catch (err) {
-    deps.log.warn('submission.enqueue_failed', { submissionId, ...errorFields(err) });
+    deps.log.warn('submission.enqueue_failed', errorFields(err));
     return false;
   }
   try {
-    await (deps.marker ?? immediateMarker(deps.pool)).mark(submissionId);
+    await (deps.marker ?? immediateMarker(deps.pool)).mark(submission.id);
   } catch (err) {
-    deps.log.warn('submission.mark_queued_failed', { submissionId, ...errorFields(err) });
+    deps.log.warn('submission.mark_queued_failed', errorFields(err));
   }
   return true;
 }

@@ -5,11 +5,13 @@ import type { Logger } from '../../core/logger';
 import {
   attachUploads,
   findInsertRefusal,
+  findSubmissionState,
   insertSubmissionForAcceptingKey,
   listSubmissionsBySourceTokenHash,
   type NewSubmission,
   type SubmissionSummary,
 } from '../../core/repositories/submission.repository';
+import { newJobTicket } from '../../core/queue';
 import { hashSourceToken } from '../../crypto';
 import type { SubmissionInput } from '../routes/submissions/submissions.schema';
 import { envelopeSha256 } from './envelope-hash';
@@ -29,8 +31,15 @@ export interface Accepted {
   status: 'received';
 }
 
+/** accept()'s answer, and whether this request stored it (false: a resend of the same envelope). */
+export interface AcceptOutcome {
+  answer: Accepted;
+  created: boolean;
+}
+
 /** A new row, or the one a resend of the same envelope found. */
-type Stored = { created: true } | { created: false; status: string; queued: boolean };
+type Stored =
+  { created: true } | { created: false; status: string; queued: boolean; jobTicket: string | null };
 
 /**
  * Inserts the row, or explains why not: an unknown or retired key (422), the same envelope
@@ -52,9 +61,16 @@ async function store(
     if (existing && !existing.envelopeSha256.equals(row.envelopeSha256)) {
       throw conflict('SUBMISSION_ID_CONFLICT', 'This id was used for a different submission');
     }
-    if (existing) return { created: false, status: existing.status, queued: existing.queued };
+    if (existing) return { created: false, ...existing };
   }
   throw new Error('submission neither inserted nor found');
+}
+
+function envelopeHashOf(
+  input: SubmissionInput,
+  sourceTokenHash = input.sourceToken ? hashSourceToken(input.sourceToken) : null,
+): Buffer {
+  return Buffer.from(envelopeSha256({ ...input, sourceTokenHash, uploads: input.uploads ?? [] }));
 }
 
 export function createSubmissionService(deps: SubmissionServiceDeps) {
@@ -62,39 +78,53 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
   const outbox = { pool: deps.pool, producer: deps.producer, log: deps.log, marker };
   const batcher = createInsertBatcher(deps.pool);
 
+  /**
+   * Stores the ciphertext and answers only after COMMIT. Without uploads that is one
+   * autocommitted statement; with uploads, one transaction that also claims them. A resend of
+   * the same envelope (sources on Tor retry) gets the same answer, and `created: false`; a
+   * different one under the same id is a conflict, never an overwrite.
+   */
+  async function acceptOnce(input: SubmissionInput): Promise<AcceptOutcome> {
+    const sourceTokenHash = input.sourceToken ? hashSourceToken(input.sourceToken) : null;
+    const uploads = input.uploads ?? [];
+    const row: NewSubmission = {
+      id: input.id,
+      intakeKeyId: input.intakeKeyId,
+      sealedKey: input.sealedKey,
+      manifest: input.manifest,
+      envelopeSha256: envelopeHashOf(input, sourceTokenHash),
+      sourceTokenHash,
+      jobTicket: newJobTicket(),
+    };
+    const stored =
+      uploads.length === 0
+        ? await store(deps.pool, row, batcher.insert)
+        : await withTransaction(deps.pool, async (tx) => {
+            const result = await store(tx, row);
+            if (result.created && (await attachUploads(tx, row.id, uploads)) !== uploads.length) {
+              throw unprocessable('UNKNOWN_UPLOAD', 'An upload is unknown or incomplete');
+            }
+            return result;
+          });
+    // Debug only: a line at rest carries a precise time (core/logger.ts, TESTIMONY_FIELDS).
+    deps.log.debug('submission.received', { submissionId: input.id });
+    const ticket = stored.created ? row.jobTicket : stored.jobTicket;
+    if (ticket && (stored.created || (!stored.queued && stored.status === 'received'))) {
+      await queueSubmission(outbox, { id: input.id, ticket });
+    }
+    return { answer: { id: input.id, status: 'received' }, created: stored.created };
+  }
+
   return {
-    /**
-     * Stores the ciphertext and answers only after COMMIT. Without uploads that is one
-     * autocommitted statement; with uploads, one transaction that also claims them. A resend of
-     * the same envelope (sources on Tor retry) gets the same answer; a different one under the
-     * same id is a conflict, never an overwrite.
-     */
+    acceptOnce,
     async accept(input: SubmissionInput): Promise<Accepted> {
-      const sourceTokenHash = input.sourceToken ? hashSourceToken(input.sourceToken) : null;
-      const uploads = input.uploads ?? [];
-      const row: NewSubmission = {
-        id: input.id,
-        intakeKeyId: input.intakeKeyId,
-        sealedKey: input.sealedKey,
-        manifest: input.manifest,
-        envelopeSha256: Buffer.from(envelopeSha256({ ...input, sourceTokenHash, uploads })),
-        sourceTokenHash,
-      };
-      const stored =
-        uploads.length === 0
-          ? await store(deps.pool, row, batcher.insert)
-          : await withTransaction(deps.pool, async (tx) => {
-              const result = await store(tx, row);
-              if (result.created && (await attachUploads(tx, row.id, uploads)) !== uploads.length) {
-                throw unprocessable('UNKNOWN_UPLOAD', 'An upload is unknown or incomplete');
-              }
-              return result;
-            });
-      deps.log.info('submission.received', { submissionId: input.id });
-      if (stored.created || (!stored.queued && stored.status === 'received')) {
-        await queueSubmission(outbox, input.id);
-      }
-      return { id: input.id, status: 'received' };
+      return (await acceptOnce(input)).answer;
+    },
+
+    /** Whether exactly this envelope (same id, same bytes) is already stored. */
+    async isStoredResend(input: SubmissionInput): Promise<boolean> {
+      const state = await findSubmissionState(deps.pool, input.id);
+      return state !== null && state.envelopeSha256.equals(envelopeHashOf(input));
     },
 
     async listForSourceToken(token: Uint8Array): Promise<SubmissionSummary[]> {

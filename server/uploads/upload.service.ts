@@ -70,7 +70,7 @@ export function createUploadService(deps: UploadServiceDeps) {
       for await (const chunk of store.read(id)) hash.update(chunk as Buffer);
     }
     await store.complete(id, fromHex(hash.digestHex()));
-    deps.log.info('upload.completed', { uploadId: id });
+    deps.log.debug('upload.completed', { uploadId: id });
   }
 
   return {
@@ -83,7 +83,7 @@ export function createUploadService(deps: UploadServiceDeps) {
         throw new AppError('UPLOADS_FULL', 503, 'Too many uploads in progress; try again later');
       }
       const id = await store.create('upload', length, { expiresInDays: config.UPLOAD_EXPIRY_DAYS });
-      deps.log.info('upload.created', { uploadId: id });
+      deps.log.debug('upload.created', { uploadId: id });
       const upload = await openUpload(id);
       return { id, offset: 0, length, goneOn: upload.goneOn };
     },
@@ -146,7 +146,7 @@ export function createUploadService(deps: UploadServiceDeps) {
     async terminate(id: string): Promise<void> {
       hashes.drop(id);
       if (!(await deleteUnclaimedUpload(pool, id))) throw NOT_FOUND();
-      deps.log.info('upload.terminated', { uploadId: id });
+      deps.log.debug('upload.terminated', { uploadId: id });
     },
   };
 }

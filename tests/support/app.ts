@@ -37,6 +37,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Proof of work / per-token limits, built with the app's own Redis prefix (off if absent). */
   guards?: (prefix: string) => Pick<PublicAppDeps, 'pow' | 'limits'>;
+  /** The no-JS gate and progress check, sized for the test. */
+  page?: PublicAppDeps['page'];
 }
 
 /** The public app in-process on 127.0.0.1:0, with its own schema and BullMQ prefix. */
@@ -56,6 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log,
     readiness: [postgresCheck(db.pool), redisCheck(probe)],
     ...options.guards?.(prefix),
+    ...(options.page ? { page: options.page } : {}),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
 
-// A private, throwaway redis-server for tests that take Redis down. The machine's shared Redis
-// (6379) is never stopped: other test files use it in parallel.
+// A private, throwaway redis-server for tests that take Redis down or read its files. The
+// machine's shared Redis (6379) is never stopped: other test files use it in parallel.
 
 export interface RedisServer {
   url: string;
@@ -50,8 +50,16 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** Persist with AOF (appendfsync always) into this directory, as production does. */
+  appendOnlyDir?: string;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
+  const persistence = options.appendOnlyDir
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.appendOnlyDir]
+    : ['--appendonly', 'no'];
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
@@ -66,8 +74,7 @@ export async function startRedisServer(): Promise<RedisServer> {
         '127.0.0.1',
         '--save',
         '',
-        '--appendonly',
-        'no',
+        ...persistence,
         '--maxmemory-policy',
         'noeviction',
       ],

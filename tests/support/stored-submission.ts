@@ -19,3 +19,14 @@ export async function openStoredSubmission(pool: Pool, id: string, intake: BoxKe
   };
   return openSubmission(envelope, intake);
 }
+
+/** The job ticket a pending submission's job goes by (core/queue.ts); throws once it is spent. */
+export async function jobTicketOf(pool: Pool, id: string): Promise<string> {
+  const { rows } = await pool.query<{ job_ticket: string | null }>(
+    'SELECT job_ticket FROM submissions WHERE id = $1',
+    [id],
+  );
+  const ticket = rows[0]?.job_ticket;
+  if (!ticket) throw new Error(`submission ${id} has no job ticket`);
+  return ticket;
+}

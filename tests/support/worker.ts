@@ -90,7 +90,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<SoriWork
     QUEUE_PREFIX: options.prefix,
     WORKER_CONCURRENCY: 4,
     WORKER_LOCK_DURATION_MS: 30_000,
-    WORKER_STALLED_INTERVAL_MS: 30_000,
+    WORKER_STALLED_INTERVAL_MS: 10_000,
     JOB_ATTEMPTS: 5,
     JOB_BACKOFF_MS: 100,
     TRANSLATE_RETRY_MS: 200,

@@ -28,7 +28,8 @@ export type JobOutcome =
   | 'already-failed'
   | 'duplicate'
   | 'translated'
-  | 'nothing-owed';
+  | 'nothing-owed'
+  | 'ticket-spent';
 
 export type JobHandler<N extends JobName> = (
   ctx: JobContext,

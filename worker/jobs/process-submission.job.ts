@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { findSubmissionState } from '../../core/repositories/submission.repository';
+import {
+  findSubmissionIdByTicket,
+  findSubmissionState,
+} from '../../core/repositories/submission.repository';
+import { JOB_TICKET, newJobTicket } from '../../core/queue';
 import { deleteUnlinkedFiles } from '../../core/repositories/record-file.repository';
 import {
   claimSubmission,
@@ -35,10 +39,21 @@ import type { JobContext, JobHandler, JobOutcome } from './job-context';
 // what leaves it is ciphertext, hashes, ids. File blobs are written before the record's
 // transaction, which links them; an attempt that does not store its record deletes its own.
 
-export const processSubmission: JobHandler<'process-submission'> = async (
-  ctx,
-  { submissionId },
-) => {
+/**
+ * The queue's entry: the job names its submission by a single-use ticket (core/queue.ts). A
+ * ticket no row holds any more belongs to a submission already done or failed (the ticket is
+ * cleared with the status), or to nothing: either way there is nothing to do.
+ */
+export const processSubmissionJob: JobHandler<'process-submission'> = async (ctx, { ticket }) => {
+  const submissionId = await findSubmissionIdByTicket(ctx.db, ticket);
+  if (!submissionId) return 'ticket-spent';
+  return processSubmission(ctx, { submissionId });
+};
+
+export const processSubmission = async (
+  ctx: JobContext,
+  { submissionId }: { submissionId: string },
+): Promise<JobOutcome> => {
   const claimed = await claimSubmission(ctx.db, submissionId);
   if (!claimed) return settled(ctx, submissionId);
 
@@ -78,6 +93,7 @@ async function storeRecord(
   const outcome = await translateTestimony(ctx.translator, draft.text, draft.lang.code);
   const body: RecordBodyV1 = { ...draft, translation: translationField(outcome) };
   const owed = outcome.kind === 'not-translated' && outcome.owed;
+  const pendingTicket = owed ? newJobTicket() : null;
 
   const sealedBody = encryptRecordBody(recordKey, recordId, body);
   const bodySha256 = sha256(sealedBody);
@@ -95,11 +111,12 @@ async function storeRecord(
     },
     recordKey,
     pendingKey: owed ? wrapRecordKey(recordKey, ctx.keys.worker.box.publicKey) : null,
+    pendingTicket,
     envelopeSha256: claimed.envelopeSha256,
     files: files.link,
   });
   if (stored === 'duplicate') return 'duplicate';
-  if (owed) await enqueueTranslation(ctx, recordId);
+  if (pendingTicket) await enqueueTranslation(ctx, pendingTicket);
   return owed ? 'created-untranslated' : 'created';
 }
 
@@ -112,8 +129,8 @@ async function settled(ctx: JobContext, submissionId: string): Promise<JobOutcom
   if (state.status === 'failed') return 'already-failed';
   // A job that died between commit and enqueue left a translation owed with no job for it.
   const recordId = await findRecordIdBySubmission(ctx.db, submissionId);
-  if (recordId && (await findPendingTranslation(ctx.db, recordId)))
-    await enqueueTranslation(ctx, recordId);
+  const owed = recordId ? await findPendingTranslation(ctx.db, recordId) : null;
+  if (owed) await enqueueTranslation(ctx, owed.ticket);
   return 'already-done';
 }
 
@@ -153,16 +170,15 @@ async function openManifest(
   return { manifest, contentKey: opened.contentKey };
 }
 
-async function enqueueTranslation(ctx: JobContext, recordId: string): Promise<void> {
+async function enqueueTranslation(ctx: JobContext, ticket: string): Promise<void> {
   try {
-    await ctx.enqueue('retry-translation', { recordId }, ctx.translateRetryMs);
+    await ctx.enqueue('retry-translation', { ticket }, ctx.translateRetryMs);
   } catch (err) {
     // The record is stored; the owed translation is found again at the next worker start.
     ctx.log.warn('translation.enqueue_failed', {
-      recordId,
       code: err instanceof Error ? err.name : 'Error',
     });
   }
 }
 
-export const processSubmissionPayload = z.object({ submissionId: z.uuid() });
+export const processSubmissionPayload = z.object({ ticket: z.string().regex(JOB_TICKET) });

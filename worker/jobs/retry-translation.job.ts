@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { withTransaction } from '../../core/db';
+import { JOB_TICKET } from '../../core/queue';
 import { appendCustodyEntry } from '../../core/repositories/custody.repository';
 import {
   countPendingAttempt,
   deletePendingKey,
   findPendingTranslation,
+  findRecordIdByPendingTicket,
   insertRecordEntry,
   markTranslated,
 } from '../../core/repositories/record.repository';
@@ -20,7 +22,7 @@ import { TranslationError } from '../translate';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
 import type { RecordBodyV1, TranslationEntryV1 } from '../record-body';
 import { TARGET_LANGUAGE } from '../translate-testimony';
-import type { JobHandler } from './job-context';
+import type { JobContext, JobHandler, JobOutcome } from './job-context';
 
 // A machine translation owed to a stored record: the worker opens its own sealed copy of the
 // record key, translates, appends the translation as an encrypted entry and drops that copy.
@@ -31,7 +33,17 @@ import type { JobHandler } from './job-context';
 
 export const MAX_TRANSLATION_ATTEMPTS = 12;
 
-export const retryTranslation: JobHandler<'retry-translation'> = async (ctx, { recordId }) => {
+/** The queue's entry: the job names the owed translation by its single-use ticket. */
+export const retryTranslationJob: JobHandler<'retry-translation'> = async (ctx, { ticket }) => {
+  const recordId = await findRecordIdByPendingTicket(ctx.db, ticket);
+  if (!recordId) return 'nothing-owed';
+  return retryTranslation(ctx, { recordId });
+};
+
+export const retryTranslation = async (
+  ctx: JobContext,
+  { recordId }: { recordId: string },
+): Promise<JobOutcome> => {
   const pending = await findPendingTranslation(ctx.db, recordId);
   if (!pending) return 'nothing-owed';
   const giveUp = async (code: string): Promise<never> => {
@@ -102,4 +114,4 @@ export const retryTranslation: JobHandler<'retry-translation'> = async (ctx, { r
   return stored ? 'translated' : 'duplicate';
 };
 
-export const retryTranslationPayload = z.object({ recordId: z.uuid() });
+export const retryTranslationPayload = z.object({ ticket: z.string().regex(JOB_TICKET) });

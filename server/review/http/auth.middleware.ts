@@ -2,12 +2,19 @@ import type { RequestHandler, Response } from 'express';
 import { forbidden, unauthorized } from '../../../core/errors';
 import { fromBase64 } from '../../../crypto';
 import type { AuthService, Caller } from '../services/auth.service';
+import { uncertified, type EnrolmentGate } from '../services/enrolment-gate.service';
 
 // Bearer sessions. The token is 32 random bytes in base64url; anything else is not a session.
+// With enrolment roots configured, a session of a reviewer whose row does not chain to a root
+// authenticates nothing but the route that presents a certificate (`allowUncertified`).
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{43})$/;
 
-export function authenticate(auth: AuthService): RequestHandler {
+export function authenticate(
+  auth: AuthService,
+  gate?: EnrolmentGate,
+  options: { allowUncertified?: boolean } = {},
+): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization;
     if (!header) throw unauthorized('AUTH_REQUIRED', 'Authorization: Bearer <token> is required');
@@ -20,7 +27,10 @@ export function authenticate(auth: AuthService): RequestHandler {
     }
     if (!token || token.length !== 32)
       throw unauthorized('SESSION_INVALID', 'Session is not valid');
-    res.locals.caller = await auth.authenticate(token);
+    const who = await auth.authenticate(token);
+    if (gate?.enforced && !options.allowUncertified && !(await gate.certified(who.reviewerId)))
+      throw uncertified();
+    res.locals.caller = who;
     next();
   };
 }

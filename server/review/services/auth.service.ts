@@ -22,6 +22,12 @@ import { randomBytes, sha256, toBase64, verifyChallenge, type Bytes } from '../.
 // stored as SHA-256 only, so a database read yields nothing that logs anyone in.
 
 export const CHALLENGE_TTL_SECONDS = 60;
+/**
+ * The listener a challenge is issued by and good for. A nonce is bound to it and to the signing
+ * key it was asked for: one asked for reviewer A's key never logs in B, and one issued elsewhere
+ * (another service sharing the database) never logs in here.
+ */
+export const REVIEW_LOGIN_CONTEXT = 'review-api';
 const NONCE_BYTES = 32;
 const TOKEN_BYTES = 32;
 
@@ -37,13 +43,21 @@ export interface LoginInput {
   signature: Bytes;
 }
 
-export function createAuthService(deps: { pool: Pool; sessionTtlSeconds: number }) {
+export function createAuthService(deps: {
+  pool: Pool;
+  sessionTtlSeconds: number;
+  /** Defaults to REVIEW_LOGIN_CONTEXT. */
+  context?: string;
+}) {
   const { pool } = deps;
+  const context = deps.context ?? REVIEW_LOGIN_CONTEXT;
 
-  async function challenge(): Promise<{ nonce: string; expiresInSeconds: number }> {
+  async function challenge(
+    signPublicKey: Bytes,
+  ): Promise<{ nonce: string; expiresInSeconds: number }> {
     const nonce = randomBytes(NONCE_BYTES);
     await purgeExpired(pool);
-    await insertChallenge(pool, sha256(nonce), CHALLENGE_TTL_SECONDS);
+    await insertChallenge(pool, sha256(nonce), { signPublicKey, context }, CHALLENGE_TTL_SECONDS);
     return { nonce: toBase64(nonce), expiresInSeconds: CHALLENGE_TTL_SECONDS };
   }
 
@@ -51,7 +65,8 @@ export function createAuthService(deps: { pool: Pool; sessionTtlSeconds: number 
     // The challenge is spent by any attempt, so each nonce gets exactly one try; a refusal is
     // thrown only after that commit.
     const outcome = await withTransaction(pool, async (tx) => {
-      const state = await consumeChallenge(tx, sha256(input.nonce));
+      const binding = { signPublicKey: input.signPublicKey, context };
+      const state = await consumeChallenge(tx, sha256(input.nonce), binding);
       if (state !== 'ok')
         return {
           refused: unauthorized('CHALLENGE_INVALID', 'Challenge is unknown, used or expired'),

@@ -1,5 +1,5 @@
 import type { IRouter } from 'express';
-import { badRequest } from '../../../core/errors';
+import { AppError, badRequest } from '../../../core/errors';
 import { jsonBody } from '../../http/json-body.middleware';
 import { methodNotAllowed } from '../../http/error.middleware';
 import { sendJson } from '../../http/send-json';
@@ -14,6 +14,9 @@ import {
   hasUnsupportedVersion,
   statusRequestSchema,
 } from './submissions.schema';
+
+const isTooManyRequests = (err: unknown): boolean =>
+  err instanceof AppError && err.code === 'TOO_MANY_REQUESTS';
 
 /**
  * Registers the intake routes on `router`. The public app passes itself: the intake is its hot
@@ -46,8 +49,23 @@ export function submissionRoutes(
     // From here on the envelope is its decoded bytes: the parsed text (its base64 manifest,
     // most of the body) is let go now instead of living as long as the request does.
     req.body = undefined;
-    if (input.sourceToken) await deps.limits?.take('submission', input.sourceToken, res);
-    sendJson(res, 202, await deps.submissions.accept(input));
+    const token = deps.limits && input.sourceToken ? input.sourceToken : null;
+    let taken = false;
+    if (token) {
+      try {
+        await deps.limits!.take('submission', token, res);
+        taken = true;
+      } catch (err) {
+        // An empty bucket does not refuse a retry of what is already stored (a client whose
+        // connection dropped before the 202): it costs nothing, so it spends nothing.
+        if (!isTooManyRequests(err) || !(await deps.submissions.isStoredResend(input))) throw err;
+        res.removeHeader('retry-after');
+      }
+    }
+    const { answer, created } = await deps.submissions.acceptOnce(input);
+    // The same envelope sent again: one submission, one token.
+    if (taken && !created) await deps.limits!.refund('submission', token!);
+    sendJson(res, 202, answer);
   });
 
   // The token travels in a body, never in a URL: URLs end up in logs and histories.

@@ -153,6 +153,33 @@ describe('review API: auth', () => {
     expect([stranger.status, code(stranger)]).toEqual([401, 'AUTH_FAILED']);
   });
 
+  it('a challenge asked for one key never logs in another, and is spent by the try', async () => {
+    // Issue 11: bob signs, correctly, a nonce that was issued for alice's key.
+    const bob = await enrol(app.pool, 'bob-binding');
+    const forAlice = await challenge(alice.keys);
+    const swapped = await loginRaw(app.url, bob, forAlice);
+    expect([swapped.status, code(swapped)]).toEqual([401, 'CHALLENGE_INVALID']);
+    // Spent: alice cannot use it either now.
+    const after = await loginRaw(app.url, alice, forAlice);
+    expect([after.status, code(after)]).toEqual([401, 'CHALLENGE_INVALID']);
+    // Bob with a nonce asked for his own key gets in.
+    expect((await loginRaw(app.url, bob, await challenge(bob.keys))).status).toBe(200);
+  });
+
+  it('a challenge issued for another listener context is refused here', async () => {
+    const nonce = await challenge(alice.keys);
+    await app.pool.query(`UPDATE auth_challenges SET context = 'desk' WHERE nonce_hash = $1`, [
+      Buffer.from(sha256(nonce)),
+    ]);
+    const res = await loginRaw(app.url, alice, nonce);
+    expect([res.status, code(res)]).toEqual([401, 'CHALLENGE_INVALID']);
+    const { rows } = await app.pool.query<{ context: string; sign_public_key: Buffer }>(
+      `SELECT context, sign_public_key FROM auth_challenges WHERE context <> 'desk' LIMIT 1`,
+    );
+    expect(rows[0]?.context).toBe('review-api');
+    expect(rows[0]?.sign_public_key).toHaveLength(32);
+  });
+
   it('a revoked reviewer’s valid signature → 403 REVIEWER_REVOKED', async () => {
     const bob = await enrol(app.pool, 'bob');
     await app.pool.query(`UPDATE reviewers SET revoked_on = current_date WHERE id = $1`, [bob.id]);

@@ -3,6 +3,7 @@ import { createLogger } from '../../../core/logger';
 import { initCrypto } from '../../../crypto';
 import { insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { postJson, validBody } from './submission-fixtures';
+import { jobTicketOf } from '../../support/stored-submission';
 import { redisDump } from '../../support/redis-dump';
 
 // Invariant 2: nothing that identifies a source is kept. The address below is planted in
@@ -67,7 +68,9 @@ describe('intake: hardening', () => {
     expect(dump).not.toContain('127.0.0.1'); // nor the real peer address
 
     const redisText = await redisDump(app.prefix);
-    expect(redisText).toContain(body.id);
+    // The job is there, under its ticket (never the submission's id: issue 11).
+    expect(redisText).toContain(await jobTicketOf(app.pool, body.id));
+    expect(redisText).not.toContain(body.id);
     expect(redisText).not.toContain(ADDRESS);
 
     const logs = logged.join('');

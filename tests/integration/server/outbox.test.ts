@@ -1,11 +1,18 @@
 import { Worker } from 'bullmq';
-import { createProducer, createRedis, SUBMISSIONS_QUEUE, type Producer } from '../../../core/queue';
+import {
+  createProducer,
+  createRedis,
+  newJobTicket,
+  SUBMISSIONS_QUEUE,
+  type Producer,
+} from '../../../core/queue';
 import { silentLogger } from '../../../core/logger';
 import { initCrypto } from '../../../crypto';
 import { createBatchedMarker } from '../../../server/services/outbox';
 import { createSweeper } from '../../../server/sweeper';
 import { obliterate, insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { TEST_REDIS_URL } from '../../support/env';
+import { jobTicketOf } from '../../support/stored-submission';
 import { postJson, validBody } from './submission-fixtures';
 
 // Invariant 4: a Redis outage never loses or delays an answer; Postgres is the outbox and the
@@ -54,7 +61,7 @@ describe('intake: Redis down', () => {
     await sweeper.stop();
 
     const jobs = await working.queue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
-    expect(jobs.map((j) => j.data)).toEqual([{ submissionId: body.id }]);
+    expect(jobs.map((j) => j.data)).toEqual([{ ticket: await jobTicketOf(app.pool, body.id) }]);
     const after = await app.pool.query('SELECT queued FROM submissions WHERE id = $1', [body.id]);
     expect(after.rows[0].queued).toBe(true);
     // The event stream pairs job ids (submission ids) with millisecond times: none is kept.
@@ -95,7 +102,9 @@ describe('intake: Redis down', () => {
     // The failed job is gone from Redis, so the sweeper's re-add is not a silent no-op.
     await sweeper.sweepOnce();
     const waiting = await producer.queue.getJobs(['waiting', 'delayed', 'prioritized']);
-    expect(waiting.map((j) => j.data)).toContainEqual({ submissionId: body.id });
+    expect(waiting.map((j) => j.data)).toContainEqual({
+      ticket: await jobTicketOf(app.pool, body.id),
+    });
     await sweeper.stop();
   });
 
@@ -113,10 +122,11 @@ describe('sweeper lifecycle', () => {
     try {
       const intake = await insertTestIntakeKey(app.pool);
       const id = validBody(intake.keyPair).id;
+      const ticket = newJobTicket();
       await app.pool.query(
-        `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256)
-         VALUES ($1, $2, $3, $4, $5)`,
-        [id, intake.id, Buffer.alloc(81, 1), Buffer.alloc(41, 1), Buffer.alloc(32)],
+        `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256, job_ticket)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [id, intake.id, Buffer.alloc(81, 1), Buffer.alloc(41, 1), Buffer.alloc(32), ticket],
       );
       const sweeper = createSweeper({
         pool: app.pool,
@@ -132,7 +142,7 @@ describe('sweeper lifecycle', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       await sweeper.stop();
-      expect(await app.producer.queue.getJob(`process-submission_${id}`)).toBeDefined();
+      expect(await app.producer.queue.getJob(`process-submission_${ticket}`)).toBeDefined();
     } finally {
       await app.close();
     }
@@ -147,9 +157,16 @@ describe('batched queued=true marker', () => {
       const ids = Array.from({ length: 5 }, () => validBody(intake.keyPair).id);
       for (const id of ids) {
         await app.pool.query(
-          `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256)
-           VALUES ($1, $2, $3, $4, $5)`,
-          [id, intake.id, Buffer.alloc(81, 1), Buffer.alloc(41, 1), Buffer.alloc(32)],
+          `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256, job_ticket)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [
+            id,
+            intake.id,
+            Buffer.alloc(81, 1),
+            Buffer.alloc(41, 1),
+            Buffer.alloc(32),
+            newJobTicket(),
+          ],
         );
       }
       const queued = async (): Promise<string[]> => {

@@ -1,4 +1,4 @@
-import { createProducer, type Producer } from '../../../core/queue';
+import { createProducer, newJobTicket, type Producer } from '../../../core/queue';
 import { silentLogger } from '../../../core/logger';
 import { initCrypto, randomId } from '../../../crypto';
 import { obliterate } from '../../support/app';
@@ -29,31 +29,30 @@ describe('producer: grouped adds', () => {
   });
 
   it('adds every job of a burst, each caller resolved only once its job is in Redis', async () => {
-    const ids = Array.from({ length: 700 }, () => randomId()); // more than one pipeline holds
+    const ids = Array.from({ length: 700 }, () => newJobTicket()); // more than one pipeline holds
     const seen: boolean[] = [];
     await Promise.all(
-      ids.map((submissionId, i) =>
-        producer.enqueue('process-submission', { submissionId }).then(async () => {
-          seen[i] =
-            (await producer.queue.getJob(`process-submission_${submissionId}`)) !== undefined;
+      ids.map((ticket, i) =>
+        producer.enqueue('process-submission', { ticket }).then(async () => {
+          seen[i] = (await producer.queue.getJob(`process-submission_${ticket}`)) !== undefined;
         }),
       ),
     );
     expect(seen.filter(Boolean)).toHaveLength(ids.length);
     const job = await producer.queue.getJob(`process-submission_${ids[0]}`);
-    expect(job?.data).toEqual({ submissionId: ids[0] });
+    expect(job?.data).toEqual({ ticket: ids[0] });
     expect(job?.opts.attempts).toBe(3);
     expect(job?.opts.removeOnComplete).toBe(true);
   });
 
   it('keeps one job per id when the same id is added twice in one group', async () => {
-    const submissionId = randomId();
+    const ticket = newJobTicket();
     await Promise.all([
-      producer.enqueue('process-submission', { submissionId }),
-      producer.enqueue('process-submission', { submissionId }),
+      producer.enqueue('process-submission', { ticket }),
+      producer.enqueue('process-submission', { ticket }),
     ]);
     const jobs = await producer.queue.getJobs(['waiting']);
-    expect(jobs.filter((j) => j.data.submissionId === submissionId)).toHaveLength(1);
+    expect(jobs.filter((j) => j.data.ticket === ticket)).toHaveLength(1);
   });
 
   it('refuses adds once closed, so a late caller falls back to the sweeper', async () => {
@@ -66,7 +65,7 @@ describe('producer: grouped adds', () => {
     });
     await closing.close();
     await expect(
-      closing.enqueue('process-submission', { submissionId: randomId() }),
+      closing.enqueue('process-submission', { ticket: newJobTicket() }),
     ).rejects.toMatchObject({ code: 'ENQUEUE_BACKLOG' });
   });
 });

@@ -57,9 +57,17 @@ describe('intake: submissions', () => {
     expect(Buffer.from(rows[0].manifest).toString('base64url')).toBe(body.manifest);
     expect(Buffer.from(rows[0].manifest).includes('CANARY')).toBe(false);
 
-    const job = await app.producer.queue.getJob(`process-submission_${body.id}`);
+    // Queued under its single-use ticket, which names the row only until it is processed.
+    const { rows: ticketed } = await app.pool.query(
+      `SELECT job_ticket FROM submissions WHERE id = $1`,
+      [body.id],
+    );
+    const ticket = ticketed[0].job_ticket as string;
+    expect(ticket).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await app.producer.queue.getJob(`process-submission_${body.id}`)).toBeUndefined();
+    const job = await app.producer.queue.getJob(`process-submission_${ticket}`);
     expect(job?.name).toBe('process-submission');
-    expect(job?.data).toEqual({ submissionId: body.id });
+    expect(job?.data).toEqual({ ticket });
   });
 
   it('treats a resend as the same submission and a changed one as a conflict', async () => {

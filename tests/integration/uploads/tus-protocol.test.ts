@@ -1,5 +1,6 @@
 import { loadConfig } from '../../../core/config';
 import { encryptedFileSize } from '../../../crypto';
+import { newJobTicket } from '../../../core/queue';
 import { createUploadCleanup } from '../../../server/uploads';
 import { isEncryptedFileLength } from '../../../server/uploads/upload-length';
 import { silentLogger } from '../../../core/logger';
@@ -118,9 +119,9 @@ describe('uploads: tus protocol', () => {
     );
     const sub = crypto.randomUUID();
     await app.pool.query(
-      `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256)
-       VALUES ($1, 'k1_AAAAAAAAAAAAAAAA', $2, $3, $4)`,
-      [sub, Buffer.alloc(81), Buffer.alloc(41), Buffer.alloc(32)],
+      `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256, job_ticket)
+       VALUES ($1, 'k1_AAAAAAAAAAAAAAAA', $2, $3, $4, $5)`,
+      [sub, Buffer.alloc(81), Buffer.alloc(41), Buffer.alloc(32), newJobTicket()],
     );
     await app.pool.query(`UPDATE blobs SET submission_id = $1 WHERE id = $2`, [sub, ids[2]]);
 

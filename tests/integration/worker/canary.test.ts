@@ -18,6 +18,7 @@ import {
   waitFor,
 } from './worker-fixtures';
 import { redisDump } from '../../support/redis-dump';
+import { jobTicketOf } from '../../support/stored-submission';
 
 // Invariant 1: plaintext testimony is never written to Postgres, Redis or a log. Testimonies
 // carrying a unique canary go through every path (translated, translation failed then retried,
@@ -81,7 +82,9 @@ describe('canary: no plaintext at rest or in logs', () => {
     const tampered = fromBase64(envelope.manifest);
     tampered[50]! ^= 0xff;
     const failedId = await insertEnvelope(app.pool, { ...envelope, manifest: toBase64(tampered) });
-    await app.producer.enqueue('process-submission', { submissionId: failedId });
+    await app.producer.enqueue('process-submission', {
+      ticket: await jobTicketOf(app.pool, failedId),
+    });
 
     for (const id of ids)
       await waitFor('done', async () => (await submissionRow(app.pool, id))?.status === 'done');

@@ -15,6 +15,7 @@ import {
   verifyCustody,
   waitFor,
 } from './worker-fixtures';
+import { jobTicketOf } from '../../support/stored-submission';
 
 // A submission is stored exactly once however many jobs carry it: duplicates enqueued under
 // other ids, handlers racing in one process, and a job arriving after the work is done.
@@ -55,12 +56,13 @@ describe('duplicate jobs', () => {
 
   it('the same submission under several job ids gives one record', async () => {
     const ids = await Promise.all(['하나', '둘', '셋'].map(submit));
+    const tickets = await Promise.all(ids.map((id) => jobTicketOf(db.pool, id)));
     await queue.addBulk(
-      ids.flatMap((submissionId) =>
+      tickets.flatMap((ticket) =>
         [1, 2, 3, 4].map((n) => ({
           name: 'process-submission',
-          data: { submissionId },
-          opts: { jobId: `dup${n}_${submissionId}` },
+          data: { ticket },
+          opts: { jobId: `dup${n}_${ticket}` },
         })),
       ),
     );

@@ -22,6 +22,7 @@ import {
   testQueue,
   waitFor,
 } from './worker-fixtures';
+import { jobTicketOf } from '../../support/stored-submission';
 
 // What no retry can fix fails at once (UnrecoverableError): the submission is marked failed
 // with the code; bytes nobody can open are dropped, a testimony that decrypted is kept.
@@ -59,11 +60,12 @@ describe('undecryptable or malformed submissions', () => {
 
   async function runToFailure(submissionId: string) {
     // Generous attempts: a retried job would show attemptsMade > 1.
+    const ticket = await jobTicketOf(db.pool, submissionId);
     const job = await queue.add(
       'process-submission',
-      { submissionId },
+      { ticket },
       {
-        jobId: jobId('process-submission', { submissionId }),
+        jobId: jobId('process-submission', { ticket }),
         attempts: 5,
         backoff: { type: 'fixed', delay: 50 },
       },
@@ -113,10 +115,11 @@ describe('undecryptable or malformed submissions', () => {
       } as never,
     });
     const id = await insertEnvelope(db.pool, envelope);
+    const ticket = await jobTicketOf(db.pool, id);
     const job = await queue.add(
       'process-submission',
-      { submissionId: id },
-      { jobId: jobId('process-submission', { submissionId: id }) },
+      { ticket },
+      { jobId: jobId('process-submission', { ticket }) },
     );
     await job.waitUntilFinished(events, 10_000);
     expect(await submissionRow(db.pool, id)).toMatchObject({ status: 'done', manifest: null });
@@ -165,7 +168,7 @@ describe('undecryptable or malformed submissions', () => {
     const id = await insertEnvelope(db.pool, envelope);
     const job = await queue.add(
       'process-submission',
-      { submissionId: id },
+      { ticket: await jobTicketOf(db.pool, id) },
       { attempts: 2, backoff: { type: 'fixed', delay: 50 } },
     );
     await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow('INTAKE_KEY_UNAVAILABLE');

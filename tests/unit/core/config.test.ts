@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from '../../../core/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, stalledRecoveryBoundMs } from '../../../core/config';
 
 describe('loadConfig', () => {
   it('applies defaults and freezes the result', () => {
@@ -49,5 +51,33 @@ describe('boolean settings', () => {
     expect(loadConfig({}).METRICS).toBe(false);
     expect(loadConfig({ METRICS: 'true' }).METRICS).toBe(true);
     expect(loadConfig({ METRICS: 'no' }).METRICS).toBe(false);
+  });
+});
+
+describe('stalled-job recovery (issue 11)', () => {
+  it('states in the README the bound the defaults give', () => {
+    const config = loadConfig({});
+    const bound = stalledRecoveryBoundMs(config);
+    expect(config.WORKER_STALLED_INTERVAL_MS * 2).toBeLessThanOrEqual(
+      config.WORKER_LOCK_DURATION_MS,
+    );
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| `WORKER_LOCK_DURATION_MS`')) ?? '';
+    expect(row).toContain(
+      `\`${config.WORKER_LOCK_DURATION_MS}\` / \`${config.WORKER_STALLED_INTERVAL_MS}\``,
+    );
+    expect(row).toContain(`within lock + interval, ${bound / 1000} s`);
+  });
+
+  it('refuses a stalled interval over half the lock, where the bound would not hold', () => {
+    expect(() =>
+      loadConfig({ WORKER_LOCK_DURATION_MS: '30000', WORKER_STALLED_INTERVAL_MS: '30000' }),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig({ WORKER_STALLED_INTERVAL_MS: '15001' })).toThrow(
+      /WORKER_STALLED_INTERVAL_MS/,
+    );
+    expect(loadConfig({ WORKER_STALLED_INTERVAL_MS: '15000' }).WORKER_STALLED_INTERVAL_MS).toBe(
+      15000,
+    );
   });
 });

@@ -24,7 +24,7 @@ describe('allowlist logger', () => {
       headers: { 'user-agent': 'Tor' },
       text: 'secret',
     } as unknown as LogFields;
-    log.info('submission.accepted', fields);
+    log.debug('submission.accepted', fields);
     await new Promise((r) => setImmediate(r));
     expect(lines).toHaveLength(1);
     const line = lines[0]!;
@@ -58,11 +58,38 @@ describe('allowlist logger', () => {
     expect(JSON.stringify(errorFields(err))).not.toContain('testimony');
   });
 
-  it('child loggers are filtered too', async () => {
+  it('child loggers are filtered too, and never bind a testimony id', async () => {
     const { lines, log } = capture();
-    log.child({ jobId: 'j1', body: 'leak' } as unknown as LogFields).info('job.done');
+    log
+      .child({ jobId: 'j1', listener: 'public', body: 'leak' } as unknown as LogFields)
+      .debug('job.done');
     await new Promise((r) => setImmediate(r));
-    expect(lines[0]).toMatchObject({ jobId: 'j1', event: 'job.done' });
+    expect(lines[0]).toMatchObject({ listener: 'public', event: 'job.done' });
     expect(JSON.stringify(lines[0])).not.toContain('leak');
+    expect(JSON.stringify(lines[0])).not.toContain('j1');
+  });
+
+  it('writes testimony ids on debug lines only: a line at rest is stamped by its keeper', async () => {
+    // Issue 11: Docker stamps every line it keeps with a nanosecond time.
+    const { lines, log } = capture();
+    const ids: LogFields = {
+      submissionId: 'sub-1',
+      recordId: 'rec-1',
+      uploadId: 'upl-1',
+      jobId: 'job-1',
+      reviewerId: 'rev-1',
+      code: 'C',
+    };
+    log.info('a', ids);
+    log.warn('b', ids);
+    log.error('c', ids);
+    log.debug('d', ids);
+    await new Promise((r) => setImmediate(r));
+    for (const line of lines.slice(0, 3)) {
+      expect(line).toMatchObject({ code: 'C', reviewerId: 'rev-1' });
+      for (const id of ['sub-1', 'rec-1', 'upl-1', 'job-1'])
+        expect(JSON.stringify(line)).not.toContain(id);
+    }
+    expect(lines[3]).toMatchObject({ submissionId: 'sub-1', recordId: 'rec-1', jobId: 'job-1' });
   });
 });

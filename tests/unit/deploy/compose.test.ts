@@ -66,4 +66,45 @@ describe('docker-compose.yml', () => {
     expect(service('redis')).toMatch(/--appendonly', 'yes', '--maxmemory-policy', 'noeviction'/);
     expect(service('libretranslate')).toMatch(/LT_LOAD_ONLY: ko,ru,en/);
   });
+
+  it('keeps no log line that could put a precise time next to a testimony id (LOGGING.md)', () => {
+    // Every service says how its output is kept; nothing is left to Docker's default
+    // json-file driver (a nanosecond time on every line, kept without bound).
+    const names = [...text.matchAll(/\n {2}([a-z-]+):\n/g)]
+      .map(([, n = '']) => n)
+      .filter(
+        (n) =>
+          !['backend', 'public', 'models'].includes(n) && !/data$|models$|keys$|secret$/.test(n),
+      );
+    const services = names.filter(
+      (n) => service(n).includes('image:') || service(n).includes('<<: *app'),
+    );
+    expect(services).toEqual(expect.arrayContaining(['postgres', 'redis', 'worker', 'server']));
+    expect(text).toMatch(
+      /x-logging: &logging\n {2}driver: local\n {2}options:\n {4}max-size: '\d+m'\n {4}max-file: '\d+'\n/,
+    );
+    expect(text).toMatch(/x-app: &app\n(?: {2}.*\n)*? {2}logging: \*logging\n/);
+    for (const name of services) {
+      const block = service(name);
+      const kept = /logging: \*logging\n/.test(block) || /<<: \*app\n/.test(block);
+      const none = /logging: \{ driver: none \}\n/.test(block);
+      expect([name, kept || none]).toEqual([name, true]);
+    }
+    // What reads plaintext, or names objects by blob id, keeps nothing.
+    expect(service('libretranslate')).toMatch(/logging: \{ driver: none \}/);
+    expect(service('minio')).toMatch(/logging: \{ driver: none \}/);
+    // The app runs at info: testimony ids are on debug lines only (core/logger.ts).
+    expect(text).toMatch(/environment: &app-env\n(?: {4}.*\n)*? {4}LOG_LEVEL: info\n/);
+    expect(text).not.toMatch(/LOG_LEVEL: (debug|trace)/);
+    for (const name of ['worker', 'server']) expect(service(name)).not.toMatch(/LOG_LEVEL/);
+    // Postgres quotes key values (ids) in DETAIL lines and statements unless told not to.
+    const pg = service('postgres');
+    for (const setting of [
+      'log_error_verbosity=terse',
+      'log_min_error_statement=panic',
+      'log_statement=none',
+      'log_connections=off',
+    ])
+      expect(pg).toContain(`'${setting}'`);
+  });
 });

@@ -4,20 +4,26 @@ import { jsonBody } from '../../../http/json-body.middleware';
 import { parseOrThrow } from '../../../http/validate';
 import { caller } from '../../http/auth.middleware';
 import type { AuthService } from '../../services/auth.service';
+import type { EnrolmentGate } from '../../services/enrolment-gate.service';
+import { certificateSchema } from '../admin/admin.schema';
 import { challengeSchema, sessionSchema } from './auth.schema';
 
 export function authRouter(deps: {
   auth: AuthService;
+  gate: EnrolmentGate;
   authenticate: RequestHandler;
+  /** The same, but lets a reviewer without a chaining certificate through (to present one). */
+  authenticateUncertified: RequestHandler;
   bodyLimitBytes: number;
 }): Router {
   const router = Router();
   const body = jsonBody(deps.bodyLimitBytes);
 
   // The key is checked for shape only: whether it is enrolled is not told before a signature.
+  // The nonce is bound to it: a login with any other key is refused.
   router.post('/v1/auth/challenge', ...body, async (req, res) => {
-    parseOrThrow(challengeSchema, req.body);
-    res.json(await deps.auth.challenge());
+    const { signPublicKey } = parseOrThrow(challengeSchema, req.body);
+    res.json(await deps.auth.challenge(signPublicKey));
   });
 
   router.post('/v1/auth/session', ...body, async (req, res) => {
@@ -33,8 +39,16 @@ export function authRouter(deps: {
     res.json(await deps.auth.me(caller(res)));
   });
 
+  // The one thing an uncertified reviewer may do: present a certificate for their own row.
+  router.post('/v1/me/certificate', deps.authenticateUncertified, ...body, async (req, res) => {
+    res.json(
+      await deps.gate.present(caller(res).reviewerId, parseOrThrow(certificateSchema, req.body)),
+    );
+  });
+
   router.all('/v1/auth/challenge', methodNotAllowed('POST'));
   router.all('/v1/auth/session', methodNotAllowed('POST, DELETE'));
   router.all('/v1/me', methodNotAllowed('GET'));
+  router.all('/v1/me/certificate', methodNotAllowed('POST'));
   return router;
 }

@@ -1,0 +1,155 @@
+import { AppError } from '../../core/errors';
+
+// The places for no-JS form bodies being read (files encrypted into storage as they arrive).
+// There are few of them, so they go to bodies that keep moving: each body's rate is measured
+// over a window, and a body slower than the rate required is let go (408 UPLOAD_TOO_SLOW, its
+// draft deleted). The rate required rises as the places fill up, from `minRate` while half or
+// fewer are taken to `scarceMinRate` when all are; and a newcomer finding them all taken
+// evicts the slowest body below `scarceMinRate` (the oldest first among equals) instead of
+// being turned away. So a few trickling connections cannot hold every place for hours, and a
+// source whose upload is moving gets in while an attacker holds many slow ones. A body
+// younger than one window has no rate yet and is not evicted. Nothing here knows who anyone is.
+
+export interface BodySlotSettings {
+  /** Bodies read at once. */
+  slots: number;
+  /** The window a body's rate is measured over (and a new body's grace). */
+  windowMs: number;
+  /** Bytes per second a body must keep up while at most half the places are taken. */
+  minRate: number;
+  /** ... rising linearly to this when every place is taken. */
+  scarceMinRate: number;
+}
+
+export interface BodySlot {
+  /** Bytes of the body that just arrived. */
+  progress(bytes: number): void;
+  /** `cb` is called once if the place is taken back (the body was too slow). */
+  onEvict(cb: (err: AppError) => void): void;
+  /** The body is in: it keeps its place (until released) but is no longer measured. */
+  complete(): void;
+  /** Gives the place back (idempotent; an evicted body's place is already free). */
+  release(): void;
+}
+
+export const tooSlow = () => new AppError('UPLOAD_TOO_SLOW', 408, 'The form arrived too slowly');
+
+interface Held {
+  since: number;
+  windowStart: number;
+  windowBytes: number;
+  /** Bytes per second over the last full window; null until one has passed. */
+  rate: number | null;
+  evicted: ((err: AppError) => void) | null;
+  out: boolean;
+  wasEvicted: boolean;
+  complete: boolean;
+}
+
+export interface BodySlots {
+  /** A place, evicting the slowest body if all are taken; null when none can be had. */
+  acquire(): BodySlot | null;
+  /** The rate a body must keep up now (bytes per second). */
+  required(): number;
+  readonly size: number;
+}
+
+export function createBodySlots(s: BodySlotSettings, now: () => number = Date.now): BodySlots {
+  const held = new Set<Held>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const required = (): number => {
+    const taken = held.size / s.slots;
+    if (taken <= 0.5) return s.minRate;
+    return s.minRate + ((s.scarceMinRate - s.minRate) * (taken - 0.5)) / 0.5;
+  };
+
+  function release(h: Held): void {
+    if (h.out) return;
+    h.out = true;
+    held.delete(h);
+    if (held.size === 0) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
+
+  function evict(h: Held): void {
+    release(h);
+    h.wasEvicted = true;
+    const cb = h.evicted;
+    h.evicted = null;
+    cb?.(tooSlow());
+  }
+
+  /** Closes every window that is due and lets go of the bodies that fell behind. */
+  function measure(): void {
+    const t = now();
+    const need = required(); // as it stands before anyone is let go
+    for (const h of [...held]) {
+      if (h.complete) continue;
+      const elapsed = t - h.windowStart;
+      if (elapsed < s.windowMs) continue;
+      h.rate = (h.windowBytes * 1000) / elapsed;
+      h.windowStart = t;
+      h.windowBytes = 0;
+      if (h.rate < need) evict(h);
+    }
+  }
+
+  /** The slowest measured body below the scarce rate, the oldest first among equals. */
+  function slowest(): Held | undefined {
+    let pick: Held | undefined;
+    for (const h of held) {
+      if (h.complete || h.rate === null || h.rate >= s.scarceMinRate) continue;
+      if (!pick || h.rate < pick.rate! || (h.rate === pick.rate && h.since < pick.since)) pick = h;
+    }
+    return pick;
+  }
+
+  return {
+    required,
+    get size() {
+      return held.size;
+    },
+    acquire() {
+      measure();
+      if (held.size >= s.slots) {
+        const victim = slowest();
+        if (!victim) return null;
+        evict(victim);
+      }
+      const t = now();
+      const h: Held = {
+        since: t,
+        windowStart: t,
+        windowBytes: 0,
+        rate: null,
+        evicted: null,
+        out: false,
+        wasEvicted: false,
+        complete: false,
+      };
+      held.add(h);
+      if (!timer) {
+        // A quarter window: a window is closed at most a quarter late.
+        timer = setInterval(measure, Math.max(1, Math.floor(s.windowMs / 4)));
+        timer.unref();
+      }
+      return {
+        progress(bytes) {
+          h.windowBytes += bytes;
+        },
+        onEvict(cb) {
+          if (h.wasEvicted) cb(tooSlow());
+          else h.evicted = cb;
+        },
+        complete() {
+          h.complete = true;
+          h.evicted = null;
+        },
+        release: () => release(h),
+      };
+    },
+  };
+}

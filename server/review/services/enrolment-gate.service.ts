@@ -1,0 +1,88 @@
+import type { Pool } from 'pg';
+import { withTransaction } from '../../../core/db';
+import { badRequest, conflict, unauthorized } from '../../../core/errors';
+import { findReviewerById } from '../../../core/repositories/admin.repository';
+import { insertAudit } from '../../../core/repositories/audit.repository';
+import {
+  listActiveReviewerRows,
+  setReviewerCertificate,
+  type ReviewerRow,
+} from '../../../core/repositories/reviewer.repository';
+import {
+  certificateHolds,
+  certifiedReviewers,
+  toHex,
+  verifyEnrolment,
+  type EnrolmentCertificate,
+} from '../../../crypto';
+
+// With enrolment roots configured (ENROLMENT_ROOTS, the worker's), the review API believes the
+// same chain the worker does: a reviewer row whose certificate does not chain to a root through
+// admins (a row written straight into the database, or signed by anyone else) is not
+// authenticated for anything but presenting a certificate for itself. Without roots every row
+// counts, as before; the worker then says so at start.
+
+export interface EnrolmentGate {
+  readonly enforced: boolean;
+  /** Whether the reviewer's row counts (always true without roots). */
+  certified(reviewerId: string): Promise<boolean>;
+  /** Sets the caller's own certificate if it covers their row and chains; returns whether it does. */
+  present(reviewerId: string, certificate: EnrolmentCertificate): Promise<{ id: string }>;
+}
+
+export const uncertified = () =>
+  unauthorized(
+    'ENROLMENT_UNCERTIFIED',
+    'This reviewer has no certificate chaining to an enrolment root: present one first',
+  );
+
+const MAX_CACHED = 10_000;
+
+export function createEnrolmentGate(deps: {
+  pool: Pool;
+  roots: readonly Uint8Array[];
+}): EnrolmentGate {
+  const { pool, roots } = deps;
+  // Signature checks are the cost: a row's verdict holds as long as its bytes do.
+  const verdicts = new Map<string, boolean>();
+  const holds = (r: ReviewerRow): boolean => {
+    const parts = [r.boxPublicKey, r.signPublicKey, r.certSigner, r.certSignature];
+    const key = [r.role, ...parts.map((p) => (p ? toHex(p) : '-'))].join(':');
+    let ok = verdicts.get(key);
+    if (ok === undefined) {
+      ok = certificateHolds(r);
+      if (verdicts.size >= MAX_CACHED) verdicts.clear();
+      verdicts.set(key, ok);
+    }
+    return ok;
+  };
+  const counts = (rows: readonly ReviewerRow[], id: string): boolean =>
+    certifiedReviewers(rows, roots, holds).some((r) => r.id === id);
+
+  return {
+    enforced: roots.length > 0,
+    async certified(reviewerId) {
+      if (roots.length === 0) return true;
+      return counts(await listActiveReviewerRows(pool), reviewerId);
+    },
+    present: (reviewerId, certificate) =>
+      withTransaction(pool, async (tx) => {
+        const self = await findReviewerById(tx, reviewerId, 'update');
+        if (!self || self.revokedOn) throw conflict('REVIEWER_REVOKED', 'The reviewer is revoked');
+        if (!verifyEnrolment(self, certificate))
+          throw badRequest(
+            'ENROLMENT_CERTIFICATE_INVALID',
+            'The certificate does not cover this role and these keys',
+          );
+        await setReviewerCertificate(tx, reviewerId, certificate);
+        // Only a certificate that makes the row count is kept (the transaction rolls back).
+        if (roots.length > 0 && !counts(await listActiveReviewerRows(tx), reviewerId))
+          throw badRequest(
+            'ENROLMENT_CERTIFICATE_UNTRUSTED',
+            'The certificate is not signed by an enrolment root or a certified admin',
+          );
+        await insertAudit(tx, { reviewerId, action: 'reviewer.certify' });
+        return { id: reviewerId };
+      }),
+  };
+}
