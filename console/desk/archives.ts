@@ -92,7 +92,12 @@ export const UWAZI_COLUMNS = [
   'attachments',
 ] as const;
 
-export function csvCell(v: string): string {
+/**
+ * A cell a spreadsheet would run as a formula (a source controls the testimony text) is
+ * written as text, behind an apostrophe, as OWASP advises for CSV injection.
+ */
+export function csvCell(value: string): string {
+  const v = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

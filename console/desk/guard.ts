@@ -7,6 +7,10 @@ import { bytesEqual, fromBase64, randomBytes, toBase64, utf8 } from '../../crypt
 //   (evil.example resolving to 127.0.0.1) arrives with its own Host and is refused;
 // - a per-launch secret on every request, carried by an HttpOnly SameSite=Strict cookie that
 //   only the one-time token URL printed in the terminal can obtain;
+// - cookies are not kept apart by port, so a page on another loopback port would be sent the
+//   cookie too: every /api request must also carry a second per-launch secret that only the
+//   desk's own page holds (handed over in the URL fragment, kept in sessionStorage, which is
+//   per origin, port included), as a header, or in the query of a file or download URL;
 // - state changes also need Origin (or Sec-Fetch-Site) to say the request came from the desk;
 // - no CORS headers ever, a CSP that allows only the desk's own script and style, no-store.
 
@@ -16,10 +20,18 @@ export interface Secrets {
   /** One-time: exchanged for the cookie once, then useless (it sits in terminal scrollback). */
   token: string | null;
   cookie: string;
+  /** The page's own: sent as PAGE_HEADER (or `k` in the query) on every /api request. */
+  page: string;
 }
 
+export const PAGE_HEADER = 'x-sori-desk';
+
 export function newSecrets(): Secrets {
-  return { token: toBase64(randomBytes(32)), cookie: toBase64(randomBytes(32)) };
+  return {
+    token: toBase64(randomBytes(32)),
+    cookie: toBase64(randomBytes(32)),
+    page: toBase64(randomBytes(32)),
+  };
 }
 
 export const CSP = [
@@ -99,7 +111,8 @@ export function tokenExchange(secrets: Secrets) {
     secrets.token = null;
     fromBase64(secrets.cookie); // well-formed by construction; a cookie value needs no escaping
     res.set('Set-Cookie', `${COOKIE}=${secrets.cookie}; Path=/; HttpOnly; SameSite=Strict`);
-    res.redirect(303, '/');
+    // A fragment never reaches a server or a Referer: only the page that loads reads it.
+    res.redirect(303, `/#k=${secrets.page}`);
   };
 }
 
@@ -115,6 +128,18 @@ export function requireSecret(secrets: Secrets) {
         return;
       }
       return refuse(res, 401, 'DESK_SECRET_REQUIRED', 'Open the address sori desk printed');
+    }
+    if (req.path.startsWith('/api/')) {
+      const header = req.get(PAGE_HEADER);
+      const query = typeof req.query.k === 'string' ? req.query.k : undefined;
+      const given = header ?? query ?? '';
+      if (!same(given, secrets.page))
+        return refuse(
+          res,
+          401,
+          'DESK_PAGE_SECRET_REQUIRED',
+          'Only the desk page opened from the address sori desk printed may ask this',
+        );
     }
     next();
   };

@@ -7,7 +7,7 @@ import { DeskError } from './desk-error';
 // The case file as PDF, printed by a headless Chromium when the machine has one
 // (SORI_CHROMIUM, else /usr/bin/chromium). The HTML goes in and the PDF comes back over the
 // DevTools pipe (file descriptors 3 and 4), never through a file; the browser's profile lives
-// in /dev/shm (memory) where there is one, and is removed afterwards. The page is set as
+// in /dev/shm (memory), without which it does not print, and is removed afterwards. The page is set as
 // content with JavaScript and network off: it has no script and links nowhere anyway.
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -32,7 +32,14 @@ export async function printPdf(html: string, timeoutMs = 60_000): Promise<Buffer
       501,
       'No Chromium on this machine: print the case file from the browser instead',
     );
-  const profile = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : '/tmp', 'sori-pdf-'));
+  // The profile holds the decrypted case file while Chromium works: memory or nothing.
+  if (!existsSync('/dev/shm'))
+    throw new DeskError(
+      'DESK_PDF_UNAVAILABLE',
+      501,
+      'This machine has no memory-backed folder for the printer: print the case file from the browser instead',
+    );
+  const profile = mkdtempSync(join('/dev/shm', 'sori-pdf-'));
   const child = spawn(
     exe,
     [
@@ -47,8 +54,17 @@ export async function printPdf(html: string, timeoutMs = 60_000): Promise<Buffer
       `--user-data-dir=${profile}`,
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
+    // Its own process group: the helpers Chromium forks are killed with it, so none is left
+    // writing into the profile after it is removed.
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true },
   );
+  const killAll = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL'); // the group is gone already
+    }
+  };
   const toBrowser = child.stdio[3] as Writable;
   const fromBrowser = child.stdio[4] as Readable;
   const pending = new Map<number, (r: Reply) => void>();
@@ -90,7 +106,7 @@ export async function printPdf(html: string, timeoutMs = 60_000): Promise<Buffer
         JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0',
       );
     });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(killAll, timeoutMs);
   try {
     const work = (async () => {
       const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
@@ -118,7 +134,7 @@ export async function printPdf(html: string, timeoutMs = 60_000): Promise<Buffer
     );
   } finally {
     clearTimeout(timer);
-    child.kill('SIGKILL');
+    killAll();
     await new Promise((r) =>
       child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r),
     );

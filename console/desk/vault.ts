@@ -23,6 +23,9 @@ export class Vault {
   private session: Session | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lockListeners: Array<() => void> = [];
+  /** One unlock at a time; a lock while it logs in makes it wipe what it opened. */
+  private unlocking: Promise<Reviewer> | null = null;
+  private locks = 0;
   lastLockReason: 'idle' | 'asked' | null = null;
 
   constructor(private readonly opts: VaultOptions) {}
@@ -44,15 +47,26 @@ export class Vault {
   }
 
   async unlock(passphrase: string): Promise<Reviewer> {
+    this.unlocking ??= this.open(passphrase, this.locks).finally(() => (this.unlocking = null));
+    return this.unlocking;
+  }
+
+  private async open(passphrase: string, locksBefore: number): Promise<Reviewer> {
     await initCrypto();
     if (this.keys) return this.me();
     const keys = openKeyFile(this.opts.keyPath, passphrase);
+    let session: Session;
     try {
-      this.session = await login(this.opts.server, keys, { persist: false });
+      session = await login(this.opts.server, keys, { persist: false });
     } catch (err) {
       wipe(keys);
       throw err;
     }
+    if (this.locks !== locksBefore) {
+      wipe(keys);
+      throw locked();
+    }
+    this.session = session;
     this.keys = keys;
     this.lastLockReason = null;
     this.touch();
@@ -60,6 +74,7 @@ export class Vault {
   }
 
   lock(reason: 'idle' | 'asked'): void {
+    this.locks += 1;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.keys) return;

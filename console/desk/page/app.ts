@@ -1,4 +1,4 @@
-import { call } from './api';
+import { call, takePageSecret } from './api';
 import { adminView } from './admin-view';
 import { caseScreen } from './case-screen';
 import { h, field } from './dom';
@@ -155,6 +155,7 @@ async function watchLock(): Promise<void> {
   }
 }
 
+takePageSecret();
 window.addEventListener('hashchange', () => void render());
 document.addEventListener('DOMContentLoaded', async () => {
   await refreshState();

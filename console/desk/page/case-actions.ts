@@ -1,4 +1,4 @@
-import { call } from './api';
+import { apiUrl, call } from './api';
 import type { CaseView } from './case-types';
 import { h, field, options } from './dom';
 import { INDICATORS, indicatorLabel, lang, STATUSES, statusLabel, t } from './i18n';
@@ -159,23 +159,27 @@ export async function actionsPanel(
       h('h3', {}, t('exports')),
       h(
         'a',
-        { class: 'button ghost', href: `/api/cases/${caseId}/case-file.html`, download: '' },
+        {
+          class: 'button ghost',
+          href: apiUrl(`/api/cases/${caseId}/case-file.html`),
+          download: '',
+        },
         t('caseFile'),
       ),
       h(
         'a',
-        { class: 'button ghost', href: `/api/cases/${caseId}/case-file.pdf`, download: '' },
+        { class: 'button ghost', href: apiUrl(`/api/cases/${caseId}/case-file.pdf`), download: '' },
         t('caseFilePdf'),
       ),
       h('button', { type: 'button', class: 'ghost', onclick: () => window.print() }, t('print')),
       h(
         'a',
-        { class: 'button ghost', href: `/api/cases/${caseId}/evidence.zip`, download: '' },
+        { class: 'button ghost', href: apiUrl(`/api/cases/${caseId}/evidence.zip`), download: '' },
         t('evidence'),
       ),
       h(
         'a',
-        { class: 'button ghost', href: `/api/uwazi.zip?cases=${caseId}`, download: '' },
+        { class: 'button ghost', href: apiUrl(`/api/uwazi.zip?cases=${caseId}`), download: '' },
         t('exportUwazi'),
       ),
     ),

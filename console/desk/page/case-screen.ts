@@ -1,4 +1,4 @@
-import { call } from './api';
+import { apiUrl, call } from './api';
 import { h, field } from './dom';
 import { indicatorLabel, lang, languageLabel, statusLabel, t } from './i18n';
 import { act, actionsPanel, status } from './case-actions';
@@ -9,7 +9,7 @@ import type { CaseView, FileView, RecordView } from './case-types';
 // then what the reviewer can do with the case.
 
 const fileUrl = (r: RecordView, f: FileView, download = false) =>
-  `/api/records/${r.id}/files/${f.fileId}${download ? '?download=1' : ''}`;
+  apiUrl(`/api/records/${r.id}/files/${f.fileId}${download ? '?download=1' : ''}`);
 
 function viewer(r: RecordView, f: FileView): HTMLElement {
   const src = fileUrl(r, f);

@@ -1,4 +1,4 @@
-import { call } from './api';
+import { apiUrl, call } from './api';
 import { h, field, options } from './dom';
 import { INDICATORS, indicatorLabel, lang, languageLabel, STATUSES, statusLabel, t } from './i18n';
 
@@ -180,11 +180,12 @@ async function bulkBar(): Promise<HTMLElement> {
     'a',
     {
       class: 'button',
-      href: '/api/uwazi.zip',
+      href: apiUrl('/api/uwazi.zip'),
       download: '',
       onclick: (e: Event) => {
-        (e.currentTarget as HTMLAnchorElement).href =
-          `/api/uwazi.zip${chosen.size ? `?cases=${[...chosen].join(',')}` : ''}`;
+        (e.currentTarget as HTMLAnchorElement).href = apiUrl(
+          `/api/uwazi.zip${chosen.size ? `?cases=${[...chosen].join(',')}` : ''}`,
+        );
       },
     },
     t('exportUwazi'),

@@ -49,7 +49,8 @@ describe('sori desk, the command', () => {
       );
       expect((await raw(origin, 'GET', url.slice(origin.length))).status).toBe(403);
       const cookie = String(first.headers['set-cookie']).split(';')[0]!;
-      const state = (await raw(origin, 'GET', '/api/state', { cookie })).json<{
+      const k = /#k=([A-Za-z0-9_-]+)$/.exec(String(first.headers.location))![1]!;
+      const state = (await raw(origin, 'GET', '/api/state', { cookie, 'x-sori-desk': k })).json<{
         unlocked: boolean;
         idleSeconds: number;
       }>();

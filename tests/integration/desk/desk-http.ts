@@ -55,6 +55,8 @@ export async function openSession(openUrl: string) {
   const res = await raw(origin, 'GET', openUrl.slice(origin.length));
   const setCookie = String(res.headers['set-cookie'] ?? '');
   const cookie = setCookie.split(';')[0]!;
+  // The page's own secret comes in the redirect's fragment, as the browser would load it.
+  const pageSecret = /^\/#k=([A-Za-z0-9_-]+)$/.exec(String(res.headers.location ?? ''))?.[1] ?? '';
   const send = (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) =>
     raw(
       origin,
@@ -62,10 +64,11 @@ export async function openSession(openUrl: string) {
       path,
       {
         cookie,
+        'x-sori-desk': pageSecret,
         ...(body === undefined ? {} : { 'content-type': 'application/json', origin }),
         ...extra,
       },
       body === undefined ? undefined : JSON.stringify(body),
     );
-  return { origin, cookie, setCookie, exchange: res, send };
+  return { origin, cookie, pageSecret, setCookie, exchange: res, send };
 }

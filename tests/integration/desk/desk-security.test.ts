@@ -35,6 +35,27 @@ describe('sori desk: what it refuses', () => {
     expect(again.headers['set-cookie']).toBeUndefined();
   });
 
+  it('refuses /api to the cookie alone: a page on another loopback port is sent the cookie too', async () => {
+    expect(session.exchange.headers.location).toMatch(/^\/#k=[A-Za-z0-9_-]{43}$/);
+    const cookieOnly = await raw(desk.origin, 'GET', '/api/state', { cookie: session.cookie });
+    expect([cookieOnly.status, cookieOnly.json().error?.code]).toEqual([
+      401,
+      'DESK_PAGE_SECRET_REQUIRED',
+    ]);
+    const wrong = await raw(desk.origin, 'GET', '/api/state', {
+      cookie: session.cookie,
+      'x-sori-desk': 'A'.repeat(43),
+    });
+    expect(wrong.status).toBe(401);
+    // File and download addresses carry it in the query, since elements send no headers.
+    const byQuery = await raw(desk.origin, 'GET', `/api/state?k=${session.pageSecret}`, {
+      cookie: session.cookie,
+    });
+    expect(byQuery.status).toBe(200);
+    // The page itself loads with the cookie alone: it must, to read the fragment.
+    expect((await raw(desk.origin, 'GET', '/', { cookie: session.cookie })).status).toBe(200);
+  });
+
   it('refuses a Host that is not 127.0.0.1:port (DNS rebinding), even with the cookie', async () => {
     const port = String(new URL(desk.origin).port);
     for (const host of [`evil.example:${port}`, `localhost:${port}`, '127.0.0.1', `127.0.0.1:1`]) {
@@ -92,7 +113,8 @@ describe('sori desk: what it refuses', () => {
         desk.origin,
         'POST',
         '/api/unlock',
-        { cookie: session.cookie, ...headers },
+        // Both secrets: the Origin check holds on its own, even for a caller that has them.
+        { cookie: session.cookie, 'x-sori-desk': session.pageSecret, ...headers },
         body,
       );
       expect({ headers, status: res.status, code: res.json().error?.code }).toEqual({

@@ -348,6 +348,20 @@ describe('sori desk: a reviewer works a case', () => {
     expect((await s.send('GET', '/api/cases')).json<{ cases: CaseRow[] }>().cases).toHaveLength(1);
   });
 
+  it('unlocks once for two unlocks at a time, and a lock during an unlock wins', async () => {
+    const desk = await world.startDesk();
+    const [a, b] = await Promise.all([
+      desk.vault.unlock(PASSPHRASE),
+      desk.vault.unlock(PASSPHRASE),
+    ]);
+    expect(a).toBe(b);
+    desk.vault.lock('asked');
+    const opening = desk.vault.unlock(PASSPHRASE);
+    desk.vault.lock('asked');
+    await expect(opening).rejects.toMatchObject({ code: 'DESK_LOCKED' });
+    expect(desk.vault.unlocked).toBe(false);
+  });
+
   it('locks after its idle time: keys gone, nothing decrypted served', async () => {
     const short = await openSession((await world.startDesk(1500)).openUrl);
     expect((await short.send('POST', '/api/unlock', { passphrase: PASSPHRASE })).status).toBe(200);
