@@ -22,6 +22,13 @@ describe('desk pieces', () => {
     expect(parseCsv(`${line}\r\n`)).toEqual([values]);
   });
 
+  it('writes a cell a spreadsheet would run as a formula as text', () => {
+    const hostile = ['=HYPERLINK("http://x.example","click")', '+1', '-2+3', '@SUM(A1)', '\tx'];
+    const line = hostile.map(csvCell).join(',');
+    expect(parseCsv(`${line}\r\n`)).toEqual([hostile.map((v) => `'${v}`)]);
+    expect(csvCell('2026-12-06')).toBe('2026-12-06');
+  });
+
   it('has title first and unique Uwazi column names without spaces', () => {
     expect(UWAZI_COLUMNS[0]).toBe('title');
     expect(new Set(UWAZI_COLUMNS).size).toBe(UWAZI_COLUMNS.length);
