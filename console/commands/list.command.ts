@@ -131,9 +131,11 @@ export function registerList(program: Command): void {
       const ctx = contextOf(cmd);
       const records = await listRecords(ctx, opts);
       const filtered = Object.entries(opts).some(([k, v]) => k !== 'limit' && v !== undefined);
-      // Only an unfiltered empty list needs explaining: a filter explains itself.
+      // Only an unfiltered empty list needs explaining: a filter explains itself. The counts
+      // are for admins (the first reviewer is one); the server refuses them to others.
+      const admin = (await ctx.currentSession()).reviewer.role === 'admin';
       const backlog =
-        records.length === 0 && !filtered
+        records.length === 0 && !filtered && admin
           ? await (await ctx.api()).get<Backlog>('/v1/backlog')
           : undefined;
       ctx.emit(backlog ? { records, backlog } : { records }, () =>

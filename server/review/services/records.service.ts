@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { isUuid, withTransaction } from '../../../core/db';
-import { badRequest, conflict, notFound } from '../../../core/errors';
+import { badRequest, conflict, forbidden, notFound } from '../../../core/errors';
 import { insertAudit, insertAuditForRecords } from '../../../core/repositories/audit.repository';
 import { findReviewerById } from '../../../core/repositories/admin.repository';
 import {
@@ -52,15 +52,19 @@ export function createRecordsService(deps: { pool: Pool }) {
         action: 'record.read',
         recordIds: ids,
       });
-      const records = page.map((r) => {
-        const b = bodies.get(r.id)!;
-        return {
-          ...r,
-          body: toBase64(b.body),
-          bodySha256: toHex(b.bodySha256),
-          wrappedKey: toBase64(b.wrappedKey),
-          entries: (entries.get(r.id) ?? []).map((e) => ({ ...e, body: toBase64(e.body) })),
-        };
+      // A record removed (retention, revocation) between the two reads is left out, not a 500.
+      const records = page.flatMap((r) => {
+        const b = bodies.get(r.id);
+        if (!b) return [];
+        return [
+          {
+            ...r,
+            body: toBase64(b.body),
+            bodySha256: toHex(b.bodySha256),
+            wrappedKey: toBase64(b.wrappedKey),
+            entries: (entries.get(r.id) ?? []).map((e) => ({ ...e, body: toBase64(e.body) })),
+          },
+        ];
       });
       return { records, nextCursor };
     });
@@ -170,8 +174,13 @@ export function createRecordsService(deps: { pool: Pool }) {
     });
   }
 
-  /** What waits that the caller cannot list: `sori list` explains an empty list with it. */
+  /**
+   * What waits that the caller cannot list: `sori list` explains an empty list with it. Admins
+   * only: polled, the pending count tells when testimony arrives, and notYours tells a reviewer
+   * kept to some cases how many others exist.
+   */
   async function backlog(caller: Caller) {
+    if (caller.role !== 'admin') throw forbidden('ADMIN_REQUIRED', 'This route is for admins');
     return countBacklog(pool, caller.reviewerId);
   }
 

@@ -136,6 +136,11 @@ describe('review API: reading and granting records', () => {
     expect(res.json.bodySha256).toBe(sha256Hex(fromBase64(res.json.body)));
   });
 
+  it('answers the backlog counts to admins only', async () => {
+    const refused = await get('/v1/backlog', carolToken);
+    expect([refused.status, code(refused)]).toEqual([403, 'ADMIN_REQUIRED']);
+  });
+
   it('answers 404 RECORD_NOT_FOUND alike for a record not wrapped to the caller and an absent one', async () => {
     const r = records[0]!;
     for (const path of [
