@@ -24,6 +24,13 @@ import { createUploadCleanup } from './uploads';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'sori-server' });
+  // Signals are caught from the start: one that arrives while the listeners are still coming up
+  // is acted on as soon as there is something to stop in order, never by the default kill.
+  let shutdown: ((signal: string) => void) | null = null;
+  let early: string | null = null;
+  const onSignal = (signal: string) => (shutdown ? shutdown(signal) : (early ??= signal));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   await initCrypto();
 
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
@@ -83,7 +90,7 @@ async function main(): Promise<void> {
   sweeper.start();
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('server.stopping', { signal });
@@ -105,8 +112,7 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (early) shutdown(early);
 }
 
 /** HTTP first (no new submissions), then the rest in the order given. */

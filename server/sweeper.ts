@@ -39,7 +39,8 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   let halted = false; // set by stop(): a pass in progress ends after its current row
   const now = deps.now ?? Date.now;
   const compactEveryMs = deps.compactEveryMs ?? 60 * 60 * 1000;
-  let compactedAt = now();
+  // The first pass compacts too: a server restarted more often than hourly still rewrites.
+  let compactedAt = Number.NEGATIVE_INFINITY;
 
   async function sweep(): Promise<number> {
     try {

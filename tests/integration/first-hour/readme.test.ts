@@ -166,7 +166,7 @@ describe('README, first hour, on a fresh clone', () => {
       await new Promise((r) => setTimeout(r, 1000));
     }
     expect(listed.code).toBe(0);
-    expect(listed.out).toMatch(/^ID\s+DAY\s+LANG\s+STATUS/m);
+    expect(listed.out).toMatch(/^NEW\s+ID\s+DAY\s+LANG\s+STATUS/m);
     const id = /([0-9a-f]{8}-[0-9a-f-]{27})/.exec(listed.out)![1]!;
 
     const shown = await sh(steps.get('show')!.replace('ID', id), clone, consoleEnv);
