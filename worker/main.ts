@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from '../core/config';
 import { createPool } from '../core/db';
-import { createLogger, errorFields } from '../core/logger';
+import { createLogger, errorFields, logCryptoBackend } from '../core/logger';
 import { listActiveReviewerRows } from '../core/repositories/reviewer.repository';
-import { initCrypto } from '../crypto';
+import { cryptoBackend, initCrypto } from '../crypto';
 import { createWorker } from './create-worker';
 import { startExiftool, stopExiftool } from './sanitise/exiftool';
 import { loadWorkerKeys } from './keys';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'sori-worker' });
   await initCrypto();
+  logCryptoBackend(log, cryptoBackend());
   const keys = loadWorkerKeys(config);
   const db = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   await registerWorkerKeys(db, keys, log);
