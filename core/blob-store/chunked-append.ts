@@ -5,6 +5,14 @@ import {
   type BlobStore,
 } from './blob-store';
 
+/**
+ * A chunk whose first byte arrived this long ago is committed even if not full. A source over
+ * Tor sends ~100 KB/s: without this, each slow upload would hold up to two chunk buffers of
+ * its bytes in memory (hundreds of MiB for a few hundred sources) and a dropped circuit would
+ * lose up to a chunk. Fast uploads fill a chunk long before and are unaffected.
+ */
+export const PARTIAL_CHUNK_AFTER_MS = 2_000;
+
 const asBuffer = (b: Uint8Array): Buffer =>
   Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
@@ -15,7 +23,7 @@ const asBuffer = (b: Uint8Array): Buffer =>
  * taking turns. Memory holds two chunks whatever the upload's size; at most one commit is in
  * flight, so chunks are committed in order and the awaits still give the socket its
  * backpressure. A buffer is refilled only once its commit resolved: a store must be done with
- * the bytes by then.
+ * the bytes by then. A slow source's partial chunk is committed after PARTIAL_CHUNK_AFTER_MS.
  */
 export async function appendChunked(
   store: Pick<BlobStore, 'appendChunk' | 'chunkBytes'>,
@@ -28,6 +36,7 @@ export async function appendChunked(
   const buffers = [Buffer.allocUnsafe(store.chunkBytes), Buffer.allocUnsafe(store.chunkBytes)];
   let filling = 0; // index of the buffer being filled
   let size = 0;
+  let firstAt = 0; // when the first byte of the chunk being filled arrived
   let received = 0;
   let overflow = false;
   let last: AppendResult = { offset, complete: false };
@@ -85,11 +94,13 @@ export async function appendChunked(
       }
       received += buf.length;
       while (buf.length > 0) {
+        if (size === 0) firstAt = Date.now();
         const n = buf.copy(buffers[filling]!, size);
         size += n;
         buf = buf.subarray(n);
         if (size === store.chunkBytes) await flush();
       }
+      if (size > 0 && Date.now() - firstAt >= PARTIAL_CHUNK_AFTER_MS) await flush();
       if (overflow) break;
     }
   } catch (err) {

@@ -1,0 +1,285 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createPostgresBlobStore } from '../core/blob-store';
+import { createPool } from '../core/db';
+import { encryptedFileSize, FILE_CHUNK_BYTES, FileEncryptor } from '../crypto';
+import {
+  buildEnvelopes,
+  createBenchSchema,
+  drawKeys,
+  newQueuePrefix,
+  obliterate,
+} from './fixtures';
+import { testimonyText, publishIntakeKey } from './fixtures';
+import { startSoriServer, type SoriServer } from './intake';
+import type { Outcome, Row } from './report';
+import { nowMs, percentile, sleep } from './stats';
+
+// Many slow sources: SLOW_UPLOADS tus uploads at once, each paced to SLOW_RATE bytes/s (a Tor
+// circuit) for about SLOW_SECONDS, while text submissions arrive at TEXT_RATE a second. Every
+// upload is read back from the store and compared with what was sent (SHA-256 of the
+// ciphertext); the server's RSS is sampled throughout; the 202 latency of the text is measured.
+
+export const SLOW_UPLOADS = Number(process.env.BENCH_SLOW_UPLOADS ?? 200);
+export const SLOW_RATE = Number(process.env.BENCH_SLOW_RATE ?? 100_000);
+export const SLOW_SECONDS = Number(process.env.BENCH_SLOW_SECONDS ?? 60);
+const TEXT_RATE = 20;
+const PATCH_BYTES = 2 * 1024 * 1024; // as the browser's tus client (browser/upload.ts)
+const TICK_MS = 100;
+const MiB = 1024 * 1024;
+
+export interface SlowSourcesFigures {
+  uploads: number;
+  completed: number;
+  identical: number;
+  bytesEach: number;
+  seconds: number;
+  serverRssBeforeMiB: number;
+  serverRssMaxMiB: number;
+  text: { sent: number; ok: number; p50Ms: number; p99Ms: number; maxMs: number };
+  errors: string[];
+}
+
+const vmRssMiB = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+};
+
+/** The largest plaintext whose ciphertext fits in `bytes`: an upload of about that size. */
+function plaintextFor(bytes: number): number {
+  let n = Math.max(0, bytes - 2 * FILE_CHUNK_BYTES);
+  while (encryptedFileSize(n + 4096) <= bytes) n += 4096;
+  return n;
+}
+
+/** Ciphertext of n generated plaintext bytes, one frame at a time. */
+function* ciphertext(key: Uint8Array, n: number): Generator<Uint8Array> {
+  const enc = new FileEncryptor(key, n);
+  yield enc.header;
+  const block = randomBytes(FILE_CHUNK_BYTES);
+  for (let left = n; left > 0; left -= FILE_CHUNK_BYTES)
+    yield* enc.write(block.subarray(0, Math.min(left, FILE_CHUNK_BYTES)));
+  yield* enc.end();
+}
+
+function send(
+  base: string,
+  agent: Agent,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: (req: ReturnType<typeof request>) => Promise<void>,
+): Promise<{ status: number; location?: string; offset?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${base}${path}`,
+      { method, agent, headers: { 'tus-resumable': '1.0.0', ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location,
+            offset: res.headers['upload-offset'] as string | undefined,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (!body) req.end();
+    else body(req).catch((err: unknown) => req.destroy(err as Error));
+  });
+}
+
+/** One slow source: creates the upload, sends it paced to SLOW_RATE; its id and SHA-256. */
+async function slowUpload(
+  base: string,
+  n: number,
+  startDelayMs: number,
+): Promise<[string, string]> {
+  await sleep(startDelayMs);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const total = encryptedFileSize(n);
+    const created = await send(base, agent, 'POST', '/v1/uploads', {
+      'upload-length': String(total),
+      'content-length': '0',
+    });
+    if (created.status !== 201 || !created.location)
+      throw new Error(`tus POST answered ${created.status}`);
+    const path = new URL(created.location, base).pathname;
+    const hash = createHash('sha256');
+    const frames = ciphertext(new Uint8Array(randomBytes(32)), n);
+    let held: Uint8Array = new Uint8Array(0);
+    const take = (k: number): Uint8Array => {
+      while (held.length < k) {
+        const next = frames.next();
+        if (next.done) break;
+        held = held.length === 0 ? next.value : Buffer.concat([held, next.value]);
+      }
+      const out = held.subarray(0, k);
+      held = held.subarray(out.length);
+      return out;
+    };
+    let offset = 0;
+    let last = nowMs();
+    while (offset < total) {
+      const length = Math.min(PATCH_BYTES, total - offset);
+      const headers = {
+        'content-type': 'application/offset+octet-stream',
+        'upload-offset': String(offset),
+        'content-length': String(length),
+      };
+      const res = await send(base, agent, 'PATCH', path, headers, async (req) => {
+        for (let sent = 0; sent < length;) {
+          await sleep(TICK_MS);
+          const now = nowMs();
+          const allowance = Math.max(1, Math.floor(((now - last) / 1000) * SLOW_RATE));
+          last = now;
+          const piece = take(Math.min(allowance, length - sent));
+          hash.update(piece);
+          sent += piece.length;
+          if (!req.write(piece)) await new Promise((r) => req.once('drain', r));
+        }
+        req.end();
+      });
+      if (res.status !== 204) throw new Error(`tus PATCH at ${offset} answered ${res.status}`);
+      offset = Number(res.offset);
+    }
+    return [path.split('/').pop()!, hash.digest('hex')];
+  } finally {
+    agent.destroy();
+  }
+}
+
+export async function benchSlowSources(): Promise<SlowSourcesFigures> {
+  const schema = await createBenchSchema({ migrate: true });
+  const prefix = newQueuePrefix();
+  const readPool = createPool(schema.url, { max: 4 });
+  let server: SoriServer | undefined;
+  try {
+    const keys = drawKeys();
+    await publishIntakeKey(schema.pool, keys.intake);
+    server = await startSoriServer(schema.url, prefix);
+    const pid = server.child.proc.pid as number;
+    const n = plaintextFor(SLOW_RATE * SLOW_SECONDS);
+    const envelopes = buildEnvelopes(keys.intake, TEXT_RATE * (SLOW_SECONDS + 30), testimonyText());
+    global.gc?.();
+    const rssBefore = vmRssMiB(pid);
+    let rssMax = rssBefore;
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, vmRssMiB(pid))), 200);
+    const errors: string[] = [];
+    const t0 = nowMs();
+    // Starts spread over the first second, as sources do not arrive in lockstep.
+    const uploads = Array.from({ length: SLOW_UPLOADS }, (_, i) =>
+      slowUpload(server!.url, n, (i * 1000) / SLOW_UPLOADS).catch((err: unknown) => {
+        errors.push(err instanceof Error ? err.message : String(err));
+        return null;
+      }),
+    );
+    let uploading = true;
+    const all = Promise.all(uploads).finally(() => (uploading = false));
+    // Text submissions, open loop, for as long as the uploads run.
+    const latencies: number[] = [];
+    const texts: Promise<void>[] = [];
+    for (let i = 0; uploading && i < envelopes.length; i++) {
+      const at = nowMs();
+      texts.push(
+        fetch(`${server.url}/v1/submissions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(envelopes[i]),
+        })
+          .then(async (res) => {
+            await res.arrayBuffer();
+            if (res.status !== 202) errors.push(`text POST answered ${res.status}`);
+            else latencies.push(nowMs() - at);
+          })
+          .catch((err: unknown) => void errors.push(String(err))),
+      );
+      await sleep(Math.max(0, t0 + ((i + 1) * 1000) / TEXT_RATE - nowMs()));
+    }
+    const results = await all;
+    await Promise.all(texts);
+    const seconds = (nowMs() - t0) / 1000;
+    clearInterval(sampler);
+    // Byte-identical: what the store gives back hashes as what was sent.
+    const store = createPostgresBlobStore(readPool, { chunkBytes: FILE_CHUNK_BYTES });
+    let identical = 0;
+    for (const r of results) {
+      if (!r) continue;
+      const h = createHash('sha256');
+      for await (const chunk of store.read(r[0])) h.update(chunk as Buffer);
+      if (h.digest('hex') === r[1]) identical += 1;
+      else errors.push(`upload ${r[0]} differs from what was sent`);
+    }
+    if (server.child.exited()) throw new Error(`server exited: ${server.child.tail().slice(-600)}`);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      uploads: SLOW_UPLOADS,
+      completed: results.filter(Boolean).length,
+      identical,
+      bytesEach: encryptedFileSize(n),
+      seconds,
+      serverRssBeforeMiB: rssBefore,
+      serverRssMaxMiB: rssMax,
+      text: {
+        sent: texts.length,
+        ok: latencies.length,
+        p50Ms: percentile(sorted, 50),
+        p99Ms: percentile(sorted, 99),
+        maxMs: sorted.at(-1) ?? Number.NaN,
+      },
+      errors: errors.slice(0, 5),
+    };
+  } finally {
+    await server?.child.stop();
+    await readPool.end();
+    await obliterate(prefix);
+    await schema.drop();
+  }
+}
+
+// Report lines (bench/report.ts).
+
+export function slowSourcesRows(o: Outcome<SlowSourcesFigures>): Row[] {
+  const what = `Many slow sources: ${SLOW_UPLOADS} tus uploads at ${SLOW_RATE / 1000} KB/s each for ~${SLOW_SECONDS} s, text submissions at ${TEXT_RATE}/s`;
+  const target = 'all byte-identical; server RSS growth < 150 MB; text p99 < 100 ms';
+  if (!o.ok)
+    return [
+      { what, figure: `not measured: ${o.why.slice(0, 300)}`, target, verdict: 'not measured' },
+    ];
+  const v = o.value;
+  const growth = v.serverRssMaxMiB - v.serverRssBeforeMiB;
+  const met =
+    v.identical === v.uploads &&
+    growth * MiB < 150e6 &&
+    v.text.p99Ms < 100 &&
+    v.text.ok === v.text.sent;
+  return [
+    {
+      what,
+      figure:
+        `${v.identical} of ${v.uploads} uploads byte-identical (${(v.bytesEach / 1e6).toFixed(1)} MB each, ${v.seconds.toFixed(0)} s); ` +
+        `server RSS +${growth.toFixed(1)} MiB (${v.serverRssBeforeMiB.toFixed(0)} → max ${v.serverRssMaxMiB.toFixed(0)}); ` +
+        `text ${v.text.ok} of ${v.text.sent} answered 202, p50 ${v.text.p50Ms.toFixed(1)} ms, p99 ${v.text.p99Ms.toFixed(1)} ms, max ${v.text.maxMs.toFixed(0)} ms`,
+      target,
+      verdict: met ? 'met' : '**not met**',
+    },
+  ];
+}
+
+export function slowSourcesDetails(o: Outcome<SlowSourcesFigures>): string[] {
+  if (!o.ok || o.value.errors.length === 0) return [];
+  return [`- Many slow sources, first errors: ${o.value.errors.join('; ').slice(0, 600)}.`];
+}
+
+export const SLOW_SOURCES_METHOD = [
+  `- Many slow sources: a fresh server (no worker); ${SLOW_UPLOADS} tus uploads (BENCH_SLOW_UPLOADS) start over one`,
+  `  second, each on its own connection, each sending a real v1 ciphertext in ${PATCH_BYTES / MiB} MiB PATCHes (as the`,
+  `  browser) paced to ${SLOW_RATE / 1000} KB/s (BENCH_SLOW_RATE) every ${TICK_MS} ms, ~${SLOW_SECONDS} s (BENCH_SLOW_SECONDS). Text`,
+  `  envelopes are posted open-loop at ${TEXT_RATE}/s meanwhile; p99 is of their 202s. Server VmRSS sampled every`,
+  '  200 ms. Afterwards every upload is read from the store and its SHA-256 compared with what was sent.',
+];
