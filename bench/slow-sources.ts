@@ -94,7 +94,7 @@ function send(
 }
 
 /** One slow source: creates the upload, sends it paced to SLOW_RATE; its id and SHA-256. */
-async function slowUpload(
+export async function slowUpload(
   base: string,
   n: number,
   startDelayMs: number,
