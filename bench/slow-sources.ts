@@ -12,6 +12,7 @@ import {
   obliterate,
 } from './fixtures';
 import { testimonyText, publishIntakeKey } from './fixtures';
+import { measureInChild } from './children';
 import { startSoriServer, type SoriServer } from './intake';
 import type { Outcome, Row } from './report';
 import { nowMs, percentile, sleep } from './stats';
@@ -27,6 +28,8 @@ export const SLOW_SECONDS = Number(process.env.BENCH_SLOW_SECONDS ?? 60);
 const TEXT_RATE = 20;
 const PATCH_BYTES = 2 * 1024 * 1024; // as the browser's tus client (browser/upload.ts)
 const TICK_MS = 100;
+/** browser/upload.ts's retry delays, so a source rides out a busy server as a browser does. */
+const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10_000, 20_000, 30_000, 60_000];
 const MiB = 1024 * 1024;
 
 export interface SlowSourcesFigures {
@@ -94,7 +97,7 @@ function send(
 }
 
 /** One slow source: creates the upload, sends it paced to SLOW_RATE; its id and SHA-256. */
-export async function slowUpload(
+async function slowUpload(
   base: string,
   n: number,
   startDelayMs: number,
@@ -103,20 +106,25 @@ export async function slowUpload(
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const total = encryptedFileSize(n);
-    const created = await send(base, agent, 'POST', '/v1/uploads', {
-      'upload-length': String(total),
-      'content-length': '0',
-    });
+    let created = { status: 0 } as { status: number; location?: string };
+    for (let attempt = 0; created.status !== 201 && attempt <= RETRY_DELAYS_MS.length; attempt++) {
+      if (attempt > 0) await sleep(RETRY_DELAYS_MS[attempt - 1]!);
+      created = await send(base, agent, 'POST', '/v1/uploads', {
+        'upload-length': String(total),
+        'content-length': '0',
+      }).catch(() => ({ status: 0 }));
+    }
     if (created.status !== 201 || !created.location)
       throw new Error(`tus POST answered ${created.status}`);
     const path = new URL(created.location, base).pathname;
-    const hash = createHash('sha256');
+    const hash = createHash('sha256'); // of each byte once, as generated
     const frames = ciphertext(new Uint8Array(randomBytes(32)), n);
-    let held: Uint8Array = new Uint8Array(0);
+    let held: Uint8Array = new Uint8Array(0); // to send next: a resend first, then fresh frames
     const take = (k: number): Uint8Array => {
       while (held.length < k) {
         const next = frames.next();
         if (next.done) break;
+        hash.update(next.value);
         held = held.length === 0 ? next.value : Buffer.concat([held, next.value]);
       }
       const out = held.subarray(0, k);
@@ -125,6 +133,7 @@ export async function slowUpload(
     };
     let offset = 0;
     let last = nowMs();
+    let failures = 0;
     while (offset < total) {
       const length = Math.min(PATCH_BYTES, total - offset);
       const headers = {
@@ -132,6 +141,7 @@ export async function slowUpload(
         'upload-offset': String(offset),
         'content-length': String(length),
       };
+      const sentNow: Uint8Array[] = []; // kept until the server confirms them
       const res = await send(base, agent, 'PATCH', path, headers, async (req) => {
         for (let sent = 0; sent < length;) {
           await sleep(TICK_MS);
@@ -139,19 +149,54 @@ export async function slowUpload(
           const allowance = Math.max(1, Math.floor(((now - last) / 1000) * SLOW_RATE));
           last = now;
           const piece = take(Math.min(allowance, length - sent));
-          hash.update(piece);
+          sentNow.push(piece);
           sent += piece.length;
           if (!req.write(piece)) await new Promise((r) => req.once('drain', r));
         }
         req.end();
-      });
-      if (res.status !== 204) throw new Error(`tus PATCH at ${offset} answered ${res.status}`);
-      offset = Number(res.offset);
+      }).catch((err: unknown) => ({ status: 0, offset: undefined, error: err }));
+      if (res.status === 204) {
+        offset = Number(res.offset);
+        failures = 0;
+        continue;
+      }
+      // As the browser's tus client: wait, ask the server where it stands, resend from there.
+      if (++failures > RETRY_DELAYS_MS.length)
+        throw new Error(`tus PATCH at ${offset} answered ${res.status} ${failures} times`);
+      await sleep(RETRY_DELAYS_MS[failures - 1]!);
+      const head = await send(base, agent, 'HEAD', path, {}).catch(() => ({
+        status: 0,
+        offset: '',
+      }));
+      const stored = Number(head.offset);
+      if (head.status !== 200 || !(stored >= offset)) {
+        held = Buffer.concat([...sentNow, held]); // where it stands is unknown: resend it all
+        continue;
+      }
+      const unconfirmed = Buffer.concat([...sentNow, held]);
+      held = unconfirmed.subarray(stored - offset);
+      offset = stored;
     }
     return [path.split('/').pop()!, hash.digest('hex')];
   } finally {
     agent.destroy();
   }
+}
+
+type SlowResults = { results: Array<[string, string] | null>; errors: string[] };
+
+/** SLOW_UPLOADS sources of n plaintext bytes each, started over one second (the child's part). */
+export async function slowUploads(base: string, n: number): Promise<SlowResults> {
+  const errors: string[] = [];
+  const results = await Promise.all(
+    Array.from({ length: SLOW_UPLOADS }, (_, i) =>
+      slowUpload(base, n, (i * 1000) / SLOW_UPLOADS).catch((err: unknown) => {
+        errors.push(err instanceof Error ? err.message : String(err));
+        return null;
+      }),
+    ),
+  );
+  return { results, errors };
 }
 
 export async function benchSlowSources(): Promise<SlowSourcesFigures> {
@@ -172,15 +217,14 @@ export async function benchSlowSources(): Promise<SlowSourcesFigures> {
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, vmRssMiB(pid))), 200);
     const errors: string[] = [];
     const t0 = nowMs();
-    // Starts spread over the first second, as sources do not arrive in lockstep.
-    const uploads = Array.from({ length: SLOW_UPLOADS }, (_, i) =>
-      slowUpload(server!.url, n, (i * 1000) / SLOW_UPLOADS).catch((err: unknown) => {
-        errors.push(err instanceof Error ? err.message : String(err));
-        return null;
-      }),
-    );
+    // The sources run in a child (bench/slow-sources.child.ts): their pacing must not delay
+    // the text submissions measured here, nor these their pacing.
+    const uploads = measureInChild<SlowResults>('bench/slow-sources.child.ts', {
+      BENCH_SLOW_URL: server.url,
+      BENCH_SLOW_PLAINTEXT: String(n),
+    });
     let uploading = true;
-    const all = Promise.all(uploads).finally(() => (uploading = false));
+    const all = uploads.finally(() => (uploading = false));
     // Text submissions, open loop, for as long as the uploads run.
     const latencies: number[] = [];
     const texts: Promise<void>[] = [];
@@ -201,7 +245,8 @@ export async function benchSlowSources(): Promise<SlowSourcesFigures> {
       );
       await sleep(Math.max(0, t0 + ((i + 1) * 1000) / TEXT_RATE - nowMs()));
     }
-    const results = await all;
+    const { results, errors: uploadErrors } = await all;
+    errors.push(...uploadErrors);
     await Promise.all(texts);
     const seconds = (nowMs() - t0) / 1000;
     clearInterval(sampler);
@@ -232,7 +277,7 @@ export async function benchSlowSources(): Promise<SlowSourcesFigures> {
         p99Ms: percentile(sorted, 99),
         maxMs: sorted.at(-1) ?? Number.NaN,
       },
-      errors: errors.slice(0, 5),
+      errors: [...new Set(errors)].slice(0, 8),
     };
   } finally {
     await server?.child.stop();
