@@ -21,12 +21,8 @@ import { sanitiseDetails, sanitiseRows, SANITISE_METHOD, type SanitiseFigures } 
 import type { UploadFigures } from './upload';
 import { uploadDetails, uploadRows, UPLOAD_METHOD } from './upload-report';
 import { longRunDetails, longRunRows, LONG_RUN_METHOD, type LongRunFigures } from './long-run';
-import {
-  slowSourcesDetails,
-  slowSourcesRows,
-  SLOW_SOURCES_METHOD,
-  type SlowSourcesFigures,
-} from './slow-sources';
+import { slowSourcesDetails, slowSourcesRows, SLOW_SOURCES_METHOD } from './slow-sources-report';
+import type { SlowSourcesFigures } from './slow-sources';
 
 // Turns one run's figures into console lines and BENCHMARKS.md (overwritten each run).
 

@@ -14,7 +14,6 @@ import {
 import { testimonyText, publishIntakeKey } from './fixtures';
 import { measureInChild } from './children';
 import { startSoriServer, type SoriServer } from './intake';
-import type { Outcome, Row } from './report';
 import { nowMs, percentile, sleep } from './stats';
 
 // Many slow sources: SLOW_UPLOADS tus uploads at once, each paced to SLOW_RATE bytes/s (a Tor
@@ -25,12 +24,11 @@ import { nowMs, percentile, sleep } from './stats';
 export const SLOW_UPLOADS = Number(process.env.BENCH_SLOW_UPLOADS ?? 200);
 export const SLOW_RATE = Number(process.env.BENCH_SLOW_RATE ?? 100_000);
 export const SLOW_SECONDS = Number(process.env.BENCH_SLOW_SECONDS ?? 60);
-const TEXT_RATE = 20;
-const PATCH_BYTES = 2 * 1024 * 1024; // as the browser's tus client (browser/upload.ts)
-const TICK_MS = 100;
+export const TEXT_RATE = 20;
+export const PATCH_BYTES = 2 * 1024 * 1024; // as the browser's tus client (browser/upload.ts)
+export const TICK_MS = 100;
 /** browser/upload.ts's retry delays, so a source rides out a busy server as a browser does. */
 const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10_000, 20_000, 30_000, 60_000];
-const MiB = 1024 * 1024;
 
 export interface SlowSourcesFigures {
   uploads: number;
@@ -286,45 +284,3 @@ export async function benchSlowSources(): Promise<SlowSourcesFigures> {
     await schema.drop();
   }
 }
-
-// Report lines (bench/report.ts).
-
-export function slowSourcesRows(o: Outcome<SlowSourcesFigures>): Row[] {
-  const what = `Many slow sources: ${SLOW_UPLOADS} tus uploads at ${SLOW_RATE / 1000} KB/s each for ~${SLOW_SECONDS} s, text submissions at ${TEXT_RATE}/s`;
-  const target = 'all byte-identical; server RSS growth < 150 MB; text p99 < 100 ms';
-  if (!o.ok)
-    return [
-      { what, figure: `not measured: ${o.why.slice(0, 300)}`, target, verdict: 'not measured' },
-    ];
-  const v = o.value;
-  const growth = v.serverRssMaxMiB - v.serverRssBeforeMiB;
-  const met =
-    v.identical === v.uploads &&
-    growth * MiB < 150e6 &&
-    v.text.p99Ms < 100 &&
-    v.text.ok === v.text.sent;
-  return [
-    {
-      what,
-      figure:
-        `${v.identical} of ${v.uploads} uploads byte-identical (${(v.bytesEach / 1e6).toFixed(1)} MB each, ${v.seconds.toFixed(0)} s); ` +
-        `server RSS +${growth.toFixed(1)} MiB (${v.serverRssBeforeMiB.toFixed(0)} → max ${v.serverRssMaxMiB.toFixed(0)}); ` +
-        `text ${v.text.ok} of ${v.text.sent} answered 202, p50 ${v.text.p50Ms.toFixed(1)} ms, p99 ${v.text.p99Ms.toFixed(1)} ms, max ${v.text.maxMs.toFixed(0)} ms`,
-      target,
-      verdict: met ? 'met' : '**not met**',
-    },
-  ];
-}
-
-export function slowSourcesDetails(o: Outcome<SlowSourcesFigures>): string[] {
-  if (!o.ok || o.value.errors.length === 0) return [];
-  return [`- Many slow sources, first errors: ${o.value.errors.join('; ').slice(0, 600)}.`];
-}
-
-export const SLOW_SOURCES_METHOD = [
-  `- Many slow sources: a fresh server (no worker); ${SLOW_UPLOADS} tus uploads (BENCH_SLOW_UPLOADS) start over one`,
-  `  second, each on its own connection, each sending a real v1 ciphertext in ${PATCH_BYTES / MiB} MiB PATCHes (as the`,
-  `  browser) paced to ${SLOW_RATE / 1000} KB/s (BENCH_SLOW_RATE) every ${TICK_MS} ms, ~${SLOW_SECONDS} s (BENCH_SLOW_SECONDS). Text`,
-  `  envelopes are posted open-loop at ${TEXT_RATE}/s meanwhile; p99 is of their 202s. Server VmRSS sampled every`,
-  '  200 ms. Afterwards every upload is read from the store and its SHA-256 compared with what was sent.',
-];
