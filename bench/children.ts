@@ -33,7 +33,13 @@ export function startChild(name: string, entry: string, env: Record<string, stri
   }
   const proc = spawn(process.execPath, [...execArgv, path], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env, ...extraEnv(name) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      ...backendEnv(),
+      ...env,
+      ...extraEnv(name),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -57,6 +63,12 @@ export function startChild(name: string, entry: string, env: Record<string, stri
       clearTimeout(timer);
     },
   };
+}
+
+/** The bench's libsodium build (SORI_CRYPTO_BACKEND) goes to the processes under test too. */
+function backendEnv(): Record<string, string> {
+  const b = process.env.SORI_CRYPTO_BACKEND;
+  return b ? { SORI_CRYPTO_BACKEND: b } : {};
 }
 
 /**

@@ -5,8 +5,10 @@ import { buildEnvelopes, drawKeys, testimonyText } from './fixtures';
 import { benchIntake } from './intake';
 import { describeMachine } from './machine';
 import { printResults, writeReport, type Outcome, type Results } from './report';
+import { benchLongRun } from './long-run';
 import { benchSanitise } from './sanitise';
 import { benchDesk } from './desk';
+import { benchSlowSources } from './slow-sources';
 import { benchPipeline } from './sori-pipeline';
 import { measureInChild } from './children';
 import type { UploadFigures } from './upload';
@@ -14,7 +16,7 @@ import type { UploadFigures } from './upload';
 // `npm run bench`: every figure from one run on one machine, written to BENCHMARKS.md.
 // Order: baselines, Sori's intake API, then the worker (drain, then latency under load).
 
-// BENCH_ONLY=express,pg,intake,pipeline,upload,sanitise,desk runs a subset (for profiling) and leaves BENCHMARKS.md
+// BENCH_ONLY=express,pg,intake,pipeline,upload,upload-wasm,slow,long,sanitise,desk runs a subset (for profiling) and leaves BENCHMARKS.md
 // alone: the file only ever holds a full run.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (section: string): boolean => !only || only.includes(section);
@@ -58,6 +60,15 @@ async function main(): Promise<void> {
   const upload = await attempt('upload', 'upload throughput and RSS', () =>
     measureInChild<UploadFigures>('bench/upload.child.ts'),
   );
+  // The same Postgres upload path on libsodium.js, client and server (issue 17: both backends).
+  const uploadWasm = await attempt('upload-wasm', 'upload on the WASM backend', () =>
+    measureInChild<UploadFigures>('bench/upload.child.ts', {
+      SORI_CRYPTO_BACKEND: 'wasm',
+      BENCH_UPLOAD_PG_ONLY: '1',
+    }),
+  );
+  const slow = await attempt('slow', 'many slow sources', () => benchSlowSources());
+  const longRun = await attempt('long', 'long run (worker RSS)', () => benchLongRun());
   const sanitise = await attempt('sanitise', 'sanitising vs mat2', () => benchSanitise());
   const desk = await attempt('desk', 'reviewer desk, 1,000 cases', () => benchDesk());
 
@@ -69,6 +80,9 @@ async function main(): Promise<void> {
     drain,
     latency,
     upload,
+    uploadWasm,
+    slow,
+    longRun,
     sanitise,
     desk,
     totalSeconds: (Date.now() - started) / 1000,

@@ -53,45 +53,41 @@ function throughputRow(
     figure:
       `${pct(median(rs))} of raw secretstream ${rawName}${range(rs, pct)}, median of ${runs.length}` +
       ` runs: ${f1(median(speeds))} MB/s vs raw ${f1(median(raws))} MB/s`,
-    target: '≥ 70 % of raw secretstream',
-    verdict: judged ? verdict(median(rs) >= 0.7) : 'extra row (no target)',
+    target: judged ? '≥ 70 % of raw secretstream' : 'reported beside raw (no target)',
+    verdict: judged ? verdict(median(rs) >= 0.7) : '—',
   };
 }
 
-export function uploadRows(o: Outcome<UploadFigures>): Row[] {
-  if (!o.ok)
-    return [
-      {
-        what: 'Upload+encrypt and decrypt throughput',
-        figure: why(o),
-        target: '≥ 70 % of raw secretstream',
-        verdict: 'not measured',
-      },
-      {
-        what: 'RSS growth during a large upload',
-        figure: why(o),
-        target: '< 100 MB',
-        verdict: 'not measured',
-      },
-    ];
-  const u = o.value;
-  const serverGrowth = u.rss.serverMaxMiB - u.rss.serverBeforeMiB;
-  const clientGrowth = u.rss.clientMaxMiB - u.rss.clientBeforeMiB;
-  // The target is 100 MB (10^6); growth is read in MiB, so compare in bytes.
-  const growthMet = Math.max(serverGrowth, clientGrowth) * MiB < 100e6;
+/** Server CPU per MiB stored over what its Postgres backends spent storing it (issue 17: ≤ 1.5). */
+const serverOverPg = (r: UploadRun): number =>
+  (r.cpu.upload.server ?? Number.NaN) / (r.cpu.upload.postgres ?? Number.NaN);
+
+/** The Postgres path's rows for one backend: upload beside raw, server CPU vs Postgres, read. */
+function postgresRows(u: UploadFigures): Row[] {
   const pg = u.postgres.runs;
-  const rows: Row[] = [
+  const cpu = ratios(pg, serverOverPg);
+  const tag = `${u.backend} backend`;
+  return [
     throughputRow(
-      `Upload+encrypt: createEncryptStream → tus PATCH → Postgres chunks (${mib(u.bytes)})`,
+      `Upload+encrypt (${tag}): createEncryptStream → tus PATCH → Postgres chunks (${mib(u.bytes)})`,
       pg,
       up,
       (r) => r.upload.mbPerSec,
       (r) => r.rawEncrypt.mbPerSec,
       'encrypt',
-      true,
+      false,
     ),
+    {
+      what: `Upload (${tag}): server CPU per MiB stored vs what Postgres spends storing it`,
+      figure:
+        `${median(cpu).toFixed(2)}× Postgres's${range(cpu, (x) => `${x.toFixed(2)}×`)}, median of ${pg.length} runs: ` +
+        `server ${median(ratios(pg, (r) => r.cpu.upload.server ?? 0)).toFixed(2)} vs postgres ` +
+        `${median(ratios(pg, (r) => r.cpu.upload.postgres ?? 0)).toFixed(2)} CPU ms/MiB`,
+      target: '≤ 1.5× Postgres',
+      verdict: verdict(median(cpu) <= 1.5),
+    },
     throughputRow(
-      `Decrypt: PostgresBlobStore.read → createDecryptStream (${mib(u.bytes)})`,
+      `Decrypt (${tag}): PostgresBlobStore.read → createDecryptStream (${mib(u.bytes)})`,
       pg,
       down,
       (r) => r.decrypt.mbPerSec,
@@ -100,6 +96,37 @@ export function uploadRows(o: Outcome<UploadFigures>): Row[] {
       true,
     ),
   ];
+}
+
+/** `wasm` is the same Postgres path again with SORI_CRYPTO_BACKEND=wasm (client and server). */
+export function uploadRows(o: Outcome<UploadFigures>, wasm?: Outcome<UploadFigures>): Row[] {
+  const rows: Row[] = [];
+  if (!o.ok)
+    rows.push(
+      {
+        what: 'Upload+encrypt and decrypt throughput',
+        figure: why(o),
+        target: '≥ 70 % of raw secretstream (read)',
+        verdict: 'not measured',
+      },
+      {
+        what: 'RSS growth during a large upload',
+        figure: why(o),
+        target: '< 100 MB',
+        verdict: 'not measured',
+      },
+    );
+  else rows.push(...postgresRows(o.value));
+  if (wasm && wasm.ok) rows.push(...postgresRows(wasm.value));
+  else if (wasm)
+    rows.push({
+      what: 'Upload and decrypt, WASM backend',
+      figure: why(wasm),
+      target: '≤ 1.5× Postgres; read ≥ 70 % of raw',
+      verdict: 'not measured',
+    });
+  if (!o.ok) return rows;
+  const u = o.value;
   if ('runs' in u.s3) {
     rows.push(
       throughputRow(
@@ -129,12 +156,18 @@ export function uploadRows(o: Outcome<UploadFigures>): Row[] {
       verdict: 'not measured',
     });
   }
-  rows.push({
-    what: `RSS growth uploading a ${mib(u.rss.bytes)} file${u.rss.bytes < 2 * 1024 * MiB ? ' (not the 2 GiB target: BENCH_UPLOAD_BYTES is set)' : ''}`,
-    figure: `server +${f1(serverGrowth)} MiB (${f1(u.rss.serverBeforeMiB)} → max ${f1(u.rss.serverMaxMiB)}), bench client +${f1(clientGrowth)} MiB`,
-    target: '< 100 MB (for 2 GB)',
-    verdict: verdict(growthMet),
-  });
+  if (u.rss) {
+    const serverGrowth = u.rss.serverMaxMiB - u.rss.serverBeforeMiB;
+    const clientGrowth = u.rss.clientMaxMiB - u.rss.clientBeforeMiB;
+    // The target is 100 MB (10^6); growth is read in MiB, so compare in bytes.
+    const growthMet = Math.max(serverGrowth, clientGrowth) * MiB < 100e6;
+    rows.push({
+      what: `RSS growth uploading a ${mib(u.rss.bytes)} file${u.rss.bytes < 2 * 1024 * MiB ? ' (not the 2 GiB target: BENCH_UPLOAD_BYTES is set)' : ''}`,
+      figure: `server +${f1(serverGrowth)} MiB (${f1(u.rss.serverBeforeMiB)} → max ${f1(u.rss.serverMaxMiB)}), bench client +${f1(clientGrowth)} MiB`,
+      target: '< 100 MB (for 2 GB)',
+      verdict: verdict(growthMet),
+    });
+  }
   return rows;
 }
 
@@ -186,16 +219,27 @@ function runLines(name: string, runs: readonly UploadRun[]): string[] {
   );
 }
 
-export function uploadDetails(o: Outcome<UploadFigures>): string[] {
+export function uploadDetails(o: Outcome<UploadFigures>, wasm?: Outcome<UploadFigures>): string[] {
   if (!o.ok) return [];
   const u = o.value;
+  const w = wasm?.ok ? wasm.value : undefined;
   return [
-    ...runLines('Postgres store', u.postgres.runs),
-    ...cpuLines('Postgres store', u.postgres.runs),
+    ...runLines(`Postgres store (${u.backend})`, u.postgres.runs),
+    ...cpuLines(`Postgres store (${u.backend})`, u.postgres.runs),
+    ...(w
+      ? [
+          ...runLines('Postgres store (wasm)', w.postgres.runs),
+          ...cpuLines('Postgres store (wasm)', w.postgres.runs),
+        ]
+      : []),
     ...('runs' in u.s3
       ? [...runLines('S3 store on s3rver', u.s3.runs), ...cpuLines('S3 store on s3rver', u.s3.runs)]
       : []),
-    `- Upload RSS: ${mib(u.rss.bytes)} uploaded in ${u.rss.seconds.toFixed(1)} s (${f1(u.rss.bytes / 1e6 / u.rss.seconds)} MB/s); bench client RSS ${f1(u.rss.clientBeforeMiB)} → max ${f1(u.rss.clientMaxMiB)} MiB.`,
+    ...(u.rss
+      ? [
+          `- Upload RSS: ${mib(u.rss.bytes)} uploaded in ${u.rss.seconds.toFixed(1)} s (${f1(u.rss.bytes / 1e6 / u.rss.seconds)} MB/s); bench client RSS ${f1(u.rss.clientBeforeMiB)} → max ${f1(u.rss.clientMaxMiB)} MiB.`,
+        ]
+      : []),
   ];
 }
 
@@ -217,9 +261,12 @@ export const UPLOAD_METHOD: string[] = [
   '  Postgres background processes (WAL writer, checkpointer) are not counted. Two bounds follow',
   '  from them: busiest-process = raw ÷ the busiest process (every process on a core of its own);',
   '  N-core ceiling = raw ÷ (all processes ÷ N cores), the most any overlap can reach on this machine.',
-  '  On 2 cores the upload stays well under 70 % of raw: besides encryption (client) it pays the',
-  "  ciphertext SHA-256 (libsodium's WASM build, ~3.5 ms/MiB in the server), two loopback TCP hops and",
-  '  the Postgres insert, which already costs what a plain binary COPY of the same rows does.',
+  '  Issue 17 judges the upload by CPU, not by a ratio to raw: server CPU per MiB stored against what',
+  "  Postgres's backends spend storing it (≤ 1.5×); the server's share is mostly the ciphertext SHA-256",
+  "  (node:crypto on the native backend, ~0.6 ms/MiB; libsodium's WASM build ~3.5 ms/MiB), the socket",
+  '  reads and the pg protocol. The upload MB/s is reported beside raw secretstream, no target.',
+  '  Both backends: the Postgres path runs again in a child with SORI_CRYPTO_BACKEND=wasm (bench',
+  '  client and server child alike), same repetitions, without the S3 and RSS parts (BENCH_UPLOAD_PG_ONLY).',
   '  The in-memory figures hold ~0.5 GiB of ciphertext, hence their own process: measured in the bench',
   '  process, V8 then ran an incremental mark-compact every few MiB during the read-back that follows',
   "  and the read's client CPU doubled (8.6–11 vs 3.2–3.5 ms/MiB), a cost of the bench, not of Sori.",

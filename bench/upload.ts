@@ -13,6 +13,7 @@ import { createPool } from '../core/db';
 import {
   createDecryptStream,
   createEncryptStream,
+  cryptoBackend,
   encryptedFileSize,
   FILE_CHUNK_BYTES,
 } from '../crypto';
@@ -71,9 +72,12 @@ export interface PathFigures {
 
 export interface UploadFigures {
   bytes: number;
+  /** The libsodium build of the bench client and the server child (SORI_CRYPTO_BACKEND). */
+  backend: string;
   postgres: PathFigures;
   /** The same path with BLOB_STORE=s3 against s3rver (a Node S3 server on local disk). */
   s3: PathFigures | { skipped: string };
+  /** null when only the Postgres path was asked for (BENCH_UPLOAD_PG_ONLY=1: the WASM pass). */
   rss: {
     bytes: number;
     seconds: number;
@@ -81,7 +85,7 @@ export interface UploadFigures {
     serverMaxMiB: number;
     clientBeforeMiB: number;
     clientMaxMiB: number;
-  };
+  } | null;
 }
 
 interface Tus {
@@ -247,6 +251,15 @@ export async function benchUpload(): Promise<UploadFigures> {
     const pid = server.child.proc.pid as number;
     const store = createPostgresBlobStore(readPool, { chunkBytes: FILE_CHUNK_BYTES });
     const postgres = await measurePath(server.url, store, key, meters(schema, pid));
+    const backend = cryptoBackend().name;
+    if (process.env.BENCH_UPLOAD_PG_ONLY === '1')
+      return {
+        bytes: THROUGHPUT_BYTES,
+        backend,
+        postgres,
+        s3: { skipped: 'Postgres path only' },
+        rss: null,
+      };
 
     global.gc?.();
     const serverBefore = vmRssMiB(pid);
@@ -279,6 +292,7 @@ export async function benchUpload(): Promise<UploadFigures> {
 
     return {
       bytes: THROUGHPUT_BYTES,
+      backend,
       postgres,
       s3,
       rss: {

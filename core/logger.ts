@@ -126,3 +126,16 @@ export function createLogger(
 
 /** A logger that drops everything, for tests and tools. */
 export const silentLogger: Logger = createLogger({ level: 'silent' });
+
+/**
+ * The libsodium build a process runs on (crypto's cryptoBackend()), once at start. A fallback
+ * to WASM is a warning: it works, 3–4× slower. The reason itself went to stderr from crypto/.
+ */
+export function logCryptoBackend(
+  log: Logger,
+  backend: { name: string; fallbackReason?: string },
+): void {
+  if (backend.fallbackReason === undefined) log.info('crypto.ready', { engine: backend.name });
+  else
+    log.warn('crypto.native_unavailable', { engine: backend.name, code: 'CRYPTO_FALLBACK_WASM' });
+}

@@ -4,6 +4,7 @@
  */
 export type CryptoErrorCode =
   | 'CRYPTO_NOT_READY' // initCrypto() has not resolved yet
+  | 'CRYPTO_BACKEND_UNAVAILABLE' // SORI_CRYPTO_BACKEND names no build, or native was demanded and cannot load
   | 'CRYPTO_BAD_LENGTH' // a key, nonce, seed, parameter or fixed-size blob has the wrong size
   | 'CRYPTO_BAD_ENCODING' // not strict base64url / hex
   | 'CRYPTO_UNKNOWN_VERSION' // a version byte, "v" field or format tag this code does not speak

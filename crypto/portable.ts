@@ -3,7 +3,7 @@
  * the esbuild bundle. index.ts adds the Node stream adapters on top.
  */
 export { CryptoError, isCryptoError, type CryptoErrorCode } from './errors';
-export { initCrypto } from './sodium';
+export { initCrypto, cryptoBackend, type CryptoBackendInfo } from './sodium';
 export {
   type Bytes,
   toBase64,

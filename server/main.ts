@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from '../core/config';
 import { createPool } from '../core/db';
-import { createLogger, errorFields, type Logger } from '../core/logger';
+import { createLogger, errorFields, logCryptoBackend, type Logger } from '../core/logger';
 import { createProducer, createRedis } from '../core/queue';
-import { initCrypto } from '../crypto';
+import { cryptoBackend, initCrypto } from '../crypto';
 import { createPublicApp } from './app';
 import { createAbuseGuards } from './pow/abuse-guards';
 import { closeListener, startReviewListener } from './review/listener';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   await initCrypto();
+  logCryptoBackend(log, cryptoBackend());
 
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   // Refuse to start on what a newcomer gets wrong first, each with its fix (core/startup-checks).

@@ -1,9 +1,9 @@
 import { ConfigError, loadConfig } from '../core/config';
 import { createPool } from '../core/db';
-import { createLogger, errorFields } from '../core/logger';
+import { createLogger, errorFields, logCryptoBackend } from '../core/logger';
 import { listActiveReviewerRows } from '../core/repositories/reviewer.repository';
 import { checkPostgres, checkRedis, StartupError } from '../core/startup-checks';
-import { initCrypto } from '../crypto';
+import { cryptoBackend, initCrypto } from '../crypto';
 import { createWorker } from './create-worker';
 import { startExiftool, stopExiftool } from './sanitise/exiftool';
 import { loadWorkerKeys } from './keys';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'sori-worker' });
   await initCrypto();
+  logCryptoBackend(log, cryptoBackend());
   const keys = loadWorkerKeys(config);
   const db = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
   try {

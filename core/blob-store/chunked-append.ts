@@ -5,17 +5,26 @@ import {
   type BlobStore,
 } from './blob-store';
 
+/**
+ * A chunk whose first byte arrived this long ago is committed even if not full. A source over
+ * Tor sends ~100 KB/s: without this, each slow upload would hold up to two chunk buffers of
+ * its bytes in memory (hundreds of MiB for a few hundred sources) and a dropped circuit would
+ * lose up to a chunk. Fast uploads fill a chunk long before and are unaffected.
+ */
+export const PARTIAL_CHUNK_AFTER_MS = 2_000;
+
 const asBuffer = (b: Uint8Array): Buffer =>
   Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * The store-independent half of append(): cuts a byte stream into chunks of chunkBytes and
- * commits each through appendChunk as it fills. Two chunk buffers take turns: one fills from
- * the socket while the other is being committed, so receiving and storing overlap instead of
- * taking turns. Memory holds two chunks whatever the upload's size; at most one commit is in
- * flight, so chunks are committed in order and the awaits still give the socket its
- * backpressure. A buffer is refilled only once its commit resolved: a store must be done with
- * the bytes by then.
+ * commits each through appendChunk as it fills. The pieces of the next chunk gather while the
+ * previous one is being committed, so receiving and storing overlap instead of taking turns;
+ * at most one commit is in flight, so chunks are committed in order and the awaits still give
+ * the socket its backpressure. Until a source proves fast its pieces are held as it gave them
+ * (a stream never reuses what it handed on) and joined per chunk, so a slow source holds no
+ * more than PARTIAL_CHUNK_AFTER_MS of its bytes (chunk buffers made up front cost every open
+ * upload two full chunks however slowly its bytes came: 400 MiB for 200 sources over Tor).
  */
 export async function appendChunked(
   store: Pick<BlobStore, 'appendChunk' | 'chunkBytes'>,
@@ -25,9 +34,14 @@ export async function appendChunked(
   options: AppendOptions = {},
 ): Promise<AppendResult> {
   const max = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
-  const buffers = [Buffer.allocUnsafe(store.chunkBytes), Buffer.allocUnsafe(store.chunkBytes)];
-  let filling = 0; // index of the buffer being filled
+  let pieces: Buffer[] = []; // the chunk being gathered, until the source proves fast
+  // A source that fills a whole chunk before PARTIAL_CHUNK_AFTER_MS is fast: from then on its
+  // bytes are copied as they arrive into two chunk buffers taking turns (one fills while the
+  // other commits), which leaves no garbage per chunk. A slow source never gets them.
+  const full: Buffer[] = [];
+  let turn = 0; // the buffer being filled, once fast
   let size = 0;
+  let firstAt = 0; // when its first byte arrived
   let received = 0;
   let overflow = false;
   let last: AppendResult = { offset, complete: false };
@@ -51,13 +65,24 @@ export async function appendChunked(
   };
 
   /**
-   * Once the previous commit is done, starts committing the filled buffer, and only then
+   * Once the previous commit is done, starts committing the gathered chunk, and only then
    * hands the previous chunk to onChunk: a slow observer (the upload's SHA-256) runs while
-   * Postgres works on the next chunk. Its buffer is refilled only after this returns.
+   * Postgres works on the next chunk.
    */
   const flush = async (): Promise<void> => {
     const previous = await committed();
-    const data = buffers[filling]!.subarray(0, size);
+    let data: Buffer;
+    if (full.length > 0) data = full[turn]!.subarray(0, size);
+    else if (size === store.chunkBytes) {
+      full.push(Buffer.allocUnsafe(store.chunkBytes), Buffer.allocUnsafe(store.chunkBytes));
+      data = full[turn]!;
+      let at = 0;
+      for (const p of pieces) at += p.copy(data, at);
+    } else data = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, size);
+    // The other buffer was committed before this flush began, and onChunk saw it last flush.
+    if (full.length > 0) turn = 1 - turn;
+    pieces = [];
+    size = 0;
     const commit = store.appendChunk(id, last.offset, data).then(
       (result) => {
         last = result;
@@ -67,12 +92,10 @@ export async function appendChunked(
         throw err;
       },
     );
-    // Observed here so a failure while the next chunk fills is not an unhandled rejection;
+    // Observed here so a failure while the next chunk gathers is not an unhandled rejection;
     // committed() still sees it.
     commit.catch(() => undefined);
     inFlight = { commit, data };
-    filling = 1 - filling;
-    size = 0;
     if (previous) options.onChunk?.(previous);
   };
 
@@ -85,11 +108,15 @@ export async function appendChunked(
       }
       received += buf.length;
       while (buf.length > 0) {
-        const n = buf.copy(buffers[filling]!, size);
+        if (size === 0) firstAt = Date.now();
+        const n = Math.min(buf.length, store.chunkBytes - size);
+        if (full.length > 0) buf.copy(full[turn]!, size, 0, n);
+        else pieces.push(buf.subarray(0, n));
         size += n;
         buf = buf.subarray(n);
         if (size === store.chunkBytes) await flush();
       }
+      if (size > 0 && Date.now() - firstAt >= PARTIAL_CHUNK_AFTER_MS) await flush();
       if (overflow) break;
     }
   } catch (err) {

@@ -1,4 +1,5 @@
 import { BlobAppendError, createPostgresBlobStore, type BlobStore } from '../../../core/blob-store';
+import { PARTIAL_CHUNK_AFTER_MS } from '../../../core/blob-store/chunked-append';
 import { initCrypto } from '../../../crypto';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { collect, testBytes } from './tus-fixtures';
@@ -42,6 +43,43 @@ describe('PostgresBlobStore: pipelined appends and COPY reads', () => {
       expect(rows[0].n).toBe(Math.ceil(n / CHUNK));
     },
   );
+
+  it("commits a slow source's partial chunk once its first byte is PARTIAL_CHUNK_AFTER_MS old", async () => {
+    const data = testBytes(3000);
+    const id = await store.create('record-file', null);
+    // Only the clock is faked: a source sending 1000 bytes, then (time passes) 1000, then 1000.
+    jest.useFakeTimers({
+      doNotFake: [
+        'setTimeout',
+        'setInterval',
+        'setImmediate',
+        'nextTick',
+        'queueMicrotask',
+        'clearTimeout',
+        'clearInterval',
+        'clearImmediate',
+        'hrtime',
+        'performance',
+      ],
+    });
+    try {
+      async function* slow(): AsyncGenerator<Buffer> {
+        yield data.subarray(0, 1000);
+        jest.setSystemTime(Date.now() + PARTIAL_CHUNK_AFTER_MS);
+        yield data.subarray(1000, 2000); // the chunk's first byte is now old enough: committed
+        yield data.subarray(2000);
+      }
+      expect((await store.append(id, 0, slow())).offset).toBe(3000);
+    } finally {
+      jest.useRealTimers();
+    }
+    const { rows } = await db.pool.query(
+      `SELECT octet_length(data) AS n FROM blob_chunks WHERE blob_id = $1 ORDER BY seq`,
+      [id],
+    );
+    expect(rows.map((r: { n: number }) => r.n)).toEqual([2000, 1000]);
+    expect((await collect(store.read(id))).equals(data)).toBe(true);
+  });
 
   it('keeps every byte that arrived before the source failed, the chunk in flight too', async () => {
     const data = testBytes(7 * CHUNK + 500);

@@ -1,0 +1,2 @@
+// The crypto-wasm jest project: every crypto unit test file runs on this libsodium build.
+process.env.SORI_CRYPTO_BACKEND = 'wasm';
