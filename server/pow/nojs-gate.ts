@@ -18,7 +18,9 @@ import { memoryLoadMeter, type LoadMeter } from './load-meter';
 //
 // The budget is spent only where the work is: a derivation. A post refused before one (wrong
 // media type, malformed or empty form, a receipt that is not 20 digits, a body too slow) costs
-// the budget nothing, so junk posts cannot use it up (issue 11).
+// the budget nothing, so junk posts cannot use it up. A form's unit is taken before its body is
+// read (and given back if it never gets to its derivation), so a finished upload is never
+// turned away for want of budget.
 
 export interface NoJsGateSettings {
   /** Derivations / sealings worked on at once. */
@@ -119,13 +121,20 @@ export function createNoJsGate(
     });
   }
 
-  async function admit(): Promise<boolean> {
+  /** Spends one unit of this minute's budget; the minute it was spent in, or null if none is left. */
+  async function admit(): Promise<number | null> {
     const m = minuteOf(now());
     for (const k of admitted.keys()) if (k < m) admitted.delete(k);
     const used = admitted.get(m) ?? 0;
-    if (used >= (await budget())) return false;
+    if (used >= (await budget())) return null;
     admitted.set(m, used + 1);
-    return true;
+    return m;
+  }
+
+  /** Gives back a unit spent for a body that never reached its derivation. */
+  function refund(m: number): void {
+    const used = admitted.get(m);
+    if (used !== undefined && used > 0) admitted.set(m, used - 1);
   }
 
   async function refuse(): Promise<never> {
@@ -173,7 +182,7 @@ export function createNoJsGate(
   return {
     budget,
     async run(work) {
-      if (!(await admit())) return refuse();
+      if ((await admit()) === null) return refuse();
       await acquire(s.queueTimeoutMs, true);
       try {
         return await work();
@@ -186,12 +195,21 @@ export function createNoJsGate(
       // No body place is not the budget's business: it is not counted as a refusal either, or
       // a flood of bodies would tighten the budget for everyone.
       if (!body) throw busyError();
+      // The budget is asked before the body is read, so that nobody uploads for minutes only
+      // to be told "busy"; the unit is given back if the body never reaches its derivation
+      // (malformed, too slow, evicted), so junk still costs the budget nothing.
+      const spent = await admit();
+      if (spent === null) {
+        body.release();
+        return refuse();
+      }
+      let derived = false;
       try {
         return await work(async (fn) => {
           // Read in full: no longer measured, but its place is held until it is sealed (the
           // places also bound the forms waiting for a slot).
           body.complete();
-          if (!(await admit())) return refuse();
+          derived = true;
           await acquire(s.sealTimeoutMs, false);
           try {
             return await fn();
@@ -200,6 +218,7 @@ export function createNoJsGate(
           }
         }, body);
       } finally {
+        if (!derived) refund(spent);
         body.release();
       }
     },

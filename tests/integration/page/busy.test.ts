@@ -158,4 +158,19 @@ describe('page: the no-JS posts are gated without identifying anyone', () => {
       await pages.close();
     }
   });
+
+  it('a form refused before its derivation gives its unit back', async () => {
+    const pages = await pagesWith(app, { nojsGate: { perMinute: 1, minPerMinute: 1 } });
+    try {
+      const empty = new FormData();
+      empty.append('lang', 'ko');
+      empty.append('text', '   ');
+      expect((await postForm(`${pages.url}/submit?lang=ko`, empty)).status).toBe(400);
+      const real = await postForm(`${pages.url}/submit?lang=ko`, testimony('빈 양식 뒤의 증언'));
+      expect(real.status).toBe(200);
+      expectBusyPage(await postForm(`${pages.url}/submit?lang=ko`, testimony('넘침')), BUSY_KO);
+    } finally {
+      await pages.close();
+    }
+  });
 });
