@@ -8,7 +8,7 @@ import { errorFields } from './logger';
 // a submission's or a record's id: Redis keeps millisecond times next to whatever names a job
 // (and its append-only file keeps them after the job is gone), so the name must point at
 // nothing once the work is done. The ticket is stored with the row waiting for the work and
-// cleared when it ends (sql/migrations/006); see core/QUEUE-AT-REST.md for every key BullMQ
+// cleared when it ends (sql/migrations/007); see core/QUEUE-AT-REST.md for every key BullMQ
 // writes.
 
 export const SUBMISSIONS_QUEUE = 'submissions';
