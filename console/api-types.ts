@@ -30,11 +30,8 @@ export interface RecordSummary {
 }
 
 /** GET /v1/backlog: counts only. */
-export interface Backlog {
-  pending: number;
-  failed: number;
-  notYours: number;
-}
+/** Admins get the counts; a reviewer only whether records exist that were not sealed to them. */
+export type Backlog = { pending: number; failed: number; notYours: number } | { notYours: boolean };
 
 export interface RecordList {
   records: RecordSummary[];

@@ -99,6 +99,11 @@ export async function listRecords(ctx: Context, o: ListOptions): Promise<ListedR
  */
 export function emptyListText(b: Backlog): string {
   const lines: string[] = [];
+  if (!('pending' in b)) {
+    return b.notYours
+      ? 'No records you can read yet. Records exist that were sealed before you were enrolled: a reviewer who holds them can give you access with sori grant.'
+      : 'No records.';
+  }
   if (b.pending > 0)
     lines.push(
       `No records yet: ${b.pending} submission(s) are waiting to become records. The worker retries them until a reviewer is enrolled (and running); run sori list again in a minute.`,
@@ -131,11 +136,9 @@ export function registerList(program: Command): void {
       const ctx = contextOf(cmd);
       const records = await listRecords(ctx, opts);
       const filtered = Object.entries(opts).some(([k, v]) => k !== 'limit' && v !== undefined);
-      // Only an unfiltered empty list needs explaining: a filter explains itself. The counts
-      // are for admins (the first reviewer is one); the server refuses them to others.
-      const admin = (await ctx.currentSession()).reviewer.role === 'admin';
+      // Only an unfiltered empty list needs explaining: a filter explains itself.
       const backlog =
-        records.length === 0 && !filtered && admin
+        records.length === 0 && !filtered
           ? await (await ctx.api()).get<Backlog>('/v1/backlog')
           : undefined;
       ctx.emit(backlog ? { records, backlog } : { records }, () =>

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { isUuid, withTransaction } from '../../../core/db';
-import { badRequest, conflict, forbidden, notFound } from '../../../core/errors';
+import { badRequest, conflict, notFound } from '../../../core/errors';
 import { insertAudit, insertAuditForRecords } from '../../../core/repositories/audit.repository';
 import { findReviewerById } from '../../../core/repositories/admin.repository';
 import {
@@ -175,13 +175,14 @@ export function createRecordsService(deps: { pool: Pool }) {
   }
 
   /**
-   * What waits that the caller cannot list: `sori list` explains an empty list with it. Admins
-   * only: polled, the pending count tells when testimony arrives, and notYours tells a reviewer
-   * kept to some cases how many others exist.
+   * What waits that the caller cannot list: `sori list` explains an empty list with it. Counts
+   * go to admins only: polled, the pending count tells when testimony arrives, and a count of
+   * records kept from a reviewer says how many others exist. A reviewer learns only whether
+   * there are records they cannot read (so they know to ask for a grant).
    */
   async function backlog(caller: Caller) {
-    if (caller.role !== 'admin') throw forbidden('ADMIN_REQUIRED', 'This route is for admins');
-    return countBacklog(pool, caller.reviewerId);
+    const counts = await countBacklog(pool, caller.reviewerId);
+    return caller.role === 'admin' ? counts : { notYours: counts.notYours > 0 };
   }
 
   return { list, read, addEntry, grant, reply, backlog };

@@ -109,8 +109,12 @@ describe('the first reviewer of a fresh stack', () => {
     ]);
     const bobs = await ok(bob, ['list']);
     expect(bobs.stdout).toContain(
-      '1 record(s) exist that were sealed before you were enrolled: a reviewer who holds them can give you access with sori grant.',
+      'Records exist that were sealed before you were enrolled: a reviewer who holds them can give you access with sori grant.',
     );
+    // A reviewer is told that much, not how many, nor how many submissions wait.
+    expect((await ok(bob, ['--json', 'list'])).json<{ backlog: unknown }>().backlog).toEqual({
+      notYours: true,
+    });
   });
 
   it('says what to do when the database is not there', async () => {
