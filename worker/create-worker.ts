@@ -142,6 +142,10 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     worker,
     queue,
     async start() {
+      // Before any job: a worker that cannot make a jail must not parse files itself.
+      await files.sandbox.start();
+      if (!files.sandbox.jailed)
+        log.warn('worker.sandbox_disabled', { code: 'SANITISED_WITHOUT_SANDBOX' });
       void worker.run().catch((err) => log.error('worker.run_failed', errorFields(err)));
       await worker.waitUntilReady();
       // Owed translations whose job was lost (Redis outage after commit) are queued again.
@@ -153,6 +157,7 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     },
     async close() {
       await worker.close();
+      await files.sandbox.close();
       await queue.close();
       workerConnection.disconnect();
       queueConnection.disconnect();

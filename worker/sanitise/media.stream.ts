@@ -1,5 +1,4 @@
 import { sha256Stream } from '../../crypto';
-import { detectFormat, type Format } from './detect-format';
 import { IsoBmffStreamer } from './isobmff.stream';
 import { CONTAINERS, KEPT, STRUCTURAL, XING_KEPT } from './media.sanitiser';
 import { Mp3Streamer } from './mp3.stream';
@@ -23,20 +22,8 @@ import { verifyClean } from './verify';
 // goes to exiftool as a small skeleton, judged by the same allowlist as the in-memory path.
 // Either finding something fails the file: the sink is aborted and the file held back.
 
-export type StreamedFormat = Extract<Format, 'mp3' | 'm4a' | 'mp4' | 'mov' | '3gp'>;
-const STREAMED: readonly Format[] = ['mp3', 'm4a', 'mp4', 'mov', '3gp'];
-
-/** Bytes detectFormat needs to see: an ID3v2 tag in front, and 4 KiB after it, for MP3. */
-export function detectionLength(first: Buffer): number {
-  if (first.length < 10 || first.toString('latin1', 0, 3) !== 'ID3') return 64 * 1024;
-  const syncsafe = [6, 7, 8, 9].reduce((n, i) => (n << 7) | (first[i]! & 0x7f), 0);
-  return Math.min(10 + syncsafe + 10 + 8 * 1024, 16 * 1024 * 1024);
-}
-
-export function streamableFormat(head: Buffer): StreamedFormat | null {
-  const format = detectFormat(head);
-  return format !== null && STREAMED.includes(format) ? (format as StreamedFormat) : null;
-}
+export { detectionLength, streamableFormat, type StreamedFormat } from './stream-detect';
+import type { StreamedFormat } from './stream-detect';
 
 export interface ByteSink {
   write(chunk: Buffer): Promise<void>;
