@@ -41,7 +41,8 @@ export interface FileDeps {
 
 export const DEFAULT_SANITISE_MAX_BYTES = 512 * 1024 * 1024;
 
-export function fileDepsFromConfig(config: FilesConfig, db: Pool): FileDeps {
+/** `sandbox` replaces the configured one (tests run the escape probe in the worker's jails). */
+export function fileDepsFromConfig(config: FilesConfig, db: Pool, sandbox?: Sandbox): FileDeps {
   const sanitiseMaxBytes = config.SANITISE_MAX_BYTES ?? DEFAULT_SANITISE_MAX_BYTES;
   return {
     store: createBlobStore(db, config, { chunkBytes: config.UPLOAD_CHUNK_BYTES ?? 1024 * 1024 }),
@@ -49,7 +50,7 @@ export function fileDepsFromConfig(config: FilesConfig, db: Pool): FileDeps {
     custodian:
       config.ORIGINALS === 'custodian' ? parseCustodian(config.CUSTODIAN_PUBLIC_KEY) : null,
     slots: createSemaphore(config.ATTACHMENT_CONCURRENCY ?? 2),
-    sandbox: sandboxFromConfig(config, sanitiseMaxBytes),
+    sandbox: sandbox ?? sandboxFromConfig(config, sanitiseMaxBytes),
   };
 }
 

@@ -1,8 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
+import { initCrypto } from '../../crypto';
 import { sanitiseFile } from '../sanitise';
 import { startExiftool, stopExiftool } from '../sanitise/exiftool';
 import { MediaStreamSanitiser, type ByteSink, type StreamedFormat } from '../sanitise/media.stream';
-import type { SanitiseContext } from '../sanitise/types';
+import type { SanitiseContext, SanitiseResult } from '../sanitise/types';
 import { readFrames, sendBytes, sendControl, type Frame } from './frames';
 import { SCRATCH } from './jail-spawn';
 
@@ -45,10 +46,20 @@ async function receive(size: number, end: string): Promise<Buffer> {
   }
 }
 
-async function sanitise(msg: Record<string, unknown>, ctx: SanitiseContext): Promise<void> {
+/**
+ * A test's hook, run before the sanitisers and answering instead of them when it returns a
+ * result: the escape probe (tests/support/jail-probe.ts) is this program plus such a hook.
+ */
+export type Intercept = (input: Buffer, ctx: SanitiseContext) => Promise<SanitiseResult | null>;
+
+async function sanitise(
+  msg: Record<string, unknown>,
+  ctx: SanitiseContext,
+  intercept: Intercept | undefined,
+): Promise<void> {
   const input = await receive(Number(msg.size), 'end');
   const declared = { name: String(msg.name ?? ''), type: String(msg.type ?? '') };
-  const result = await sanitiseFile(input, declared, ctx);
+  const result = (await intercept?.(input, ctx)) ?? (await sanitiseFile(input, declared, ctx));
   if (result.status === 'clean') {
     const { data, mime, extension, report } = result;
     await sendControl(out, { op: 'result', status: 'clean', mime, extension, report, size: data.length });
@@ -110,21 +121,26 @@ async function stream(msg: Record<string, unknown>, ctx: SanitiseContext): Promi
   await sendControl(out, { op: 'done' });
 }
 
-async function main(): Promise<void> {
+export async function runChild(intercept?: Intercept): Promise<void> {
   const ctx: SanitiseContext = { tmpDir: await mkdtemp(`${SCRATCH}/s-`) };
+  await initCrypto(); // SHA-256 of streamed output (media.stream.ts); no key ever comes here
   // Warm while the jail waits in the pool: exiftool's Perl start-up is off the critical path.
   await startExiftool().version();
   await sendControl(out, { op: 'ready', pid: process.pid });
   for (;;) {
     const msg = await control();
-    if (msg.op === 'sanitise') await sanitise(msg, ctx);
+    if (msg.op === 'sanitise') await sanitise(msg, ctx, intercept);
     else if (msg.op === 'stream') await stream(msg, ctx);
     else throw new Error('PROTOCOL');
   }
 }
 
-main().catch(async () => {
-  // No detail: an error message may quote the file. The worker sees the exit and says why.
-  await stopExiftool().catch(() => undefined);
-  process.exit(70);
-});
+/** Runs the child; any error ends it (exit 70) with no detail: a message may quote the file. */
+export function startChild(intercept?: Intercept): void {
+  runChild(intercept).catch(async () => {
+    await stopExiftool().catch(() => undefined);
+    process.exit(70);
+  });
+}
+
+if (require.main === module) startChild();

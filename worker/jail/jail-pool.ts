@@ -26,7 +26,9 @@ export class JailPool {
     let jail = this.idle.shift();
     while (jail !== undefined && !jail.alive) jail = this.idle.shift();
     this.fill();
-    return jail ?? (await this.start());
+    jail ??= await this.start();
+    jail.hold(true);
+    return jail;
   }
 
   async close(): Promise<void> {
@@ -53,6 +55,7 @@ export class JailPool {
 
   private async start(): Promise<Jail> {
     const jail = new Jail(this.options);
+    jail.hold(false);
     await jail.ready();
     return jail;
   }

@@ -43,6 +43,7 @@ export const DEFAULT_LIMITS: JailLimits = {
 };
 
 const BWRAP = '/usr/bin/bwrap';
+const NOBODY = 65534;
 const PRLIMIT = '/usr/bin/prlimit';
 
 /** The directory holding worker/, core/ and crypto/ (the repo, or dist/ when built). */
@@ -91,9 +92,9 @@ export function bwrapArgs(entry: string, limits: JailLimits): string[] {
     '--unshare-all',
     '--unshare-user',
     '--uid',
-    '65534',
+    String(NOBODY),
     '--gid',
-    '65534',
+    String(NOBODY),
     '--hostname',
     'jail',
     '--die-with-parent',
@@ -120,6 +121,12 @@ export function bwrapArgs(entry: string, limits: JailLimits): string[] {
     String(limits.fileMb * 1024 * 1024),
     '--tmpfs',
     SCRATCH,
+    // The jail's root and /dev are tmpfs of its own; read-only, so /scratch is the one place
+    // it can write.
+    '--remount-ro',
+    '/dev',
+    '--remount-ro',
+    '/',
     '--chdir',
     CODE_ROOT,
     '--',
@@ -142,7 +149,9 @@ export function spawnJail(entry: string, limits: JailLimits = DEFAULT_LIMITS): C
     // Nothing of the worker's environment reaches bwrap either (--clearenv is a second lock).
     env: { PATH: '/usr/bin:/bin' },
     stdio: ['pipe', 'pipe', 'pipe'],
-    detached: false,
+    // A worker running as root starts its jails as nobody: the kernel exempts root (even
+    // mapped into a user namespace) from RLIMIT_NPROC, and nobody owns no file worth reading.
+    ...(process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {}),
   });
 }
 

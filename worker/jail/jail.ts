@@ -63,11 +63,17 @@ export class Jail {
     this.child.stdin!.on('error', () => undefined); // EPIPE from a dead jail: seen at exit
     this.child.on('error', () => undefined); // spawn failure (no bwrap): the exit says it
     this.frames = readFrames(this.child.stdout as Readable)[Symbol.asyncIterator]();
-    // A waiting jail must not keep a process alive that has nothing else to do (a test, a
-    // worker shutting down); a job in progress is kept alive by its own connections.
-    this.child.unref();
+  }
+
+  /**
+   * Whether this jail keeps the process alive. A jail waiting in the pool does not (a worker
+   * shutting down, a test ending); one in use does, like any pending I/O.
+   */
+  hold(on: boolean): void {
+    const method = on ? 'ref' : 'unref';
+    this.child[method]();
     for (const s of [this.child.stdin, this.child.stdout, this.child.stderr])
-      (s as unknown as { unref?: () => void }).unref?.();
+      (s as unknown as Record<string, (() => void) | undefined>)[method]?.();
   }
 
   /** The host PID of bwrap (the process the worker kills). */
@@ -105,7 +111,6 @@ export class Jail {
       this.timedOut = true;
       this.kill();
     }, ms);
-    this.deadline.unref();
   }
 
   disarm(): void {
