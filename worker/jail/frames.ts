@@ -14,7 +14,8 @@ export const DATA_SLICE = 256 * 1024;
 const CONTROL = 0x43; // 'C'
 const DATA = 0x44; // 'D'
 
-export type Frame = { kind: 'control'; msg: Record<string, unknown> } | { kind: 'data'; data: Buffer };
+export type Frame =
+  { kind: 'control'; msg: Record<string, unknown> } | { kind: 'data'; data: Buffer };
 
 export class FrameError extends Error {
   constructor(readonly code: 'FRAME_TOO_LARGE' | 'FRAME_INVALID') {

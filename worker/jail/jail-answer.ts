@@ -44,8 +44,7 @@ export type Answer = z.infer<typeof answerSchema>;
 const ascii = (b: Buffer, start: number, end: number) => b.subarray(start, end).toString('latin1');
 const ftyp = (b: Buffer) => ascii(b, 4, 8) === 'ftyp';
 const zip = (b: Buffer) => ascii(b, 0, 4) === 'PK\x03\x04';
-const riff = (kind: string) => (b: Buffer) =>
-  ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === kind;
+const riff = (kind: string) => (b: Buffer) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === kind;
 const utf8 = (b: Buffer) => {
   if (b.includes(0)) return false;
   try {
@@ -63,7 +62,10 @@ interface Claim {
 }
 
 const CLAIMS: Record<string, Claim> = {
-  'image/jpeg': { extensions: ['jpg'], magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  'image/jpeg': {
+    extensions: ['jpg'],
+    magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  },
   'image/png': { extensions: ['png'], magic: (b) => ascii(b, 0, 8) === '\x89PNG\r\n\x1a\n' },
   'image/gif': { extensions: ['gif'], magic: (b) => /^GIF8[79]a$/.test(ascii(b, 0, 6)) },
   'image/webp': { extensions: ['webp'], magic: riff('WEBP') },

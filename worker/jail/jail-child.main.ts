@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import { initCrypto } from '../../crypto';
 import { sanitiseFile } from '../sanitise';
 import { startExiftool, stopExiftool } from '../sanitise/exiftool';
 import { MediaStreamSanitiser, type ByteSink, type StreamedFormat } from '../sanitise/media.stream';
@@ -62,10 +61,22 @@ async function sanitise(
   const result = (await intercept?.(input, ctx)) ?? (await sanitiseFile(input, declared, ctx));
   if (result.status === 'clean') {
     const { data, mime, extension, report } = result;
-    await sendControl(out, { op: 'result', status: 'clean', mime, extension, report, size: data.length });
+    await sendControl(out, {
+      op: 'result',
+      status: 'clean',
+      mime,
+      extension,
+      report,
+      size: data.length,
+    });
     await sendBytes(out, data);
   } else {
-    await sendControl(out, { op: 'result', status: 'unsanitised', reason: result.reason, report: result.report });
+    await sendControl(out, {
+      op: 'result',
+      status: 'unsanitised',
+      reason: result.reason,
+      report: result.report,
+    });
   }
   await sendControl(out, { op: 'done' });
 }
@@ -112,7 +123,6 @@ async function stream(msg: Record<string, unknown>, ctx: SanitiseContext): Promi
     };
     return sink;
   });
-  // The worker takes the hash of what it received, never this one.
   const { status, report } = result;
   if (status === 'clean') {
     const { mime, extension, size } = result;
@@ -123,7 +133,6 @@ async function stream(msg: Record<string, unknown>, ctx: SanitiseContext): Promi
 
 export async function runChild(intercept?: Intercept): Promise<void> {
   const ctx: SanitiseContext = { tmpDir: await mkdtemp(`${SCRATCH}/s-`) };
-  await initCrypto(); // SHA-256 of streamed output (media.stream.ts); no key ever comes here
   // Warm while the jail waits in the pool: exiftool's Perl start-up is off the critical path.
   await startExiftool().version();
   await sendControl(out, { op: 'ready', pid: process.pid });

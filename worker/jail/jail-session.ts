@@ -8,8 +8,8 @@ import { JailedStream } from './jail-stream';
 import type { Declared, SandboxSession, StreamSession } from './sandbox';
 
 // One submission's use of jails. Its files go to one jail, in turn; if that jail dies (a crash,
-// a limit, the deadline) or answers wrongly, it is killed and the next file gets a fresh one
-// from the pool. No jail that saw this submission's bytes is ever given another submission's:
+// a limit, the deadline), answers wrongly or cannot clean a file, it is killed and the next
+// file gets a fresh one from the pool. No jail that saw this submission's bytes is ever given another submission's:
 // end() destroys every jail the session used.
 
 export interface SessionLimits {
@@ -40,7 +40,12 @@ export class JailSession implements SandboxSession {
     const jail = await this.current();
     jail.arm(this.limits.deadlineMs);
     try {
-      await jail.send({ op: 'sanitise', name: declared.name, type: declared.type, size: input.length });
+      await jail.send({
+        op: 'sanitise',
+        name: declared.name,
+        type: declared.type,
+        size: input.length,
+      });
       await jail.sendBytes(input);
       await jail.send({ op: 'end' });
       const parsed = answerSchema.safeParse(await jail.control());
@@ -48,6 +53,9 @@ export class JailSession implements SandboxSession {
       const answer = parsed.data;
       if (answer.status === 'unsanitised') {
         await this.done(jail);
+        // A file its jail could not clean may have been built to harm it (a bomb, an exploit
+        // that half worked): the next file gets a fresh jail.
+        jail.kill();
         return { status: 'unsanitised', reason: answer.reason, report: answer.report };
       }
       if (answer.size > this.limits.maxOutputBytes) {

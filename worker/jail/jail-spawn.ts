@@ -35,7 +35,7 @@ export interface JailLimits {
 }
 
 export const DEFAULT_LIMITS: JailLimits = {
-  memoryMb: 4096,
+  memoryMb: 6144,
   cpuSeconds: 300,
   fileMb: 1024,
   openFiles: 256,
@@ -66,6 +66,9 @@ function rootLinks(): string[] {
   }
   return args;
 }
+
+/** The V8 heap cap: a quarter of the address space, at most 1 GiB. */
+const heapMb = (limits: JailLimits) => Math.min(1024, Math.floor(limits.memoryMb / 4));
 
 export function bwrapArgs(entry: string, limits: JailLimits): string[] {
   const ro = (p: string) => (existsSync(p) ? ['--ro-bind', p, p] : []);
@@ -102,9 +105,13 @@ export function bwrapArgs(entry: string, limits: JailLimits): string[] {
     '--cap-drop',
     'ALL',
     '--clearenv',
-    ...['PATH=/usr/bin:/bin', `HOME=${SCRATCH}`, `TMPDIR=${SCRATCH}`, 'LANG=C.UTF-8'].flatMap(
-      (kv) => ['--setenv', ...kv.split('=')],
-    ),
+    ...[
+      'PATH=/usr/bin:/bin',
+      `HOME=${SCRATCH}`,
+      `TMPDIR=${SCRATCH}`,
+      'LANG=C.UTF-8',
+      'MALLOC_ARENA_MAX=2',
+    ].flatMap((kv) => ['--setenv', ...kv.split('=')]),
     '--ro-bind',
     '/usr',
     '/usr',
@@ -135,10 +142,11 @@ export function bwrapArgs(entry: string, limits: JailLimits): string[] {
     '--',
     node,
     // WASM (mupdf) would reserve 10 GiB of address space per memory for its trap handler; with
-    // bounds checks instead it fits under RLIMIT_AS. The heap cap makes a runaway heap a clean
-    // V8 out-of-memory rather than a failed native allocation.
+    // bounds checks instead it fits under RLIMIT_AS. V8 reserves address space in proportion to
+    // its heap cap (about 2.5 GiB for a 1 GiB heap, idle): the rest of RLIMIT_AS is for file
+    // buffers and the native decoders, and a runaway heap is a clean V8 out-of-memory.
     '--disable-wasm-trap-handler',
-    `--max-old-space-size=${Math.floor(limits.memoryMb / 2)}`,
+    `--max-old-space-size=${heapMb(limits)}`,
     ...loader,
     entry,
   ];

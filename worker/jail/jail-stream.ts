@@ -1,9 +1,9 @@
 import { sha256Stream } from '../../crypto';
-import type { ByteSink, StreamedFormat, StreamedResult } from '../sanitise/media.stream';
+import type { ByteSink, StreamedFormat } from '../sanitise/media.stream';
 import { answerSchema, claimHolds, HEAD_BYTES } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
 import { formatOf, sandboxFailed, type JailSession } from './jail-session';
-import type { StreamSession } from './sandbox';
+import type { SessionStreamed, StreamSession } from './sandbox';
 
 // A large audio/video file cleaned as a stream through the jail (media.stream.ts runs inside).
 // The worker feeds the first pass as it decrypts, then serves each further pass the jail asks
@@ -51,7 +51,7 @@ export class JailedStream implements StreamSession {
   async finish(
     pass: () => AsyncIterable<Buffer>,
     open: (size: number) => Promise<ByteSink>,
-  ): Promise<StreamedResult> {
+  ): Promise<SessionStreamed> {
     const jail = await this.opened();
     if (!jail || this.failed) return this.failure(this.failed ?? 'SANDBOX_CRASHED');
     const state = new StreamState(jail, pass);
@@ -93,12 +93,20 @@ export class JailedStream implements StreamSession {
     await state.settled();
     if (answer.status === 'unsanitised') {
       state.abort();
+      jail.kill(); // as for a file in memory: the next file gets a fresh jail
       return { status: 'unsanitised', reason: answer.reason, report: answer.report } as const;
     }
     const whole = state.ended && state.received === answer.size && answer.size === state.planned;
     if (!whole || !claimHolds(answer.mime, answer.extension, this.head, false)) throw jail.broken();
     const { mime, extension, report } = answer;
-    return { status: 'clean', mime, extension, size: state.received, sha256: state.digest(), report } as const;
+    return {
+      status: 'clean',
+      mime,
+      extension,
+      size: state.received,
+      sha256: state.digest(),
+      report,
+    } as const;
   }
 
   private keepHead(data: Buffer): void {
@@ -122,10 +130,14 @@ export class JailedStream implements StreamSession {
     this.failed = err.code;
   }
 
-  private failure(code: JailFailed['code']): StreamedResult {
+  private failure(code: JailFailed['code']): SessionStreamed {
     const r = sandboxFailed(code, formatOf(this.head.length > 0 ? this.head : Buffer.alloc(0)));
     if (r.status === 'clean') throw new Error('unreachable');
-    return { status: 'unsanitised', reason: r.reason, report: { ...r.report, format: this.format } };
+    return {
+      status: 'unsanitised',
+      reason: r.reason,
+      report: { ...r.report, format: this.format },
+    };
   }
 }
 

@@ -8,7 +8,8 @@ import { spawnJail, type JailLimits } from './jail-spawn';
 // serves requests for one submission and is killed. Every wait on it races its death and the
 // worker's deadline; how it ended picks the code a file gets when it does not answer.
 
-export type SandboxCode = 'SANDBOX_CRASHED' | 'SANDBOX_LIMIT' | 'SANDBOX_TIMEOUT' | 'SANDBOX_BAD_ANSWER';
+export type SandboxCode =
+  'SANDBOX_CRASHED' | 'SANDBOX_LIMIT' | 'SANDBOX_TIMEOUT' | 'SANDBOX_BAD_ANSWER';
 
 /** The jail died, ran out of time or broke the protocol: the file in hand is not sanitised. */
 export class JailFailed extends Error {

@@ -13,6 +13,11 @@ export interface Declared {
   type: string;
 }
 
+/** A streamed file's result, with the SHA-256 the worker took of the output it received. */
+export type SessionStreamed =
+  | (Extract<StreamedResult, { status: 'clean' }> & { sha256: string })
+  | Extract<StreamedResult, { status: 'unsanitised' }>;
+
 export interface StreamSession {
   /** The first pass over the plaintext, fed by the caller as it decrypts. */
   readonly firstPass: ByteSink;
@@ -20,7 +25,7 @@ export interface StreamSession {
   finish(
     pass: () => AsyncIterable<Buffer>,
     open: (size: number) => Promise<ByteSink>,
-  ): Promise<StreamedResult>;
+  ): Promise<SessionStreamed>;
 }
 
 export interface SandboxSession {

@@ -1,8 +1,9 @@
 import { sanitiseFile, withSanitiseTmpDir } from '../sanitise';
 import { startExiftool } from '../sanitise/exiftool';
-import { MediaStreamSanitiser, type StreamedResult } from '../sanitise/media.stream';
+import { sha256Stream } from '../../crypto';
+import { MediaStreamSanitiser } from '../sanitise/media.stream';
 import type { SanitiseContext, SanitiseReport } from '../sanitise/types';
-import { UNJAILED_NOTE, type Sandbox, type SandboxSession } from './sandbox';
+import { UNJAILED_NOTE, type Sandbox, type SandboxSession, type SessionStreamed } from './sandbox';
 
 // SANDBOX=none-development-only: the sanitisers run in the worker process, next to its keys,
 // as they did before jails. For a developer's machine without user namespaces, never for a
@@ -20,8 +21,16 @@ function session(ctx: SanitiseContext): SandboxSession {
       const media = new MediaStreamSanitiser(format, size);
       return {
         firstPass: media.firstPass,
-        finish: async (pass, open): Promise<StreamedResult> =>
-          noted(await media.finish(pass, ctx, open)),
+        async finish(pass, open): Promise<SessionStreamed> {
+          const hash = sha256Stream();
+          const result = await media.finish(pass, ctx, async (n) => {
+            const sink = await open(n);
+            return { ...sink, write: (c) => (hash.update(c), sink.write(c)) };
+          });
+          return noted(
+            result.status === 'clean' ? { ...result, sha256: hash.digestHex() } : result,
+          );
+        },
       };
     },
   };

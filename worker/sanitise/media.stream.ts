@@ -1,4 +1,3 @@
-import { sha256Stream } from '../../crypto';
 import { IsoBmffStreamer } from './isobmff.stream';
 import { CONTAINERS, KEPT, STRUCTURAL, XING_KEPT } from './media.sanitiser';
 import { Mp3Streamer } from './mp3.stream';
@@ -10,7 +9,8 @@ import { verifyClean } from './verify';
 // Audio and video too large to hold in memory (a phone's video, a long recording), cleaned as
 // a stream with the native remuxers' rules: the plaintext comes as forward passes (each one
 // decrypted again from the upload: plaintext never rests on a disk), the output goes straight
-// to its sink (an encrypted record file) with its SHA-256 taken on the way. Memory is bounded
+// to its sink (the worker takes its SHA-256 on the way: this code runs in the jail, which
+// loads no libsodium and is not trusted to say what it wrote). Memory is bounded
 // by construction: each streamer holds capped buffers (see isobmff.stream.ts, mp3.stream.ts),
 // and a pass moves one decrypted chunk at a time, awaiting the sink's backpressure.
 //
@@ -37,7 +37,6 @@ export type StreamedResult =
       mime: string;
       extension: string;
       size: number;
-      sha256: string;
       report: SanitiseReport;
     }
   | { status: 'unsanitised'; reason: string; report: SanitiseReport };
@@ -110,7 +109,6 @@ export class MediaStreamSanitiser {
     }
 
     const out = await open(plan.size);
-    const hash = sha256Stream();
     const check = this.streamer.check(plan.size);
     let written = 0;
     let leftover: string[];
@@ -119,7 +117,6 @@ export class MediaStreamSanitiser {
         written += chunk.length;
         if (written > plan.size) throw new Refused('output longer than planned');
         check.push(chunk);
-        hash.update(chunk);
         await out.write(chunk).catch((e: unknown) => {
           throw new IoFailed(e);
         });
@@ -150,7 +147,6 @@ export class MediaStreamSanitiser {
       mime: container.mime,
       extension: container.ext,
       size: plan.size,
-      sha256: hash.digestHex(),
       report: { ...report, removed: plan.removed, kept, notes: [STREAMED_NOTE] },
     };
   }

@@ -17,4 +17,3 @@ export function streamableFormat(head: Buffer): StreamedFormat | null {
   const format = detectFormat(head);
   return format !== null && STREAMED.includes(format) ? (format as StreamedFormat) : null;
 }
-
