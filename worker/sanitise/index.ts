@@ -1,6 +1,7 @@
 import { detectFormat, FORMAT_MIME, type Format } from './detect-format';
 import { HeicSanitiser } from './heic.sanitiser';
 import { ImageSanitiser } from './image.sanitiser';
+import { LimitExceeded } from './limits';
 import { MediaSanitiser } from './media.sanitiser';
 import { OfficeSanitiser } from './office/office.sanitiser';
 import { PdfSanitiser } from './pdf.sanitiser';
@@ -69,7 +70,8 @@ async function route(
     return sanitiser === textFile
       ? await textFile.sanitise(input, ctx, declaredName)
       : await sanitiser.sanitise(input, ctx);
-  } catch {
+  } catch (err) {
+    if (err instanceof LimitExceeded) return unsanitised(err.code, format);
     // The error's message may quote the file; only the fact of the failure is kept.
     return unsanitised('TOOL_FAILED', format);
   }

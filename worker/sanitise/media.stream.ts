@@ -1,6 +1,7 @@
 import { IsoBmffStreamer } from './isobmff.stream';
 import { CONTAINERS, KEPT, STRUCTURAL, XING_KEPT } from './media.sanitiser';
 import { Mp3Streamer } from './mp3.stream';
+import { LimitExceeded } from './limits';
 import { Refused } from './remux';
 import type { Streamer } from './stream.types';
 import type { SanitiseContext, SanitiseReport } from './types';
@@ -104,6 +105,7 @@ export class MediaStreamSanitiser {
       plan = await this.streamer.plan(source);
     } catch (e) {
       if (e instanceof IoFailed) throw e.original;
+      if (e instanceof LimitExceeded) return held(e.code, 'refused before cleaning');
       const why = e instanceof Refused ? e.message : 'unreadable structure';
       return held('TOO_LARGE_TO_SANITISE', `streaming remux declined (${why})`);
     }
