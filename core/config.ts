@@ -98,7 +98,7 @@ const schema = z.object({
   // gets a second more per 4 MiB); each jail's address-space limit.
   SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(32).default(2),
   SANDBOX_DEADLINE_MS: positiveInt.default(120_000),
-  SANDBOX_MEMORY_MB: positiveInt.min(1024).default(4096),
+  SANDBOX_MEMORY_MB: positiveInt.min(4096).default(8192),
   ORIGINALS: z.enum(['discard', 'custodian']).default('discard'),
   CUSTODIAN_PUBLIC_KEY: z.string().optional(),
   // Worker: the Ed25519 keys (base64url, comma- or space-separated) that certify enrolments.

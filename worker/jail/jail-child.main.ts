@@ -1,10 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { sanitiseFile } from '../sanitise';
 import { startExiftool, stopExiftool } from '../sanitise/exiftool';
+import { loadMupdf } from '../sanitise/pdf.sanitiser';
 import { MediaStreamSanitiser, type ByteSink, type StreamedFormat } from '../sanitise/media.stream';
 import type { SanitiseContext, SanitiseResult } from '../sanitise/types';
 import { readFrames, sendBytes, sendControl, type Frame } from './frames';
 import { SCRATCH } from './jail-spawn';
+import { warmUp } from './warm-up';
 
 // The program inside a jail (see jail-spawn.ts): it holds no key, no credential, no network,
 // and sees only the runtime read-only and its own tmpfs scratch. It runs the worker's existing
@@ -133,8 +135,11 @@ async function stream(msg: Record<string, unknown>, ctx: SanitiseContext): Promi
 
 export async function runChild(intercept?: Intercept): Promise<void> {
   const ctx: SanitiseContext = { tmpDir: await mkdtemp(`${SCRATCH}/s-`) };
-  // Warm while the jail waits in the pool: exiftool's Perl start-up is off the critical path.
+  // Warm while the jail waits in the pool, off the critical path: exiftool's Perl start-up,
+  // mupdf's WASM, and every sanitiser once on a file of its own making (warm-up.ts).
   await startExiftool().version();
+  await loadMupdf();
+  await warmUp(ctx);
   await sendControl(out, { op: 'ready', pid: process.pid });
   for (;;) {
     const msg = await control();

@@ -13,6 +13,11 @@ export class JailPool {
     private readonly size: number,
   ) {}
 
+  /** Jails started and waiting (the bench waits for a warm pool between submissions). */
+  get waiting(): number {
+    return this.idle.filter((j) => j.alive).length;
+  }
+
   /** Starts one jail and waits for it (JailUnavailable if it cannot), then fills the pool. */
   async check(): Promise<void> {
     const jail = await this.start();

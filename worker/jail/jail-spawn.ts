@@ -35,7 +35,7 @@ export interface JailLimits {
 }
 
 export const DEFAULT_LIMITS: JailLimits = {
-  memoryMb: 6144,
+  memoryMb: 8192,
   cpuSeconds: 300,
   fileMb: 1024,
   openFiles: 256,

@@ -47,7 +47,7 @@ describe('sanitiser jail: escapes from inside fail, and the worker goes on', () 
     process.env.WORKER_KEY_FILE = keyFile;
     sandbox = createJailSandbox({
       poolSize: 2,
-      limits: { memoryMb: 3072, cpuSeconds: 6, fileMb: 64, openFiles: 128, processes: 64 },
+      limits: { memoryMb: 6144, cpuSeconds: 6, fileMb: 64, openFiles: 128, processes: 64 },
       session: { deadlineMs: 25_000, maxOutputBytes: 64 * 1024 * 1024 },
       entry: PROBE,
     });
@@ -147,12 +147,12 @@ describe('sanitiser jail: escapes from inside fail, and the worker goes on', () 
   });
 
   it('cannot allocate past its memory limit', async () => {
-    const probe = await attempt('allocate', 4096);
+    const probe = await attempt("allocate", 8192);
     // Either the allocation fails in the probe, or the jail dies of it.
     if (probe.status === 'unsanitised' && probe.reason === 'SANDBOX_LIMIT') return;
     const seen = outcome(probe);
     expect(seen.error).toBe('RangeError');
-    expect(seen.allocatedMb as number).toBeLessThan(3072);
+    expect(seen.allocatedMb as number).toBeLessThan(6144);
   });
 
   it('spinning past the CPU limit: SANDBOX_LIMIT, the original held back', async () => {

@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS } from '../../../worker/jail/jail-spawn';
 jest.setTimeout(120_000);
 
 const PROBE = join(resolve(__dirname, '../../..'), 'tests/support/jail-probe.ts');
-const limits = { ...DEFAULT_LIMITS, memoryMb: 3072 };
+const limits = { ...DEFAULT_LIMITS, memoryMb: 6144 };
 const session = { deadlineMs: 30_000, maxOutputBytes: 16 * 1024 * 1024 };
 
 interface Whoami {
