@@ -13,6 +13,7 @@ import {
   WARMUP_SECONDS,
 } from './env';
 import type { IntakeFigures } from './intake';
+import { jailDetails, jailRows, JAIL_METHOD, type JailFigures } from './jail';
 import type { HttpFigures } from './load';
 import type { LatencyFigures } from './latency';
 import type { Machine } from './machine';
@@ -43,6 +44,7 @@ export interface Results {
   longRun: Outcome<LongRunFigures>;
   sanitise: Outcome<SanitiseFigures>;
   desk: Outcome<DeskFigures>;
+  jail: Outcome<JailFigures>;
   totalSeconds: number;
 }
 
@@ -133,6 +135,7 @@ function rows(r: Results): Row[] {
     ...longRunRows(r.longRun),
     ...sanitiseRows(r.sanitise),
     ...deskRows(r.desk),
+    ...jailRows(r.jail),
   );
   return out;
 }
@@ -230,6 +233,7 @@ function details(r: Results): string[] {
     ...slowSourcesDetails(r.slow),
     ...longRunDetails(r.longRun),
     ...sanitiseDetails(r.sanitise),
+    ...jailDetails(r.jail),
   );
   return lines;
 }
@@ -307,6 +311,7 @@ export function writeReport(r: Results): string {
     ...SLOW_SOURCES_METHOD,
     ...LONG_RUN_METHOD,
     ...SANITISE_METHOD,
+    ...JAIL_METHOD,
     '',
   ].join('\n');
   const path = join(ROOT, 'BENCHMARKS.md');

@@ -6,6 +6,7 @@ import { benchIntake } from './intake';
 import { describeMachine } from './machine';
 import { printResults, writeReport, type Outcome, type Results } from './report';
 import { benchLongRun } from './long-run';
+import { benchJail } from './jail';
 import { benchSanitise } from './sanitise';
 import { benchDesk } from './desk';
 import { benchSlowSources } from './slow-sources';
@@ -16,7 +17,7 @@ import type { UploadFigures } from './upload';
 // `npm run bench`: every figure from one run on one machine, written to BENCHMARKS.md.
 // Order: baselines, Sori's intake API, then the worker (drain, then latency under load).
 
-// BENCH_ONLY=express,pg,intake,pipeline,upload,upload-wasm,slow,long,sanitise,desk runs a subset (for profiling) and leaves BENCHMARKS.md
+// BENCH_ONLY=express,pg,intake,pipeline,upload,upload-wasm,slow,long,sanitise,jail,desk runs a subset (for profiling) and leaves BENCHMARKS.md
 // alone: the file only ever holds a full run.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (section: string): boolean => !only || only.includes(section);
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   const longRun = await attempt('long', 'long run (worker RSS)', () => benchLongRun());
   const sanitise = await attempt('sanitise', 'sanitising vs mat2', () => benchSanitise());
   const desk = await attempt('desk', 'reviewer desk, 1,000 cases', () => benchDesk());
+  const jail = await attempt('jail', 'sanitiser jail overhead', () => benchJail());
 
   const results: Results = {
     machine,
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     longRun,
     sanitise,
     desk,
+    jail,
     totalSeconds: (Date.now() - started) / 1000,
   };
   printResults(results);

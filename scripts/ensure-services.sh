@@ -35,6 +35,14 @@ command -v redis-server >/dev/null 2>&1 || need_apt redis-server
 # The worker's sanitisers run ffmpeg, and exiftool (vendored) needs perl and Archive::Zip.
 command -v ffmpeg >/dev/null 2>&1 || need_apt ffmpeg
 perl -MArchive::Zip -e 1 2>/dev/null || need_apt libarchive-zip-perl
+# The worker parses every file in a bubblewrap jail (worker/jail/), and the tests run with it on.
+command -v bwrap >/dev/null 2>&1 || need_apt bubblewrap
+command -v prlimit >/dev/null 2>&1 || need_apt util-linux
+if ! bwrap --unshare-all --die-with-parent --ro-bind / / true 2>/dev/null; then
+  echo "ensure-services: bwrap cannot create namespaces here (unprivileged user namespaces off?);" \
+    "the worker will refuse to start. See worker/jail/README.md." >&2
+  exit 1
+fi
 if [ -z "$STACK_ONLY" ]; then
 command -v pg_dump >/dev/null 2>&1 || need_apt postgresql-client
 # The tests re-read cleaned files with qpdf and check that office documents still open in
