@@ -75,6 +75,25 @@ export function certificateHolds(r: CertifiedReviewer): boolean {
 }
 
 /**
+ * certificateHolds with its verdicts remembered: signature checks are the cost, and a row's
+ * verdict holds as long as its bytes do (role, keys and certificate are the cache key).
+ */
+export function cachedCertificateCheck(maxCached = 10_000): (r: CertifiedReviewer) => boolean {
+  const verdicts = new Map<string, boolean>();
+  return (r) => {
+    const parts = [r.boxPublicKey, r.signPublicKey, r.certSigner, r.certSignature];
+    const key = [r.role, ...parts.map((p) => (p ? toHex(p) : '-'))].join(':');
+    let ok = verdicts.get(key);
+    if (ok === undefined) {
+      ok = certificateHolds(r);
+      if (verdicts.size >= maxCached) verdicts.clear();
+      verdicts.set(key, ok);
+    }
+    return ok;
+  };
+}
+
+/**
  * The chain rule: of `rows` (the non-revoked reviewers), those whose certificate holds and was
  * signed by a root or by the signing key of an admin among the rows that count. Rows may come
  * in any order; the result keeps theirs.

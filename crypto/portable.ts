@@ -73,6 +73,7 @@ export {
 } from './signatures';
 export {
   ENROLMENT_CONTEXT,
+  cachedCertificateCheck,
   certificateHolds,
   certifiedReviewers,
   enrolmentMessage,

@@ -1,4 +1,4 @@
-import { certificateHolds, certifiedReviewers, toHex, type CertifiedReviewer } from '../crypto';
+import { cachedCertificateCheck, certifiedReviewers, type CertifiedReviewer } from '../crypto';
 
 // Which reviewer rows the worker believes. Without roots (ENROLMENT_ROOTS unset) every
 // non-revoked row is a reviewer, as the database says. With roots, the chain rule of
@@ -20,24 +20,10 @@ export interface EnrolmentTrust {
 
 export const TRUST_DATABASE: EnrolmentTrust = { enforced: false, trusted: (rows) => [...rows] };
 
-const MAX_CACHED = 10_000;
-
 export function createEnrolmentTrust(roots: readonly Uint8Array[]): EnrolmentTrust {
   if (roots.length === 0) return TRUST_DATABASE;
-  // Signature checks are the cost, once per record batch: a row's verdict holds as long as its
-  // bytes do.
-  const verdicts = new Map<string, boolean>();
-  const holds = (r: EnrolledRow): boolean => {
-    const parts = [r.boxPublicKey, r.signPublicKey, r.certSigner, r.certSignature];
-    const key = [r.role, ...parts.map((p) => (p ? toHex(p) : '-'))].join(':');
-    let ok = verdicts.get(key);
-    if (ok === undefined) {
-      ok = certificateHolds(r);
-      if (verdicts.size >= MAX_CACHED) verdicts.clear();
-      verdicts.set(key, ok);
-    }
-    return ok;
-  };
+  // Checked once per record batch; verdicts are remembered while a row's bytes stay the same.
+  const holds = cachedCertificateCheck();
   return {
     enforced: true,
     trusted: (rows) => certifiedReviewers(rows, roots, holds),

@@ -9,9 +9,8 @@ import {
   type ReviewerRow,
 } from '../../../core/repositories/reviewer.repository';
 import {
-  certificateHolds,
+  cachedCertificateCheck,
   certifiedReviewers,
-  toHex,
   verifyEnrolment,
   type EnrolmentCertificate,
 } from '../../../crypto';
@@ -36,26 +35,12 @@ export const uncertified = () =>
     'This reviewer has no certificate chaining to an enrolment root: present one first',
   );
 
-const MAX_CACHED = 10_000;
-
 export function createEnrolmentGate(deps: {
   pool: Pool;
   roots: readonly Uint8Array[];
 }): EnrolmentGate {
   const { pool, roots } = deps;
-  // Signature checks are the cost: a row's verdict holds as long as its bytes do.
-  const verdicts = new Map<string, boolean>();
-  const holds = (r: ReviewerRow): boolean => {
-    const parts = [r.boxPublicKey, r.signPublicKey, r.certSigner, r.certSignature];
-    const key = [r.role, ...parts.map((p) => (p ? toHex(p) : '-'))].join(':');
-    let ok = verdicts.get(key);
-    if (ok === undefined) {
-      ok = certificateHolds(r);
-      if (verdicts.size >= MAX_CACHED) verdicts.clear();
-      verdicts.set(key, ok);
-    }
-    return ok;
-  };
+  const holds = cachedCertificateCheck();
   const counts = (rows: readonly ReviewerRow[], id: string): boolean =>
     certifiedReviewers(rows, roots, holds).some((r) => r.id === id);
 

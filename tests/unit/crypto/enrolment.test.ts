@@ -1,4 +1,6 @@
 import {
+  cachedCertificateCheck,
+  certificateHolds,
   enrolmentMessage,
   fromHex,
   generateSignKeyPair,
@@ -67,5 +69,20 @@ describe('enrolment certificates', () => {
     expect(() => enrolmentMessage({ ...statement(), boxPublicKey: new Uint8Array(31) })).toThrow(
       expect.objectContaining({ code: 'CRYPTO_BAD_LENGTH' }),
     );
+  });
+
+  it('remembers verdicts by the bytes of a row: a changed role or signature is checked afresh', () => {
+    const s = statement();
+    const cert = signEnrolment(s, signer());
+    const row = { ...s, certSigner: cert.signer, certSignature: cert.signature };
+    const holds = cachedCertificateCheck(2);
+    expect([holds(row), holds(row)]).toEqual([true, true]);
+    const promoted = { ...row, role: 'admin' };
+    const damaged = {
+      ...row,
+      certSignature: Uint8Array.from(cert.signature, (b, i) => (i ? b : b ^ 1)),
+    };
+    for (const r of [promoted, damaged, row, { ...row, certSigner: null }])
+      expect(holds(r)).toBe(certificateHolds(r));
   });
 });
