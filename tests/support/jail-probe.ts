@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fstatSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -119,16 +119,6 @@ const ESCAPES: Record<string, (arg: unknown, tmpDir: string) => Promise<Outcome>
     writeFileSync(join(tmpDir, `left-${String(arg)}`), 'for the next jail');
     return { left: true };
   },
-  // A directory descriptor from outside the jail would be a way back to the host's tree.
-  fds: () => ({
-    directories: readdirSync('/proc/self/fd').filter((n) => {
-      try {
-        return fstatSync(Number(n)).isDirectory();
-      } catch {
-        return false; // the listing's own descriptor, closed by now
-      }
-    }),
-  }),
   whoami: () => ({
     pid: process.pid,
     ppid: process.ppid,

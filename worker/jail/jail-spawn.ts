@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, openSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 // The one way anything is started in a jail (the sanitiser child, and the tests' escape probe):
@@ -71,19 +71,8 @@ function rootLinks(): string[] {
 /** The V8 heap cap: a quarter of the address space, at most 1 GiB. */
 const heapMb = (limits: JailLimits) => Math.min(1024, Math.floor(limits.memoryMb / 4));
 
-/**
- * The project's own paths are bound from descriptors the worker opened, not by name: a jail
- * started as nobody could not even reach a checkout under a private folder (a 0700 home or
- * mktemp directory), while the mount of an open descriptor needs no path to it.
- */
-export interface ProjectBinds {
-  /** Adds a path to bind; returns its descriptor's number in the jail launcher (3, 4, ...). */
-  fdFor(path: string): number;
-}
-
-export function bwrapArgs(entry: string, limits: JailLimits, binds: ProjectBinds): string[] {
+export function bwrapArgs(entry: string, limits: JailLimits): string[] {
   const ro = (p: string) => (existsSync(p) ? ['--ro-bind', p, p] : []);
-  const own = (p: string) => (existsSync(p) ? ['--ro-bind-fd', String(binds.fdFor(p)), p] : []);
   const mods = nodeModules();
   const code = ['worker', 'core', 'crypto', 'package.json', 'tsconfig.json'].map((n) =>
     join(CODE_ROOT, n),
@@ -131,10 +120,10 @@ export function bwrapArgs(entry: string, limits: JailLimits, binds: ProjectBinds
     // Of the host's /etc only what the dynamic linker reads: Debian's alternatives symlinks
     // (ffmpeg's libblas.so.3 resolves through them) and the library cache. No passwd, no hosts.
     ...ETC.flatMap(ro),
-    ...(node.startsWith('/usr/') ? [] : own(node)),
-    ...code.flatMap(own),
-    ...own(mods),
-    ...(covered ? [] : own(entryDir)),
+    ...(node.startsWith('/usr/') ? [] : ro(node)),
+    ...code.flatMap(ro),
+    ...ro(mods),
+    ...(covered ? [] : ro(entryDir)),
     '--proc',
     '/proc',
     '--dev',
@@ -168,27 +157,14 @@ export function bwrapArgs(entry: string, limits: JailLimits, binds: ProjectBinds
 }
 
 export function spawnJail(entry: string, limits: JailLimits = DEFAULT_LIMITS): ChildProcess {
-  const opened: number[] = [];
-  const binds: ProjectBinds = {
-    fdFor(path) {
-      opened.push(openSync(path, 'r'));
-      return 2 + opened.length;
-    },
-  };
-  try {
-    return spawn(BWRAP, bwrapArgs(entry, limits, binds), {
-      // Nothing of the worker's environment reaches bwrap either (--clearenv is a second lock).
-      env: { PATH: '/usr/bin:/bin' },
-      // The pipes, then the bind descriptors (bwrap mounts them and closes them before the
-      // sandboxed program runs): nothing else of the worker's is inherited.
-      stdio: ['pipe', 'pipe', 'pipe', ...opened],
-      // A worker running as root starts its jails as nobody: the kernel exempts root (even
-      // mapped into a user namespace) from RLIMIT_NPROC, and nobody owns no file worth reading.
-      ...(process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {}),
-    });
-  } finally {
-    for (const fd of opened) closeSync(fd);
-  }
+  return spawn(BWRAP, bwrapArgs(entry, limits), {
+    // Nothing of the worker's environment reaches bwrap either (--clearenv is a second lock).
+    env: { PATH: '/usr/bin:/bin' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // A worker running as root starts its jails as nobody: the kernel exempts root (even
+    // mapped into a user namespace) from RLIMIT_NPROC, and nobody owns no file worth reading.
+    ...(process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {}),
+  });
 }
 
 /** The sanitiser child's entry point, compiled or not. */

@@ -123,10 +123,6 @@ describe('sanitiser jail: escapes from inside fail, and the worker goes on', () 
     for (const r of results) expect(r.canary ?? false).toBe(false);
   });
 
-  it('holds no descriptor of the host’s directories (its code is bound from descriptors)', async () => {
-    expect(outcome(await attempt('fds', null))).toEqual({ directories: [] });
-  });
-
   it('reaches neither Postgres nor Redis on 127.0.0.1: its network has nothing in it', async () => {
     const seen = outcome(await attempt('connect', [5432, 6379]));
     // An empty network namespace: a loopback of its own, where nothing listens.
