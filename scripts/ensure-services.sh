@@ -43,6 +43,26 @@ if ! bwrap --unshare-all --die-with-parent --ro-bind / / true 2>/dev/null; then
     "the worker will refuse to start. See worker/jail/README.md." >&2
   exit 1
 fi
+# Run as root, the worker starts its jails as nobody, who must be able to enter every folder
+# above the checkout and node_modules to bind them (a clone under a 0700 temp folder could not).
+if [ "$(id -u)" -eq 0 ]; then
+  checkout=$(cd "$(dirname "$0")/.." && pwd)
+  for target in "$checkout" "$(readlink -f "$checkout/node_modules" 2>/dev/null || echo "$checkout")"; do
+    d=$(dirname "$target")
+    while :; do
+      perm=$(stat -c %A "$d")
+      case "${perm:9:1}" in
+        x | t) ;;
+        *)
+          chmod o+x "$d"
+          echo "ensure-services: made $d enterable by others (o+x) for the worker's jails, which run as nobody" >&2
+          ;;
+      esac
+      [ "$d" = / ] && break
+      d=$(dirname "$d")
+    done
+  done
+fi
 if [ -z "$STACK_ONLY" ]; then
 command -v pg_dump >/dev/null 2>&1 || need_apt postgresql-client
 # The tests re-read cleaned files with qpdf and check that office documents still open in

@@ -1,4 +1,5 @@
 import { Jail, JailUnavailable, type JailOptions } from './jail';
+import { closedToNobody } from './jail-spawn';
 
 // Jails started ahead of need, so a submission does not wait for node and Perl to load. A jail
 // is handed out once and never comes back: the pool only ever holds jails no file has reached.
@@ -22,6 +23,12 @@ export class JailPool {
 
   /** Starts one jail and waits for it (JailUnavailable if it cannot), then fills the pool. */
   async check(): Promise<void> {
+    const closed = closedToNobody();
+    if (closed)
+      throw new JailUnavailable(
+        `the worker runs as root, so its jails run as nobody, who may not enter ${closed}: ` +
+          `move Sori below a folder others may enter, or chmod o+x ${closed} (scripts/ensure-services.sh does this for the tests), or run the worker as an ordinary user`,
+      );
     const jail = await this.start();
     this.idle.push(jail);
     this.fill();

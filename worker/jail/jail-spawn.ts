@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 // The one way anything is started in a jail (the sanitiser child, and the tests' escape probe):
@@ -154,6 +154,22 @@ export function bwrapArgs(entry: string, limits: JailLimits): string[] {
     ...loader,
     entry,
   ];
+}
+
+/**
+ * Under root, jails start as nobody, who must be able to walk down to the code and node_modules
+ * to bind them: the first folder on the way that others may not enter, or null. (bwrap cannot
+ * bind from a descriptor instead: as nobody it may not open /proc/self/fd either.)
+ */
+export function closedToNobody(): string | null {
+  if (process.getuid?.() !== 0) return null;
+  for (const target of [CODE_ROOT, nodeModules()]) {
+    for (let dir = dirname(target); ; dir = dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) return dir;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return null;
 }
 
 export function spawnJail(entry: string, limits: JailLimits = DEFAULT_LIMITS): ChildProcess {

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -56,6 +56,8 @@ function sh(line: string, cwd: string, env: NodeJS.ProcessEnv) {
 
 describe('README, first hour, on a fresh clone', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sori-first-hour-'));
+  // As a checkout in a home or /srv: the worker's jails run as nobody when the tests run as root.
+  chmodSync(tmp, 0o755);
   const clone = join(tmp, 'sori');
   const dbName = `sori_fh_${randomBytes(4).toString('hex')}`;
   const distDb = `${dbName}_dist`;
