@@ -106,7 +106,8 @@ async function main(): Promise<void> {
     await runStep('page', ['-r', '@swc-node/register', 'browser/build.ts'], env, ROOT, write);
   say(`translator: ${await translator()}`);
 
-  children.push(startChild('worker', entry('worker/main.ts'), env, ROOT, write));
+  const worker = startChild('worker', entry('worker/main.ts'), env, ROOT, write);
+  children.push(worker);
   children.push(startChild('server', entry('server/main.ts'), env, ROOT, write));
   for (const c of children)
     void c.exited.then((code) => {
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
     });
   const source = `http://${env.PUBLIC_HOST}:${env.PUBLIC_PORT}/`;
   await waitReady(`${source}readyz`);
+  // Up means the worker too: it takes jobs only once its first sanitiser jail has started.
+  while (!/worker\.started/.test(worker.output())) await new Promise((r) => setTimeout(r, 100));
   write('');
   say(`Sori is up (${t(Date.now() - started)}).`);
   say(`  source page:  ${source}`);
