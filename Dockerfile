@@ -9,8 +9,10 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 # ffmpeg strips audio and video metadata in the worker; perl runs the vendored exiftool, and
-# Archive::Zip lets it look inside office documents when it re-reads a cleaned one.
+# Archive::Zip lets it look inside office documents when it re-reads a cleaned one. All of them
+# run inside bubblewrap jails (worker/jail/), with prlimit (util-linux) setting their rlimits.
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg perl libarchive-zip-perl \
+  bubblewrap util-linux \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

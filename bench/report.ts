@@ -13,6 +13,7 @@ import {
   WARMUP_SECONDS,
 } from './env';
 import type { IntakeFigures } from './intake';
+import { jailDetails, jailRows, JAIL_METHOD, type JailFigures } from './jail';
 import type { HttpFigures } from './load';
 import type { LatencyFigures } from './latency';
 import type { Machine } from './machine';
@@ -34,6 +35,7 @@ export interface Results {
   latency: Outcome<LatencyFigures>;
   upload: Outcome<UploadFigures>;
   sanitise: Outcome<SanitiseFigures>;
+  jail: Outcome<JailFigures>;
   totalSeconds: number;
 }
 
@@ -123,7 +125,7 @@ function rows(r: Results): Row[] {
       ? verdict(r.latency.value.p50Ms < 250 && r.latency.value.missing === 0)
       : 'not measured',
   });
-  out.push(...uploadRows(r.upload), ...sanitiseRows(r.sanitise));
+  out.push(...uploadRows(r.upload), ...sanitiseRows(r.sanitise), ...jailRows(r.jail));
   return out;
 }
 
@@ -188,7 +190,7 @@ function details(r: Results): string[] {
       `- Latency: ${l.measured} of ${l.sent} measured submissions, ${l.missing} missing after 60 s; the 202 itself took p50 ${ms(l.httpP50Ms)}, p99 ${ms(l.httpP99Ms)} at this load.`,
     );
   }
-  lines.push(...uploadDetails(r.upload), ...sanitiseDetails(r.sanitise));
+  lines.push(...uploadDetails(r.upload), ...sanitiseDetails(r.sanitise), ...jailDetails(r.jail));
   return lines;
 }
 
@@ -263,6 +265,7 @@ export function writeReport(r: Results): string {
     '  These times live only in the bench process; Sori itself records no precise time.',
     ...UPLOAD_METHOD,
     ...SANITISE_METHOD,
+    ...JAIL_METHOD,
     '',
   ].join('\n');
   const path = join(ROOT, 'BENCHMARKS.md');

@@ -5,6 +5,7 @@ import { buildEnvelopes, drawKeys, testimonyText } from './fixtures';
 import { benchIntake } from './intake';
 import { describeMachine } from './machine';
 import { printResults, writeReport, type Outcome, type Results } from './report';
+import { benchJail } from './jail';
 import { benchSanitise } from './sanitise';
 import { benchPipeline } from './sori-pipeline';
 import { measureInChild } from './children';
@@ -13,7 +14,7 @@ import type { UploadFigures } from './upload';
 // `npm run bench`: every figure from one run on one machine, written to BENCHMARKS.md.
 // Order: baselines, Sori's intake API, then the worker (drain, then latency under load).
 
-// BENCH_ONLY=express,pg,intake,pipeline,upload,sanitise runs a subset (for profiling) and leaves BENCHMARKS.md
+// BENCH_ONLY=express,pg,intake,pipeline,upload,sanitise,jail runs a subset (for profiling) and leaves BENCHMARKS.md
 // alone: the file only ever holds a full run.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (section: string): boolean => !only || only.includes(section);
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     measureInChild<UploadFigures>('bench/upload.child.ts'),
   );
   const sanitise = await attempt('sanitise', 'sanitising vs mat2', () => benchSanitise());
+  const jail = await attempt('jail', 'sanitiser jail overhead', () => benchJail());
 
   const results: Results = {
     machine,
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     latency,
     upload,
     sanitise,
+    jail,
     totalSeconds: (Date.now() - started) / 1000,
   };
   printResults(results);

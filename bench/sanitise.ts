@@ -18,7 +18,7 @@ import { nowMs, percentile } from './stats';
 
 const RUNS = 5;
 
-interface Sample {
+export interface Sample {
   format: string;
   ext: string;
   /** The extension mat2 is given, when it does not list `ext` under the same container. */
@@ -45,7 +45,7 @@ export interface SanitiseFigures {
   formats: FormatFigures[];
 }
 
-async function samples(dir: string): Promise<Sample[]> {
+export async function samples(dir: string): Promise<Sample[]> {
   const jpeg = await makeJpeg(dir);
   const png = await makePng(dir);
   const pdf = await makePdf(dir);

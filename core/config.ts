@@ -89,6 +89,16 @@ const schema = z.object({
   SANITISE_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
   // discard: originals are dropped once sanitised; custodian: each is also kept, sealed only
   // to CUSTODIAN_PUBLIC_KEY (base64url X25519, held offline by the evidence custodian).
+  // Worker: every parser of a source's file runs in a bubblewrap jail, one per submission
+  // (worker/jail/). The worker refuses to start if it cannot make one, unless SANDBOX is set to
+  // none-development-only: then files are parsed in the worker itself, logged at every start
+  // and noted in every file's report. Never in a deployment.
+  SANDBOX: z.enum(['bubblewrap', 'none-development-only']).default('bubblewrap'),
+  // Jails started ahead of need; the wall-clock deadline for one file in memory (a streamed file
+  // gets a second more per 4 MiB); each jail's address-space limit.
+  SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(32).default(2),
+  SANDBOX_DEADLINE_MS: positiveInt.default(120_000),
+  SANDBOX_MEMORY_MB: positiveInt.min(4096).default(8192),
   ORIGINALS: z.enum(['discard', 'custodian']).default('discard'),
   CUSTODIAN_PUBLIC_KEY: z.string().optional(),
   // Worker: the Ed25519 keys (base64url, comma- or space-separated) that certify enrolments.

@@ -43,6 +43,16 @@ command -v qpdf >/dev/null 2>&1 || need_apt qpdf
 # heif-enc writes the iPhone-style HEIC fixture; mat2 is the reference the cleaners are held to.
 command -v heif-enc >/dev/null 2>&1 || need_apt libheif-examples
 command -v mat2 >/dev/null 2>&1 || need_apt mat2
+# The worker parses every file in a bubblewrap jail (worker/jail/), and the tests run with it on.
+command -v bwrap >/dev/null 2>&1 || need_apt bubblewrap
+command -v prlimit >/dev/null 2>&1 || need_apt util-linux
+if ! bwrap --unshare-all --die-with-parent --ro-bind / / true 2>/dev/null; then
+  echo "ensure-services: bwrap cannot create namespaces here (unprivileged user namespaces off?);" \
+    "the worker will refuse to start. See worker/jail/README.md." >&2
+  exit 1
+fi
+# Lets exiftool read inside DOCX/ODT zips when it re-reads a cleaned document.
+perl -MArchive::Zip -e 1 2>/dev/null || need_apt libarchive-zip-perl
 command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
 # The browser tier drives Debian's Chromium (never a downloaded one); Korean glyphs for its screenshots.
 command -v chromium >/dev/null 2>&1 || need_apt chromium fonts-noto-cjk

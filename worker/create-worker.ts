@@ -14,6 +14,7 @@ import {
 import { listPendingTranslationIds } from '../core/repositories/record.repository';
 import type { Translator } from './translate';
 import { fileDepsFromConfig, type FilesConfig } from './attachments/file-deps';
+import type { Sandbox } from './jail/sandbox';
 import type { WorkerKeys } from './keys';
 import { errorCode, PermanentJobFailure, toJobError } from './job-errors';
 import type { JobContext, JobHandler, JobOutcome } from './jobs/job-context';
@@ -41,6 +42,8 @@ export interface WorkerDeps {
   log: Logger;
   keys: WorkerKeys;
   translator: Translator | null;
+  /** Replaces the configured sandbox (tests: the escape probe behind the real jail). */
+  sandbox?: Sandbox;
 }
 
 export interface SoriWorker {
@@ -62,7 +65,7 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
   assertHandlers(JOB_HANDLERS, JOB_PAYLOADS);
   const { config, log } = deps;
   // Before any connection: a bad CUSTODIAN_PUBLIC_KEY stops the worker here.
-  const files = fileDepsFromConfig(config, deps.db);
+  const files = fileDepsFromConfig(config, deps.db, deps.sandbox);
   // Enqueueing follow-ups is a producer's job: fail fast while Redis is down (the sweeper and
   // the start-up scan bring owed work back) rather than hold a job open.
   const queueConnection = createRedis(config.REDIS_URL, 'producer');
@@ -142,6 +145,10 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     worker,
     queue,
     async start() {
+      // Before any job: a worker that cannot make a jail must not parse files itself.
+      await files.sandbox.start();
+      if (!files.sandbox.jailed)
+        log.warn('worker.sandbox_disabled', { code: 'SANITISED_WITHOUT_SANDBOX' });
       void worker.run().catch((err) => log.error('worker.run_failed', errorFields(err)));
       await worker.waitUntilReady();
       // Owed translations whose job was lost (Redis outage after commit) are queued again.
@@ -153,6 +160,7 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     },
     async close() {
       await worker.close();
+      await files.sandbox.close();
       await queue.close();
       workerConnection.disconnect();
       queueConnection.disconnect();

@@ -5,7 +5,8 @@ import { listActiveReviewerRows } from '../core/repositories/reviewer.repository
 import { checkPostgres, checkRedis, StartupError } from '../core/startup-checks';
 import { initCrypto } from '../crypto';
 import { createWorker } from './create-worker';
-import { startExiftool, stopExiftool } from './sanitise/exiftool';
+import { JailUnavailable } from './jail/jail';
+import { stopExiftool } from './sanitise/exiftool';
 import { loadWorkerKeys } from './keys';
 import { registerWorkerKeys } from './register-keys';
 import { createTranslator } from './translate';
@@ -27,8 +28,6 @@ async function main(): Promise<void> {
     throw err;
   }
   await registerWorkerKeys(db, keys, log);
-  // One exiftool process for every sanitiser (spawning Perl per file costs ~0.3 s).
-  startExiftool();
   const worker = createWorker({
     config,
     db,
@@ -78,10 +77,14 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A config error names the variable and never its value; anything else: class and code only.
+  // A jail that cannot start says why in bwrap's words (a missing namespace, never a file).
   const detail =
     err instanceof ConfigError || err instanceof StartupError
       ? err.message
-      : JSON.stringify(errorFields(err));
+      : err instanceof JailUnavailable
+        ? `${err.message}; files are parsed only in a jail (see worker/jail/README.md). ` +
+          'For development only, SANDBOX=none-development-only parses them in the worker.'
+        : JSON.stringify(errorFields(err));
   process.stderr.write(`sori-worker: failed to start: ${detail}\n`);
   process.exit(1);
 });

@@ -16,6 +16,7 @@ import { parseIntakeKeys, parseWorkerKey, type WorkerKeys } from '../../worker/k
 import { registerWorkerKeys } from '../../worker/register-keys';
 import { createTranslator } from '../../worker/translate';
 import type { FileDeps } from '../../worker/attachments/file-deps';
+import type { Sandbox } from '../../worker/jail/sandbox';
 import type { JobContext } from '../../worker/jobs/job-context';
 import { TEST_REDIS_URL } from './env';
 
@@ -77,6 +78,8 @@ export interface StartWorkerOptions {
   translatorUrl?: string;
   log?: Logger;
   config?: Partial<WorkerConfig>;
+  /** A sandbox other than the configured one (the jail escape probe). */
+  sandbox?: Sandbox;
   /** false: do not wait until connected (Redis may be down on purpose). */
   awaitStart?: boolean;
 }
@@ -105,7 +108,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<SoriWork
         backoffMs: 10,
       })
     : null;
-  const worker = createWorker({ config, db: options.pool, log, keys: options.keys, translator });
+  const worker = createWorker({
+    config,
+    db: options.pool,
+    log,
+    keys: options.keys,
+    translator,
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+  });
   const started = worker.start();
   if (options.awaitStart === false) started.catch(() => undefined);
   else await started;

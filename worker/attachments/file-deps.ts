@@ -3,6 +3,7 @@ import { createBlobStore, type BlobStore, type BlobStoreConfig } from '../../cor
 import { ConfigError, type Config } from '../../core/config';
 import { createSemaphore, type Semaphore } from '../../core/semaphore';
 import { fromBase64, isCryptoError, keyId } from '../../crypto';
+import { sandboxFromConfig, type Sandbox, type SandboxConfig } from '../jail/sandbox';
 
 // What the attachment pipeline needs, built once at start from the config: the blob store,
 // the in-memory limit and the originals policy with the custodian's public key (checked here,
@@ -18,6 +19,7 @@ export type FilesConfig = Partial<
     | 'ATTACHMENT_CONCURRENCY'
   >
 > &
+  SandboxConfig &
   BlobStoreConfig;
 
 export interface Custodian {
@@ -33,17 +35,22 @@ export interface FileDeps {
   custodian: Custodian | null;
   /** Submissions whose files are being decrypted and sanitised at once in this process. */
   slots: Semaphore;
+  /** Where files are parsed: a jail per submission (worker/jail/). */
+  sandbox: Sandbox;
 }
 
 export const DEFAULT_SANITISE_MAX_BYTES = 512 * 1024 * 1024;
 
-export function fileDepsFromConfig(config: FilesConfig, db: Pool): FileDeps {
+/** `sandbox` replaces the configured one (tests run the escape probe in the worker's jails). */
+export function fileDepsFromConfig(config: FilesConfig, db: Pool, sandbox?: Sandbox): FileDeps {
+  const sanitiseMaxBytes = config.SANITISE_MAX_BYTES ?? DEFAULT_SANITISE_MAX_BYTES;
   return {
     store: createBlobStore(db, config, { chunkBytes: config.UPLOAD_CHUNK_BYTES ?? 1024 * 1024 }),
-    sanitiseMaxBytes: config.SANITISE_MAX_BYTES ?? DEFAULT_SANITISE_MAX_BYTES,
+    sanitiseMaxBytes,
     custodian:
       config.ORIGINALS === 'custodian' ? parseCustodian(config.CUSTODIAN_PUBLIC_KEY) : null,
     slots: createSemaphore(config.ATTACHMENT_CONCURRENCY ?? 2),
+    sandbox: sandbox ?? sandboxFromConfig(config, sanitiseMaxBytes),
   };
 }
 

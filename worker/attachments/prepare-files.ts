@@ -5,12 +5,9 @@ import { recordFileKey, type Bytes } from '../../crypto';
 import type { RecordFilesField } from '../build-record-body';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
 import type { RecordFile } from '../record-body';
-import {
-  sanitiseFile,
-  SanitiseTmpError,
-  withSanitiseTmpDir,
-  type SanitiseContext,
-} from '../sanitise';
+import { JailUnavailable } from '../jail/jail';
+import type { SandboxSession } from '../jail/sandbox';
+import { SanitiseTmpError } from '../sanitise/tmp-dir';
 import { sha256HexOf } from './blob-sink';
 import type { EnrolmentTrust } from '../enrolment-trust';
 import type { FileDeps } from './file-deps';
@@ -19,10 +16,10 @@ import { AttachmentError, checkUpload, readPlaintext, type Attachment } from './
 import { prepareLarge } from './prepare-large';
 
 // Every attachment of a submission, before its record is stored: checked, decrypted,
-// sanitised (in memory, tools getting only a tmpfs dir; audio and video over SANITISE_MAX_BYTES
-// as a stream, prepare-large.ts), and written as encrypted blobs. A clean copy goes under
-// recordFileKey(R, i + 1); anything not clean is held back, never passed on as if it were.
-// Plaintext never leaves this process except to withSanitiseTmpDir's tmpfs.
+// sanitised (in a jail of this submission's own, worker/jail/: handed over a pipe whole, or as
+// a stream for audio and video over SANITISE_MAX_BYTES, prepare-large.ts), and written as
+// encrypted blobs. A clean copy goes under recordFileKey(R, i + 1); anything not clean is held
+// back, never passed on as if it were. Plaintext leaves this process only into that jail.
 
 export interface PreparedFiles {
   field: RecordFilesField;
@@ -61,10 +58,10 @@ export async function prepareRecordFiles(
     // Taking turns: WORKER_CONCURRENCY text jobs may be in flight, but only a few may each
     // hold a file's plaintext in memory.
     const files = await job.deps.slots.run(() =>
-      withSanitiseTmpDir(async (ctx) => {
+      job.deps.sandbox.session(async (jail) => {
         const out: RecordFile[] = [];
         for (const [i, a] of attachments.entries())
-          out.push(await prepareOne(job, writer, ctx, a, i + 1, keepHeldBack));
+          out.push(await prepareOne(job, writer, jail, a, i + 1, keepHeldBack));
         return out;
       }),
     );
@@ -75,7 +72,9 @@ export async function prepareRecordFiles(
     return { field, link: writer.link, discard: () => writer.discard() };
   } catch (err) {
     await writer.discard().catch(() => undefined);
-    if (err instanceof SanitiseTmpError) throw new JobFailure(err.code);
+    // No tmpfs (unjailed) or no jail could start: nothing is wrong with the submission; retry.
+    if (err instanceof SanitiseTmpError || err instanceof JailUnavailable)
+      throw new JobFailure(err.code);
     if (!(err instanceof AttachmentError)) throw err;
     // The manifest decrypted: a testimony someone sent. Keep its ciphertext (and the uploads)
     // for an operator; the code says which way the attachment is broken, nothing more.
@@ -87,7 +86,7 @@ export async function prepareRecordFiles(
 async function prepareOne(
   job: PrepareJob,
   writer: FileWriter,
-  ctx: SanitiseContext,
+  jail: SandboxSession,
   a: Attachment,
   subkeyId: number,
   keepHeldBack: boolean,
@@ -110,14 +109,14 @@ async function prepareOne(
 
   if (a.size > deps.sanitiseMaxBytes) {
     // Never held whole: cleaned as a stream if it is audio or video, else held back.
-    return prepareLarge(job, writer, ctx, { a, subkeyId, name, keepHeldBack }, heldBack);
+    return prepareLarge(job, writer, jail, { a, subkeyId, name, keepHeldBack }, heldBack);
   }
 
   const plain = await readPlaintext(deps.store, a, job.contentKey);
   try {
     const custodian = await writer.openCustodianCopy(a.size);
     if (custodian) await writeAll(custodian, plain);
-    const result = await sanitiseFile(plain, { name: a.name, type: a.type }, ctx);
+    const result = await jail.sanitise(plain, { name: a.name, type: a.type });
     if (result.status !== 'clean') {
       const held = keepHeldBack ? await writer.openHeldBack(a.size) : null;
       if (held) await writeAll(held.sink, plain);

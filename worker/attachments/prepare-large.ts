@@ -1,12 +1,9 @@
 import { recordFileKey } from '../../crypto';
 import type { RecordFile } from '../record-body';
-import type { SanitiseContext, SanitiseReport } from '../sanitise';
-import {
-  detectionLength,
-  MediaStreamSanitiser,
-  streamableFormat,
-  type ByteSink,
-} from '../sanitise/media.stream';
+import type { SandboxSession } from '../jail/sandbox';
+import type { SanitiseReport } from '../sanitise/types';
+import type { ByteSink } from '../sanitise/media.stream';
+import { detectionLength, streamableFormat } from '../sanitise/stream-detect';
 import type { FileWriter } from './file-writer';
 import { plaintextPass, readHead, streamPlaintext, type Attachment } from './open-attachment';
 import type { PrepareJob } from './prepare-files';
@@ -27,7 +24,7 @@ export type HeldBack = (
 export async function prepareLarge(
   job: PrepareJob,
   writer: FileWriter,
-  ctx: SanitiseContext,
+  jail: SandboxSession,
   file: { a: Attachment; subkeyId: number; name: string; keepHeldBack: boolean },
   heldBack: HeldBack,
 ): Promise<RecordFile> {
@@ -45,13 +42,12 @@ export async function prepareLarge(
   };
   if (format === null) return holdBack('TOO_LARGE_TO_SANITISE', null, custodian ? [custodian] : []);
 
-  const media = new MediaStreamSanitiser(format, a.size);
+  const media = jail.stream(format, a.size);
   const firstPass = [media.firstPass, ...(custodian ? [custodian] : [])];
   await streamPlaintext(store, a, job.contentKey, firstPass);
   const opened: { id?: string } = {};
   const result = await media.finish(
     () => plaintextPass(store, a, job.contentKey),
-    ctx,
     async (size) => {
       const out = await writer.openRecordFile(recordFileKey(job.recordKey, subkeyId), size);
       opened.id = out.id;

@@ -2,6 +2,7 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 import { readAllTags, withTmpFile } from './exiftool';
 import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { describeMetadata, verifyClean } from './verify';
+import { MAX_IMAGE_PIXELS } from './limits';
 
 interface Target {
   mime: string;
@@ -40,7 +41,8 @@ export class ImageSanitiser implements Sanitiser {
     const report: SanitiseReport = { format: 'image', removed: [], kept: [] };
     let meta: Metadata;
     try {
-      meta = await sharp(input).metadata();
+      // The header only (no pixel is decoded here): the pixel limit is checked below.
+      meta = await sharp(input, { limitInputPixels: false }).metadata();
     } catch {
       return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
     }
@@ -50,6 +52,11 @@ export class ImageSanitiser implements Sanitiser {
       return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
     }
     report.format = key;
+    // From the header, before a pixel is decoded: a few KB can declare gigapixels.
+    const pixels = (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0) * (meta.pages ?? 1);
+    if (pixels > MAX_IMAGE_PIXELS) {
+      return { status: 'unsanitised', reason: 'IMAGE_TOO_MANY_PIXELS', report };
+    }
     try {
       const tags = await withTmpFile(ctx, input, target.extension, readAllTags);
       report.removed = describeMetadata(tags);
@@ -69,7 +76,8 @@ export class ImageSanitiser implements Sanitiser {
 function buildPipeline(input: Buffer, meta: Metadata, report: SanitiseReport): Sharp {
   const pages = meta.pages ?? 1;
   // All frames of an animated GIF/WebP and all pages of a TIFF: a dropped page is lost testimony.
-  let pipeline = sharp(input, { animated: pages > 1 });
+  // limitInputPixels (per frame) is libvips' own check, behind the one above.
+  let pipeline = sharp(input, { animated: pages > 1, limitInputPixels: MAX_IMAGE_PIXELS });
   report.kept.push(`pixels re-encoded as ${report.format.toUpperCase()}, nothing copied over`);
   if (pages > 1) report.kept.push(`${pages} frames/pages`);
   if (meta.orientation !== undefined && meta.orientation > 1) {

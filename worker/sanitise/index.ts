@@ -1,8 +1,7 @@
-import { chmod, mkdtemp, rm, statfs } from 'node:fs/promises';
-import { join } from 'node:path';
 import { detectFormat, FORMAT_MIME, type Format } from './detect-format';
 import { HeicSanitiser } from './heic.sanitiser';
 import { ImageSanitiser } from './image.sanitiser';
+import { LimitExceeded } from './limits';
 import { MediaSanitiser } from './media.sanitiser';
 import { OfficeSanitiser } from './office/office.sanitiser';
 import { PdfSanitiser } from './pdf.sanitiser';
@@ -11,6 +10,7 @@ import type { SanitiseContext, SanitiseResult, Sanitiser } from './types';
 
 export type { SanitiseContext, SanitiseReport, SanitiseResult } from './types';
 export { detectFormat, type Format } from './detect-format';
+export { SanitiseTmpError, withSanitiseTmpDir } from './tmp-dir';
 
 // One entry point for every attachment. The format is read from the bytes; what the client
 // declared is never trusted for routing. Whatever cannot be cleaned — an unknown format, a tool
@@ -70,7 +70,8 @@ async function route(
     return sanitiser === textFile
       ? await textFile.sanitise(input, ctx, declaredName)
       : await sanitiser.sanitise(input, ctx);
-  } catch {
+  } catch (err) {
+    if (err instanceof LimitExceeded) return unsanitised(err.code, format);
     // The error's message may quote the file; only the fact of the failure is kept.
     return unsanitised('TOOL_FAILED', format);
   }
@@ -78,33 +79,4 @@ async function route(
 
 function unsanitised(reason: string, format: string): SanitiseResult {
   return { status: 'unsanitised', reason, report: { format, removed: [], kept: [] } };
-}
-
-const TMPFS_MAGIC = 0x01021994;
-
-/**
- * Runs `fn` with a fresh private directory (0700) on tmpfs, removed afterwards whatever happens.
- * Tools that need files get this one: decrypted testimony must never reach a real disk, so if
- * /dev/shm is missing or not tmpfs the worker refuses rather than fall back to /tmp.
- */
-export async function withSanitiseTmpDir<T>(
-  fn: (ctx: SanitiseContext) => Promise<T>,
-  root = '/dev/shm',
-): Promise<T> {
-  const fs = await statfs(root).catch(() => undefined);
-  if (fs === undefined || fs.type !== TMPFS_MAGIC) throw new SanitiseTmpError();
-  const tmpDir = await mkdtemp(join(root, 'sori-sanitise-'));
-  try {
-    await chmod(tmpDir, 0o700);
-    return await fn({ tmpDir });
-  } finally {
-    await rm(tmpDir, { recursive: true, force: true });
-  }
-}
-
-export class SanitiseTmpError extends Error {
-  readonly code = 'NO_TMPFS';
-  constructor() {
-    super('NO_TMPFS');
-  }
 }

@@ -1,3 +1,4 @@
+import { LimitExceeded, MAX_MEDIA_SECONDS, MAX_MEDIA_TRACKS } from './limits';
 import {
   box,
   children,
@@ -71,6 +72,7 @@ export function planIsoBmff(tops: readonly TopBox[]): IsoBmffPlan {
 
   const moovKids = children(b, movie.box);
   const traks = moovKids.filter((c) => c.type === 'trak');
+  if (traks.length > MAX_MEDIA_TRACKS) throw new LimitExceeded('MEDIA_TOO_MANY_TRACKS');
   const chapterIds = chapterTrackIds(b, traks);
   const mediaBytes = mdats.reduce((sum, m) => sum + (m.end - m.body), 0);
 
@@ -106,6 +108,8 @@ export function planIsoBmff(tops: readonly TopBox[]): IsoBmffPlan {
     }
   }
   if (!mvhd || trakNodes.length === 0) throw new Refused('no audio or video track');
+  const scale = movieTimescale(mvhd);
+  if (scale > 0 && duration / scale > MAX_MEDIA_SECONDS) throw new LimitExceeded('MEDIA_TOO_LONG');
   setMovieDuration(mvhd, duration);
 
   const media = placeChunks(tables, mdats);
@@ -202,6 +206,12 @@ function chapterTrackIds(b: Buffer, traks: Box[]): Set<number> {
     }
   }
   return ids;
+}
+
+/** mvhd's time units per second (0 when unreadable). */
+function movieTimescale(mvhd: Buffer): number {
+  const at = 8 + (mvhd[8] === 1 ? 20 : 12);
+  return at + 4 <= mvhd.length ? mvhd.readUInt32BE(at) : 0;
 }
 
 /** The movie's duration becomes the longest kept track's (a dropped track may have been longer). */

@@ -10,6 +10,7 @@ import { remuxMp3 } from './mp3.remux';
 import type { Remuxed } from './remux';
 import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
+import { LimitExceeded, MAX_MEDIA_SECONDS, MAX_MEDIA_TRACKS } from './limits';
 
 const run = promisify(execFile);
 
@@ -123,6 +124,13 @@ async function probe(path: string, demuxer: string): Promise<Probe> {
   return JSON.parse(stdout) as Probe;
 }
 
+/** A length or a number of tracks past the limits (limits.ts), from the probe. */
+function mediaLimit(p: Probe): LimitExceeded['code'] | null {
+  if ((p.streams ?? []).length > MAX_MEDIA_TRACKS) return 'MEDIA_TOO_MANY_TRACKS';
+  if ((durationOf(p) ?? 0) > MAX_MEDIA_SECONDS) return 'MEDIA_TOO_LONG';
+  return null;
+}
+
 function durationOf(p: Probe): number | undefined {
   const values = [p.format?.duration, ...(p.streams ?? []).map((s) => s.duration)]
     .map((d) => Number(d))
@@ -229,6 +237,8 @@ async function withFfmpeg(
     // One step after another: a probe failing while ffmpeg still ran could leave ffmpeg writing
     // its output after the cleanup below (and measured under load, overlapping them saved nothing).
     const before = await probe(inPath, container.demuxer);
+    const limit = mediaLimit(before);
+    if (limit) return { status: 'unsanitised', reason: limit, report };
     report.removed = describe(before);
     await run('ffmpeg', ffmpegArgs(container, inPath, outPath), { timeout: 600_000 });
     const after = await probe(outPath, container.demuxer);

@@ -1,8 +1,7 @@
-import { sha256Stream } from '../../crypto';
-import { detectFormat, type Format } from './detect-format';
 import { IsoBmffStreamer } from './isobmff.stream';
 import { CONTAINERS, KEPT, STRUCTURAL, XING_KEPT } from './media.sanitiser';
 import { Mp3Streamer } from './mp3.stream';
+import { LimitExceeded } from './limits';
 import { Refused } from './remux';
 import type { Streamer } from './stream.types';
 import type { SanitiseContext, SanitiseReport } from './types';
@@ -11,7 +10,8 @@ import { verifyClean } from './verify';
 // Audio and video too large to hold in memory (a phone's video, a long recording), cleaned as
 // a stream with the native remuxers' rules: the plaintext comes as forward passes (each one
 // decrypted again from the upload: plaintext never rests on a disk), the output goes straight
-// to its sink (an encrypted record file) with its SHA-256 taken on the way. Memory is bounded
+// to its sink (the worker takes its SHA-256 on the way: this code runs in the jail, which
+// loads no libsodium and is not trusted to say what it wrote). Memory is bounded
 // by construction: each streamer holds capped buffers (see isobmff.stream.ts, mp3.stream.ts),
 // and a pass moves one decrypted chunk at a time, awaiting the sink's backpressure.
 //
@@ -23,20 +23,8 @@ import { verifyClean } from './verify';
 // goes to exiftool as a small skeleton, judged by the same allowlist as the in-memory path.
 // Either finding something fails the file: the sink is aborted and the file held back.
 
-export type StreamedFormat = Extract<Format, 'mp3' | 'm4a' | 'mp4' | 'mov' | '3gp'>;
-const STREAMED: readonly Format[] = ['mp3', 'm4a', 'mp4', 'mov', '3gp'];
-
-/** Bytes detectFormat needs to see: an ID3v2 tag in front, and 4 KiB after it, for MP3. */
-export function detectionLength(first: Buffer): number {
-  if (first.length < 10 || first.toString('latin1', 0, 3) !== 'ID3') return 64 * 1024;
-  const syncsafe = [6, 7, 8, 9].reduce((n, i) => (n << 7) | (first[i]! & 0x7f), 0);
-  return Math.min(10 + syncsafe + 10 + 8 * 1024, 16 * 1024 * 1024);
-}
-
-export function streamableFormat(head: Buffer): StreamedFormat | null {
-  const format = detectFormat(head);
-  return format !== null && STREAMED.includes(format) ? (format as StreamedFormat) : null;
-}
+export { detectionLength, streamableFormat, type StreamedFormat } from './stream-detect';
+import type { StreamedFormat } from './stream-detect';
 
 export interface ByteSink {
   write(chunk: Buffer): Promise<void>;
@@ -50,7 +38,6 @@ export type StreamedResult =
       mime: string;
       extension: string;
       size: number;
-      sha256: string;
       report: SanitiseReport;
     }
   | { status: 'unsanitised'; reason: string; report: SanitiseReport };
@@ -118,12 +105,12 @@ export class MediaStreamSanitiser {
       plan = await this.streamer.plan(source);
     } catch (e) {
       if (e instanceof IoFailed) throw e.original;
+      if (e instanceof LimitExceeded) return held(e.code, 'refused before cleaning');
       const why = e instanceof Refused ? e.message : 'unreadable structure';
       return held('TOO_LARGE_TO_SANITISE', `streaming remux declined (${why})`);
     }
 
     const out = await open(plan.size);
-    const hash = sha256Stream();
     const check = this.streamer.check(plan.size);
     let written = 0;
     let leftover: string[];
@@ -132,7 +119,6 @@ export class MediaStreamSanitiser {
         written += chunk.length;
         if (written > plan.size) throw new Refused('output longer than planned');
         check.push(chunk);
-        hash.update(chunk);
         await out.write(chunk).catch((e: unknown) => {
           throw new IoFailed(e);
         });
@@ -163,7 +149,6 @@ export class MediaStreamSanitiser {
       mime: container.mime,
       extension: container.ext,
       size: plan.size,
-      sha256: hash.digestHex(),
       report: { ...report, removed: plan.removed, kept, notes: [STREAMED_NOTE] },
     };
   }

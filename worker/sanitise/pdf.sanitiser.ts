@@ -4,6 +4,7 @@ import type * as Mupdf from 'mupdf/dist/mupdf';
 import { stripJpegSegments } from './image.sanitiser';
 import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
+import { LimitExceeded, MAX_PDF_PAGE_SIDE, MAX_PDF_PAGES } from './limits';
 
 // mupdf is ESM-only with top-level await (WASM), so neither require() nor a tsc-compiled
 // import() can load it from CommonJS. A vm.Script with the main context's loader does, in Node
@@ -34,6 +35,8 @@ export class PdfSanitiser implements Sanitiser {
     try {
       doc = new m.PDFDocument(input);
       if (doc.needsPassword()) return { status: 'unsanitised', reason: 'ENCRYPTED', report };
+      if (doc.countPages() > MAX_PDF_PAGES)
+        return { status: 'unsanitised', reason: 'PDF_TOO_MANY_PAGES', report };
       const removed = new Set<string>();
       if (doc.countVersions() > 1) removed.add('incremental-update history');
       if (doc.wasRepaired()) report.notes = ['damaged cross-reference table repaired by mupdf'];
@@ -52,8 +55,9 @@ export class PdfSanitiser implements Sanitiser {
         return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };
       }
       return { status: 'clean', data, mime: 'application/pdf', extension: 'pdf', report };
-    } catch {
-      return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
+    } catch (err) {
+      const reason = err instanceof LimitExceeded ? err.code : 'TOOL_FAILED';
+      return { status: 'unsanitised', reason, report };
     } finally {
       doc?.destroy();
     }
@@ -75,6 +79,10 @@ function cleanDocument(doc: Mupdf.PDFDocument, removed: Set<string>): void {
   if (acroForm.isDictionary()) dropKey(acroForm, 'XFA', removed, 'XFA form (scripts)');
   for (let i = 0; i < doc.countPages(); i += 1) {
     const page = doc.loadPage(i);
+    // What a renderer (a viewer, a safe rendition) would rasterise: refused past a sane size.
+    const [x0, y0, x1, y1] = page.getBounds();
+    if (Math.max(x1 - x0, y1 - y0) > MAX_PDF_PAGE_SIDE)
+      throw new LimitExceeded('PDF_PAGE_TOO_LARGE');
     for (const annot of page.getAnnotations()) {
       if (DROP_ANNOTS.has(annot.getType())) {
         page.deleteAnnotation(annot);

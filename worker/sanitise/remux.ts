@@ -2,11 +2,15 @@
 // it dropped, or why it would not touch the file — then the media sanitiser falls back to ffmpeg.
 // `why` is for the report's notes: it names a structure, never a value from the file.
 
+import { LimitExceeded } from './limits';
+
 export type Remuxed = { ok: true; data: Buffer; removed: string[] } | { ok: false; why: string };
 
 /** Thrown inside a remuxer for a structure it does not handle; turned into `{ ok: false }`. */
 export class Refused extends Error {}
 
 export function refusal(e: unknown): Remuxed {
+  // A bomb limit is not a structure to hand to ffmpeg instead: the file is refused with its code.
+  if (e instanceof LimitExceeded) throw e;
   return { ok: false, why: e instanceof Refused ? e.message : 'unreadable structure' };
 }

@@ -25,7 +25,11 @@ export interface AttachmentStack {
 }
 
 export async function startAttachmentStack(
-  options: { config?: StartWorkerOptions['config']; log?: Logger } = {},
+  options: {
+    config?: StartWorkerOptions['config'];
+    log?: Logger;
+    sandbox?: StartWorkerOptions['sandbox'];
+  } = {},
 ): Promise<AttachmentStack> {
   await initCrypto();
   const dirs = makeDirs();
@@ -38,6 +42,7 @@ export async function startAttachmentStack(
     keys: keys.keys,
     log: options.log,
     config: options.config,
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
   return {
     app,

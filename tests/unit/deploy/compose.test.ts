@@ -31,6 +31,23 @@ describe('docker-compose.yml', () => {
     expect(text).toMatch(/backend:\n\s+internal: true/);
   });
 
+  it('lets the worker start bubblewrap jails, with no capability and no opt-out', () => {
+    const worker = service('worker');
+    // Jails are unprivileged user namespaces: the worker keeps no capability at all.
+    expect(worker).toMatch(/cap_drop: \[ALL\]/);
+    expect(worker).toMatch(/- no-new-privileges:true/);
+    // What Docker's defaults would refuse a jail: namespaces and mount (seccomp, AppArmor), and
+    // a /proc of its own (masked paths).
+    for (const opt of ['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined'])
+      expect(worker).toContain(`- ${opt}`);
+    expect(worker).toMatch(/pids_limit: \d+/);
+    expect(worker).toMatch(/mem_limit: \S+/);
+    // The development-only opt-out is never set in the deployment.
+    expect(text).not.toMatch(/SANDBOX: *'?none/);
+    // Only the worker is given these: the public server keeps Docker's profiles.
+    expect(service('server')).not.toMatch(/unconfined/);
+  });
+
   it('publishes the review API on loopback only', () => {
     expect(service('server')).toMatch(/'127\.0\.0\.1:8081:8081'/);
   });

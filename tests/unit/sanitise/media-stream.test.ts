@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initCrypto, sha256Hex } from '../../../crypto';
+import { initCrypto } from '../../../crypto';
 import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
 import { IsoBmffOutputCheck } from '../../../worker/sanitise/isobmff.verify';
 import { STRUCTURAL } from '../../../worker/sanitise/media.sanitiser';
@@ -32,7 +32,6 @@ async function expectSameAsNative(input: Buffer, native: Remuxed): Promise<void>
     if (result.status !== 'clean') throw new Error(JSON.stringify(result.report));
     expect(ended).toBe(true);
     expect(data.equals(native.data)).toBe(true);
-    expect(result.sha256).toBe(sha256Hex(data));
     expect(result.report.removed).toEqual(native.removed);
     expect(result.report.notes).toEqual(['cleaned as a stream (too large to hold in memory)']);
   }

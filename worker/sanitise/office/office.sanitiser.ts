@@ -6,6 +6,7 @@ import { cleanOoxmlPart } from './ooxml-markup';
 import { dropParts, fixContentTypes, pruneRelationships } from './ooxml-package';
 import { Tally } from './tally';
 import { parseXml, serialiseXml } from './xml';
+import { LimitExceeded } from '../limits';
 import { readZip, writeZip, type Entries } from './zip';
 
 // Office documents are rebuilt from an allowlist of their parts, with the XML cleaned by a real
@@ -79,6 +80,7 @@ export class OfficeSanitiser implements Sanitiser {
       }
       return { status: 'clean', data, mime: FORMAT_MIME[format], extension: format, report };
     } catch (err) {
+      if (err instanceof LimitExceeded) return { status: 'unsanitised', reason: err.code, report };
       if (err instanceof EmbeddedMediaError) {
         report.notes = [err.note];
         return { status: 'unsanitised', reason: err.message, report };

@@ -1,12 +1,17 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
+import {
+  ARCHIVE_RATIO_FLOOR,
+  LimitExceeded,
+  MAX_ARCHIVE_BYTES,
+  MAX_ARCHIVE_ENTRIES,
+  MAX_ARCHIVE_RATIO,
+} from '../limits';
 
 // Entries in memory only. Limits on the sizes the central directory declares keep a zip bomb
 // from taking the worker down: XML parts become DOM trees of a few hundred bytes per node, so
 // a tiny file holding 20 MB of empty paragraphs would exhaust the heap (a fatal error that no
 // catch sees). Real documents' XML parts are far below the per-part cap; media parts may be
 // larger and are counted in the total.
-const MAX_ENTRIES = 10_000;
-const MAX_TOTAL = 256 * 1024 * 1024;
 export const MAX_XML_PART = 4 * 1024 * 1024;
 const XML_PART = /\.(xml|rels)$/i;
 
@@ -18,8 +23,12 @@ export function readZip(data: Buffer): Entries {
   const raw = unzipSync(data, {
     filter: (f) => {
       total += f.originalSize;
-      if (++count > MAX_ENTRIES || total > MAX_TOTAL) throw new Error('ZIP_TOO_LARGE');
-      if (XML_PART.test(f.name) && f.originalSize > MAX_XML_PART) throw new Error('ZIP_TOO_LARGE');
+      if (++count > MAX_ARCHIVE_ENTRIES) throw new LimitExceeded('ARCHIVE_TOO_MANY_ENTRIES');
+      if (total > MAX_ARCHIVE_BYTES) throw new LimitExceeded('ARCHIVE_TOO_LARGE');
+      if (total > ARCHIVE_RATIO_FLOOR && total > data.length * MAX_ARCHIVE_RATIO)
+        throw new LimitExceeded('ARCHIVE_EXPANSION_RATIO');
+      if (XML_PART.test(f.name) && f.originalSize > MAX_XML_PART)
+        throw new LimitExceeded('ARCHIVE_TOO_LARGE');
       return !f.name.endsWith('/'); // directory entries carry nothing but a name and a date
     },
   });

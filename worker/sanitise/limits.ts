@@ -1,0 +1,39 @@
+// Limits against decompression bombs and their kin: files small on the wire that make a
+// parser allocate, render or iterate without end. Each is checked from headers before the
+// expensive step, and refused with its own code, so a reviewer sees which limit a file hit
+// (and the jail's rlimits stay the backstop, not the rule).
+
+/** Decoded pixels of an image, summed over frames/pages (a 200 MP phone photo fits). */
+export const MAX_IMAGE_PIXELS = 268_402_689;
+/** Pages of a PDF. */
+export const MAX_PDF_PAGES = 5_000;
+/** A PDF page's side, in points (200 inches, ISO A0 is ~3,370): what a renderer would rasterise. */
+export const MAX_PDF_PAGE_SIDE = 14_400;
+/** Entries of an office document's zip. */
+export const MAX_ARCHIVE_ENTRIES = 10_000;
+/** What its entries may declare in total, uncompressed. */
+export const MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
+/** Uncompressed bytes per compressed byte, over the whole archive (past a small allowance). */
+export const MAX_ARCHIVE_RATIO = 100;
+export const ARCHIVE_RATIO_FLOOR = 16 * 1024 * 1024;
+/** Audio or video length: a day. */
+export const MAX_MEDIA_SECONDS = 24 * 3600;
+/** Tracks (streams) of an audio or video file. */
+export const MAX_MEDIA_TRACKS = 16;
+
+export type LimitCode =
+  | 'IMAGE_TOO_MANY_PIXELS'
+  | 'PDF_TOO_MANY_PAGES'
+  | 'PDF_PAGE_TOO_LARGE'
+  | 'ARCHIVE_TOO_MANY_ENTRIES'
+  | 'ARCHIVE_TOO_LARGE'
+  | 'ARCHIVE_EXPANSION_RATIO'
+  | 'MEDIA_TOO_LONG'
+  | 'MEDIA_TOO_MANY_TRACKS';
+
+/** Thrown where a limit is found deep in a parser; the dispatcher turns it into its code. */
+export class LimitExceeded extends Error {
+  constructor(readonly code: LimitCode) {
+    super(code);
+  }
+}
