@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { readAllTags, startExiftool, withTmpFile } from './exiftool';
+import { readAllTags, withTmpFile, writeTags } from './exiftool';
 import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { describeMetadata, verifyClean } from './verify';
 
@@ -34,7 +34,7 @@ export class HeicSanitiser implements Sanitiser {
         report.format = type.extension;
         report.removed = describeMetadata(tags);
         // `-all=` no longer takes the colour profile in exiftool 13; it must be named.
-        await startExiftool().write(path, {}, [
+        await writeTags(path, [
           '-all=',
           '-ICC_Profile:all=',
           '-overwrite_original',
