@@ -24,6 +24,12 @@ export const FORMATS = [
   'ogg',
   'wav',
   'text',
+  // Recognised so they are never taken for text (issue 15); each is cleaned or held back.
+  'svg',
+  'html',
+  'xml',
+  'netpbm',
+  'code',
 ] as const;
 export type Format = (typeof FORMATS)[number];
 
@@ -54,4 +60,9 @@ export const FORMAT_MIME: Record<Format, string> = {
   ogg: 'audio/ogg',
   wav: 'audio/wav',
   text: 'text/plain',
+  svg: 'image/svg+xml',
+  html: 'text/html',
+  xml: 'application/xml',
+  netpbm: 'image/x-portable-anymap',
+  code: 'text/x-source-code',
 };

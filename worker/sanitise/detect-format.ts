@@ -6,6 +6,8 @@ import { unzipSync } from 'fflate';
 
 export { FORMATS, FORMAT_MIME, type Format } from '../../core/media-types';
 import { ODF, OOXML, type Format } from '../../core/media-types';
+import { parseNetpbmHeader } from './netpbm';
+import { textKind } from './text-kind';
 
 const ascii = (b: Buffer, start: number, end: number): string =>
   b.subarray(start, end).toString('latin1');
@@ -23,9 +25,10 @@ export function detectFormat(b: Buffer): Format | null {
   if (ascii(b, 4, 8) === 'ftyp') return detectFtyp(b);
   // QuickTime files from before ftyp existed open with a bare atom.
   if (b.length >= 8 && ['moov', 'mdat', 'wide'].includes(ascii(b, 4, 8))) return 'mov';
+  if (parseNetpbmHeader(b) !== null) return 'netpbm';
   if (isMp3(b)) return 'mp3';
-  if (isPlainText(b)) return 'text';
-  return null;
+  const text = utf8Text(b);
+  return text === null ? null : textKind(text);
 }
 
 function detectFtyp(b: Buffer): Format | null {
@@ -101,21 +104,16 @@ function isMpegLayer3Header(b: Buffer, o: number): boolean {
   return version !== 1 && layer === 1 && bitrate !== 0 && bitrate !== 15 && rate !== 3;
 }
 
-// Markup and rich-text formats are valid UTF-8 too, but carry their own metadata (XML/HTML
-// head and meta, SVG metadata, RTF \info): they are not plain text and are not passed as such.
-const MARKUP = /^\s*(<\?xml|<!doctype|<html|<svg|<office:document|\{\\rtf)/i;
-
 // A text file is decoded whole several times (detection, sanitising, the text sanitiser's
 // passes): past this size it is held back as unknown rather than risk the worker's memory.
 export const MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024;
 
-function isPlainText(b: Buffer): boolean {
-  if (b.length > MAX_TEXT_FILE_BYTES || b.includes(0)) return false;
-  let text: string;
+// UTF-8 is not enough to be text: markup, netpbm and code are valid UTF-8 too (text-kind.ts).
+function utf8Text(b: Buffer): string | null {
+  if (b.length > MAX_TEXT_FILE_BYTES || b.includes(0)) return null;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(b);
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
   } catch {
-    return false;
+    return null;
   }
-  return !MARKUP.test(text.slice(0, 1024).replace(/^\uFEFF/, ''));
 }

@@ -3,6 +3,7 @@ import { HeicSanitiser } from './heic.sanitiser';
 import { ImageSanitiser } from './image.sanitiser';
 import { LimitExceeded } from './limits';
 import { MediaSanitiser } from './media.sanitiser';
+import { NetpbmSanitiser } from './netpbm';
 import { OfficeSanitiser } from './office/office.sanitiser';
 import { PdfSanitiser } from './pdf.sanitiser';
 import { TextFileSanitiser } from './text-file.sanitiser';
@@ -28,6 +29,7 @@ const flat: Sanitiser[] = [
   new HeicSanitiser(),
   new PdfSanitiser(),
   new MediaSanitiser(),
+  new NetpbmSanitiser(),
   textFile,
 ];
 // Files inside an office document go through the same sanitisers, but only images and media:
