@@ -30,6 +30,11 @@ export const FORMATS = [
   'xml',
   'netpbm',
   'code',
+  'bmp',
+  'flac',
+  'aiff',
+  'avi',
+  'asf',
 ] as const;
 export type Format = (typeof FORMATS)[number];
 
@@ -65,4 +70,9 @@ export const FORMAT_MIME: Record<Format, string> = {
   xml: 'application/xml',
   netpbm: 'image/x-portable-anymap',
   code: 'text/x-source-code',
+  bmp: 'image/bmp',
+  flac: 'audio/flac',
+  aiff: 'audio/aiff',
+  avi: 'video/x-msvideo',
+  asf: 'video/x-ms-asf',
 };

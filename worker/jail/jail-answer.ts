@@ -90,6 +90,8 @@ const CLAIMS: Record<string, Claim> = {
   'video/3gpp': { extensions: ['3gp'], magic: ftyp },
   'audio/ogg': { extensions: ['ogg'], magic: (b) => ascii(b, 0, 4) === 'OggS' },
   'audio/wav': { extensions: ['wav'], magic: riff('WAVE') },
+  'audio/flac': { extensions: ['flac'], magic: (b) => ascii(b, 0, 4) === 'fLaC' },
+  'audio/aiff': { extensions: ['aiff'], magic: (b) => ascii(b, 0, 4) === 'FORM' },
   'text/plain; charset=utf-8': { extensions: ['txt'], magic: utf8 },
   'text/csv; charset=utf-8': { extensions: ['csv'], magic: utf8 },
   'text/markdown; charset=utf-8': { extensions: ['md'], magic: utf8 },

@@ -18,6 +18,11 @@ export function detectFormat(b: Buffer): Format | null {
   if (/^GIF8[79]a$/.test(ascii(b, 0, 6))) return 'gif';
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP') return 'webp';
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WAVE') return 'wav';
+  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'AVI ') return 'avi';
+  if (ascii(b, 0, 4) === 'FORM' && /^AIF[FC]$/.test(ascii(b, 8, 12))) return 'aiff';
+  if (ascii(b, 0, 4) === 'fLaC' || (ascii(b, 0, 3) === 'ID3' && afterId3(b, 'fLaC'))) return 'flac';
+  if (b.subarray(0, 16).equals(ASF_HEADER)) return 'asf';
+  if (isBmp(b)) return 'bmp';
   if (ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*') return 'tiff';
   if (ascii(b, 0, 5) === '%PDF-') return 'pdf';
   if (ascii(b, 0, 4) === 'OggS') return 'ogg';
@@ -29,6 +34,23 @@ export function detectFormat(b: Buffer): Format | null {
   if (isMp3(b)) return 'mp3';
   const text = utf8Text(b);
   return text === null ? null : textKind(text);
+}
+
+// The ASF header object's GUID (WMV, WMA).
+const ASF_HEADER = Buffer.from('3026b2758e66cf11a6d900aa0062ce6c', 'hex');
+
+function afterId3(b: Buffer, magic: string): boolean {
+  if (b.length < 10) return false;
+  const size =
+    ((b[6]! & 0x7f) << 21) | ((b[7]! & 0x7f) << 14) | ((b[8]! & 0x7f) << 7) | (b[9]! & 0x7f);
+  const at = 10 + size + (b[5]! & 0x10 ? 10 : 0);
+  return ascii(b, at, at + magic.length) === magic;
+}
+
+/** "BM", then a DIB header of a known size: "BM" alone is too common a start for text. */
+function isBmp(b: Buffer): boolean {
+  if (b.length < 26 || ascii(b, 0, 2) !== 'BM') return false;
+  return [12, 40, 52, 56, 64, 108, 124].includes(b.readUInt32LE(14));
 }
 
 function detectFtyp(b: Buffer): Format | null {
