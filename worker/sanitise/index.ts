@@ -1,4 +1,5 @@
 import { detectFormat, FORMAT_MIME, type Format } from './detect-format';
+import { BmpSanitiser } from './bmp';
 import { HeicSanitiser } from './heic.sanitiser';
 import { ImageSanitiser } from './image.sanitiser';
 import { LimitExceeded } from './limits';
@@ -30,6 +31,7 @@ const flat: Sanitiser[] = [
   new PdfSanitiser(),
   new MediaSanitiser(),
   new NetpbmSanitiser(),
+  new BmpSanitiser(),
   textFile,
 ];
 // Files inside an office document go through the same sanitisers, but only images and media:
