@@ -35,6 +35,8 @@ export const FORMATS = [
   'aiff',
   'avi',
   'asf',
+  'odg',
+  'odf',
 ] as const;
 export type Format = (typeof FORMATS)[number];
 
@@ -75,4 +77,6 @@ export const FORMAT_MIME: Record<Format, string> = {
   aiff: 'audio/aiff',
   avi: 'video/x-msvideo',
   asf: 'video/x-ms-asf',
+  odg: `${ODF}.graphics`,
+  odf: `${ODF}.formula`,
 };

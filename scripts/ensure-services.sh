@@ -54,6 +54,8 @@ fi
 # Lets exiftool read inside DOCX/ODT zips when it re-reads a cleaned document.
 perl -MArchive::Zip -e 1 2>/dev/null || need_apt libarchive-zip-perl
 command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
+# Draw makes the ODG fixture (issue 15).
+dpkg -s libreoffice-draw-nogui >/dev/null 2>&1 || need_apt libreoffice-draw-nogui
 # The browser tier drives Debian's Chromium (never a downloaded one); Korean glyphs for its screenshots.
 command -v chromium >/dev/null 2>&1 || need_apt chromium fonts-noto-cjk
 

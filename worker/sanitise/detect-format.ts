@@ -77,6 +77,8 @@ const ODF_MIME: Record<string, Format> = {
   [`${ODF}.text`]: 'odt',
   [`${ODF}.spreadsheet`]: 'ods',
   [`${ODF}.presentation`]: 'odp',
+  [`${ODF}.graphics`]: 'odg',
+  [`${ODF}.formula`]: 'odf',
 };
 
 // Only the two small identifying entries are inflated here; an unreadable zip is unknown.
