@@ -92,3 +92,13 @@ export function sandboxFromConfig(config: SandboxConfig, maxOutputBytes: number)
     session: { deadlineMs: config.SANDBOX_DEADLINE_MS ?? 120_000, maxOutputBytes },
   });
 }
+
+let fallback: Sandbox | undefined;
+/**
+ * One jailed sandbox for job contexts built without file dependencies (tests calling a handler
+ * directly): shared, so such calls do not each leave a pool of waiting jails behind.
+ */
+export function defaultSandbox(maxOutputBytes: number): Sandbox {
+  fallback ??= sandboxFromConfig({}, maxOutputBytes);
+  return fallback;
+}

@@ -20,7 +20,8 @@ import {
   toBase64,
   wrapRecordKey,
 } from '../../crypto';
-import { fileDepsFromConfig } from '../attachments/file-deps';
+import { DEFAULT_SANITISE_MAX_BYTES, fileDepsFromConfig } from '../attachments/file-deps';
+import { defaultSandbox } from '../jail/sandbox';
 import { prepareRecordFiles, type PreparedFiles } from '../attachments/prepare-files';
 import { buildRecordDraft, translationField } from '../build-record-body';
 import type { RecordBodyV1 } from '../record-body';
@@ -49,7 +50,7 @@ export const processSubmission: JobHandler<'process-submission'> = async (
     {
       db: ctx.db,
       trust: ctx.keys.enrolment,
-      deps: ctx.files ?? fileDepsFromConfig({}, ctx.db),
+      deps: ctx.files ?? fileDepsFromConfig({}, ctx.db, defaultSandbox(DEFAULT_SANITISE_MAX_BYTES)),
       submissionId,
       contentKey,
       recordKey,
