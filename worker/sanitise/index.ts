@@ -7,6 +7,7 @@ import { MediaSanitiser } from './media.sanitiser';
 import { NetpbmSanitiser } from './netpbm';
 import { OfficeSanitiser } from './office/office.sanitiser';
 import { PdfSanitiser } from './pdf.sanitiser';
+import { HtmlSanitiser, SvgSanitiser } from './svg-html.sanitiser';
 import { TextFileSanitiser } from './text-file.sanitiser';
 import type { SanitiseContext, SanitiseResult, Sanitiser } from './types';
 
@@ -32,6 +33,8 @@ const flat: Sanitiser[] = [
   new MediaSanitiser(),
   new NetpbmSanitiser(),
   new BmpSanitiser(),
+  new SvgSanitiser(),
+  new HtmlSanitiser(),
   textFile,
 ];
 // Files inside an office document go through the same sanitisers, but only images and media:
