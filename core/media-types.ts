@@ -37,6 +37,8 @@ export const FORMATS = [
   'asf',
   'odg',
   'odf',
+  'hwp',
+  'hwpx',
 ] as const;
 export type Format = (typeof FORMATS)[number];
 
@@ -79,4 +81,6 @@ export const FORMAT_MIME: Record<Format, string> = {
   asf: 'video/x-ms-asf',
   odg: `${ODF}.graphics`,
   odf: `${ODF}.formula`,
+  hwp: 'application/x-hwp',
+  hwpx: 'application/hwp+zip',
 };

@@ -23,6 +23,10 @@ export function detectFormat(b: Buffer): Format | null {
   if (ascii(b, 0, 4) === 'fLaC' || (ascii(b, 0, 3) === 'ID3' && afterId3(b, 'fLaC'))) return 'flac';
   if (b.subarray(0, 16).equals(ASF_HEADER)) return 'asf';
   if (isBmp(b)) return 'bmp';
+  // An OLE compound file (HWP 5.0; Word 97 and others stay unknown): the FileHeader stream's
+  // signature sits in the first sectors of any file Hancom writes.
+  if (b.subarray(0, 8).equals(OLE) && b.subarray(0, 64 * 1024).includes(HWP_SIGNATURE))
+    return 'hwp';
   if (ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*') return 'tiff';
   if (ascii(b, 0, 5) === '%PDF-') return 'pdf';
   if (ascii(b, 0, 4) === 'OggS') return 'ogg';
@@ -35,6 +39,9 @@ export function detectFormat(b: Buffer): Format | null {
   const text = utf8Text(b);
   return text === null ? null : textKind(text);
 }
+
+const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+const HWP_SIGNATURE = Buffer.from('HWP Document File', 'latin1');
 
 // The ASF header object's GUID (WMV, WMA).
 const ASF_HEADER = Buffer.from('3026b2758e66cf11a6d900aa0062ce6c', 'hex');
@@ -93,7 +100,10 @@ function detectZip(b: Buffer): Format | null {
     return null;
   }
   const mimetype = entries['mimetype'];
-  if (mimetype) return ODF_MIME[Buffer.from(mimetype).toString('latin1').trim()] ?? null;
+  if (mimetype) {
+    const type = Buffer.from(mimetype).toString('latin1').trim();
+    return type === 'application/hwp+zip' ? 'hwpx' : (ODF_MIME[type] ?? null);
+  }
   const types = entries['[Content_Types].xml'];
   if (!types) return null;
   const xml = Buffer.from(types).toString('utf8');

@@ -1,6 +1,7 @@
 import { detectFormat, FORMAT_MIME, type Format } from './detect-format';
 import { BmpSanitiser } from './bmp';
 import { HeicSanitiser } from './heic.sanitiser';
+import { HwpSanitiser } from './hwp/hwp.sanitiser';
 import { ImageSanitiser } from './image.sanitiser';
 import { LimitExceeded } from './limits';
 import { MediaSanitiser } from './media.sanitiser';
@@ -40,8 +41,10 @@ const flat: Sanitiser[] = [
 // Files inside an office document go through the same sanitisers, but only images and media:
 // a document nested in a document is not followed.
 const office = new OfficeSanitiser((data, ctx) => route(data, ctx, IMAGE_AND_MEDIA));
+// HWP/HWPX are rebuilt as an ODT, which then goes through the office cleaner like any other.
+const hwp = new HwpSanitiser((odt, ctx) => office.sanitise(odt, ctx));
 const byMime = new Map<string, Sanitiser>();
-for (const s of [...flat, office]) for (const mime of s.formats) byMime.set(mime, s);
+for (const s of [...flat, office, hwp]) for (const mime of s.formats) byMime.set(mime, s);
 
 export interface Declared {
   name: string;
