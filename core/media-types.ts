@@ -39,6 +39,7 @@ export const FORMATS = [
   'odf',
   'hwp',
   'hwpx',
+  'epub',
 ] as const;
 export type Format = (typeof FORMATS)[number];
 
@@ -83,4 +84,5 @@ export const FORMAT_MIME: Record<Format, string> = {
   odf: `${ODF}.formula`,
   hwp: 'application/x-hwp',
   hwpx: 'application/hwp+zip',
+  epub: 'application/epub+zip',
 };

@@ -82,6 +82,7 @@ const CLAIMS: Record<string, Claim> = {
   [`${ODF}.presentation`]: { extensions: ['odp'], magic: zip },
   [`${ODF}.graphics`]: { extensions: ['odg'], magic: zip },
   [`${ODF}.formula`]: { extensions: ['odf'], magic: zip },
+  'application/epub+zip': { extensions: ['epub'], magic: zip },
   'audio/mpeg': {
     extensions: ['mp3'],
     magic: (b) => ascii(b, 0, 3) === 'ID3' || (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0),

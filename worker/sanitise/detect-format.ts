@@ -102,6 +102,7 @@ function detectZip(b: Buffer): Format | null {
   const mimetype = entries['mimetype'];
   if (mimetype) {
     const type = Buffer.from(mimetype).toString('latin1').trim();
+    if (type === 'application/epub+zip') return 'epub';
     return type === 'application/hwp+zip' ? 'hwpx' : (ODF_MIME[type] ?? null);
   }
   const types = entries['[Content_Types].xml'];

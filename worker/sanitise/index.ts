@@ -6,6 +6,7 @@ import { ImageSanitiser } from './image.sanitiser';
 import { LimitExceeded } from './limits';
 import { MediaSanitiser } from './media.sanitiser';
 import { NetpbmSanitiser } from './netpbm';
+import { EpubSanitiser } from './office/epub';
 import { OfficeSanitiser } from './office/office.sanitiser';
 import { PdfSanitiser } from './pdf.sanitiser';
 import { HtmlSanitiser, SvgSanitiser } from './svg-html.sanitiser';
@@ -43,8 +44,9 @@ const flat: Sanitiser[] = [
 const office = new OfficeSanitiser((data, ctx) => route(data, ctx, IMAGE_AND_MEDIA));
 // HWP/HWPX are rebuilt as an ODT, which then goes through the office cleaner like any other.
 const hwp = new HwpSanitiser((odt, ctx) => office.sanitise(odt, ctx));
+const epub = new EpubSanitiser((data, ctx) => route(data, ctx, ['jpeg', 'png', 'gif', 'webp']));
 const byMime = new Map<string, Sanitiser>();
-for (const s of [...flat, office, hwp]) for (const mime of s.formats) byMime.set(mime, s);
+for (const s of [...flat, office, hwp, epub]) for (const mime of s.formats) byMime.set(mime, s);
 
 export interface Declared {
   name: string;
