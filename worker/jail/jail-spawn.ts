@@ -116,6 +116,9 @@ export function bwrapArgs(entry: string, limits: JailLimits): string[] {
     '/usr',
     '/usr',
     ...rootLinks(),
+    // Debian's alternatives: symlinks only (no secrets), but ffmpeg's libblas.so.3 resolves
+    // through them, and without them every ffmpeg/ffprobe in the jail fails to load.
+    ...ro('/etc/alternatives'),
     ...(node.startsWith('/usr/') ? [] : ro(node)),
     ...code.flatMap(ro),
     ...ro(mods),
