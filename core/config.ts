@@ -94,8 +94,8 @@ const schema = z.object({
   // none-development-only: then files are parsed in the worker itself, logged at every start
   // and noted in every file's report. Never in a deployment.
   SANDBOX: z.enum(['bubblewrap', 'none-development-only']).default('bubblewrap'),
-  // Jails started ahead of need; the wall-clock deadline for one file in memory (a streamed file
-  // gets a second more per 4 MiB); each jail's address-space limit.
+  // Jails started ahead of need; the wall-clock deadline for one file (plus a second per 4 MiB
+  // of it); each jail's address-space limit.
   SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(32).default(2),
   SANDBOX_DEADLINE_MS: positiveInt.default(120_000),
   SANDBOX_MEMORY_MB: positiveInt.min(4096).default(8192),

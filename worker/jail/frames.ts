@@ -1,5 +1,4 @@
 import type { Readable, Writable } from 'node:stream';
-import { once } from 'node:events';
 
 // The wire between the worker and a jail: length-prefixed frames over the jail's stdin and
 // stdout pipes (the only descriptors it has). A frame is a control message (JSON) or a slice of
@@ -36,7 +35,17 @@ export async function writeFrame(out: Writable, frame: Frame): Promise<void> {
   if (body.length > MAX_FRAME) throw new FrameError('FRAME_TOO_LARGE');
   out.write(header(frame.kind === 'control' ? CONTROL : DATA, body.length));
   if (out.write(body)) return;
-  await Promise.race([once(out, 'drain'), once(out, 'close').then(() => undefined)]);
+  // Drained, or gone (a dead jail's pipe closes): either way the writer moves on, and no
+  // listener is left behind on the stream.
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
 
 export const sendControl = (out: Writable, msg: Record<string, unknown>) =>

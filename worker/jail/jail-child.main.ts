@@ -17,7 +17,8 @@ import { warmUp } from './warm-up';
 // Whatever it answers, the worker checks; a jail serves one submission and is then destroyed.
 
 const out = process.stdout;
-const frames = readFrames(process.stdin)[Symbol.asyncIterator]();
+// Set by runChild: importing this file (the probe does) reads nothing by itself.
+let frames: AsyncIterator<Frame>;
 
 async function next(): Promise<Frame> {
   const r = await frames.next();
@@ -134,6 +135,7 @@ async function stream(msg: Record<string, unknown>, ctx: SanitiseContext): Promi
 }
 
 export async function runChild(intercept?: Intercept): Promise<void> {
+  frames = readFrames(process.stdin)[Symbol.asyncIterator]();
   const ctx: SanitiseContext = { tmpDir: await mkdtemp(`${SCRATCH}/s-`) };
   // Warm while the jail waits in the pool, off the critical path: exiftool's Perl start-up,
   // mupdf's WASM, and every sanitiser once on a file of its own making (warm-up.ts).

@@ -12,6 +12,13 @@ import type { Declared, SandboxSession, StreamSession } from './sandbox';
 // file gets a fresh one from the pool. No jail that saw this submission's bytes is ever given another submission's:
 // end() destroys every jail the session used.
 
+/** A file's deadline: the session's, plus a second per this many bytes (copies, remuxes). */
+const BYTES_PER_SECOND = 4 * 1024 * 1024;
+
+export function deadlineFor(limits: SessionLimits, size: number): number {
+  return limits.deadlineMs + Math.ceil((size / BYTES_PER_SECOND) * 1000);
+}
+
 export interface SessionLimits {
   /** Wall-clock deadline for one file in memory (ms). */
   deadlineMs: number;
@@ -38,7 +45,7 @@ export class JailSession implements SandboxSession {
 
   async sanitise(input: Buffer, declared: Declared): Promise<SanitiseResult> {
     const jail = await this.current();
-    jail.arm(this.limits.deadlineMs);
+    jail.arm(deadlineFor(this.limits, input.length));
     try {
       await jail.send({
         op: 'sanitise',

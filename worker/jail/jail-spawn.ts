@@ -5,11 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 // The one way anything is started in a jail (the sanitiser child, and the tests' escape probe):
 // bubblewrap with every namespace unshared, then prlimit inside it, then node.
 //
-// - user, PID, IPC, UTS, cgroup and network namespaces of its own: an empty network namespace
-//   has no interface but a down loopback, so nothing can be reached, not even 127.0.0.1;
+// - user, PID, IPC, UTS, cgroup and network namespaces of its own: the network namespace has
+//   only a loopback of its own, so nothing outside can be reached, not even the host's 127.0.0.1;
 // - a filesystem of read-only binds of the runtime only (/usr and the /lib links, the code
-//   directories and node_modules) plus a private tmpfs scratch and its own /proc and /dev: no
-//   key file, no /etc of the host, no other jail's scratch, no /dev/shm of the worker;
+//   directories and node_modules, the linker's two files of /etc) plus a private tmpfs scratch
+//   and its own /proc and /dev: no key file, no other jail's scratch, no /dev/shm of the worker;
 // - no environment (the worker's holds DATABASE_URL, key paths, S3 credentials) and no
 //   descriptor but the three pipes: Node's spawn closes every other one;
 // - rlimits set inside the user namespace (RLIMIT_NPROC counts per namespace there, so a jail's
@@ -43,6 +43,7 @@ export const DEFAULT_LIMITS: JailLimits = {
 };
 
 const BWRAP = '/usr/bin/bwrap';
+const ETC = ['/etc/alternatives', '/etc/ld.so.cache'];
 const NOBODY = 65534;
 const PRLIMIT = '/usr/bin/prlimit';
 
@@ -116,9 +117,9 @@ export function bwrapArgs(entry: string, limits: JailLimits): string[] {
     '/usr',
     '/usr',
     ...rootLinks(),
-    // Debian's alternatives: symlinks only (no secrets), but ffmpeg's libblas.so.3 resolves
-    // through them, and without them every ffmpeg/ffprobe in the jail fails to load.
-    ...ro('/etc/alternatives'),
+    // Of the host's /etc only what the dynamic linker reads: Debian's alternatives symlinks
+    // (ffmpeg's libblas.so.3 resolves through them) and the library cache. No passwd, no hosts.
+    ...ETC.flatMap(ro),
     ...(node.startsWith('/usr/') ? [] : ro(node)),
     ...code.flatMap(ro),
     ...ro(mods),

@@ -2,7 +2,7 @@ import { sha256Stream } from '../../crypto';
 import type { ByteSink, StreamedFormat } from '../sanitise/media.stream';
 import { answerSchema, claimHolds, HEAD_BYTES } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
-import { formatOf, sandboxFailed, type JailSession } from './jail-session';
+import { deadlineFor, formatOf, sandboxFailed, type JailSession } from './jail-session';
 import type { SessionStreamed, StreamSession } from './sandbox';
 
 // A large audio/video file cleaned as a stream through the jail (media.stream.ts runs inside).
@@ -13,8 +13,6 @@ import type { SessionStreamed, StreamSession } from './sandbox';
 
 /** Output beyond the input's size plus this is not a remux of it. */
 const OUTPUT_SLACK = 16 * 1024 * 1024;
-/** Deadline: the session's, plus a second per this many bytes. */
-const BYTES_PER_SECOND = 4 * 1024 * 1024;
 
 export class JailedStream implements StreamSession {
   private jail: Jail | null = null;
@@ -119,8 +117,7 @@ export class JailedStream implements StreamSession {
     if (this.failed) return null;
     if (this.jail) return this.jail;
     this.jail = await this.session.current();
-    const seconds = this.size / BYTES_PER_SECOND;
-    this.jail.arm(this.session.limits.deadlineMs + Math.ceil(seconds * 1000));
+    this.jail.arm(deadlineFor(this.session.limits, this.size));
     await this.jail.send({ op: 'stream', format: this.format, size: this.size });
     return this.jail;
   }

@@ -147,7 +147,7 @@ describe('sanitiser jail: escapes from inside fail, and the worker goes on', () 
   });
 
   it('cannot allocate past its memory limit', async () => {
-    const probe = await attempt("allocate", 8192);
+    const probe = await attempt('allocate', 8192);
     // Either the allocation fails in the probe, or the jail dies of it.
     if (probe.status === 'unsanitised' && probe.reason === 'SANDBOX_LIMIT') return;
     const seen = outcome(probe);

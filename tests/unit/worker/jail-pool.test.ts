@@ -1,5 +1,11 @@
 import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
+import { stopExiftool } from '../../../worker/sanitise/exiftool';
+import { makeMp3, makeOther } from '../../fixtures/make-media';
+import { buildDocx } from '../../fixtures/make-office';
+import { makePdf } from '../../fixtures/make-pdf';
+import { makeDirs } from '../../fixtures/make-sanitise-context';
 import { JailUnavailable } from '../../../worker/jail/jail';
 import { JailPool } from '../../../worker/jail/jail-pool';
 import { JailSession } from '../../../worker/jail/jail-session';
@@ -78,8 +84,9 @@ describe('jails and submissions', () => {
     }
   });
 
-  it('a file in the real sanitiser jail comes back clean, with the claimed type checked', async () => {
+  it('files of every kind through the real sanitiser jail come back clean, types checked', async () => {
     const sandbox = createJailSandbox({ poolSize: 1, limits, session });
+    const dirs = makeDirs();
     try {
       await sandbox.start();
       const png = await sharp({
@@ -87,11 +94,29 @@ describe('jails and submissions', () => {
       })
         .png()
         .toBuffer();
-      const result = await sandbox.session((s) => s.sanitise(png, { name: 'x.png', type: '' }));
-      expect(result).toMatchObject({ status: 'clean', mime: 'image/png', extension: 'png' });
-      if (result.status === 'clean') expect(result.data.subarray(1, 4).toString()).toBe('PNG');
+      // One of each path: libvips, mupdf, the office cleaner, ffmpeg/ffprobe, the native
+      // remuxer, the text sanitiser; exiftool re-reads every output.
+      const files: Array<[string, Buffer, string]> = [
+        ['x.png', png, 'png'],
+        ['x.pdf', readFileSync((await makePdf(dirs.fixtures)).path), 'pdf'],
+        ['x.docx', await buildDocx(), 'docx'],
+        ['x.ogg', await makeOther(dirs.fixtures, 'ogg'), 'ogg'],
+        ['x.wav', await makeOther(dirs.fixtures, 'wav'), 'wav'],
+        ['x.mp3', await makeMp3(dirs.fixtures), 'mp3'],
+        ['x.txt', Buffer.from('증언\n'), 'txt'],
+      ];
+      const results = await sandbox.session(async (s) => {
+        const out = [];
+        for (const [name, data] of files) out.push(await s.sanitise(data, { name, type: '' }));
+        return out;
+      });
+      expect(results.map((r) => (r.status === 'clean' ? r.extension : r.reason))).toEqual(
+        files.map(([, , ext]) => ext),
+      );
     } finally {
       await sandbox.close();
+      await stopExiftool();
+      dirs.cleanup();
     }
   });
 
