@@ -5,6 +5,8 @@ import { Jail, JailUnavailable, type JailOptions } from './jail';
 
 export class JailPool {
   private readonly idle: Jail[] = [];
+  /** Jails started and not yet ready: close() kills them too. */
+  private readonly pending = new Set<Jail>();
   private starting = 0;
   private closed = false;
 
@@ -38,7 +40,7 @@ export class JailPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.idle.splice(0).map((j) => j.destroy()));
+    await Promise.all([...this.idle.splice(0), ...this.pending].map((j) => j.destroy()));
   }
 
   private fill(): void {
@@ -61,7 +63,12 @@ export class JailPool {
   private async start(): Promise<Jail> {
     const jail = new Jail(this.options);
     jail.hold(false);
-    await jail.ready();
+    this.pending.add(jail);
+    try {
+      await jail.ready();
+    } finally {
+      this.pending.delete(jail);
+    }
     return jail;
   }
 }

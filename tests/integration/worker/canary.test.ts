@@ -18,11 +18,13 @@ import {
   waitFor,
 } from './worker-fixtures';
 import { redisDump } from '../../support/redis-dump';
+import { submitWithFiles } from '../attachments/attachment-fixtures';
 
 // Invariant 1: plaintext testimony is never written to Postgres, Redis or a log. Testimonies
 // carrying a unique canary go through every path (translated, translation failed then retried,
 // undecryptable); then the database dump, every Redis key and value under the test prefix and
-// every log line are searched for the canary in plain, hex and base64 form.
+// every log line are searched for the canary in plain, hex and base64 form. One testimony has
+// files, parsed in the worker's sanitiser jail, whose output (stderr included) is never logged.
 
 jest.setTimeout(60_000);
 const run = promisify(execFile);
@@ -74,6 +76,18 @@ describe('canary: no plaintext at rest or in logs', () => {
         }),
       );
     }
+    // Files too, through the sanitiser jail: a text file (cleaned) and an unknown binary (held
+    // back), the canary in their bytes and in the name the client gave.
+    const files = [
+      { name: `${canary}.txt`, type: 'text/plain', data: Buffer.from(`${canary} 파일 증언\n`) },
+      {
+        name: 'x.bin',
+        type: '',
+        data: Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(canary)]),
+      },
+    ];
+    const text = `5번째 증언입니다. ${canary}`;
+    ids.push((await submitWithFiles(app.url, keys.intake.publicKey, text, files)).submissionId);
     const { envelope } = buildSubmission({
       intakePublicKey: keys.intake.publicKey,
       manifest: { text: `${canary} 변조` },
