@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { GPS, makeJpeg, makePng } from '../tests/fixtures/make-image';
-import { makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../tests/fixtures/make-media';
+import { buildHwp, buildHwpx, HWP_PLANTED } from '../tests/fixtures/make-hwp';
+import { ffmpegTo, makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../tests/fixtures/make-media';
 import { buildDocx, buildOdt, PLANTED } from '../tests/fixtures/make-office';
 import { makePdf } from '../tests/fixtures/make-pdf';
 import { qpdfExpand, recoverable } from '../tests/fixtures/make-sanitise-context';
@@ -79,13 +80,81 @@ export async function samples(dir: string): Promise<Sample[]> {
     // mat2 lists .mp4 but not .m4a; the M4A file is the same MP4 container.
     { format: 'M4A', ext: 'm4a', mat2Ext: 'mp4', data: await makeM4a(dir), planted: media },
     { format: 'MP4 video', ext: 'mp4', mat2Ext: 'mp4', data: await makeMp4(dir), planted: media },
+    ...(await moreSamples(dir, media)),
+  ];
+}
+
+/** Issue 15's formats (fixtures made as in their tests; mat2 takes all but BMP and HWP/HWPX). */
+async function moreSamples(dir: string, media: string[]): Promise<Sample[]> {
+  const tags = [
+    '-metadata',
+    `artist=${MEDIA_PLANTED.artist}`,
+    '-metadata',
+    `title=${MEDIA_PLANTED.title}`,
+  ];
+  const tone = ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=3'];
+  const video = ['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=15:duration=3'];
+  const ff = (out: string, args: string[]) => ffmpegTo(dir, out, [...args, ...tags]);
+  const sample = (format: string, ext: string, data: Buffer, planted: string[]): Sample => ({
+    format,
+    ext,
+    mat2Ext: ext,
+    data,
+    planted,
+  });
+  return [
+    sample(
+      'BMP',
+      'bmp',
+      ffmpegTo(dir, 'b.bmp', [
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=640x480',
+        '-frames:v',
+        '1',
+        '-pix_fmt',
+        'bgr24',
+      ]),
+      [],
+    ),
+    sample('PPM', 'ppm', Buffer.from('P3\n# PLANT-BENCH-PPM\n2 1\n255\n1 2 3 4 5 6\n'), [
+      'PLANT-BENCH-PPM',
+    ]),
+    sample(
+      'SVG',
+      'svg',
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><metadata>PLANT-BENCH-SVG</metadata><circle cx="200" cy="150" r="100" fill="teal"/></svg>',
+      ),
+      ['PLANT-BENCH-SVG'],
+    ),
+    sample(
+      'HTML',
+      'html',
+      Buffer.from(
+        '<html><head><meta name="author" content="PLANT-BENCH-HTML"></head><body><p>Passports were taken.</p></body></html>',
+      ),
+      ['PLANT-BENCH-HTML'],
+    ),
+    sample('FLAC', 'flac', ff('b.flac', [...tone, '-c:a', 'flac']), media.slice(0, 2)),
+    sample('AIFF', 'aiff', ff('b.aiff', tone), media.slice(0, 2)),
+    sample('AVI', 'avi', ff('b.avi', [...video, ...tone, '-c:v', 'mpeg4']), media.slice(0, 2)),
+    sample(
+      'WMV',
+      'wmv',
+      ff('b.wmv', [...video, ...tone, '-c:v', 'wmv2', '-c:a', 'wmav2']),
+      media.slice(0, 2),
+    ),
+    sample('HWP', 'hwp', await buildHwp(), HWP_PLANTED),
+    sample('HWPX', 'hwpx', await buildHwpx(), HWP_PLANTED),
   ];
 }
 
 /** Planted values recoverable from raw bytes, inflated zip parts, or qpdf's expanded PDF. */
 function leftovers(data: Buffer, s: Sample, dir: string): string[] {
   const views: string[] = [];
-  if (s.ext === 'docx' || s.ext === 'odt') {
+  if (data.subarray(0, 4).toString('latin1') === 'PK\x03\x04') {
     const parts = unzipSync(data);
     views.push(Object.keys(parts).join('\n'));
     for (const bytes of Object.values(parts)) views.push(Buffer.from(bytes).toString('latin1'));

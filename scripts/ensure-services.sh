@@ -72,6 +72,8 @@ command -v qpdf >/dev/null 2>&1 || need_apt qpdf
 command -v heif-enc >/dev/null 2>&1 || need_apt libheif-examples
 command -v mat2 >/dev/null 2>&1 || need_apt mat2
 command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
+# Draw makes the ODG fixture (issue 15).
+dpkg -s libreoffice-draw-nogui >/dev/null 2>&1 || need_apt libreoffice-draw-nogui
 # The browser tier drives Debian's Chromium (never a downloaded one); Korean glyphs for its screenshots.
 command -v chromium >/dev/null 2>&1 || need_apt chromium fonts-noto-cjk
 

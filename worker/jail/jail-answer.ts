@@ -80,6 +80,9 @@ const CLAIMS: Record<string, Claim> = {
   [`${ODF}.text`]: { extensions: ['odt'], magic: zip },
   [`${ODF}.spreadsheet`]: { extensions: ['ods'], magic: zip },
   [`${ODF}.presentation`]: { extensions: ['odp'], magic: zip },
+  [`${ODF}.graphics`]: { extensions: ['odg'], magic: zip },
+  [`${ODF}.formula`]: { extensions: ['odf'], magic: zip },
+  'application/epub+zip': { extensions: ['epub'], magic: zip },
   'audio/mpeg': {
     extensions: ['mp3'],
     magic: (b) => ascii(b, 0, 3) === 'ID3' || (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0),
@@ -90,6 +93,8 @@ const CLAIMS: Record<string, Claim> = {
   'video/3gpp': { extensions: ['3gp'], magic: ftyp },
   'audio/ogg': { extensions: ['ogg'], magic: (b) => ascii(b, 0, 4) === 'OggS' },
   'audio/wav': { extensions: ['wav'], magic: riff('WAVE') },
+  'audio/flac': { extensions: ['flac'], magic: (b) => ascii(b, 0, 4) === 'fLaC' },
+  'audio/aiff': { extensions: ['aiff'], magic: (b) => ascii(b, 0, 4) === 'FORM' },
   'text/plain; charset=utf-8': { extensions: ['txt'], magic: utf8 },
   'text/csv; charset=utf-8': { extensions: ['csv'], magic: utf8 },
   'text/markdown; charset=utf-8': { extensions: ['md'], magic: utf8 },

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { zipSync, strToU8 } from 'fflate';
 import sharp, { type Sharp } from 'sharp';
 import { sanitiseFile } from '../sanitise';
-import { startExiftool } from '../sanitise/exiftool';
+import { writeTags } from '../sanitise/exiftool';
 import { OOXML } from '../../core/media-types';
 import type { SanitiseContext } from '../sanitise/types';
 
@@ -64,7 +64,7 @@ async function taggedJpeg(ctx: SanitiseContext, image: Sharp): Promise<Buffer> {
   const path = join(ctx.tmpDir, 'warm.jpg');
   try {
     await image.clone().jpeg().toFile(path);
-    await startExiftool().write(path, {}, [
+    await writeTags(path, [
       ...['-XMP-dc:Creator=warm', '-IPTC:By-line=warm', '-GPSLatitude=1', '-GPSLongitude=1'],
       ...['-Photoshop:XResolution=72', '-overwrite_original'],
     ]);

@@ -6,6 +6,8 @@ import { unzipSync } from 'fflate';
 
 export { FORMATS, FORMAT_MIME, type Format } from '../../core/media-types';
 import { ODF, OOXML, type Format } from '../../core/media-types';
+import { parseNetpbmHeader } from './netpbm';
+import { textKind } from './text-kind';
 
 const ascii = (b: Buffer, start: number, end: number): string =>
   b.subarray(start, end).toString('latin1');
@@ -16,6 +18,15 @@ export function detectFormat(b: Buffer): Format | null {
   if (/^GIF8[79]a$/.test(ascii(b, 0, 6))) return 'gif';
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP') return 'webp';
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WAVE') return 'wav';
+  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'AVI ') return 'avi';
+  if (ascii(b, 0, 4) === 'FORM' && /^AIF[FC]$/.test(ascii(b, 8, 12))) return 'aiff';
+  if (ascii(b, 0, 4) === 'fLaC' || (ascii(b, 0, 3) === 'ID3' && afterId3(b, 'fLaC'))) return 'flac';
+  if (b.subarray(0, 16).equals(ASF_HEADER)) return 'asf';
+  if (isBmp(b)) return 'bmp';
+  // An OLE compound file (HWP 5.0; Word 97 and others stay unknown): the FileHeader stream's
+  // signature sits in the first sectors of any file Hancom writes.
+  if (b.subarray(0, 8).equals(OLE) && b.subarray(0, 64 * 1024).includes(HWP_SIGNATURE))
+    return 'hwp';
   if (ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*') return 'tiff';
   if (ascii(b, 0, 5) === '%PDF-') return 'pdf';
   if (ascii(b, 0, 4) === 'OggS') return 'ogg';
@@ -23,9 +34,30 @@ export function detectFormat(b: Buffer): Format | null {
   if (ascii(b, 4, 8) === 'ftyp') return detectFtyp(b);
   // QuickTime files from before ftyp existed open with a bare atom.
   if (b.length >= 8 && ['moov', 'mdat', 'wide'].includes(ascii(b, 4, 8))) return 'mov';
+  if (parseNetpbmHeader(b) !== null) return 'netpbm';
   if (isMp3(b)) return 'mp3';
-  if (isPlainText(b)) return 'text';
-  return null;
+  const text = utf8Text(b);
+  return text === null ? null : textKind(text);
+}
+
+const OLE = Buffer.from('d0cf11e0a1b11ae1', 'hex');
+const HWP_SIGNATURE = Buffer.from('HWP Document File', 'latin1');
+
+// The ASF header object's GUID (WMV, WMA).
+const ASF_HEADER = Buffer.from('3026b2758e66cf11a6d900aa0062ce6c', 'hex');
+
+function afterId3(b: Buffer, magic: string): boolean {
+  if (b.length < 10) return false;
+  const size =
+    ((b[6]! & 0x7f) << 21) | ((b[7]! & 0x7f) << 14) | ((b[8]! & 0x7f) << 7) | (b[9]! & 0x7f);
+  const at = 10 + size + (b[5]! & 0x10 ? 10 : 0);
+  return ascii(b, at, at + magic.length) === magic;
+}
+
+/** "BM", then a DIB header of a known size: "BM" alone is too common a start for text. */
+function isBmp(b: Buffer): boolean {
+  if (b.length < 26 || ascii(b, 0, 2) !== 'BM') return false;
+  return [12, 40, 52, 56, 64, 108, 124].includes(b.readUInt32LE(14));
 }
 
 function detectFtyp(b: Buffer): Format | null {
@@ -52,6 +84,8 @@ const ODF_MIME: Record<string, Format> = {
   [`${ODF}.text`]: 'odt',
   [`${ODF}.spreadsheet`]: 'ods',
   [`${ODF}.presentation`]: 'odp',
+  [`${ODF}.graphics`]: 'odg',
+  [`${ODF}.formula`]: 'odf',
 };
 
 // Only the two small identifying entries are inflated here; an unreadable zip is unknown.
@@ -66,7 +100,11 @@ function detectZip(b: Buffer): Format | null {
     return null;
   }
   const mimetype = entries['mimetype'];
-  if (mimetype) return ODF_MIME[Buffer.from(mimetype).toString('latin1').trim()] ?? null;
+  if (mimetype) {
+    const type = Buffer.from(mimetype).toString('latin1').trim();
+    if (type === 'application/epub+zip') return 'epub';
+    return type === 'application/hwp+zip' ? 'hwpx' : (ODF_MIME[type] ?? null);
+  }
   const types = entries['[Content_Types].xml'];
   if (!types) return null;
   const xml = Buffer.from(types).toString('utf8');
@@ -101,21 +139,16 @@ function isMpegLayer3Header(b: Buffer, o: number): boolean {
   return version !== 1 && layer === 1 && bitrate !== 0 && bitrate !== 15 && rate !== 3;
 }
 
-// Markup and rich-text formats are valid UTF-8 too, but carry their own metadata (XML/HTML
-// head and meta, SVG metadata, RTF \info): they are not plain text and are not passed as such.
-const MARKUP = /^\s*(<\?xml|<!doctype|<html|<svg|<office:document|\{\\rtf)/i;
-
 // A text file is decoded whole several times (detection, sanitising, the text sanitiser's
 // passes): past this size it is held back as unknown rather than risk the worker's memory.
 export const MAX_TEXT_FILE_BYTES = 32 * 1024 * 1024;
 
-function isPlainText(b: Buffer): boolean {
-  if (b.length > MAX_TEXT_FILE_BYTES || b.includes(0)) return false;
-  let text: string;
+// UTF-8 is not enough to be text: markup, netpbm and code are valid UTF-8 too (text-kind.ts).
+function utf8Text(b: Buffer): string | null {
+  if (b.length > MAX_TEXT_FILE_BYTES || b.includes(0)) return null;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(b);
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
   } catch {
-    return false;
+    return null;
   }
-  return !MARKUP.test(text.slice(0, 1024).replace(/^\uFEFF/, ''));
 }

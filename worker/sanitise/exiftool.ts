@@ -4,13 +4,28 @@ import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SanitiseContext } from './types';
 
-// One exiftool process for the whole worker: spawning Perl per file costs ~0.3 s. The worker's
-// shutdown calls stopExiftool(); tests call it in afterAll.
+// One exiftool process for the whole worker (or jail): spawning Perl per file costs ~0.3 s. The
+// worker's shutdown calls stopExiftool(); tests call it in afterAll.
+//
+// That process keeps state between calls: a module loaded by one call (`-use MWG`, which
+// exiftool-vendored adds to every write unless told otherwise) stays loaded, and from then on
+// every read carries derived `Composite:MWG:*` tags, so a clean TIFF after a HEIC was held back.
+// So no call here relies on a default: reads and writes go through readAllTags()/writeTags(),
+// which state every option, and the process itself is created with MWG off.
 let instance: ExifTool | undefined;
 
 export function startExiftool(): ExifTool {
-  instance ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: 60_000 });
+  instance ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: 60_000, useMWG: false });
   return instance;
+}
+
+/** exiftool with `args` on `path`, every task option stated (see above); no MWG, no struct. */
+export async function writeTags(path: string, args: string[]): Promise<void> {
+  await startExiftool().write(path, {}, args, {
+    useMWG: false,
+    struct: 0,
+    ignoreMinorErrors: false,
+  });
 }
 
 export async function stopExiftool(): Promise<void> {
@@ -26,6 +41,7 @@ export async function readAllTags(path: string): Promise<RawTags> {
   const { errors, warnings, ...tags } = (await startExiftool().readRaw(path, {
     readArgs: ['-a', '-G0:1', '-ee3', '-u', '-api', 'LargeFileSupport=1'],
     useMWG: false, // no MWG composite tags: we want what is in the file, nothing derived
+    ignoreMinorErrors: false,
   })) as RawTags & { errors?: unknown[]; warnings?: unknown[] };
   // A file exiftool cannot fully parse cannot be declared clean: surface errors as a tag.
   if (Array.isArray(errors) && errors.length > 0) tags['ExifTool:Error'] = true;

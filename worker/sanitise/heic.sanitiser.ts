@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { readAllTags, startExiftool, withTmpFile } from './exiftool';
+import { readAllTags, withTmpFile, writeTags } from './exiftool';
 import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { describeMetadata, verifyClean } from './verify';
 
@@ -8,8 +8,10 @@ const HEIF_TYPES: Record<string, { mime: string; extension: string }> = {
   HEIF: { mime: 'image/heif', extension: 'heif' },
 };
 
-// The zero-filled `free` boxes blankIccProperties() leaves in place of colour profiles.
-const BLANKED = [/^QuickTime:Unknown_free$/];
+// Zero-filled `free`/`skip` boxes: the ones blankIccProperties() leaves in place of colour
+// profiles, and padding boxes (left by editors for in-place edits), which blankPadding() has
+// zero-filled whatever they held. Structure, not metadata.
+const BLANKED = [/^QuickTime:(Unknown_free|Free|Skip)$/];
 
 /**
  * HEIC/HEIF (iPhone photos). sharp's libheif has no HEVC decoder here, so the pixels cannot be
@@ -34,12 +36,8 @@ export class HeicSanitiser implements Sanitiser {
         report.format = type.extension;
         report.removed = describeMetadata(tags);
         // `-all=` no longer takes the colour profile in exiftool 13; it must be named.
-        await startExiftool().write(path, {}, [
-          '-all=',
-          '-ICC_Profile:all=',
-          '-overwrite_original',
-        ]);
-        const data = blankIccProperties(await readFile(path));
+        await writeTags(path, ['-all=', '-ICC_Profile:all=', '-overwrite_original']);
+        const data = blankPadding(blankIccProperties(await readFile(path)));
         report.kept.push('HEVC image data unchanged (not re-encoded), rotation/mirroring boxes');
         if (report.removed.includes('ICC profile')) {
           report.kept.push('colour profile dropped without conversion (colours read as sRGB)');
@@ -92,5 +90,26 @@ export function blankIccProperties(heif: Buffer): Buffer {
       }
     }
   }
+  return out;
+}
+
+const PADDING = new Set(['free', 'skip']);
+const CONTAINERS = new Set(['meta', 'iprp', 'ipco', 'dinf']);
+
+/**
+ * Zero-fills the body of every `free`/`skip` box at the top level and inside the item containers
+ * (sizes kept, so no offset moves). Padding is meant to be empty; whatever an editor or a hostile
+ * file left in it is gone.
+ */
+export function blankPadding(heif: Buffer): Buffer {
+  const out = Buffer.from(heif);
+  const walk = (from: number, to: number): void => {
+    for (const [at, end] of boxes(out, from, to)) {
+      const kind = type(out, at);
+      if (PADDING.has(kind)) out.fill(0, at + 8, end);
+      else if (CONTAINERS.has(kind)) walk(at + (kind === 'meta' ? 12 : 8), end);
+    }
+  };
+  walk(0, out.length);
   return out;
 }

@@ -60,7 +60,19 @@ export class ImageSanitiser implements Sanitiser {
     try {
       const tags = await withTmpFile(ctx, input, target.extension, readAllTags);
       report.removed = describeMetadata(tags);
-      const data = await target.encode(buildPipeline(input, meta, report)).toBuffer();
+      let data: Buffer;
+      try {
+        data = await target.encode(buildPipeline(input, meta, report)).toBuffer();
+      } catch (err) {
+        // A JPEG cut short in transfer: libjpeg stops at "premature end of data segment" and
+        // sharp (failOn 'warning') refuses it. Decode what is there (the missing rows come out
+        // grey) rather than hold back most of a photo; said in the report.
+        if (key !== 'jpeg' || !isTruncatedJpeg(input)) throw err;
+        report.kept = [];
+        const pipeline = buildPipeline(input, meta, report, 'none');
+        data = await target.encode(pipeline).toBuffer();
+        report.notes = ['truncated JPEG: decoded as far as the data goes, the rest filled grey'];
+      }
       const verdict = await verifyClean(data, target.extension, ctx);
       if (!verdict.ok) {
         report.notes = [`left after cleaning: ${verdict.leftover.join(', ')}`];
@@ -73,11 +85,23 @@ export class ImageSanitiser implements Sanitiser {
   }
 }
 
-function buildPipeline(input: Buffer, meta: Metadata, report: SanitiseReport): Sharp {
+/** A JPEG whose stream ends without its end-of-image marker (trailing zero padding aside). */
+function isTruncatedJpeg(jpeg: Buffer): boolean {
+  let end = jpeg.length;
+  while (end > 2 && jpeg[end - 1] === 0) end--;
+  return !(jpeg[end - 2] === 0xff && jpeg[end - 1] === 0xd9);
+}
+
+function buildPipeline(
+  input: Buffer,
+  meta: Metadata,
+  report: SanitiseReport,
+  failOn: 'warning' | 'none' = 'warning',
+): Sharp {
   const pages = meta.pages ?? 1;
   // All frames of an animated GIF/WebP and all pages of a TIFF: a dropped page is lost testimony.
   // limitInputPixels (per frame) is libvips' own check, behind the one above.
-  let pipeline = sharp(input, { animated: pages > 1, limitInputPixels: MAX_IMAGE_PIXELS });
+  let pipeline = sharp(input, { animated: pages > 1, limitInputPixels: MAX_IMAGE_PIXELS, failOn });
   report.kept.push(`pixels re-encoded as ${report.format.toUpperCase()}, nothing copied over`);
   if (pages > 1) report.kept.push(`${pages} frames/pages`);
   if (meta.orientation !== undefined && meta.orientation > 1) {

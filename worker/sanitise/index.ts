@@ -1,10 +1,15 @@
 import { detectFormat, FORMAT_MIME, type Format } from './detect-format';
+import { BmpSanitiser } from './bmp';
 import { HeicSanitiser } from './heic.sanitiser';
+import { HwpSanitiser } from './hwp/hwp.sanitiser';
 import { ImageSanitiser } from './image.sanitiser';
 import { LimitExceeded } from './limits';
 import { MediaSanitiser } from './media.sanitiser';
+import { NetpbmSanitiser } from './netpbm';
+import { EpubSanitiser } from './office/epub';
 import { OfficeSanitiser } from './office/office.sanitiser';
 import { PdfSanitiser } from './pdf.sanitiser';
+import { HtmlSanitiser, SvgSanitiser } from './svg-html.sanitiser';
 import { TextFileSanitiser } from './text-file.sanitiser';
 import type { SanitiseContext, SanitiseResult, Sanitiser } from './types';
 
@@ -28,13 +33,20 @@ const flat: Sanitiser[] = [
   new HeicSanitiser(),
   new PdfSanitiser(),
   new MediaSanitiser(),
+  new NetpbmSanitiser(),
+  new BmpSanitiser(),
+  new SvgSanitiser(),
+  new HtmlSanitiser(),
   textFile,
 ];
 // Files inside an office document go through the same sanitisers, but only images and media:
 // a document nested in a document is not followed.
 const office = new OfficeSanitiser((data, ctx) => route(data, ctx, IMAGE_AND_MEDIA));
+// HWP/HWPX are rebuilt as an ODT, which then goes through the office cleaner like any other.
+const hwp = new HwpSanitiser((odt, ctx) => office.sanitise(odt, ctx));
+const epub = new EpubSanitiser((data, ctx) => route(data, ctx, ['jpeg', 'png', 'gif', 'webp']));
 const byMime = new Map<string, Sanitiser>();
-for (const s of [...flat, office]) for (const mime of s.formats) byMime.set(mime, s);
+for (const s of [...flat, office, hwp, epub]) for (const mime of s.formats) byMime.set(mime, s);
 
 export interface Declared {
   name: string;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { detectFormat, type Format } from './detect-format';
+import { detectFormat, FORMAT_MIME, type Format } from './detect-format';
 import { inspectVideoFile } from './isobmff.inspect';
 import { remuxIsoBmff } from './isobmff.remux';
 import { remuxMp3 } from './mp3.remux';
@@ -30,7 +30,14 @@ export interface Container {
   mime: string;
   /** ffmpeg demuxer forced on input, so a crafted file cannot pick another (playlist) demuxer. */
   demuxer: string;
+  /**
+   * Containers whose video nothing here can inspect for camera data (AVI, ASF): transcoded
+   * to H.264/AAC in MP4, whose every sample is then read on the NAL allowlist.
+   */
+  transcodeTo?: Container;
 }
+
+const MP4: Container = { ext: 'mp4', mime: 'video/mp4', demuxer: 'mov' };
 
 export const CONTAINERS: Partial<Record<Format, Container>> = {
   mp3: { ext: 'mp3', mime: 'audio/mpeg', demuxer: 'mp3' },
@@ -40,6 +47,10 @@ export const CONTAINERS: Partial<Record<Format, Container>> = {
   '3gp': { ext: '3gp', mime: 'video/3gpp', demuxer: 'mov' },
   ogg: { ext: 'ogg', mime: 'audio/ogg', demuxer: 'ogg' },
   wav: { ext: 'wav', mime: 'audio/wav', demuxer: 'wav' },
+  flac: { ext: 'flac', mime: 'audio/flac', demuxer: 'flac' },
+  aiff: { ext: 'aiff', mime: 'audio/aiff', demuxer: 'aiff' },
+  avi: { ext: 'avi', mime: 'video/x-msvideo', demuxer: 'avi', transcodeTo: MP4 },
+  asf: { ext: 'wmv', mime: 'video/x-ms-asf', demuxer: 'asf', transcodeTo: MP4 },
 };
 
 // What exiftool may still read in a remuxed file: structure, codec parameters, duration. The
@@ -91,7 +102,16 @@ export const STRUCTURAL = [
   /^Vorbis:(VorbisVersion|AudioChannels|SampleRate|NominalBitrate|MaximumBitrate)$/,
   /^Vorbis:(MinimumBitrate|Vendor)$/, // the vendor string is ffmpeg's own under +bitexact
   /^Opus:(OpusVersion|AudioChannels|SampleRate|OutputGain)$/,
+  /^FLAC:(BlockSizeMin|BlockSizeMax|FrameSizeMin|FrameSizeMax|SampleRate|Channels)$/,
+  /^FLAC:(BitsPerSample|TotalSamples|MD5Signature)$/,
+  /^AIFF:(NumChannels|NumSampleFrames|SampleSize|SampleRate|FormatVersionTime|CompressionType)$/,
+  /^AIFF:CompressorName$/, // the codec's name ("not compressed"), from the COMM chunk
+  /^FLAC:Padding$/, // the zero-filled block ffmpeg's FLAC muxer always writes
 ];
+
+// A transcoded file was written from decoded frames: its compressor name is the encoder's own
+// ("Lavc libx264"), never one copied from the source's camera.
+const TRANSCODED_TAGS = [...STRUCTURAL, /^QuickTime:Track\d+:CompressorName$/];
 
 interface Probe {
   format?: { duration?: string; tags?: Record<string, string> };
@@ -165,9 +185,11 @@ function nativeRemux(format: Format, input: Buffer): Remuxed | null {
 }
 
 export const KEPT = 'audio and video streams, copied without re-encoding';
+const TRANSCODED =
+  'audio and video, transcoded to H.264/AAC in MP4 (its frames could not be inspected)';
 
 export class MediaSanitiser implements Sanitiser {
-  readonly formats = Object.values(CONTAINERS).map((c) => c.mime);
+  readonly formats = (Object.keys(CONTAINERS) as Format[]).map((f) => FORMAT_MIME[f]);
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
     const format = detectFormat(input);
@@ -230,8 +252,9 @@ async function withFfmpeg(
   report: SanitiseReport,
 ): Promise<SanitiseResult> {
   const id = randomUUID();
+  const output = container.transcodeTo ?? container;
   const inPath = join(ctx.tmpDir, `${id}-in.${container.ext}`);
-  const outPath = join(ctx.tmpDir, `${id}-out.${container.ext}`);
+  const outPath = join(ctx.tmpDir, `${id}-out.${output.ext}`);
   try {
     await writeFile(inPath, input, { mode: 0o600, flag: 'wx' });
     // One step after another: a probe failing while ffmpeg still ran could leave ffmpeg writing
@@ -241,22 +264,27 @@ async function withFfmpeg(
     if (limit) return { status: 'unsanitised', reason: limit, report };
     report.removed = describe(before);
     await run('ffmpeg', ffmpegArgs(container, inPath, outPath), { timeout: 600_000 });
-    const after = await probe(outPath, container.demuxer);
+    const after = await probe(outPath, output.demuxer);
     const data = await readFile(outPath);
     const [d0, d1] = [durationOf(before), durationOf(after)];
     if (d1 === undefined || (d0 !== undefined && Math.abs(d0 - d1) > 0.1)) {
       return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
     }
-    report.kept = [KEPT];
-    const found = videoFinding(data, container, after);
+    report.kept = [container.transcodeTo ? TRANSCODED : KEPT];
+    const found = videoFinding(data, output, after);
     const verdict = found
       ? { ok: false as const, leftover: [found] }
-      : await verifyClean(data, container.ext, ctx, STRUCTURAL);
+      : await verifyClean(
+          data,
+          output.ext,
+          ctx,
+          container.transcodeTo ? TRANSCODED_TAGS : STRUCTURAL,
+        );
     if (!verdict.ok) {
       report.notes = [`left after cleaning: ${verdict.leftover.join(', ')}`];
       return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };
     }
-    return { status: 'clean', data, mime: container.mime, extension: container.ext, report };
+    return { status: 'clean', data, mime: output.mime, extension: output.ext, report };
   } catch {
     return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
   } finally {
@@ -270,7 +298,11 @@ function ffmpegArgs(c: Container, inPath: string, outPath: string): string[] {
     ...['-f', c.demuxer, '-i', inPath],
     // Audio, and video that is not an attached picture (cover art): nothing else is mapped.
     ...['-map', '0:a?', '-map', '0:V?', '-dn', '-sn'],
-    ...['-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1', '-c', 'copy'],
+    ...['-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1'],
+    ...(c.transcodeTo
+      ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p']
+      : ['-c', 'copy']),
+    ...(c.transcodeTo ? ['-c:a', 'aac', '-b:a', '128k', '-f', 'mp4'] : []),
     ...['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'],
     // No ID3v2 header at all (ffmpeg would otherwise write an empty one), no ID3v1.
     ...(c.ext === 'mp3' ? ['-id3v2_version', '0', '-write_id3v1', '0'] : []),

@@ -43,7 +43,10 @@ export class PdfSanitiser implements Sanitiser {
       cleanDocument(doc, removed);
       const pages = doc.countPages();
       // One fresh revision: unreferenced objects collected, streams recompressed.
-      const data = Buffer.from(doc.saveToBuffer('garbage=4,compress').asUint8Array());
+      const data = singleRevisionTrailer(
+        m,
+        Buffer.from(doc.saveToBuffer('garbage=4,compress').asUint8Array()),
+      );
       report.removed = [...removed].sort();
       report.kept.push(`${pages} pages, their text, fonts and images`);
       const verdict = await verifyClean(data, 'pdf', ctx);
@@ -64,8 +67,36 @@ export class PdfSanitiser implements Sanitiser {
   }
 }
 
+/**
+ * mupdf's writer carries the trailer's /Info and /ID over from the revisions it read, even when
+ * they were deleted from the newest trailer (with xref streams, each revision's trailer is its
+ * own object). The saved file has one revision; opening it again and clearing that one trailer
+ * leaves nothing older for the writer to carry.
+ */
+function singleRevisionTrailer(m: typeof Mupdf, saved: Buffer): Buffer {
+  const doc = new m.PDFDocument(saved);
+  try {
+    const trailer = doc.getTrailer();
+    if (trailer.get('Info').isNull() && trailer.get('ID').isNull()) return saved;
+    trailer.delete('Info');
+    trailer.delete('ID');
+    return Buffer.from(doc.saveToBuffer('garbage=4,compress').asUint8Array());
+  } finally {
+    doc.destroy();
+  }
+}
+
 function cleanDocument(doc: Mupdf.PDFDocument, removed: Set<string>): void {
   const trailer = doc.getTrailer();
+  // Several revisions' trailers may name one Info object; dropping the key from the newest
+  // leaves the object reachable through an older one, and mupdf writes it out. Empty the
+  // object itself first, so whatever still points at it points at nothing.
+  const info = trailer.get('Info');
+  if (info.isDictionary()) {
+    const keys: string[] = [];
+    info.forEach((_value, key) => keys.push(String(key)));
+    for (const key of keys) info.delete(key);
+  }
   dropKey(trailer, 'Info', removed, 'PDF Info dictionary');
   dropKey(trailer, 'ID', removed, 'trailer /ID');
   const root = trailer.get('Root');

@@ -25,7 +25,7 @@ const LABELS: Record<string, string> = {
 };
 
 // exiftool's reading of a text file: encoding, line ending, counts.
-const STRUCTURAL = [
+export const TEXT_STRUCTURAL = [
   /^File:(MIMEEncoding|ByteOrderMark|Newlines|LineCount|WordCount)$/,
   /^File:(Delimiter|Quoting|ColumnCount|RowCount)$/,
 ];
@@ -61,7 +61,7 @@ export class TextFileSanitiser implements Sanitiser {
     const flavour = FLAVOURS[suffix] ?? FLAVOURS['txt']!;
     const data = Buffer.from(text, 'utf8');
     try {
-      const verdict = await verifyClean(data, flavour.extension, ctx, STRUCTURAL);
+      const verdict = await verifyClean(data, flavour.extension, ctx, TEXT_STRUCTURAL);
       if (!verdict.ok) {
         report.notes.push(`left after cleaning: ${verdict.leftover.join(', ')}`);
         return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };

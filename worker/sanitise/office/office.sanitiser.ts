@@ -17,7 +17,7 @@ import { readZip, writeZip, type Entries } from './zip';
 export type EmbeddedCleaner = (data: Buffer, ctx: SanitiseContext) => Promise<SanitiseResult>;
 
 const OOXML: readonly Format[] = ['docx', 'xlsx', 'pptx'];
-const ODF: readonly Format[] = ['odt', 'ods', 'odp'];
+const ODF: readonly Format[] = ['odt', 'ods', 'odp', 'odg', 'odf'];
 const EMBEDDABLE: readonly Format[] = [
   'jpeg',
   'png',

@@ -32,7 +32,11 @@ export function readZip(data: Buffer): Entries {
       return !f.name.endsWith('/'); // directory entries carry nothing but a name and a date
     },
   });
-  return new Map(Object.entries(raw));
+  // A 0-byte XML part (an editor that died mid-save, a placeholder) holds nothing: it is
+  // treated as absent rather than failing the parser and holding back the whole document.
+  return new Map(
+    Object.entries(raw).filter(([name, bytes]) => !(bytes.length === 0 && XML_PART.test(name))),
+  );
 }
 
 // DOS time of 1980-01-01 00:00 (zip's epoch), the same for every entry, so the archive shows
