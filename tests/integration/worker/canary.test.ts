@@ -87,7 +87,8 @@ describe('canary: no plaintext at rest or in logs', () => {
         data: Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(canary)]),
       },
     ];
-    const text = `5번째 증언입니다. ${canary}`;
+    // Korean enough that the random canary never tips its detected language to English.
+    const text = `5번째 증언입니다. ${canary} 여권을 빼앗겼어요. 월급을 받지 못했습니다.`;
     ids.push((await submitWithFiles(app.url, keys.intake.publicKey, text, files)).submissionId);
     const { envelope } = buildSubmission({
       intakePublicKey: keys.intake.publicKey,
