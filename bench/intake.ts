@@ -31,7 +31,10 @@ export interface SoriServer {
   child: Child;
 }
 
-/** server/main.ts as a child on a free port, in `databaseUrl`'s schema, ready (/readyz 200). */
+/**
+ * server/main.ts as a child on a free port, in `databaseUrl`'s schema, listening on both
+ * listeners (/healthz: /readyz also wants an intake key, which the upload benches never use).
+ */
 export async function startSoriServer(databaseUrl: string, prefix: string): Promise<SoriServer> {
   const port = await freePort();
   // The review listener must not collide with anything on its default port either.
@@ -52,7 +55,7 @@ export async function startSoriServer(databaseUrl: string, prefix: string): Prom
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(child, `${url}/readyz`, 200);
+    await waitForHttp(child, `${url}/healthz`, 200);
     // main() starts the review listener after the public one: ready means both answer.
     await waitForHttp(child, `http://127.0.0.1:${reviewPort}/`);
   } catch (err) {
