@@ -150,7 +150,13 @@ export async function benchDesk(): Promise<DeskFigures> {
       // Search: the query to the desk, the in-memory match over every decrypted text, the answer.
       const s0 = performance.now();
       const res = await page.evaluate(
-        async () => (await (await fetch('/api/cases?q=sawmill')).json()) as { cases: unknown[] },
+        // As the page asks: with its own per-launch secret (console/desk/guard.ts).
+        async () =>
+          (await (
+            await fetch('/api/cases?q=sawmill', {
+              headers: { 'x-sori-desk': sessionStorage.getItem('sori-desk-k') ?? '' },
+            })
+          ).json()) as { cases: unknown[] },
       );
       const searchMs = performance.now() - s0;
       return { cases: CASES, unlockToInboxMs, searchMs, searchHits: res.cases.length, kdfMs };
