@@ -1,19 +1,10 @@
 // The review API's wire shapes as the console reads them (server/review/API.md is the
 // reference). Bytes are base64url without padding.
 
-export type RecordStatus = 'new' | 'in-review' | 'verified' | 'closed';
-export const RECORD_STATUSES: readonly RecordStatus[] = ['new', 'in-review', 'verified', 'closed'];
+import type { EntryKind, RecordStatus } from '../core/repositories/review.repository';
 
-export type EntryKind =
-  | 'translation'
-  | 'human-translation'
-  | 'note'
-  | 'tag'
-  | 'status'
-  | 'assignment'
-  | 'reply'
-  | 'file'
-  | 'indicator';
+export type { EntryKind, RecordStatus } from '../core/repositories/review.repository';
+export const RECORD_STATUSES: readonly RecordStatus[] = ['new', 'in-review', 'verified', 'closed'];
 
 export interface RecordSummary {
   id: string;

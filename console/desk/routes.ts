@@ -138,25 +138,21 @@ export function deskRoutes(vault: Vault, inbox: Inbox): Router {
     res.json(await grantCases(vault, inbox, parse(grantSchema, req.body)));
   });
 
-  r.get('/api/cases/:caseId/case-file.html', async (req, res) => {
-    const records = caseRecords(req);
-    const log = await fetchCustodyLog(vault.api());
-    const html = caseFileHtml(String(req.params.caseId), records, log, {
+  /** The printable case file, with the custody proof fetched now. */
+  const caseFile = async (req: Request): Promise<string> =>
+    caseFileHtml(String(req.params.caseId), caseRecords(req), await fetchCustodyLog(vault.api()), {
       exportedBy: vault.me().name,
       server: vault.server,
       day: today(),
     });
+
+  r.get('/api/cases/:caseId/case-file.html', async (req, res) => {
+    const html = await caseFile(req);
     download(res, `case-${String(req.params.caseId).slice(0, 8)}.html`, 'text/html', html);
   });
 
   r.get('/api/cases/:caseId/case-file.pdf', async (req, res) => {
-    const records = caseRecords(req);
-    const log = await fetchCustodyLog(vault.api());
-    const html = caseFileHtml(String(req.params.caseId), records, log, {
-      exportedBy: vault.me().name,
-      server: vault.server,
-      day: today(),
-    });
+    const html = await caseFile(req);
     const pdf = await printPdf(html);
     download(res, `case-${String(req.params.caseId).slice(0, 8)}.pdf`, 'application/pdf', pdf);
   });

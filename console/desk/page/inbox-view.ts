@@ -1,3 +1,4 @@
+import type { CaseSummary } from '../inbox';
 import { apiUrl, call } from './api';
 import { h, field, options } from './dom';
 import { INDICATORS, indicatorLabel, lang, languageLabel, STATUSES, statusLabel, t } from './i18n';
@@ -5,21 +6,8 @@ import { INDICATORS, indicatorLabel, lang, languageLabel, STATUSES, statusLabel,
 // The inbox: one row per case (a source's testimony and its follow-ups), newest first. Filters
 // and search run in the desk process over what it decrypted; the query never leaves it.
 
-export interface CaseRow {
-  caseId: string;
-  recordIds: string[];
-  firstOn: string;
-  lastOn: string;
-  status: string;
-  tags: string[];
-  assignee: string | null;
-  language: string;
-  attachments: number;
-  indicators: string[];
-  unread: boolean;
-  excerpt: string;
-  translationExcerpt: string;
-}
+/** A case as the desk process sends it (a type only: nothing of that module is bundled). */
+export type CaseRow = CaseSummary;
 
 const filters: Record<string, string> = {};
 const chosen = new Set<string>();
