@@ -143,6 +143,13 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     }),
   );
 
+  let owedTimer: NodeJS.Timeout | undefined;
+  async function requeueOwed(): Promise<void> {
+    for (const ticket of await listPendingTranslationTickets(deps.db)) {
+      await ctx.enqueue('retry-translation', { ticket }, config.TRANSLATE_RETRY_MS);
+    }
+  }
+
   return {
     worker,
     queue,
@@ -153,14 +160,21 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
         log.warn('worker.sandbox_disabled', { code: 'SANITISED_WITHOUT_SANDBOX' });
       void worker.run().catch((err) => log.error('worker.run_failed', errorFields(err)));
       await worker.waitUntilReady();
-      // Owed translations whose job was lost (Redis outage after commit) are queued again.
+      // Owed translations whose job was lost (Redis outage after commit) or whose job spent its
+      // BullMQ attempts before MAX_TRANSLATION_ATTEMPTS are queued again, now and periodically;
+      // the job id per ticket makes a re-queue of a live job a no-op.
       if (deps.translator) {
-        for (const ticket of await listPendingTranslationTickets(deps.db)) {
-          await ctx.enqueue('retry-translation', { ticket }, config.TRANSLATE_RETRY_MS);
-        }
+        await requeueOwed();
+        owedTimer = setInterval(() => {
+          requeueOwed().catch((err: unknown) =>
+            log.warn('worker.requeue_owed_failed', { code: errorCode(err) }),
+          );
+        }, config.TRANSLATE_RETRY_MS);
+        owedTimer.unref();
       }
     },
     async close() {
+      clearInterval(owedTimer);
       await worker.close();
       await files.sandbox.close();
       await queue.close();

@@ -107,6 +107,47 @@ describe('translation failure and retry', () => {
     expect(entries[1]!.recordId).toBe(record!.id);
   });
 
+  it('an owed translation whose job Redis lost is queued again without a worker restart', async () => {
+    stub.setBehaviour({ kind: 'fail', status: 500, times: 1_000_000 });
+    const id = await submitOverHttp(app.url, keys.intake.publicKey, {
+      text: '여권을 빼앗겼습니다.',
+    });
+    const [record] = await waitFor('record', async () => {
+      const rows = await recordsFor(app.pool, id);
+      return rows.length ? rows : null;
+    });
+    await waitFor(
+      'a failed retry',
+      async () => ((await pendingKeys(record!.id))[0]?.attempts ?? 0) >= 1,
+    );
+    // Redis loses the job (as after an outage without persistence); Postgres still owes it.
+    await waitFor('the retry job removed from Redis', async () => {
+      if ((await worker.queue.getJobs(['active'])).some((j) => j?.name === 'retry-translation'))
+        return false;
+      const queued = (await worker.queue.getJobs(['delayed', 'waiting', 'prioritized'])).filter(
+        (j) => j?.name === 'retry-translation',
+      );
+      const removed = await Promise.all(
+        queued.map((j) =>
+          j.remove().then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      return removed.includes(true);
+    });
+    stub.setBehaviour({ kind: 'normal' });
+    await waitFor(
+      'translated',
+      async () => (await recordsFor(app.pool, id))[0]?.translated,
+      20_000,
+    );
+    expect(await pendingKeys(record!.id)).toEqual([]);
+    const { kinds } = await readRecord(app.pool, record!.id, reviewer);
+    expect(kinds).toEqual(['translation']);
+  });
+
   it('a record whose language the engine refuses is stored untranslated, nothing owed', async () => {
     // The stub supports en, ko, ru, zh only; Japanese kana are detected as 'ja'.
     const id = await submitOverHttp(app.url, keys.intake.publicKey, {
