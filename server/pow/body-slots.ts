@@ -7,8 +7,9 @@ import { AppError } from '../../core/errors';
 // fewer are taken to `scarceMinRate` when all are; and a newcomer finding them all taken
 // evicts the slowest body below `scarceMinRate` (the oldest first among equals) instead of
 // being turned away. So a few trickling connections cannot hold every place for hours, and a
-// source whose upload is moving gets in while an attacker holds many slow ones. A body
-// younger than one window has no rate yet and is not evicted. Nothing here knows who anyone is.
+// source whose upload is moving gets in while an attacker holds many slow ones. A body younger
+// than a quarter window is not evicted; one younger than a window is judged on its rate so far,
+// so reconnecting every window cannot hold a place either. Nothing here knows who anyone is.
 
 export interface BodySlotSettings {
   /** Bodies read at once. */
@@ -97,14 +98,24 @@ export function createBodySlots(s: BodySlotSettings, now: () => number = Date.no
     }
   }
 
-  /** The slowest measured body below the scarce rate, the oldest first among equals. */
+  /** A body's last full window's rate, or its rate so far once past a quarter window. */
+  function rateOf(h: Held, t: number): number | null {
+    if (h.rate !== null) return h.rate;
+    const elapsed = t - h.windowStart;
+    return elapsed * 4 >= s.windowMs ? (h.windowBytes * 1000) / elapsed : null;
+  }
+
+  /** The slowest judged body below the scarce rate, the oldest first among equals. */
   function slowest(): Held | undefined {
-    let pick: Held | undefined;
+    const t = now();
+    let pick: { h: Held; rate: number } | undefined;
     for (const h of held) {
-      if (h.complete || h.rate === null || h.rate >= s.scarceMinRate) continue;
-      if (!pick || h.rate < pick.rate! || (h.rate === pick.rate && h.since < pick.since)) pick = h;
+      const rate = h.complete ? null : rateOf(h, t);
+      if (rate === null || rate >= s.scarceMinRate) continue;
+      if (!pick || rate < pick.rate || (rate === pick.rate && h.since < pick.h.since))
+        pick = { h, rate };
     }
-    return pick;
+    return pick?.h;
   }
 
   return {

@@ -97,7 +97,7 @@ describe('no-JS body places', () => {
     }
   });
 
-  it('never evicts a body younger than a window, nor one already read in full', () => {
+  it('never evicts a body younger than its grace, nor one already read in full', () => {
     const { slots, take, advance, evicted } = setup();
     const done = take('done');
     done.complete();
@@ -111,5 +111,21 @@ describe('no-JS body places', () => {
     done.release();
     done.release(); // idempotent
     expect(slots.size).toBe(1);
+  });
+
+  it('judges a body younger than a window on its rate so far, so reconnecting cannot hold places', () => {
+    const { slots, take, advance, evicted } = setup();
+    const bodies = ['a', 'b', 'c', 'd'].map((name) => ({ name, slot: take(name) }));
+    advance(200); // inside the grace: nobody judged yet
+    expect(slots.acquire()).toBeNull();
+    for (const { name, slot } of bodies) slot.progress(name === 'b' ? 20 : 500); // b: 80 B/s so far
+    advance(50); // a quarter window: judged on their rate so far
+    const newcomer = slots.acquire();
+    expect(newcomer).not.toBeNull();
+    expect(evicted).toEqual(['b:UPLOAD_TOO_SLOW']);
+    // Bodies keeping up the scarce rate so far are not evicted for the next newcomer.
+    for (const { name, slot } of bodies) if (name !== 'b') slot.progress(5000);
+    newcomer!.progress(5000);
+    expect(slots.acquire()).toBeNull();
   });
 });
