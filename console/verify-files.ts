@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Stream } from '../crypto';
-import type { RecordFile } from '../worker/record-body';
+import type { RecordFile } from '../core/record/record-body';
 import { RECORD_FILE, type ExportManifest } from './export-format';
 import type { Problem } from './verify-export';
 

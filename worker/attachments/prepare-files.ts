@@ -4,7 +4,7 @@ import { listActiveReviewerRows } from '../../core/repositories/reviewer.reposit
 import { recordFileKey, type Bytes } from '../../crypto';
 import type { RecordFilesField } from '../build-record-body';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
-import type { RecordFile } from '../record-body';
+import type { RecordFile } from '../../core/record/record-body';
 import { JailUnavailable } from '../jail/jail';
 import type { SandboxSession } from '../jail/sandbox';
 import { SanitiseTmpError } from '../sanitise/tmp-dir';

@@ -1,7 +1,7 @@
 import { recordFileKey } from '../../crypto';
-import type { RecordFile } from '../record-body';
+import type { RecordFile } from '../../core/record/record-body';
 import type { SandboxSession } from '../jail/sandbox';
-import type { SanitiseReport } from '../sanitise/types';
+import type { FileSanitiseReport } from '../sanitise/types';
 import type { ByteSink } from '../sanitise/media.stream';
 import { detectionLength, streamableFormat } from '../sanitise/stream-detect';
 import type { FileWriter } from './file-writer';
@@ -18,7 +18,7 @@ import type { PrepareJob } from './prepare-files';
 export type HeldBack = (
   reason: string,
   fileId: string | null,
-  report: SanitiseReport | null,
+  report: FileSanitiseReport | null,
 ) => RecordFile;
 
 export async function prepareLarge(
@@ -34,7 +34,7 @@ export async function prepareLarge(
   const format = streamableFormat(head);
   head.fill(0);
   const custodian = await writer.openCustodianCopy(a.size);
-  const holdBack = async (reason: string, report: SanitiseReport | null, also: ByteSink[]) => {
+  const holdBack = async (reason: string, report: FileSanitiseReport | null, also: ByteSink[]) => {
     const held = file.keepHeldBack ? await writer.openHeldBack(a.size) : null;
     const sinks = [held?.sink, ...also].filter((s) => s != null);
     if (sinks.length > 0) await streamPlaintext(store, a, job.contentKey, sinks);

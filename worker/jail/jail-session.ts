@@ -1,5 +1,5 @@
 import { detectFormat } from '../sanitise/detect-format';
-import type { SanitiseReport, SanitiseResult } from '../sanitise/types';
+import type { FileSanitiseReport, SanitiseResult } from '../sanitise/types';
 import type { StreamedFormat } from '../sanitise/media.stream';
 import { answerSchema, claimHolds } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
@@ -130,7 +130,7 @@ const NOTES: Record<JailFailed['code'], string> = {
 };
 
 export function sandboxFailed(code: JailFailed['code'], format: string): SanitiseResult {
-  const report: SanitiseReport = { format, removed: [], kept: [], notes: [NOTES[code]] };
+  const report: FileSanitiseReport = { format, removed: [], kept: [], notes: [NOTES[code]] };
   return { status: 'unsanitised', reason: code, report };
 }
 

@@ -28,7 +28,7 @@ import { DEFAULT_SANITISE_MAX_BYTES, fileDepsFromConfig } from '../attachments/f
 import { defaultSandbox } from '../jail/sandbox';
 import { prepareRecordFiles, type PreparedFiles } from '../attachments/prepare-files';
 import { buildRecordDraft, translationField } from '../build-record-body';
-import type { RecordBodyV1 } from '../record-body';
+import type { RecordBodyV1 } from '../../core/record/record-body';
 import { parseManifest, type Manifest } from '../manifest.schema';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
 import { recordStoreFor } from '../record-store';

@@ -20,7 +20,7 @@ import {
 } from '../../crypto';
 import { TranslationError } from '../translate';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
-import type { RecordBodyV1, TranslationEntryV1 } from '../record-body';
+import type { RecordBodyV1, TranslationEntryV1 } from '../../core/record/record-body';
 import { TARGET_LANGUAGE } from '../translate-testimony';
 import type { JobContext, JobHandler, JobOutcome } from './job-context';
 

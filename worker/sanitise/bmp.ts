@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { LimitExceeded, MAX_IMAGE_PIXELS } from './limits';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
 // BMP: the headers can carry a colour profile, embedded or *linked by a file path* (V5 headers),
@@ -82,7 +82,7 @@ export class BmpSanitiser implements Sanitiser {
   readonly formats = ['image/bmp'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'bmp', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'bmp', removed: [], kept: [] };
     const l = layout(input);
     if (l === null) return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
     if (l.width * l.height > MAX_IMAGE_PIXELS) throw new LimitExceeded('IMAGE_TOO_MANY_PIXELS');

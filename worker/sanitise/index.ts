@@ -13,7 +13,7 @@ import { HtmlSanitiser, SvgSanitiser } from './svg-html.sanitiser';
 import { TextFileSanitiser } from './text-file.sanitiser';
 import type { SanitiseContext, SanitiseResult, Sanitiser } from './types';
 
-export type { SanitiseContext, SanitiseReport, SanitiseResult } from './types';
+export type { SanitiseContext, FileSanitiseReport, SanitiseResult } from './types';
 export { detectFormat, type Format } from './detect-format';
 export { SanitiseTmpError, withSanitiseTmpDir } from './tmp-dir';
 

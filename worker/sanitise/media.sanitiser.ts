@@ -8,7 +8,7 @@ import { inspectVideoFile } from './isobmff.inspect';
 import { remuxIsoBmff } from './isobmff.remux';
 import { remuxMp3 } from './mp3.remux';
 import type { Remuxed } from './remux';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 import { LimitExceeded, MAX_MEDIA_SECONDS, MAX_MEDIA_TRACKS } from './limits';
 
@@ -194,7 +194,7 @@ export class MediaSanitiser implements Sanitiser {
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
     const format = detectFormat(input);
     const container = format === null ? undefined : CONTAINERS[format];
-    const report: SanitiseReport = { format: container?.ext ?? 'media', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: container?.ext ?? 'media', removed: [], kept: [] };
     if (format === null || !container) {
       return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
     }
@@ -210,7 +210,7 @@ export class MediaSanitiser implements Sanitiser {
         : await verifyClean(native.data, container.ext, ctx, STRUCTURAL);
       if (verdict.ok) {
         const kept = [KEPT, ...(format === 'mp3' ? [XING_KEPT] : [])];
-        const clean: SanitiseReport = { ...report, removed: native.removed, kept };
+        const clean: FileSanitiseReport = { ...report, removed: native.removed, kept };
         return {
           status: 'clean',
           data: native.data,
@@ -249,7 +249,7 @@ async function withFfmpeg(
   input: Buffer,
   container: Container,
   ctx: SanitiseContext,
-  report: SanitiseReport,
+  report: FileSanitiseReport,
 ): Promise<SanitiseResult> {
   const id = randomUUID();
   const output = container.transcodeTo ?? container;

@@ -4,7 +4,7 @@ import { Mp3Streamer } from './mp3.stream';
 import { LimitExceeded } from './limits';
 import { Refused } from './remux';
 import type { Streamer } from './stream.types';
-import type { SanitiseContext, SanitiseReport } from './types';
+import type { SanitiseContext, FileSanitiseReport } from './types';
 import { verifyClean } from './verify';
 
 // Audio and video too large to hold in memory (a phone's video, a long recording), cleaned as
@@ -38,9 +38,9 @@ export type StreamedResult =
       mime: string;
       extension: string;
       size: number;
-      report: SanitiseReport;
+      report: FileSanitiseReport;
     }
-  | { status: 'unsanitised'; reason: string; report: SanitiseReport };
+  | { status: 'unsanitised'; reason: string; report: FileSanitiseReport };
 
 /** A pass or the output sink failed: not the file's fault, the caller's error to handle. */
 class IoFailed extends Error {
@@ -90,7 +90,7 @@ export class MediaStreamSanitiser {
     open: (size: number) => Promise<ByteSink>,
   ): Promise<StreamedResult> {
     const container = CONTAINERS[this.format]!;
-    const report: SanitiseReport = { format: container.ext, removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: container.ext, removed: [], kept: [] };
     const held = (reason: string, note: string): StreamedResult => ({
       status: 'unsanitised',
       reason,

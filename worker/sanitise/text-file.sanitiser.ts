@@ -1,5 +1,5 @@
 import { sanitiseText } from '../text/sanitise';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
 // Plain text, CSV and Markdown attachments: the same normalisation and invisible-mark removal
@@ -34,7 +34,7 @@ export class TextFileSanitiser implements Sanitiser {
   readonly formats = ['text/plain'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext, declaredName = ''): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'text', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'text', removed: [], kept: [] };
     let decoded: string;
     try {
       // fatal: invalid UTF-8 is refused, never repaired with U+FFFD behind the reviewer's back.

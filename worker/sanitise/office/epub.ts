@@ -1,6 +1,6 @@
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { FORMAT_MIME } from '../detect-format';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from '../types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from '../types';
 import type { EmbeddedCleaner } from './office.sanitiser';
 import { Tally } from './tally';
 import { allElements, parseXml, removeNode, serialiseXml } from './xml';
@@ -120,7 +120,7 @@ export class EpubSanitiser implements Sanitiser {
   constructor(private readonly cleanEmbedded: EmbeddedCleaner) {}
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'epub', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'epub', removed: [], kept: [] };
     try {
       const entries = readZip(input);
       const tally = new Tally();

@@ -1,7 +1,7 @@
-import type { SanitiseReport } from './text/sanitise';
-import type { SanitiseReport as FileSanitiseReport } from './sanitise/types';
-import type { DetectedLanguage } from './text/language';
-import type { AnswerValue } from './manifest.schema';
+import type { TextSanitiseReport } from './text-sanitise-report';
+import type { FileSanitiseReport } from './file-sanitise-report';
+import type { DetectedLanguage } from './detected-language';
+import type { AnswerValue } from './answer-value';
 
 // The decrypted shape of a record body (record envelope v1), as reviewers' consoles read it.
 // Only the worker ever builds one, only in memory, and it is encrypted before it leaves.
@@ -34,9 +34,9 @@ export interface RecordBodyV1 {
    */
   indicators?: string[];
   /** What was removed from the text. */
-  sanitisation: SanitiseReport;
+  sanitisation: TextSanitiseReport;
   /** What was removed from the questionnaire answers (keys and values), null without answers. */
-  answersSanitisation: SanitiseReport['removed'] | null;
+  answersSanitisation: TextSanitiseReport['removed'] | null;
   /** Every attachment, in manifest order: a clean copy, or held back with the reason. */
   files: RecordFile[];
   /**
