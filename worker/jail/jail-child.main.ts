@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { sanitiseFile } from '../sanitise';
 import { startExiftool, stopExiftool } from '../sanitise/exiftool';
 import { loadMupdf } from '../sanitise/pdf.sanitiser';
-import { MediaStreamSanitiser, type ByteSink, type StreamedFormat } from '../sanitise/media.stream';
+import { MediaStreamSanitiser, type ByteSink, type StreamedFormat } from '../sanitise/media';
 import type { SanitiseContext, SanitiseResult } from '../sanitise/types';
 import { readFrames, sendBytes, sendControl, type Frame } from './frames';
 import { SCRATCH } from './jail-spawn';

@@ -1,6 +1,6 @@
 import { detectFormat } from '../sanitise/detect-format';
 import type { FileSanitiseReport, SanitiseResult } from '../sanitise/types';
-import type { StreamedFormat } from '../sanitise/media.stream';
+import type { StreamedFormat } from '../sanitise/media';
 import { answerSchema, claimHolds } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
 import type { JailPool } from './jail-pool';

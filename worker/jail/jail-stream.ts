@@ -1,5 +1,5 @@
 import { sha256Stream } from '../../crypto';
-import type { ByteSink, StreamedFormat } from '../sanitise/media.stream';
+import type { ByteSink, StreamedFormat } from '../sanitise/media';
 import { answerSchema, claimHolds, HEAD_BYTES } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
 import { deadlineFor, formatOf, sandboxFailed, type JailSession } from './jail-session';

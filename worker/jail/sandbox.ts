@@ -1,5 +1,5 @@
 import type { SanitiseResult } from '../sanitise/types';
-import type { ByteSink, StreamedFormat, StreamedResult } from '../sanitise/media.stream';
+import type { ByteSink, StreamedFormat, StreamedResult } from '../sanitise/media';
 import { JailPool } from './jail-pool';
 import { JailSession, type SessionLimits } from './jail-session';
 import { CHILD_ENTRY, DEFAULT_LIMITS, type JailLimits } from './jail-spawn';

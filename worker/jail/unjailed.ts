@@ -1,7 +1,7 @@
 import { sanitiseFile, withSanitiseTmpDir } from '../sanitise';
 import { startExiftool } from '../sanitise/exiftool';
 import { sha256Stream } from '../../crypto';
-import { MediaStreamSanitiser } from '../sanitise/media.stream';
+import { MediaStreamSanitiser } from '../sanitise/media';
 import type { SanitiseContext, FileSanitiseReport } from '../sanitise/types';
 import { UNJAILED_NOTE, type Sandbox, type SandboxSession, type SessionStreamed } from './sandbox';
 

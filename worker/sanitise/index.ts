@@ -4,7 +4,7 @@ import { HeicSanitiser } from './heic.sanitiser';
 import { HwpSanitiser } from './hwp/hwp.sanitiser';
 import { ImageSanitiser } from './image.sanitiser';
 import { LimitExceeded } from './limits';
-import { MediaSanitiser } from './media.sanitiser';
+import { MediaSanitiser } from './media';
 import { NetpbmSanitiser } from './netpbm';
 import { EpubSanitiser } from './office/epub';
 import { OfficeSanitiser } from './office/office.sanitiser';

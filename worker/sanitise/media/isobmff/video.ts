@@ -1,11 +1,8 @@
-import { children, readBoxes, type Box } from './isobmff.boxes';
-import { Refused } from './remux';
+import { children, readBoxes, type Box } from './boxes';
+import { Refused } from '../remux';
 
-// Where every video sample of a written MP4-family output lies, read from the output's own moov
-// (nothing the planner decided is trusted), for the NAL unit inspection of isobmff.nal.ts.
-// Only H.264 (avc1/avc3) and HEVC (hvc1/hev1) video can be inspected; a video track in any
-// other codec (MJPEG above all, whose every frame can carry EXIF) is refused: the file is held
-// back rather than streamed with frames nobody read.
+// Where every video sample of a written MP4-family output lies, read from its own moov; only
+// H.264 and HEVC can be inspected, any other video codec is refused.
 
 export type Codec = 'h264' | 'hevc';
 

@@ -1,7 +1,7 @@
-import { children, heldBox, type Box, type TopBox } from './isobmff.boxes';
+import { children, heldBox, type Box, type TopBox } from './boxes';
 
-// What the MP4-family remux drops, counted for the record's report: by kind and count, never a
-// value (tag names too can be free text, an MP4 freeform key for one).
+// What the MP4-family remux drops, by kind and count, never a value (tag names too can be free
+// text, an MP4 freeform key for one).
 
 const XMP_UUID = 'be7acfcb97a942e89c71999491e3afac';
 

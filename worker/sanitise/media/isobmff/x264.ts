@@ -1,12 +1,5 @@
-// x264's own SEI user data: its UUID, then "x264 - core N rN hash - H.264/MPEG-4 AVC codec -
-// Copyleft 2003-YYYY - http://www.videolan.org/x264.html - options: key=value …" and a NUL.
-// Every ffmpeg-made H.264 file carries it and libx264 has no switch to leave it out, so it is
-// the one user-data message let through, and only if it is what x264 writes: that header, then
-// each option x264's param2string can write, once, with a value of that option's own form
-// (numbers for nearly all; a word from a short list for the few x264 writes as words). Free
-// text cannot pass: zones (a user's own string) are refused, and the whole is at most X264_MAX
-// bytes. What numbers could still spell is at most a few hundred digits in fields that say what
-// the encoder did.
+// x264's settings SEI, the one user-data message let through, and only as x264 writes it
+// (each option once, in its own form, at most X264_MAX bytes). See MEDIA.md.
 
 const UUID = Buffer.from('dc45e9bde6d948b7962cd820d923eeef', 'hex');
 /** The most a settings payload may be: the UUID, about 1 KiB of text and the NUL. */

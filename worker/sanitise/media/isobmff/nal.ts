@@ -1,5 +1,5 @@
-import { picTimingWithoutClock, spsTiming, type TimingSyntax } from './h264.timing';
-import type { Codec } from './isobmff.video';
+import { picTimingWithoutClock, spsTiming, type TimingSyntax } from './h264-timing';
+import type { Codec } from './video';
 import {
   CLOCK,
   SEI_H264,
@@ -8,32 +8,11 @@ import {
   UNIT_RULES,
   USER_DATA_UNREGISTERED,
   type UnitRule,
-} from './isobmff.nal-rules';
-import { isX264Settings, X264_MAX } from './isobmff.x264';
+} from './nal-rules';
+import { isX264Settings, X264_MAX } from './x264';
 
-// The NAL units of one H.264 or HEVC sample, read as its bytes stream past, on an allowlist.
-// Cameras write their own data into video in SEI messages (Sony, Panasonic and Canon MDPM
-// records with the recording date, GPS and camera model, in user_data_unregistered), and a
-// crafted file can use any NAL unit type a decoder ignores. So only these pass:
-// - NAL unit types that are picture data or its structure (UNIT_RULES, isobmff.nal-rules.ts):
-//   slices, parameter sets, access unit delimiters and end markers (the last two at their
-//   exact, fixed size), and filler units that hold nothing but 0xFF bytes. Reserved and
-//   unspecified types (where vendors put their own data) are findings.
-// - inside SEI units, only messages whose payload is numbers with a fixed meaning (SEI_H264,
-//   SEI_HEVC; no longer than that syntax where it is short), filler payloads of 0xFF bytes,
-//   and x264's encoder-settings string (see isobmff.x264.ts: every ffmpeg-made H.264 file
-//   carries it). User data (registered or not; x265's settings among it), nested SEI (a
-//   wrapper around any other message) and HEVC time codes are findings, as is any type not
-//   listed. H.264 picture timing passes only without clock timestamps (h264.timing.ts: read
-//   with the timing syntax of the sequence parameter sets seen, which must all agree).
-// So HEVC with Dolby Vision metadata (in unspecified unit type 62) is held back. What is not
-// read: the inside of slices and of parameter sets (but an H.264 SPS's timing fields), numbers
-// and coded pictures where no camera or metadata tool writes or reads metadata; bytes a
-// crafted file hides there are not looked for.
-//
-// A sample is [length][NAL unit]… to its last byte; one that does not parse that way is a
-// finding too. Only the SEI message headers and, for a UUID that may be x264's, at most
-// X264_MAX bytes of payload are held: memory stays bounded whatever the sample's size.
+// The NAL units of one H.264 or HEVC sample, read as its bytes stream past, on an allowlist:
+// cameras write dates, GPS and models into SEI messages. What passes and what is not read: MEDIA.md.
 
 const PIC_TIMING = 1;
 const FILLER_PAYLOAD = 3;

@@ -1,30 +1,14 @@
-import { IsoBmffStreamer } from './isobmff.stream';
-import { CONTAINERS, KEPT, STRUCTURAL, XING_KEPT } from './media.sanitiser';
-import { Mp3Streamer } from './mp3.stream';
-import { LimitExceeded } from './limits';
+import { CONTAINERS, streamerFor, type StreamedFormat } from './formats';
+import { KEPT, XING_KEPT } from './kept';
+import { STRUCTURAL } from './structural-tags';
+import { LimitExceeded } from '../limits';
 import { Refused } from './remux';
 import type { Streamer } from './stream.types';
-import type { SanitiseContext, FileSanitiseReport } from './types';
-import { verifyClean } from './verify';
+import type { SanitiseContext, FileSanitiseReport } from '../types';
+import { verifyClean } from '../verify';
 
-// Audio and video too large to hold in memory (a phone's video, a long recording), cleaned as
-// a stream with the native remuxers' rules: the plaintext comes as forward passes (each one
-// decrypted again from the upload: plaintext never rests on a disk), the output goes straight
-// to its sink (the worker takes its SHA-256 on the way: this code runs in the jail, which
-// loads no libsodium and is not trusted to say what it wrote). Memory is bounded
-// by construction: each streamer holds capped buffers (see isobmff.stream.ts, mp3.stream.ts),
-// and a pass moves one decrypted chunk at a time, awaiting the sink's backpressure.
-//
-// Re-reading the output before it counts as clean, as every sanitiser does, cannot mean handing
-// gigabytes to exiftool on tmpfs (that is memory too). Instead the output is re-parsed as it is
-// written by the format's own checker (an allowlist of boxes, or a chain of nothing but audio
-// frames; every video sample's NAL units, for the camera data exiftool would read there), and
-// what a metadata tool could read besides codec data — ftyp and moov, or the first frames —
-// goes to exiftool as a small skeleton, judged by the same allowlist as the in-memory path.
-// Either finding something fails the file: the sink is aborted and the file held back.
-
-export { detectionLength, streamableFormat, type StreamedFormat } from './stream-detect';
-import type { StreamedFormat } from './stream-detect';
+// Audio and video too large to hold in memory, cleaned as a stream with the native rules and
+// re-read as written by the format's own checker. See MEDIA.md.
 
 export interface ByteSink {
   write(chunk: Buffer): Promise<void>;
@@ -76,7 +60,7 @@ export class MediaStreamSanitiser {
     private readonly format: StreamedFormat,
     size: number,
   ) {
-    this.streamer = format === 'mp3' ? new Mp3Streamer(size) : new IsoBmffStreamer(size);
+    this.streamer = streamerFor(format, size);
   }
 
   /**

@@ -7,14 +7,11 @@ import {
   type Box,
   type OffsetTable,
   type Out,
-} from './isobmff.boxes';
-import { Refused } from './remux';
+} from './boxes';
+import { Refused } from '../remux';
 
-// One track of an MP4/MOV/3GP: kept if it is audio or video, rebuilt from an allowlist of the
-// boxes a player needs. Everything else inside it (udta, meta, tref, load, …) is dropped; dates
-// are zeroed; handler names and the encoder fields of sample descriptions are overwritten.
-// A structure outside what this understands (encrypted samples, compact sample sizes, unknown
-// sample-table boxes, external data references) refuses the whole file: ffmpeg then takes it.
+// One track of an MP4/MOV/3GP: kept if audio or video, rebuilt from an allowlist of the boxes a
+// player needs; a structure outside it refuses the whole file (ffmpeg then takes it).
 
 export interface Chunk {
   offset: number;

@@ -1,7 +1,7 @@
-import type { Codec } from './isobmff.video';
+import type { Codec } from './video';
 
-// The allowlists isobmff.nal.ts reads NAL units against: which unit types are picture data or
-// its structure, and which SEI messages carry only numbers with a fixed meaning.
+// The allowlists nal.ts reads NAL units against: unit types that are picture data or its
+// structure, and SEI messages that carry only numbers with a fixed meaning.
 
 export type UnitRule = 'skip' | 'sei' | 'sps' | 'filler' | { size: number };
 

@@ -1,8 +1,7 @@
-// What a native remuxer (mp3.remux.ts, isobmff.remux.ts) hands back: the cleaned file and what
-// it dropped, or why it would not touch the file — then the media sanitiser falls back to ffmpeg.
-// `why` is for the report's notes: it names a structure, never a value from the file.
+// What a native remuxer hands back: the cleaned file and what it dropped, or why it would not
+// touch the file (a structure, never a value), and the caller falls back to ffmpeg.
 
-import { LimitExceeded } from './limits';
+import { LimitExceeded } from '../limits';
 
 export type Remuxed = { ok: true; data: Buffer; removed: string[] } | { ok: false; why: string };
 

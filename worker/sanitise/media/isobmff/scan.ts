@@ -1,10 +1,8 @@
-import type { TopBox } from './isobmff.boxes';
-import { Refused } from './remux';
+import type { TopBox } from './boxes';
+import { Refused } from '../remux';
 
-// The top-level boxes of an MP4-family file read as a stream, a chunk at a time, for files too
-// large to hold. Only what `hold` asks for is kept (a moov, an ftyp); everything else — the media
-// data above all — is counted past. Memory is bounded by construction: the held bytes are capped
-// in total (HELD_BUDGET) and so is the number of boxes (MAX_TOP_BOXES), whatever the file's size.
+// The top-level boxes of an MP4-family file read as a stream; only what `hold` asks for is kept,
+// within HELD_BUDGET bytes and MAX_TOP_BOXES boxes, whatever the file's size.
 
 const HELD_BUDGET = 48 * 1024 * 1024;
 const MAX_TOP_BOXES = 4096;

@@ -1,4 +1,4 @@
-import { FrameWalker } from './mp3.frames';
+import { FrameWalker } from './frames';
 import {
   ascii,
   id3v2Length,
@@ -6,16 +6,13 @@ import {
   neutraliseInfoFrame,
   peelTrailers,
   summariseId3v2,
-} from './mp3.tags';
-import { refusal, Refused, type Remuxed } from './remux';
+} from './tags';
+import { refusal, Refused, type Remuxed } from '../remux';
 
-export { crc16 } from './mp3.tags';
+export { crc16 } from './tags';
 
-// Native MP3 cleaning, without a subprocess: the output is the file's MPEG audio frames and
-// nothing else. Tags live outside the frames (ID3v2 in front, ID3v1/APE/Lyrics3/appended ID3v2
-// behind), so the frames are copied byte for byte (mp3.frames.ts finds them) and everything
-// around them is dropped; the Xing/Info frame is kept with its encoder version cut to the
-// family (mp3.tags.ts). This is the in-memory path; mp3.stream.ts does the same from a stream.
+// Native MP3 cleaning of a file held in memory: the MPEG audio frames and nothing else, the
+// Xing/Info frame kept with its encoder version cut to the family.
 
 export interface FrontTags {
   /** Where the audio starts: after every ID3v2 tag in front. */

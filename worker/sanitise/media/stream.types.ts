@@ -1,6 +1,5 @@
-// The contract between media.stream.ts and a format's streaming remuxer (isobmff.stream.ts,
-// mp3.stream.ts). A remuxer sees the plaintext as forward passes only — it is decrypted anew
-// from the upload for each — and holds a bounded amount whatever the file's size.
+// The contract between media.stream.ts and a format's streaming remuxer: forward passes only,
+// a bounded amount held whatever the file's size.
 
 export interface Streamer {
   /** The first pass, a chunk at a time. Throws Refused for a structure it does not handle. */

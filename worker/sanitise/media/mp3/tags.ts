@@ -1,15 +1,8 @@
-import type { Frame } from './mp3.frames';
-import { Refused } from './remux';
+import type { Frame } from './frames';
+import { Refused } from '../remux';
 
-// The parts of an MP3 that are not audio frames: tags in front (ID3v2) and behind (ID3v1, APE,
-// Lyrics3, an appended ID3v2), and the Xing/Info frame's encoder fields.
-//
-// The first frame may be a Xing/Info frame: a silent frame carrying the frame count, byte count,
-// seek table and, from LAME and ffmpeg, a LAME extension with encoder delay and padding (gapless
-// playback). It is kept, because duration and seeking of VBR files depend on it, but its 9-byte
-// encoder version ("LAME3.100", "Lavc59.37") is cut to the encoder family ("LAME", "Lavc",
-// "Lavf": decoders look at these four bytes before trusting delay and padding) and the extension's
-// CRC is recomputed. ffmpeg itself rewrites the frame to "Lavf" under +bitexact.
+// The parts of an MP3 that are not audio frames: tags in front and behind, and the Xing/Info
+// frame's encoder fields (cut to the family, CRC recomputed).
 
 export const ascii = (b: Buffer, start: number, end: number): string =>
   b.subarray(start, Math.min(end, b.length)).toString('latin1');

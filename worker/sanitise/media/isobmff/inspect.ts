@@ -1,12 +1,10 @@
-import { readBoxes } from './isobmff.boxes';
-import { NalInspector } from './isobmff.nal';
-import { videoSamples, type VideoSamples } from './isobmff.video';
-import { Refused } from './remux';
+import { readBoxes } from './boxes';
+import { NalInspector } from './nal';
+import { videoSamples, type VideoSamples } from './video';
+import { Refused } from '../remux';
 
-// Every video sample of a streamed MP4-family output, inspected as the output is written
-// (isobmff.verify.ts feeds it each written byte with its offset): one NalInspector per video
-// track, a cursor over the samples in ascending order. The samples must lie after `from` (the
-// media data's first byte) and all be seen by the end; anything else is a finding.
+// Every video sample of a streamed MP4-family output, inspected as the output is written:
+// one NalInspector per video track, a cursor over the samples in ascending order.
 
 export class VideoInspection {
   private readonly inspectors: NalInspector[];

@@ -1,9 +1,5 @@
-// H.264 picture timing (SEI payload type 1) can carry clock timestamps: hours, minutes and
-// seconds a camera may set to the time of day. Whether a message holds one is in its first
-// bits, after two delays whose lengths, and whether it has them at all, the sequence parameter
-// set's VUI says. So the SPS is read as far as its VUI's HRD lengths and pic_struct_present_flag
-// (spsTiming), and a picture timing message passes only if, read with that, every clock
-// timestamp flag is 0 and nothing follows but alignment (picTimingWithoutClock).
+// H.264 picture timing SEI passes only without clock timestamps (a camera's time of day);
+// reading that needs the SPS's VUI timing fields. See MEDIA.md.
 
 export interface TimingSyntax {
   /** cpb_removal_delay and dpb_output_delay lengths in bits, when the HRD is signalled. */

@@ -1,9 +1,6 @@
-import { Refused } from './remux';
+import { Refused } from '../remux';
 
-// Reading and writing ISO BMFF / QuickTime boxes for isobmff.remux.ts. Reading never copies:
-// a Box is a view (offsets) into the input. Writing builds a small tree that is serialised once,
-// with the chunk-offset tables left as placeholders and filled in when the new media data layout
-// is known.
+// Reading (views into the input, never copies) and writing ISO BMFF / QuickTime boxes.
 
 export interface Box {
   type: string;

@@ -1,18 +1,11 @@
-import { FrameWalker, frameAt, sameStream, type Frame } from './mp3.frames';
-import { describeMp3, frontTags } from './mp3.remux';
-import { id3v2Length, MAX_FRONT_TAGS, neutraliseInfoFrame, peelTrailers } from './mp3.tags';
-import { Refused } from './remux';
-import type { OutputCheck, StreamPlan, Streamer } from './stream.types';
+import { FrameWalker, frameAt, sameStream, type Frame } from './frames';
+import { describeMp3, frontTags } from './remux';
+import { id3v2Length, MAX_FRONT_TAGS, neutraliseInfoFrame, peelTrailers } from './tags';
+import { Refused } from '../remux';
+import type { OutputCheck, StreamPlan, Streamer } from '../stream.types';
 
-// MP3 cleaned as a stream, for files too large to hold: the same result as mp3.remux.ts, in
-// three forward passes over the plaintext, each holding a bounded amount:
-// 1. the ID3v2 tags in front (summarised for the report; at most HEAD_MAX bytes and
-//    MAX_FRONT_TAGS tags) and a ring of the
-//    last TAIL_MAX bytes (where ID3v1, APE, Lyrics3 and appended ID3v2 tags are peeled); a tag
-//    larger than these is refused, and the file held back;
-// 2. the frame walk (mp3.frames.ts, a window of a few frames) counts the output's length, which
-//    the encrypted record file needs before its first byte, and reads the first frame;
-// 3. the same walk again, writing each frame (the Xing/Info frame neutralised) as it is found.
+// MP3 cleaned as a stream in three bounded forward passes: tags, then counting frames, then
+// writing them. See MEDIA.md.
 
 const HEAD_MAX = 16 * 1024 * 1024;
 const TAIL_MAX = 8 * 1024 * 1024;

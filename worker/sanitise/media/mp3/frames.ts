@@ -1,18 +1,7 @@
-import { Refused } from './remux';
+import { Refused } from '../remux';
 
-// MPEG audio Layer III frames, and the walk that finds them between an MP3's tags.
-//
-// "Frame" means a Layer III header whose stream (version, sample rate) matches the first frame;
-// the first frame itself, and any point where frames resume after other bytes, must start a run
-// of three, so a stray 0xFFF sync pattern in a tag is not taken for audio. Bytes between frames
-// that are not frames (junk, a tag in the middle of two joined files) are dropped and counted —
-// ffmpeg's mp3 demuxer would copy them inside the packet before. A truncated last frame, or a
-// stream with no run of frames at all, is refused.
-//
-// The walk is fed the bytes in pieces (the whole file at once when it is in memory) and keeps
-// only a window of the bytes it has not passed: each step looks at most LOOKAHEAD bytes ahead,
-// so a step is taken only once that much is there (or the end is). Memory stays bounded by the
-// window whatever the file's size.
+// MPEG audio Layer III frames, and the walk that finds them between an MP3's tags, fed in
+// pieces within a bounded window. See MEDIA.md.
 
 const KBPS_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
 const KBPS_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];

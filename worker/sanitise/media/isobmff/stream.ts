@@ -1,23 +1,13 @@
-import { readBoxes, type TopBox } from './isobmff.boxes';
-import { planIsoBmff } from './isobmff.plan';
-import { TopLevelScanner, type HoldPolicy } from './isobmff.scan';
-import { videoSamples } from './isobmff.video';
-import { IsoBmffOutputCheck } from './isobmff.verify';
-import { Refused } from './remux';
-import type { OutputCheck, StreamPlan, Streamer } from './stream.types';
+import { readBoxes, type TopBox } from './boxes';
+import { planIsoBmff } from './plan';
+import { TopLevelScanner, type HoldPolicy } from './scan';
+import { videoSamples } from './video';
+import { IsoBmffOutputCheck } from './verify';
+import { Refused } from '../remux';
+import type { OutputCheck, StreamPlan, Streamer } from '../stream.types';
 
-// MP4/M4A/MOV/3GP cleaned as a stream, for files too large to hold: two forward passes.
-// 1. The top-level boxes are walked; the moov (wherever it is: phones often write it last),
-//    ftyp, and small meta/udta boxes (for the report) are held, media data only located. The
-//    same planner as the in-memory path (isobmff.plan.ts) lays out the output.
-// 2. The output's head (ftyp, moov, mdat header) is written, then the planned input ranges,
-//    which are ascending, as the pass reaches them. Video in a codec whose samples cannot be
-//    inspected on the way (isobmff.verify.ts) is refused before that.
-// Memory: the held boxes are capped (MOOV_MAX, and the scanner's total budget). The plan's
-// chunk tables grow with the moov, not with the media data: about 120 bytes per chunk, so even
-// a hostile 16 MiB moov of 4-byte offsets stays near half a gigabyte (what SANITISE_MAX_BYTES
-// already allows a file held whole), while a phone's 2 GB video has a moov of a few MB. A moov
-// over the cap is refused and the file held back.
+// MP4/M4A/MOV/3GP cleaned as a stream in two forward passes (scan and plan, then write); memory
+// is bounded by MOOV_MAX and the scanner's budget. See MEDIA.md.
 
 const MOOV_MAX = 16 * 1024 * 1024;
 const XMP_UUID_HEAD = 32; // a uuid's header (at most 16 bytes) and its 16-byte id
@@ -48,7 +38,7 @@ export class IsoBmffStreamer implements Streamer {
     const tops: TopBox[] = this.scanner.finish();
     const plan = planIsoBmff(tops);
     for (const t of tops) t.bytes?.fill(0);
-    // Video whose samples the output check cannot read (isobmff.video.ts) is refused now,
+    // Video whose samples the output check cannot read (isobmff/video.ts) is refused now,
     // before anything is written, rather than found after.
     videoSamples(movieOf(plan.head));
     return {

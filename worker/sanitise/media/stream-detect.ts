@@ -1,10 +1,8 @@
-import { detectFormat, type Format } from './detect-format';
+import { detectFormat } from '../detect-format';
+import { STREAMED, type StreamedFormat } from './formats';
 
 // Which large files can be cleaned as a stream, decided by the worker from the first bytes
-// alone (the parsing itself happens in the jail, media.stream.ts).
-
-export type StreamedFormat = Extract<Format, 'mp3' | 'm4a' | 'mp4' | 'mov' | '3gp'>;
-const STREAMED: readonly Format[] = ['mp3', 'm4a', 'mp4', 'mov', '3gp'];
+// alone (the parsing itself happens in the jail).
 
 /** Bytes detectFormat needs to see: an ID3v2 tag in front, and 4 KiB after it, for MP3. */
 export function detectionLength(first: Buffer): number {

@@ -1,4 +1,4 @@
-import { LimitExceeded, MAX_MEDIA_SECONDS, MAX_MEDIA_TRACKS } from './limits';
+import { LimitExceeded, MAX_MEDIA_SECONDS, MAX_MEDIA_TRACKS } from '../../limits';
 import {
   box,
   children,
@@ -10,25 +10,13 @@ import {
   type OffsetTable,
   type Out,
   type TopBox,
-} from './isobmff.boxes';
-import { describe, dropTop, nothingFound, summarise } from './isobmff.report';
-import { processTrack, trackHeader, zeroDates, type Chunk } from './isobmff.track';
-import { Refused } from './remux';
+} from './boxes';
+import { describe, dropTop, nothingFound, summarise } from './report';
+import { processTrack, trackHeader, zeroDates, type Chunk } from './track';
+import { Refused } from '../remux';
 
-// The new layout of an MP4/M4A/MOV/3GP file, from its top-level boxes: only ftyp and moov need
-// their bytes (and meta/udta/uuid for the report); media data boxes are only places. The output
-// is ftyp, moov, mdat, and the mdat's payload is a list of input byte ranges in ascending order:
-// copying them is one forward pass over the input, wherever the moov was (isobmff.remux.ts does
-// it from a buffer, media.stream.ts from a stream).
-// - moov keeps the movie header (dates zeroed, duration of the kept tracks) and the audio and
-//   video tracks (isobmff.track.ts); udta, meta (iTunes tags, ©xyz location, keys), iods and any
-//   other movie-level box are dropped, as are subtitle, timecode, data (timed location) and
-//   chapter tracks.
-// - mdat holds only the chunks the kept tracks point at, copied byte for byte in their original
-//   order, with every chunk offset rewritten. A dropped track's samples, free space, and bytes
-//   no track refers to are not copied: the media data is not trusted to hold only media.
-// - top-level free/skip/wide, uuid (XMP and vendor boxes), meta and udta are dropped.
-// Fragmented files (moof), compressed or reference movies, and anything else unknown are refused.
+// The new layout of an MP4/M4A/MOV/3GP file from its top-level boxes: ftyp, a rebuilt moov,
+// and an mdat of only the chunks the kept tracks point at, as ascending input ranges. See MEDIA.md.
 
 const DROPPED_TOP = new Set(['free', 'skip', 'wide', 'uuid', 'meta', 'udta', 'pnot', 'PICT']);
 

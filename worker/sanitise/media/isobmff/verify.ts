@@ -1,31 +1,11 @@
-import { readBoxes, type Box, type TopBox } from './isobmff.boxes';
-import { VideoInspection } from './isobmff.inspect';
-import { TopLevelScanner } from './isobmff.scan';
-import { videoSamples, type VideoSamples } from './isobmff.video';
-import { Refused } from './remux';
+import { readBoxes, type Box, type TopBox } from './boxes';
+import { VideoInspection } from './inspect';
+import { TopLevelScanner } from './scan';
+import { videoSamples, type VideoSamples } from './video';
+import { Refused } from '../remux';
 
-// The rule "after every clean, re-read the output" for an MP4-family file written as a stream.
-// A multi-gigabyte output cannot be handed whole to exiftool (its copy on tmpfs would be
-// memory), so the output is re-read here as it is written, by a parser of its own that trusts
-// nothing the planner decided:
-// - top level: exactly [ftyp] moov mdat, the mdat running to the last byte. No uuid (XMP),
-//   meta, udta, free space or anything after the media data.
-// - inside moov, only an allowlist of boxes, each where a player expects it; tracks are audio or
-//   video; movie, track and media dates are zero; handler names are the fixed ones we write;
-//   data references point into the file and carry no name or location; inside sample
-//   descriptions no box that holds tags (udta, meta, ilst, XMP, ©xyz …).
-// The mdat payload is chunks the kept tracks point at, copied as they are: codec data, not
-// boxes. But exiftool -ee3, which the in-memory path runs on the whole file, reads every H.264
-// sample for camera data in SEI user data (and every MJPEG frame for EXIF); a stream cannot be
-// shown to it whole. So every video sample is read here as it passes (isobmff.inspect.ts):
-// H.264 and HEVC only, their NAL units and SEI messages on the allowlist of isobmff.nal.ts
-// (the in-memory path reads its output the same way), any other video codec refused. What
-// remains readable by a metadata tool is then ftyp and moov, so they are also handed to
-// exiftool (media.stream.ts) as a skeleton: ftyp, moov and the first SKELETON_MEDIA bytes of
-// the mdat, in which video samples that do not lie wholly are given size 0: exiftool
-// reads the whole ones, and any warning it gives about a video track is then a finding. The
-// moov, that prefix and the sample list are held, within the scanner's budget and the moov's
-// size: memory stays bounded.
+// The streamed MP4-family output re-read as it is written, by a parser that trusts nothing the
+// planner decided; what it allows and why: MEDIA.md.
 
 const TREE: Record<string, ReadonlySet<string>> = {
   moov: new Set(['mvhd', 'trak']),
@@ -189,7 +169,7 @@ function checkDates(b: Buffer, c: Box, at: string, leftover: string[]): void {
   if (b.subarray(c.body + 4, c.body + 4 + width).some((x) => x !== 0)) leftover.push(`${at} dates`);
 }
 
-/** What isobmff.track.ts writes: a fixed name, as a C string or a Pascal string. */
+/** What isobmff/track.ts writes: a fixed name, as a C string or a Pascal string. */
 function fixedHandlerName(b: Buffer, hdlr: Box): boolean {
   const text = b.subarray(hdlr.body + 24, hdlr.end);
   return HANDLER_NAMES.some((name) => {
