@@ -14,7 +14,7 @@ import {
 import { listPendingTranslationTickets } from '../core/repositories/record.repository';
 import type { Translator } from './translate';
 import { fileDepsFromConfig, type FilesConfig } from './attachments/file-deps';
-import type { Sandbox } from './jail/sandbox';
+import type { Sandbox } from './jail/sandbox.types';
 import type { WorkerKeys } from './keys';
 import { errorCode, PermanentJobFailure, toJobError } from './job-errors';
 import type { JobContext, JobHandler, JobOutcome } from './jobs/job-context';

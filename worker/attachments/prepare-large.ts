@@ -1,11 +1,11 @@
 import { recordFileKey } from '../../crypto';
 import type { RecordFile } from '../../core/record/record-body';
-import type { SandboxSession } from '../jail/sandbox';
+import type { SandboxSession } from '../jail/sandbox.types';
 import type { FileSanitiseReport } from '../sanitise/types';
 import { detectionLength, streamableFormat, type ByteSink } from '../sanitise/media';
 import type { FileWriter } from './file-writer';
 import { plaintextPass, readHead, streamPlaintext, type Attachment } from './open-attachment';
-import type { PrepareJob } from './prepare-files';
+import type { PrepareJob } from './prepare-job';
 
 // An attachment over SANITISE_MAX_BYTES, never held whole. Audio and video the native remuxers
 // handle (MP4/M4A/MOV/3GP, MP3) are cleaned as a stream: the first pass decrypts the upload,

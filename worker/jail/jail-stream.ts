@@ -2,8 +2,9 @@ import { sha256Stream } from '../../crypto';
 import type { ByteSink, StreamedFormat } from '../sanitise/media';
 import { answerSchema, claimHolds, HEAD_BYTES } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
-import { deadlineFor, formatOf, sandboxFailed, type JailSession } from './jail-session';
-import type { SessionStreamed, StreamSession } from './sandbox';
+import { formatOf, sandboxFailed } from './sandbox-failed';
+import type { SessionStreamed, StreamSession } from './sandbox.types';
+import { deadlineFor, type SessionJails } from './session-limits';
 
 // A large audio/video file cleaned as a stream through the jail (media.stream.ts runs inside).
 // The worker feeds the first pass as it decrypts, then serves each further pass the jail asks
@@ -20,7 +21,7 @@ export class JailedStream implements StreamSession {
   private head = Buffer.alloc(0);
 
   constructor(
-    private readonly session: JailSession,
+    private readonly session: SessionJails,
     private readonly format: StreamedFormat,
     private readonly size: number,
   ) {}

@@ -3,7 +3,12 @@ import { startExiftool } from '../sanitise/exiftool';
 import { sha256Stream } from '../../crypto';
 import { MediaStreamSanitiser } from '../sanitise/media';
 import type { SanitiseContext, FileSanitiseReport } from '../sanitise/types';
-import { UNJAILED_NOTE, type Sandbox, type SandboxSession, type SessionStreamed } from './sandbox';
+import {
+  UNJAILED_NOTE,
+  type Sandbox,
+  type SandboxSession,
+  type SessionStreamed,
+} from './sandbox.types';
 
 // SANDBOX=none-development-only: the sanitisers run in the worker process, next to its keys,
 // as they did before jails. For a developer's machine without user namespaces, never for a

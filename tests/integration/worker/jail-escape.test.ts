@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initCrypto, toBase64, generateBoxKeyPair } from '../../../crypto';
-import { createJailSandbox, type Sandbox } from '../../../worker/jail/sandbox';
+import { createJailSandbox } from '../../../worker/jail/sandbox';
+import type { Sandbox } from '../../../worker/jail/sandbox.types';
 import type { RecordFile } from '../../../core/record/record-body';
 import { makePng } from '../../fixtures/make-image';
 import { recoverable } from '../../fixtures/make-sanitise-context';
