@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import {
   findSubmissionIdByTicket,
   findSubmissionState,
 } from '../../core/repositories/submission.repository';
-import { JOB_TICKET, newJobTicket } from '../../core/queue';
+import { newJobTicket } from '../../core/queue';
 import { deleteUnlinkedFiles } from '../../core/repositories/record-file.repository';
 import {
   claimSubmission,
@@ -181,5 +180,3 @@ async function enqueueTranslation(ctx: JobContext, ticket: string): Promise<void
     });
   }
 }
-
-export const processSubmissionPayload = z.object({ ticket: z.string().regex(JOB_TICKET) });

@@ -1,6 +1,4 @@
-import { z } from 'zod';
 import { withTransaction } from '../../core/db';
-import { JOB_TICKET } from '../../core/queue';
 import { appendCustodyEntry } from '../../core/repositories/custody.repository';
 import {
   countPendingAttempt,
@@ -113,5 +111,3 @@ export const retryTranslation = async (
   });
   return stored ? 'translated' : 'duplicate';
 };
-
-export const retryTranslationPayload = z.object({ ticket: z.string().regex(JOB_TICKET) });
