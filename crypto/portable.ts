@@ -37,8 +37,10 @@ export {
   type SubmissionAttachment,
   type SubmissionManifest,
   type SubmissionEnvelopeV1,
+  type StoredSubmissionV1,
   buildSubmission,
   openSubmission,
+  openStoredSubmission,
   attachmentKey,
 } from './submission';
 export {

@@ -85,16 +85,53 @@ export function openSubmission(
       throw new CryptoError('CRYPTO_BAD_FORMAT', `envelope.${f} must be a non-empty string`);
     }
   }
-  if (envelope.intakeKeyId !== keyId(intake.publicKey)) {
+  checkIntakeKey(envelope.intakeKeyId, intake);
+  const contentKey = openSealedKey(fromBase64(envelope.sealedKey), intake);
+  return openManifest(contentKey, envelope.id, fromBase64(envelope.manifest));
+}
+
+/** A submission as stored: the envelope's fields with its sealed key and manifest as bytes. */
+export interface StoredSubmissionV1 {
+  id: string;
+  intakeKeyId: string;
+  sealedKey: Bytes;
+  manifest: Bytes;
+}
+
+/** openSubmission for the stored bytes, without a base64 round trip; the same checks. */
+export function openStoredSubmission(
+  stored: StoredSubmissionV1,
+  intake: BoxKeyPair,
+): { manifest: SubmissionManifest; contentKey: Bytes } {
+  if (typeof stored !== 'object' || stored === null)
+    throw new CryptoError('CRYPTO_BAD_FORMAT', 'submission must be an object');
+  for (const f of ['id', 'intakeKeyId'] as const) {
+    if (typeof stored[f] !== 'string' || stored[f].length === 0) {
+      throw new CryptoError('CRYPTO_BAD_FORMAT', `submission.${f} must be a non-empty string`);
+    }
+  }
+  for (const f of ['sealedKey', 'manifest'] as const) {
+    if (!(stored[f] instanceof Uint8Array) || stored[f].length === 0) {
+      throw new CryptoError('CRYPTO_BAD_FORMAT', `submission.${f} must be non-empty bytes`);
+    }
+  }
+  checkIntakeKey(stored.intakeKeyId, intake);
+  const contentKey = openSealedKey(stored.sealedKey, intake);
+  return openManifest(contentKey, stored.id, stored.manifest);
+}
+
+function checkIntakeKey(intakeKeyId: string, intake: BoxKeyPair): void {
+  if (intakeKeyId !== keyId(intake.publicKey)) {
     throw new CryptoError('CRYPTO_WRONG_KEY', 'envelope is sealed to another intake key');
   }
-  const contentKey = openSealedKey(fromBase64(envelope.sealedKey), intake);
-  const manifest = decryptJson<SubmissionManifest>(
-    manifestKey(contentKey),
-    'manifest',
-    envelope.id,
-    fromBase64(envelope.manifest),
-  );
+}
+
+function openManifest(
+  contentKey: Bytes,
+  id: string,
+  sealed: Bytes,
+): { manifest: SubmissionManifest; contentKey: Bytes } {
+  const manifest = decryptJson<SubmissionManifest>(manifestKey(contentKey), 'manifest', id, sealed);
   checkManifest(manifest);
   return { manifest, contentKey };
 }
