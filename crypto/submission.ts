@@ -72,18 +72,20 @@ export function buildSubmission(args: {
   return { envelope, contentKey };
 }
 
+export interface OpenedSubmission {
+  manifest: SubmissionManifest;
+  contentKey: Bytes;
+}
+
 export function openSubmission(
   envelope: SubmissionEnvelopeV1,
   intake: BoxKeyPair,
-): { manifest: SubmissionManifest; contentKey: Bytes } {
-  if (typeof envelope !== 'object' || envelope === null)
-    throw new CryptoError('CRYPTO_BAD_FORMAT', 'envelope must be an object');
+): OpenedSubmission {
+  requireObject(envelope, 'envelope');
   if (envelope.v !== 1)
     throw new CryptoError('CRYPTO_UNKNOWN_VERSION', 'submission envelope version');
   for (const f of ['id', 'intakeKeyId', 'sealedKey', 'manifest'] as const) {
-    if (typeof envelope[f] !== 'string' || envelope[f].length === 0) {
-      throw new CryptoError('CRYPTO_BAD_FORMAT', `envelope.${f} must be a non-empty string`);
-    }
+    requireString(envelope[f], `envelope.${f}`);
   }
   checkIntakeKey(envelope.intakeKeyId, intake);
   const contentKey = openSealedKey(fromBase64(envelope.sealedKey), intake);
@@ -102,14 +104,9 @@ export interface StoredSubmissionV1 {
 export function openStoredSubmission(
   stored: StoredSubmissionV1,
   intake: BoxKeyPair,
-): { manifest: SubmissionManifest; contentKey: Bytes } {
-  if (typeof stored !== 'object' || stored === null)
-    throw new CryptoError('CRYPTO_BAD_FORMAT', 'submission must be an object');
-  for (const f of ['id', 'intakeKeyId'] as const) {
-    if (typeof stored[f] !== 'string' || stored[f].length === 0) {
-      throw new CryptoError('CRYPTO_BAD_FORMAT', `submission.${f} must be a non-empty string`);
-    }
-  }
+): OpenedSubmission {
+  requireObject(stored, 'submission');
+  for (const f of ['id', 'intakeKeyId'] as const) requireString(stored[f], `submission.${f}`);
   for (const f of ['sealedKey', 'manifest'] as const) {
     if (!(stored[f] instanceof Uint8Array) || stored[f].length === 0) {
       throw new CryptoError('CRYPTO_BAD_FORMAT', `submission.${f} must be non-empty bytes`);
@@ -120,17 +117,23 @@ export function openStoredSubmission(
   return openManifest(contentKey, stored.id, stored.manifest);
 }
 
+function requireObject(o: unknown, what: string): void {
+  if (typeof o !== 'object' || o === null)
+    throw new CryptoError('CRYPTO_BAD_FORMAT', `${what} must be an object`);
+}
+
+function requireString(v: unknown, name: string): void {
+  if (typeof v !== 'string' || v.length === 0)
+    throw new CryptoError('CRYPTO_BAD_FORMAT', `${name} must be a non-empty string`);
+}
+
 function checkIntakeKey(intakeKeyId: string, intake: BoxKeyPair): void {
   if (intakeKeyId !== keyId(intake.publicKey)) {
     throw new CryptoError('CRYPTO_WRONG_KEY', 'envelope is sealed to another intake key');
   }
 }
 
-function openManifest(
-  contentKey: Bytes,
-  id: string,
-  sealed: Bytes,
-): { manifest: SubmissionManifest; contentKey: Bytes } {
+function openManifest(contentKey: Bytes, id: string, sealed: Bytes): OpenedSubmission {
   const manifest = decryptJson<SubmissionManifest>(manifestKey(contentKey), 'manifest', id, sealed);
   checkManifest(manifest);
   return { manifest, contentKey };
