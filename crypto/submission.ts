@@ -1,7 +1,5 @@
-/**
- * Submission envelope v1: the JSON body a client POSTs to the intake API. The server sees
- * only the intake key id, a sealed content key K, the encrypted manifest and upload ids.
- */
+// Submission envelope v1: the JSON body a client POSTs to the intake API. The server sees only
+// the intake key id, a sealed content key K, the encrypted manifest and upload ids.
 import { decryptJson, encryptJson } from './aead';
 import { fromBase64, randomBytes, randomId, toBase64, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';

@@ -13,11 +13,8 @@ import { AttachmentError, checkUpload, readPlaintext, type Attachment } from './
 import { prepareLarge } from './prepare-large';
 import type { PrepareJob } from './prepare-job';
 
-// Every attachment of a submission, before its record is stored: checked, decrypted,
-// sanitised (in a jail of this submission's own, worker/jail/: handed over a pipe whole, or as
-// a stream for audio and video over SANITISE_MAX_BYTES, prepare-large.ts), and written as
-// encrypted blobs. A clean copy goes under recordFileKey(R, i + 1); anything not clean is held
-// back, never passed on as if it were. Plaintext leaves this process only into that jail.
+// Every attachment of a submission before its record is stored: checked, decrypted, sanitised in
+// this submission's jail, and written as encrypted blobs; anything not clean is held back.
 
 export interface PreparedFiles {
   field: RecordFilesField;

@@ -7,12 +7,8 @@ import type { FileWriter } from './file-writer';
 import { plaintextPass, readHead, streamPlaintext, type Attachment } from './open-attachment';
 import type { PrepareJob } from './prepare-job';
 
-// An attachment over SANITISE_MAX_BYTES, never held whole. Audio and video the native remuxers
-// handle (MP4/M4A/MOV/3GP, MP3) are cleaned as a stream: the first pass decrypts the upload,
-// checks it against the manifest and copies it to the custodian (if any) while the remuxer
-// reads its structure; later passes decrypt it again and stream the clean output straight into
-// its encrypted record file. Anything else, or whatever the streaming path refuses or fails to
-// verify, is held back as before, streamed into its admin-sealed original.
+// An attachment over SANITISE_MAX_BYTES, never held whole: native-remuxable audio and video is
+// cleaned as a stream; anything else is held back, streamed into its admin-sealed original.
 
 export type HeldBack = (
   reason: string,

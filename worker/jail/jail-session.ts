@@ -8,10 +8,8 @@ import type { Declared, SandboxSession, StreamSession } from './sandbox.types';
 import { formatOf, sandboxFailed } from './sandbox-failed';
 import { deadlineFor, type SessionJails, type SessionLimits } from './session-limits';
 
-// One submission's use of jails. Its files go to one jail, in turn; if that jail dies (a crash,
-// a limit, the deadline), answers wrongly or cannot clean a file, it is killed and the next
-// file gets a fresh one from the pool. No jail that saw this submission's bytes is ever given another submission's:
-// end() destroys every jail the session used.
+// One submission's use of jails: its files go to one jail in turn; a jail that fails a file is
+// killed and the next file gets a fresh one. end() destroys every jail the session used.
 
 export class JailSession implements SandboxSession, SessionJails {
   private jail: Jail | null = null;

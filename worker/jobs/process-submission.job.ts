@@ -34,9 +34,7 @@ import { translateTestimony } from '../translate-testimony';
 import type { JobContext, JobHandler, JobOutcome } from './job-context';
 
 // decrypt → validate → files → sanitise → detect → translate → encrypt to reviewers → store
-// once. Plaintext exists only in this function's locals (and the tmpfs the file tools get);
-// what leaves it is ciphertext, hashes, ids. File blobs are written before the record's
-// transaction, which links them; an attempt that does not store its record deletes its own.
+// once. Plaintext exists only in this function's locals; what leaves it is ciphertext, hashes, ids.
 
 /**
  * The queue's entry: the job names its submission by a single-use ticket (core/queue.ts). A

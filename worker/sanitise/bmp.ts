@@ -3,11 +3,8 @@ import { LimitExceeded, MAX_IMAGE_PIXELS } from './limits';
 import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
-// BMP: the headers can carry a colour profile, embedded or *linked by a file path* (V5 headers),
-// and anything can follow the raster. sharp's libvips has no BMP reader, so the raster is read
-// here — uncompressed 24- and 32-bit, and 1/4/8-bit with a palette, which is what cameras,
-// Paint and screenshot tools write — and only the pixels are written out, as a PNG. RLE and
-// bit-field layouts are held back rather than guessed at.
+// BMP: headers can carry or link a colour profile and anything can follow the raster. The raster
+// is read here (24/32-bit, 1/4/8-bit palette) and written as a PNG; RLE/bit-fields held back.
 
 interface Layout {
   width: number;

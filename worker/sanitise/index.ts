@@ -17,10 +17,8 @@ export type { SanitiseContext, FileSanitiseReport, SanitiseResult } from './type
 export { detectFormat, type Format } from './detect-format';
 export { SanitiseTmpError, withSanitiseTmpDir } from './tmp-dir';
 
-// One entry point for every attachment. The format is read from the bytes; what the client
-// declared is never trusted for routing. Whatever cannot be cleaned — an unknown format, a tool
-// failing, a sanitiser throwing — comes back `unsanitised` with a reason, never as clean and
-// never as an exception that could lose the submission.
+// One entry point for every attachment, routed by the format read from the bytes. What cannot
+// be cleaned comes back `unsanitised` with a reason, never as clean, never as an exception.
 
 const IMAGE_AND_MEDIA: readonly Format[] = [
   ...(['jpeg', 'png', 'gif', 'webp', 'tiff'] as const),

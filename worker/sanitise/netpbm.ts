@@ -3,10 +3,8 @@ import { LimitExceeded, MAX_IMAGE_PIXELS } from './limits';
 import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
-// netpbm (PBM/PGM/PPM, P1–P6): the only metadata is `#` comment lines in the header, which
-// scanners and converters fill with tool names, paths and dates. The raster is read here (a
-// dozen lines; libvips' reader is not in sharp's build) and written out as a PNG from the
-// samples alone, so no comment can survive.
+// netpbm (P1–P6): the only metadata is `#` comment lines in the header. The raster is read here
+// and written as a PNG from the samples alone, so no comment can survive.
 
 export interface NetpbmHeader {
   magic: number;

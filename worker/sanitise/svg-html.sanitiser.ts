@@ -6,11 +6,8 @@ import { TEXT_STRUCTURAL } from './text-file.sanitiser';
 import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
-// SVG and HTML are programs as much as documents: scripts, external references, event
-// handlers, and metadata (<metadata>, <title>, <meta name="author">, comments) anywhere in the
-// tree. Neither is passed on as markup. An SVG is rasterised (librsvg, through sharp: what it
-// draws, and nothing else, survives as a PNG); an HTML page becomes its visible text, cleaned
-// like any text file. Both run in the jail like every parser.
+// SVG and HTML are programs as much as documents; neither is passed on as markup. An SVG is
+// rasterised to PNG; an HTML page becomes its visible text, cleaned like any text file.
 
 /** The longest side of a rasterised SVG: a poster, not a bomb. */
 export const MAX_SVG_SIDE = 4096;

@@ -1,7 +1,5 @@
 // Text sanitiser: normalises testimony text and strips invisible marks that can fingerprint a
-// copy (a leaker can be traced by zero-width or tag characters planted in the text they saw).
-// Pure and deterministic; the report holds counts only, never content, because reviewers and
-// logs see it.
+// copy. Pure and deterministic; the report holds counts only.
 
 import type { TextSanitiseReport } from '../../core/record/text-sanitise-report';
 

@@ -6,12 +6,8 @@ import { Tally } from './tally';
 import { allElements, parseXml, removeNode, serialiseXml } from './xml';
 import { readZip, writeZip, type Entries } from './zip';
 
-// EPUB, the office cleaner's way: rebuilt from an allowlist of its parts. The package document's
-// metadata (creator, contributor, dates, publisher, rights, identifiers) is replaced by the
-// three fields EPUB requires, set to fixed values; XHTML loses <meta>, <script>, comments and
-// event handlers; CSS loses its comments (authors sign them); pictures are cleaned by their own
-// sanitiser; fonts (their name tables name designers and licensees), signatures and anything
-// unknown are dropped. An EPUB with encryption.xml (DRM or obfuscated fonts) is held back.
+// EPUB, rebuilt from an allowlist of its parts: package metadata replaced by fixed required
+// fields; scripts, meta, comments and fonts gone; encryption.xml held back. See FORMATS.md.
 
 const CONTENT = /\.(x?html?|xml|opf|ncx)$/i;
 const PICTURE = /\.(jpe?g|png|gif|webp)$/i;
