@@ -23,6 +23,35 @@ const SODIUM_LOADS = ['libsodium-wrappers-sumo', 'libsodium-sumo', 'sodium-nativ
   ],
 );
 
+// DESIGN.md's folder boundaries, checked on the import string (relative paths, so a parent
+// folder of that name): the console never reaches into the worker or server, the server never
+// into the worker, core into no app, and crypto into nothing of the project outside crypto/.
+const outOf = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+const BOUNDARIES = {
+  console: {
+    regex: outOf(['worker', 'server']),
+    message: 'console/ never imports worker/ or server/: share through core/ or crypto/.',
+  },
+  server: {
+    regex: outOf(['worker']),
+    message: 'server/ never imports worker/: share through core/.',
+  },
+  core: {
+    regex: outOf(['server', 'worker', 'console', 'browser']),
+    message: 'core/ imports no app (server, worker, console, browser).',
+  },
+  crypto: {
+    regex: '^\\.\\./',
+    message: 'crypto/ imports nothing of the project outside crypto/.',
+  },
+};
+// One rule object per file: a later config object's rule replaces an earlier one whole, so every
+// object that sets this rule repeats the libsodium paths it keeps.
+const restrictedImports = (paths, folder) => [
+  'error',
+  folder ? { paths, patterns: [BOUNDARIES[folder]] } : { paths },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/**', 'bench/.profiles/**'] },
   js.configs.recommended,
@@ -35,7 +64,7 @@ export default tseslint.config(
       ],
       // Sori invariant: all cryptography goes through crypto/, and each libsodium build is
       // imported by one file only (static import, import() or require alike).
-      'no-restricted-imports': ['error', { paths: [LIBSODIUM_WASM, LIBSODIUM_NATIVE] }],
+      'no-restricted-imports': restrictedImports([LIBSODIUM_WASM, LIBSODIUM_NATIVE]),
       'no-restricted-syntax': ['error', ...SODIUM_LOADS],
       'no-restricted-properties': [
         'error',
@@ -50,12 +79,18 @@ export default tseslint.config(
       globals: { module: 'writable', require: 'readonly' },
     },
   },
+  ...Object.keys(BOUNDARIES).map((folder) => ({
+    files: [`${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': restrictedImports([LIBSODIUM_WASM, LIBSODIUM_NATIVE], folder),
+    },
+  })),
   {
     files: ['crypto/sodium-wasm.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [LIBSODIUM_NATIVE] }] },
+    rules: { 'no-restricted-imports': restrictedImports([LIBSODIUM_NATIVE], 'crypto') },
   },
   {
     files: ['crypto/sodium-native.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [LIBSODIUM_WASM] }] },
+    rules: { 'no-restricted-imports': restrictedImports([LIBSODIUM_WASM], 'crypto') },
   },
 );

@@ -21,7 +21,7 @@ import { startDesk } from '../console/desk/app';
 import { openKeyFile, writeKeyFile } from '../console/keystore';
 import { createReviewApp } from '../server/review/app';
 import { launchChromium } from '../tests/browser/browser-harness';
-import type { RecordBodyV1 } from '../worker/record-body';
+import type { RecordBodyV1 } from '../core/record/record-body';
 import { createBenchSchema } from './fixtures';
 
 // The desk with 1,000 cases: from pressing "Unlock" in Chromium to the inbox rendered (the key

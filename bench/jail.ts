@@ -4,7 +4,7 @@ import { JailSession } from '../worker/jail/jail-session';
 import { CHILD_ENTRY, DEFAULT_LIMITS } from '../worker/jail/jail-spawn';
 import { sanitiseFile, withSanitiseTmpDir } from '../worker/sanitise';
 import { stopExiftool } from '../worker/sanitise/exiftool';
-import type { Outcome, Row } from './report';
+import type { Outcome, Row } from './report-row';
 import { samples } from './sanitise';
 import { nowMs, percentile, waitFor } from './stats';
 

@@ -13,7 +13,7 @@ import {
 } from './fixtures';
 import { startSoriServer, type SoriServer } from './intake';
 import { countRecords, startSoriWorker, warmPipeline } from './pipeline';
-import type { Outcome, Row } from './report';
+import type { Outcome, Row } from './report-row';
 import { nowMs, waitFor } from './stats';
 
 // Long run: one worker process (TRANSLATOR=none, three reviewers) turns LONG_RECORDS

@@ -15,7 +15,7 @@ import {
   testimonyText,
   type SoriKeys,
 } from './fixtures';
-import type { Outcome } from './report';
+import type { Outcome } from './report-row';
 import { nowMs, waitFor } from './stats';
 
 // Worker throughput, TRANSLATOR=none: K committed submissions wait in a paused queue, then the

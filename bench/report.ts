@@ -25,10 +25,9 @@ import { uploadDetails, uploadRows, UPLOAD_METHOD } from './upload-report';
 import { longRunDetails, longRunRows, LONG_RUN_METHOD, type LongRunFigures } from './long-run';
 import { slowSourcesDetails, slowSourcesRows, SLOW_SOURCES_METHOD } from './slow-sources-report';
 import type { SlowSourcesFigures } from './slow-sources';
+import type { Outcome, Row } from './report-row';
 
 // Turns one run's figures into console lines and BENCHMARKS.md (overwritten each run).
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; why: string };
 
 export interface Results {
   machine: Machine;
@@ -46,13 +45,6 @@ export interface Results {
   desk: Outcome<DeskFigures>;
   jail: Outcome<JailFigures>;
   totalSeconds: number;
-}
-
-export interface Row {
-  what: string;
-  figure: string;
-  target: string;
-  verdict: string;
 }
 
 const n0 = (x: number): string => Math.round(x).toLocaleString('en-US');

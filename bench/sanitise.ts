@@ -10,7 +10,7 @@ import { makePdf } from '../tests/fixtures/make-pdf';
 import { qpdfExpand, recoverable } from '../tests/fixtures/make-sanitise-context';
 import { sanitiseFile, withSanitiseTmpDir } from '../worker/sanitise';
 import type { SanitiseContext } from '../worker/sanitise/types';
-import type { Outcome, Row } from './report';
+import type { Outcome, Row } from './report-row';
 import { nowMs, percentile } from './stats';
 
 // Issue 5's sanitising figure: each fixture format through sanitiseFile (in process, warm) and

@@ -1,4 +1,4 @@
-import type { Outcome, Row } from './report';
+import type { Outcome, Row } from './report-row';
 import {
   PATCH_BYTES,
   SLOW_RATE,

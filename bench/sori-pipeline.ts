@@ -19,7 +19,7 @@ import {
   WORKER_PROCESSES,
   type DrainFigures,
 } from './pipeline';
-import type { Outcome } from './report';
+import type { Outcome } from './report-row';
 
 // Sections 3 and 4 share one deployment: server and worker as children on a private schema
 // and queue prefix, warmed up once, torn down at the end whatever happened.

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { Outcome, Row } from './report';
+import type { Outcome, Row } from './report-row';
 import {
   PATCH_BYTES,
   REPEATS,

@@ -1,11 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 
-// The layout `sori submit --batch DIR` reads, one interview per NAME:
-//   NAME.txt          the testimony (required)
-//   NAME.json         questionnaire answers (optional)
-//   NAME.LABEL.EXT    attachments, in name order (e.g. interview-01.1.jpg, interview-01.contract.pdf)
-// A .txt file that is another interview's attachment (interview-01.notes.txt) is not an interview.
+// The layout `sori submit --batch DIR` reads, one interview per NAME: NAME.txt (required),
+// NAME.json (answers), NAME.LABEL.EXT attachments in name order. See CONSOLE.md.
 
 export interface BatchInterview {
   name: string;

@@ -1,5 +1,5 @@
 import { indicatorName } from '../core/questionnaire';
-import type { TranslationEntryV1 } from '../worker/record-body';
+import type { TranslationEntryV1 } from '../core/record/record-body';
 import type { RecordStatus } from './api-types';
 
 // What the console writes inside an encrypted record entry (the server sees only the kind).

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { recordFileKey, type ReviewerKeys } from '../crypto';
-import type { RecordFile } from '../worker/record-body';
+import type { RecordFile } from '../core/record/record-body';
 import type { ExportedFile } from './export-format';
 import type { OpenedRecord } from './records';
 import { fetchRecordFile, openOriginalKey, saveDecrypted } from './record-files';

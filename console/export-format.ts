@@ -1,14 +1,8 @@
 import type { CustodyEntryWire } from './api-types';
 import type { Signer } from './custody';
 
-// The layout of an evidence export (`sori export`), checked by `sori verify --export`:
-//   DIR/manifest.json        SHA-256 of every other file
-//   DIR/ID/record.json       the decrypted record and entries, plus the ciphertexts as stored
-//                            (so they can be matched to the hashes in the custody log)
-//   DIR/ID/custody.json      the record's custody entries, the chain 1..last that proves them,
-//                            and the worker signing keys
-//   DIR/ID/files/NN-NAME.EXT  each clean attachment, decrypted (its SHA-256 is in record.json)
-//   DIR/ID/originals/NN-NAME  held-back originals, only with --include-originals (admins)
+// The layout of an evidence export (`sori export`), checked by `sori verify --export`: see
+// CONSOLE.md for each file.
 
 export const MANIFEST = 'manifest.json';
 export const RECORD_FILE = 'record.json';

@@ -9,7 +9,7 @@ import {
   unwrapRecordKey,
   type ReviewerKeys,
 } from '../crypto';
-import type { RecordBodyV1 } from '../worker/record-body';
+import type { RecordBodyV1 } from '../core/record/record-body';
 import type { ApiClient } from './api-client';
 import type { EntryKind, EntryWire, RecordDetail } from './api-types';
 import type { EntryContent } from './entries';

@@ -8,7 +8,7 @@ import {
   toBase64,
   type ReviewerKeys,
 } from '../crypto';
-import type { RecordBodyV1 } from '../worker/record-body';
+import type { RecordBodyV1 } from '../core/record/record-body';
 import type { ApiClient } from './api-client';
 import type { RecordDetail } from './api-types';
 import type { EntryContent } from './entries';

@@ -2,10 +2,8 @@ import type { Readable } from 'node:stream';
 import { DetailedError, Upload, type HttpRequest } from 'tus-js-client';
 import { ApiError, ConsoleError } from './errors';
 
-// One resumable upload over tus 1.0 with tus-js-client. The bytes are already ciphertext; the
-// name and type of the file never leave this machine except inside the encrypted manifest, so
-// no Upload-Metadata is sent (the server refuses it) and nothing is remembered on disk.
-// Creating the upload (the POST) may cost a proof of work; resuming it (HEAD, PATCH) does not.
+// One resumable upload over tus 1.0. The bytes are already ciphertext; no Upload-Metadata is sent
+// and nothing is kept on disk. Creating may cost a proof of work; resuming does not.
 
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 // A dropped Tor circuit is the common failure: keep trying for about a minute and a half.

@@ -12,15 +12,10 @@ import {
   type RecordExport,
 } from './export-format';
 import { checkExportedFiles, hashFile } from './verify-files';
+import type { Problem } from './verify-problem';
 
 // Checks an export folder: every file against manifest.json, each record's stored ciphertexts
 // and identifiers against the custody log, and each custody.json against the log it came from.
-
-export interface Problem {
-  where: string;
-  code: string;
-  message: string;
-}
 
 function readJson<T>(path: string): T | null {
   try {

@@ -1,9 +1,9 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Stream } from '../crypto';
-import type { RecordFile } from '../worker/record-body';
+import type { RecordFile } from '../core/record/record-body';
 import { RECORD_FILE, type ExportManifest } from './export-format';
-import type { Problem } from './verify-export';
+import type { Problem } from './verify-problem';
 
 // Attachments in an export: each exported file's SHA-256 (already checked against the manifest)
 // must be the one its record body states, and every clean file of a record must be there.

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import Redis, { type RedisOptions } from 'ioredis';
+import { z } from 'zod';
 import { randomBytes, toBase64 } from '../crypto';
 import type { Logger } from './logger';
 import { errorFields } from './logger';
@@ -13,17 +14,22 @@ import { errorFields } from './logger';
 
 export const SUBMISSIONS_QUEUE = 'submissions';
 
-export interface JobPayloads {
-  'process-submission': { ticket: string };
-  'retry-translation': { ticket: string };
-}
-
 /** 16 random bytes in base64url (22 characters): unguessable, and meaningless once spent. */
 export function newJobTicket(): string {
   return toBase64(randomBytes(16));
 }
 export const JOB_TICKET = /^[A-Za-z0-9_-]{22}$/;
-export type JobName = keyof JobPayloads;
+
+const ticketPayload = z.object({ ticket: z.string().regex(JOB_TICKET) });
+
+/** Each job's payload schema: the worker parses every job's data with it before use. */
+export const JOB_PAYLOAD_SCHEMAS = {
+  'process-submission': ticketPayload,
+  'retry-translation': ticketPayload,
+} as const;
+
+export type JobName = keyof typeof JOB_PAYLOAD_SCHEMAS;
+export type JobPayloads = { [N in JobName]: z.infer<(typeof JOB_PAYLOAD_SCHEMAS)[N]> };
 export const JOB_NAMES: readonly JobName[] = ['process-submission', 'retry-translation'];
 
 /** Retry policy per job, declared once. */

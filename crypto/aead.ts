@@ -1,8 +1,5 @@
-/**
- * Small encrypted objects: 0x01 || nonce(24) || XChaCha20-Poly1305-IETF ciphertext.
- * The additional data names the object (kind and id), so the server cannot swap one stored
- * ciphertext for another under the same key without decryption failing.
- */
+// Small encrypted objects: 0x01 || nonce(24) || XChaCha20-Poly1305-IETF ciphertext. The AD names
+// the object (kind and id), so the server cannot swap one stored ciphertext for another.
 import { concatBytes, fromUtf8, lengthPrefixed, randomBytes, utf8, type Bytes } from './encoding';
 import { CryptoError } from './errors';
 import { VERSION_1, checkVersionedBlob } from './keys';

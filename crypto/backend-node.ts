@@ -1,10 +1,5 @@
-/**
- * Node processes (server, worker, console, desk) take the native addon unless told otherwise:
- * SORI_CRYPTO_BACKEND = auto (default: native, or WASM if the addon cannot load, said on
- * stderr at start), native (the addon or nothing: a start that cannot load it fails, so a CI
- * leg or an operator asking for it never runs WASM unawares) or wasm (what the browser runs,
- * for debugging). Imported by index.ts only, so the browser bundle never reaches the addon.
- */
+// Node picks its libsodium build from SORI_CRYPTO_BACKEND (auto, native, wasm; see PROTOCOL.md).
+// Imported by index.ts only, so the browser bundle never reaches the addon.
 import type { SodiumBackend } from './backend';
 import { CryptoError } from './errors';
 import { setBackendLoader, type BackendLoader } from './sodium';

@@ -1,10 +1,5 @@
-/**
- * What a libsodium build must provide: the raw primitives crypto/ uses, nothing more. Two
- * builds implement it — libsodium.js (WASM, everywhere; sodium-wasm.ts) and sodium-native
- * (Node only; sodium-native.ts) — and sodium.ts checks every argument once, in front of both,
- * so a bad length is refused the same way whichever build runs. Both are held to the same
- * test vectors and negative tests (tests/unit/crypto, run once per backend).
- */
+// What a libsodium build must provide: the raw primitives crypto/ uses, nothing more. sodium.ts
+// checks every argument in front of both builds (sodium-wasm.ts, sodium-native.ts).
 
 export type BackendName = 'native' | 'wasm';
 

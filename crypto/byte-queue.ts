@@ -1,8 +1,5 @@
-/**
- * Ciphertext received but not yet decrypted, for the file readers. A list, so byte-at-a-time
- * writers do not cost O(n^2) copies; it only ever holds one write plus less than a frame.
- * Also the start both file versions share: the version byte and the secretstream header.
- */
+// Ciphertext received but not yet decrypted, for the file readers: a list, so byte-at-a-time
+// writers cost no O(n^2) copies. Also the start both file versions share (version, header).
 import type { Bytes } from './encoding';
 import { CryptoError } from './errors';
 import { STREAM_HEADER_BYTES, streamInitPull, type StreamState } from './sodium';

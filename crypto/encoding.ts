@@ -1,7 +1,5 @@
-/**
- * Wire encodings. base64url without padding is the only base64 on the wire; both decoders are
- * strict (alphabet, length, canonical trailing bits) so one value has exactly one spelling.
- */
+// Wire encodings. base64url without padding is the only base64 on the wire; both decoders are
+// strict (alphabet, length, canonical trailing bits) so one value has exactly one spelling.
 import { CryptoError, expectBytes } from './errors';
 import { fromB64, fromHexRaw, randomBuf, toB64, toHexRaw } from './sodium';
 

@@ -1,10 +1,5 @@
-/**
- * Enrolment certificates: who may read new records. The worker seals every record key to the
- * reviewers in the database, so a row written by anyone with database access would otherwise
- * be read as an enrolment. A certificate is an Ed25519 signature, made off the server by a
- * trusted key (a root the worker is configured with, or an enrolled admin who chains to one),
- * over the reviewer's role and public keys. The name is a label and is not covered.
- */
+// Enrolment certificates: who may read new records. An Ed25519 signature by a trusted key over a
+// reviewer's role and public keys, so a row written into the database is not an enrolment.
 import { concatBytes, fromBase64, toHex, utf8, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
 import { KEY_BYTES, SIG_BYTES } from './sodium';

@@ -1,7 +1,5 @@
-/**
- * The one error type crypto/ throws. Callers branch on `code` (a closed union), never on the
- * message; messages never contain key material or plaintext.
- */
+// The one error type crypto/ throws. Callers branch on `code` (a closed union), never on the
+// message; messages never contain key material or plaintext.
 export type CryptoErrorCode =
   | 'CRYPTO_NOT_READY' // initCrypto() has not resolved yet
   | 'CRYPTO_BACKEND_UNAVAILABLE' // SORI_CRYPTO_BACKEND names no build, or native was demanded and cannot load

@@ -1,12 +1,5 @@
-/**
- * File format v2: a writer need not know the size before it starts (the no-JS form streams a
- * file of unknown length straight into storage). Ciphertext: 0x02 || secretstream header(24)
- * || frames; inner plaintext data(n) || 0x80 || zeros, padmeLength(n + 1) rounded up to whole
- * 64 KiB chunks, so every frame is 65 553 bytes and a reader always knows where one ends.
- * Chunks wholly of data are tagged MESSAGE; the "boundary" chunk (holding the 0x80 marker) is
- * tagged PUSH, or FINAL when it is the last; zero chunks after it are MESSAGE, the last FINAL.
- * See PROTOCOL.md "Files, version 2".
- */
+// File format v2, for writers that do not know the size up front (the no-JS form): padded to
+// whole 64 KiB chunks after a 0x80 marker. See PROTOCOL.md "Files, version 2".
 import { ByteQueue, pullFileHeader } from './byte-queue';
 import type { Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';

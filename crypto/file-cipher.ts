@@ -1,11 +1,5 @@
-/**
- * The file formats, independent of any stream API (Node Transform here, WHATWG streams in the
- * browser). Version 1 (this file): 0x01 || secretstream header(24) || frames, each frame a
- * secretstream push of one 64 KiB chunk of the inner plaintext u64be(size) || data || zeros;
- * the last frame is tagged FINAL. Once the first frame is open the reader knows every later
- * frame's length. Version 2 (file-cipher-v2.ts) needs no size up front. FileDecryptor reads
- * both, chosen by the version byte; the browser and the console write v1.
- */
+// The file formats, independent of any stream API. Version 1 here (size first, 64 KiB secretstream
+// frames); FileDecryptor reads v1 and v2 by the version byte. See PROTOCOL.md.
 import { ByteQueue, pullFileHeader } from './byte-queue';
 import { concatBytes, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';

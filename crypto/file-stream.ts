@@ -1,7 +1,5 @@
-/**
- * Node-only adapters: the file formats of file-cipher.ts and file-cipher-v2.ts as streams, so
- * 20 MB (or 2 GB) attachments move through in 64 KiB chunks without ever being held whole.
- */
+// Node-only adapters: the file formats as streams, so 20 MB (or 2 GB) attachments move through
+// in 64 KiB chunks without ever being held whole.
 import { Duplex, Transform, type TransformCallback } from 'stream';
 import type { Bytes } from './encoding';
 import { CryptoError } from './errors';

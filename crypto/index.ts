@@ -1,7 +1,5 @@
-/**
- * The public face of crypto/: the only module the rest of Sori imports. Deterministic
- * `*With*` variants used by the test vectors are deliberately not re-exported here.
- */
+// The public face of crypto/: the only module the rest of Sori imports. The deterministic
+// `*With*` variants used by the test vectors are deliberately not re-exported here.
 // Node processes choose their libsodium build (native addon or WASM) here; see backend-node.ts.
 import './backend-node';
 export * from './portable';

@@ -1,7 +1,5 @@
-/**
- * Reviewer key file: JSON text, secrets under secretbox with an Argon2id key from the
- * passphrase. Public keys are in clear for convenience and checked against the secrets.
- */
+// Reviewer key file: JSON, secrets under secretbox with an Argon2id key from the passphrase.
+// Public keys are in clear for convenience and checked against the secrets.
 import { concatBytes, fromBase64, randomBytes, toBase64, utf8, type Bytes } from './encoding';
 import { CryptoError } from './errors';
 import { keyId } from './keys';

@@ -1,7 +1,5 @@
-/**
- * Padmé (Nikitin et al., PURBs, PETS 2019): rounds a length up so that at most
- * O(log log n) bits of it remain visible, with at most ~12% overhead.
- */
+// Padmé (Nikitin et al., PURBs, PETS 2019): rounds a length up so that at most O(log log n) bits
+// of it remain visible, with at most ~12% overhead.
 import { CryptoError } from './errors';
 import { STREAM_ABYTES, STREAM_HEADER_BYTES } from './sodium';
 

@@ -1,7 +1,5 @@
-/**
- * Everything in crypto/ that runs unchanged in a browser (no Node APIs): the entry point for
- * the esbuild bundle. index.ts adds the Node stream adapters on top.
- */
+// Everything in crypto/ that runs unchanged in a browser (no Node APIs): the entry point for the
+// esbuild bundle. index.ts adds the Node stream adapters on top.
 export { CryptoError, isCryptoError, type CryptoErrorCode } from './errors';
 export { initCrypto, cryptoBackend, type CryptoBackendInfo } from './sodium';
 export {
@@ -37,8 +35,10 @@ export {
   type SubmissionAttachment,
   type SubmissionManifest,
   type SubmissionEnvelopeV1,
+  type StoredSubmissionV1,
   buildSubmission,
   openSubmission,
+  openStoredSubmission,
   attachmentKey,
 } from './submission';
 export {

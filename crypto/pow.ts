@@ -1,9 +1,5 @@
-/**
- * Hashcash proof of work over BLAKE2b, against floods of anonymous submissions without
- * identifying anyone. The server MACs each challenge with a key of its own, so it stores
- * nothing until a solution is spent. Pure libsodium: the browser bundle and the console solve
- * with this same file.
- */
+// Hashcash proof of work over BLAKE2b against floods of anonymous submissions. The server MACs
+// each challenge, so it stores nothing until a solution is spent; browser and console share this.
 import {
   concatBytes,
   fromBase64,

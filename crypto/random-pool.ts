@@ -1,11 +1,5 @@
-/**
- * Faster randomness for libsodium.js, same source. Its WASM build asks the host for one 32-bit
- * word per random BYTE (randombytes_buf(32) is 32 host calls, and each crypto_box_seal draws
- * 96), and on Node each word is a crypto.randomBytes(4): ~10 µs, the larger part of sealing a
- * record key. Here the words come from a pool refilled by one getRandomValues() call per
- * 4 KiB: the same CSPRNG (the platform's, as before), a hundred times fewer crossings. Nothing
- * about what is drawn changes, so every format and test vector stays as it was.
- */
+// libsodium.js's randomness drawn from a pool refilled by one getRandomValues() per 4 KiB instead
+// of one host call per byte: the same CSPRNG, far fewer crossings. See PROTOCOL.md.
 
 const POOL_WORDS = 1024; // 4 KiB: getRandomValues takes at most 64 KiB at once
 

@@ -1,8 +1,5 @@
-/**
- * Receipts: 20 random decimal digits (~66.4 bits) that are the source's only credential.
- * Argon2id over the digits, with a fixed salt because nothing but the receipt may be needed
- * to come back, yields the source's X25519 key pair and a token whose hash the server keeps.
- */
+// Receipts: 20 random decimal digits (~66.4 bits), the source's only credential. Argon2id over
+// them (fixed salt: nothing else may be needed) yields the source's key pair and a token.
 import { concatBytes, utf8, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
 import { sha256 } from './hash';

@@ -1,8 +1,5 @@
-/**
- * Record files: each sanitised file of a record is a file stream (secretstream + Padmé, see
- * file-cipher.ts) under its own sub-key of the record key R, so whoever holds R reads it and
- * no one else. Originals kept back go under a fresh key sealed to admins or the custodian.
- */
+// Record files: each sanitised file is a file stream under its own sub-key of the record key R.
+// Originals kept back go under a fresh key sealed to admins or the custodian.
 import { randomBytes, type Bytes } from './encoding';
 import { CryptoError } from './errors';
 import { openSealedKey, sealKey, type BoxKeyPair } from './keys';

@@ -1,8 +1,5 @@
-/**
- * Record envelope v1 (worker -> reviewers). A random record key R is sealed to each reviewer;
- * the body and every appended entry are encrypted under sub-keys of R, so granting a new
- * reviewer is one more sealed copy of R and the server never sees R.
- */
+// Record envelope v1 (worker -> reviewers): a random record key R sealed to each reviewer; body
+// and entries under sub-keys of R, so a grant is one more sealed copy and the server never sees R.
 import { decryptJson, decryptJsonParts, encryptJson, encryptJsonParts } from './aead';
 import { randomBytes, type Bytes } from './encoding';
 import { KDF, openSealedKey, sealKey, type BoxKeyPair } from './keys';

@@ -1,8 +1,5 @@
-/**
- * Replies to a source: 0x01 || sealed reply key (81 bytes) || padded JSON object.
- * A fresh key per reply, sealed to the source's public key; the object's AD id is the
- * source key's id, so a reply cannot be re-addressed to another source's key.
- */
+// Replies to a source: 0x01 || sealed reply key (81 bytes) || padded JSON object. The AD id is the
+// source key's id, so a reply cannot be re-addressed to another source's key.
 import { decryptJson, encryptJson, OBJECT_OVERHEAD, JSON_PAD_BLOCK } from './aead';
 import { concatBytes, randomBytes, type Bytes } from './encoding';
 import { expectLength } from './errors';

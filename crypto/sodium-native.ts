@@ -1,9 +1,5 @@
-/**
- * The sodium-native backend (libsodium compiled for this machine, 3–4× the WASM build here):
- * the only file that imports sodium-native. Node only — backend-node.ts loads it, and the
- * browser bundle never reaches it. SHA-256 comes from node:crypto (OpenSSL, with the CPU's SHA
- * instructions: the same digest several times faster than libsodium's portable C).
- */
+// The sodium-native backend, the only file that imports sodium-native (Node only, loaded by
+// backend-node.ts). SHA-256 comes from node:crypto, with the CPU's SHA instructions.
 import { createHash } from 'node:crypto';
 import sodium from 'sodium-native';
 import type { SodiumBackend, StreamState } from './backend';

@@ -1,8 +1,5 @@
-/**
- * The part of sodium-native (5.x) that crypto/sodium-native.ts calls. Its functions write into
- * buffers the caller allocates and check every length with assert(); the open/verify calls
- * return false on a failed authentication, the AEAD and secretstream ones throw.
- */
+// The part of sodium-native (5.x) that crypto/sodium-native.ts calls: functions write into
+// caller buffers; open/verify return false on failure, AEAD and secretstream ones throw.
 declare module 'sodium-native' {
   type B = Uint8Array;
   const sodium: {

@@ -1,8 +1,5 @@
-/**
- * The libsodium.js (WASM) backend: the only file that imports libsodium-wrappers-sumo. It runs
- * everywhere — the browser bundle has only this one — and serves Node when the native addon
- * is switched off or cannot load.
- */
+// The libsodium.js (WASM) backend, the only file that imports libsodium-wrappers-sumo: the
+// browser's only build, and Node's when the native addon is off or cannot load.
 import sodium from 'libsodium-wrappers-sumo';
 import type { SodiumBackend, Sha256State, StreamState } from './backend';
 import { installRandomPool } from './random-pool';

@@ -1,9 +1,5 @@
-/**
- * The checked primitives every other file in crypto/ calls. Which libsodium build runs them is
- * chosen once, by initCrypto(): libsodium.js (WASM, sodium-wasm.ts) by default, or on Node the
- * native addon (sodium-native.ts, chosen in backend-node.ts). Every key, nonce and parameter is
- * checked here, in front of both, so a bad input is refused the same way by either build.
- */
+// The checked primitives every other file in crypto/ calls, on the build initCrypto() chose.
+// Every key, nonce and parameter is checked here, so both builds refuse bad input alike.
 import type { BackendName, Sha256State, SodiumBackend, StreamState } from './backend';
 import { CryptoError, expectBytes, expectLength } from './errors';
 

@@ -1,7 +1,5 @@
-/**
- * Submission envelope v1: the JSON body a client POSTs to the intake API. The server sees
- * only the intake key id, a sealed content key K, the encrypted manifest and upload ids.
- */
+// Submission envelope v1: the JSON body a client POSTs to the intake API. The server sees only
+// the intake key id, a sealed content key K, the encrypted manifest and upload ids.
 import { decryptJson, encryptJson } from './aead';
 import { fromBase64, randomBytes, randomId, toBase64, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
@@ -72,29 +70,69 @@ export function buildSubmission(args: {
   return { envelope, contentKey };
 }
 
+export interface OpenedSubmission {
+  manifest: SubmissionManifest;
+  contentKey: Bytes;
+}
+
 export function openSubmission(
   envelope: SubmissionEnvelopeV1,
   intake: BoxKeyPair,
-): { manifest: SubmissionManifest; contentKey: Bytes } {
-  if (typeof envelope !== 'object' || envelope === null)
-    throw new CryptoError('CRYPTO_BAD_FORMAT', 'envelope must be an object');
+): OpenedSubmission {
+  requireObject(envelope, 'envelope');
   if (envelope.v !== 1)
     throw new CryptoError('CRYPTO_UNKNOWN_VERSION', 'submission envelope version');
   for (const f of ['id', 'intakeKeyId', 'sealedKey', 'manifest'] as const) {
-    if (typeof envelope[f] !== 'string' || envelope[f].length === 0) {
-      throw new CryptoError('CRYPTO_BAD_FORMAT', `envelope.${f} must be a non-empty string`);
+    requireString(envelope[f], `envelope.${f}`);
+  }
+  checkIntakeKey(envelope.intakeKeyId, intake);
+  const contentKey = openSealedKey(fromBase64(envelope.sealedKey), intake);
+  return openManifest(contentKey, envelope.id, fromBase64(envelope.manifest));
+}
+
+/** A submission as stored: the envelope's fields with its sealed key and manifest as bytes. */
+export interface StoredSubmissionV1 {
+  id: string;
+  intakeKeyId: string;
+  sealedKey: Bytes;
+  manifest: Bytes;
+}
+
+/** openSubmission for the stored bytes, without a base64 round trip; the same checks. */
+export function openStoredSubmission(
+  stored: StoredSubmissionV1,
+  intake: BoxKeyPair,
+): OpenedSubmission {
+  requireObject(stored, 'submission');
+  for (const f of ['id', 'intakeKeyId'] as const) requireString(stored[f], `submission.${f}`);
+  for (const f of ['sealedKey', 'manifest'] as const) {
+    if (!(stored[f] instanceof Uint8Array) || stored[f].length === 0) {
+      throw new CryptoError('CRYPTO_BAD_FORMAT', `submission.${f} must be non-empty bytes`);
     }
   }
-  if (envelope.intakeKeyId !== keyId(intake.publicKey)) {
+  checkIntakeKey(stored.intakeKeyId, intake);
+  const contentKey = openSealedKey(stored.sealedKey, intake);
+  return openManifest(contentKey, stored.id, stored.manifest);
+}
+
+function requireObject(o: unknown, what: string): void {
+  if (typeof o !== 'object' || o === null)
+    throw new CryptoError('CRYPTO_BAD_FORMAT', `${what} must be an object`);
+}
+
+function requireString(v: unknown, name: string): void {
+  if (typeof v !== 'string' || v.length === 0)
+    throw new CryptoError('CRYPTO_BAD_FORMAT', `${name} must be a non-empty string`);
+}
+
+function checkIntakeKey(intakeKeyId: string, intake: BoxKeyPair): void {
+  if (intakeKeyId !== keyId(intake.publicKey)) {
     throw new CryptoError('CRYPTO_WRONG_KEY', 'envelope is sealed to another intake key');
   }
-  const contentKey = openSealedKey(fromBase64(envelope.sealedKey), intake);
-  const manifest = decryptJson<SubmissionManifest>(
-    manifestKey(contentKey),
-    'manifest',
-    envelope.id,
-    fromBase64(envelope.manifest),
-  );
+}
+
+function openManifest(contentKey: Bytes, id: string, sealed: Bytes): OpenedSubmission {
+  const manifest = decryptJson<SubmissionManifest>(manifestKey(contentKey), 'manifest', id, sealed);
   checkManifest(manifest);
   return { manifest, contentKey };
 }

@@ -2,9 +2,11 @@ import type { ClaimedSubmission } from '../core/repositories/processing.reposito
 import { computeIndicators } from '../core/questionnaire';
 import { toHex } from '../crypto';
 import { detectLanguage } from './text/language';
-import { sanitiseText, type SanitiseReport } from './text/sanitise';
-import type { AnswerValue, Manifest } from './manifest.schema';
-import type { RecordBodyV1, Translation } from './record-body';
+import { sanitiseText } from './text/sanitise';
+import type { TextSanitiseReport } from '../core/record/text-sanitise-report';
+import type { Manifest } from './manifest.schema';
+import type { AnswerValue } from '../core/record/answer-value';
+import type { RecordBodyV1, Translation } from '../core/record/record-body';
 import type { TranslationOutcome } from './translate-testimony';
 
 // Turns an opened manifest into the record reviewers will read: sanitised text (and answers:
@@ -15,7 +17,7 @@ export type RecordDraft = Omit<RecordBodyV1, 'translation'>;
 
 export type RecordFilesField = Pick<RecordBodyV1, 'files' | 'originals'>;
 
-type Removed = SanitiseReport['removed'];
+type Removed = TextSanitiseReport['removed'];
 
 function sanitiseAnswers(answers: Manifest['answers']): {
   answers: Record<string, AnswerValue>;

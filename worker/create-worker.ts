@@ -8,17 +8,18 @@ import {
   QUEUE_STREAMS,
   jobId,
   jobOptions,
+  JOB_PAYLOAD_SCHEMAS,
   type JobName,
   type JobPayloads,
 } from '../core/queue';
 import { listPendingTranslationTickets } from '../core/repositories/record.repository';
 import type { Translator } from './translate';
 import { fileDepsFromConfig, type FilesConfig } from './attachments/file-deps';
-import type { Sandbox } from './jail/sandbox';
+import type { Sandbox } from './jail/sandbox.types';
 import type { WorkerKeys } from './keys';
 import { errorCode, PermanentJobFailure, toJobError } from './job-errors';
 import type { JobContext, JobHandler, JobOutcome } from './jobs/job-context';
-import { JOB_HANDLERS, JOB_PAYLOADS, assertHandlers, isJobName } from './jobs/job-handlers';
+import { JOB_HANDLERS, assertHandlers, isJobName } from './jobs/job-handlers';
 
 // The BullMQ side of the worker: one Worker on the submissions queue, one Queue for follow-up
 // jobs, listeners that log ids and codes only, and a close() that lets the running job finish.
@@ -56,13 +57,13 @@ export interface SoriWorker {
 }
 
 function dispatch<N extends JobName>(ctx: JobContext, name: N, data: unknown): Promise<JobOutcome> {
-  const parsed = JOB_PAYLOADS[name].safeParse(data);
+  const parsed = JOB_PAYLOAD_SCHEMAS[name].safeParse(data);
   if (!parsed.success) throw new PermanentJobFailure('JOB_DATA_INVALID');
   return (JOB_HANDLERS[name] as JobHandler<N>)(ctx, parsed.data);
 }
 
 export function createWorker(deps: WorkerDeps): SoriWorker {
-  assertHandlers(JOB_HANDLERS, JOB_PAYLOADS);
+  assertHandlers(JOB_HANDLERS, JOB_PAYLOAD_SCHEMAS);
   const { config, log } = deps;
   // Before any connection: a bad CUSTODIAN_PUBLIC_KEY stops the worker here.
   const files = fileDepsFromConfig(config, deps.db, deps.sandbox);

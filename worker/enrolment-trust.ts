@@ -1,11 +1,7 @@
 import { cachedCertificateCheck, certifiedReviewers, type CertifiedReviewer } from '../crypto';
 
-// Which reviewer rows the worker believes. Without roots (ENROLMENT_ROOTS unset) every
-// non-revoked row is a reviewer, as the database says. With roots, the chain rule of
-// crypto/enrolment.ts: a row counts only if its certificate holds and its signer is a root or
-// the signing key of an admin row that counts. A row written straight into the database, or
-// signed by anyone else, gets no record key. Revoked rows are never offered here, so the
-// reviewers a revoked admin certified stop counting too until someone trusted certifies them.
+// Which reviewer rows the worker believes: every non-revoked row without ENROLMENT_ROOTS; with
+// roots, only rows whose certificate chains to one (crypto/enrolment.ts).
 
 export interface EnrolledRow extends CertifiedReviewer {
   id: string;

@@ -10,10 +10,8 @@ import {
 } from '../crypto';
 import { INTAKE_KEY_FORMAT, WORKER_KEY_FORMAT } from './keys';
 
-// `npm run keys:init -- DIR`: writes DIR/intake-key.json and DIR/worker-key.json (mode 0600)
-// and prints only the public ids and fingerprints. It never overwrites a key file: replacing
-// an intake key by accident would make every submission sealed to it unreadable. With
-// --if-missing (docker compose's first start) an existing complete key set is left as it is.
+// `npm run keys:init -- DIR`: writes the intake and worker key files (0600), prints only public
+// ids. It never overwrites a key file; --if-missing leaves a complete set as it is.
 
 export const INTAKE_KEY_FILE = 'intake-key.json';
 export const WORKER_KEY_FILE = 'worker-key.json';

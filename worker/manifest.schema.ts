@@ -1,18 +1,8 @@
 import { z } from 'zod';
+import { answerValue, type AnswerValue } from '../core/record/answer-value';
 
-// What a decrypted manifest must look like before any of it is used. crypto/ checks only what
-// the cryptography needs; everything else arrives from an anonymous client and is hostile until
-// parsed. The server has already answered 202, so a field this code cannot use is dropped and
-// named to the reviewer, never a reason to lose the testimony: only a manifest without text is
-// refused. zod issues are never logged or stored (they can quote input).
-
-const answerValue = z.union([
-  z.string().max(20_000),
-  z.number(),
-  z.boolean(),
-  z.null(),
-  z.array(z.string().max(2_000)).max(100),
-]);
+// What a decrypted manifest must look like before any of it is used: hostile until parsed. A
+// field that cannot be used is dropped and named; only a manifest without text is refused.
 
 const answerKey = z.string().min(1).max(64);
 
@@ -39,8 +29,6 @@ const attachments = z
     }),
   )
   .max(100);
-
-export type AnswerValue = z.infer<typeof answerValue>;
 
 export interface Manifest {
   text: string;

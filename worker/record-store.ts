@@ -15,14 +15,8 @@ import { JobFailure } from './job-errors';
 import type { FilesToLink } from './attachments/file-writer';
 import { storeRecordFiles } from './attachments/store-files';
 
-// Group commit for records. The custody lock is held to COMMIT, so every store in the
-// deployment waits for the one before it to reach disk: one record per fsync would cap the
-// whole deployment at the disk's flush rate, however many workers run. The jobs of one
-// process that are ready while a batch commits therefore go together in the next transaction:
-// still one transaction per record (record, keys, custody entry, submission done), one flush
-// for all of them. Each transaction is four round trips (every one a socket write and a wait
-// for the worker and for Postgres): BEGIN with every lock and read it needs, the records, the
-// custody entries, COMMIT.
+// Group commit for records: the jobs of one process ready while a batch commits go together in
+// the next transaction, one flush for all, since the custody lock serialises every store.
 
 export interface RecordToStore {
   record: NewRecord;

@@ -1,5 +1,5 @@
 import { TranslationError, type Translator } from './translate';
-import type { NotTranslatedReason } from './record-body';
+import type { NotTranslatedReason } from '../core/record/record-body';
 
 // Machine translation as one step of processing. It never blocks or loses a testimony: any
 // failure yields an untranslated record, and a failure a retry may fix marks the translation

@@ -6,7 +6,8 @@ import { contextOf } from '../context';
 import { checkChain, fetchCustodyLog, REASONS, type CustodyLog } from '../custody';
 import { ConsoleError, isApiError } from '../errors';
 import { recordPath } from '../records';
-import { logFromExport, verifyExport, type Problem } from '../verify-export';
+import { logFromExport, verifyExport } from '../verify-export';
+import type { Problem } from '../verify-problem';
 
 // Exit 0: the whole chain holds and every readable record matches it. Exit 2: a break, named.
 // Exit 1: the check could not be made (network, auth, a missing export).

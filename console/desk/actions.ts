@@ -11,11 +11,8 @@ import { DeskError } from './desk-error';
 import type { Inbox } from './inbox';
 import type { Vault } from './vault';
 
-// What a reviewer does to a case from the desk, through the same console functions the
-// commands use (appendEntry, replyToSource, grantOne): encrypted here, ciphertext to the server.
-// Case-wide facts (tags, assignment, indicators, notes) go on the case's first record; a
-// status goes on every record of the case so the server's status filter agrees; a reply goes
-// to the latest record (all of a case's records carry the same source key).
+// What a reviewer does to a case from the desk, through the console's own functions: encrypted
+// here, ciphertext to the server. Which record each action goes on: CONSOLE.md.
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

@@ -16,10 +16,8 @@ import { pickTranslation } from '../render/record';
 import { cleanFileBytes, type CleanFile } from './files';
 import type { Vault } from './vault';
 
-// The desk's two archives, built in memory and sent as one download:
-// - the evidence bundle: exactly `sori export`'s layout (manifest, record.json, custody.json,
-//   files/), so `sori verify --export` checks it once unzipped;
-// - a HURIDOCS Uwazi import: cases.csv plus the attachments it names (README, "Uwazi").
+// The desk's two archives, built in memory: the evidence bundle (`sori export`'s layout) and a
+// HURIDOCS Uwazi import (cases.csv plus the attachments it names).
 
 const json = (v: unknown) => utf8(JSON.stringify(v, null, 2) + '\n');
 

@@ -5,10 +5,8 @@ import type { OpenedRecord } from '../records';
 import { answerPairs } from '../render/answers';
 import { pickTranslation, sanitisationLines } from '../render/record';
 
-// The printable case file: one self-contained HTML page (no script, styles inline) that a
-// lawyer can print or save as PDF, carrying each record's custody proof — the hash the worker
-// logged for what it received and stored, the chain head that covers it, and whether the whole
-// chain verified on this machine when the file was made.
+// The printable case file: one self-contained HTML page (no script, styles inline) carrying each
+// record's custody proof and whether the whole chain verified here.
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

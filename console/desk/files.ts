@@ -1,7 +1,7 @@
 import { recordFileKey } from '../../crypto';
 import { decryptToMemory, fetchRecordFile } from '../record-files';
 import type { OpenedRecord } from '../records';
-import type { RecordFile } from '../../worker/record-body';
+import type { RecordFile } from '../../core/record/record-body';
 import { DeskError } from './desk-error';
 import type { Vault } from './vault';
 

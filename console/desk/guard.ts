@@ -1,18 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { bytesEqual, fromBase64, randomBytes, toBase64, utf8 } from '../../crypto';
 
-// The desk is a web server holding unlocked keys, so every other page the reviewer's browser
-// has open is an attacker. What stops them:
-// - loopback only, and the Host header must be exactly 127.0.0.1:PORT: a DNS-rebound name
-//   (evil.example resolving to 127.0.0.1) arrives with its own Host and is refused;
-// - a per-launch secret on every request, carried by an HttpOnly SameSite=Strict cookie that
-//   only the one-time token URL printed in the terminal can obtain;
-// - cookies are not kept apart by port, so a page on another loopback port would be sent the
-//   cookie too: every /api request must also carry a second per-launch secret that only the
-//   desk's own page holds (handed over in the URL fragment, kept in sessionStorage, which is
-//   per origin, port included), as a header, or in the query of a file or download URL;
-// - state changes also need Origin (or Sec-Fetch-Site) to say the request came from the desk;
-// - no CORS headers ever, a CSP that allows only the desk's own script and style, no-store.
+// The desk is a web server holding unlocked keys, so every other page the browser has open is an
+// attacker: loopback, exact Host, two per-launch secrets, Origin checks, no CORS (CONSOLE.md).
 
 export const COOKIE = 'sori_desk';
 

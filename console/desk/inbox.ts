@@ -7,10 +7,8 @@ import { pickTranslation } from '../render/record';
 import { entryCount, isUnread, loadSeen, saveSeen, type SeenMap } from '../seen';
 import { memzero, type ReviewerKeys } from '../../crypto';
 
-// The desk's inbox: every readable record, opened with the console's own openRecord and kept
-// in memory (never on disk) until the desk locks, grouped into cases by the caseId the server
-// stores. A refresh re-opens only records whose entry count changed. Search runs over the
-// decrypted text in memory, so nothing the reviewer looks for ever leaves this process.
+// The desk's inbox: readable records opened and kept in memory until the desk locks, grouped
+// into cases; search runs over the decrypted text here, so nothing searched leaves this process.
 
 export interface CaseSummary {
   caseId: string;

@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { DeskError } from './desk-error';
 
-// The case file as PDF, printed by a headless Chromium when the machine has one
-// (SORI_CHROMIUM, else /usr/bin/chromium). The HTML goes in and the PDF comes back over the
-// DevTools pipe (file descriptors 3 and 4), never through a file; the browser's profile lives
-// in /dev/shm (memory), without which it does not print, and is removed afterwards. The page is set as
-// content with JavaScript and network off: it has no script and links nowhere anyway.
+// The case file as PDF, printed by a headless Chromium over the DevTools pipe, never through a
+// file; its profile lives in /dev/shm and is removed afterwards.
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 

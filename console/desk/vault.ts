@@ -5,10 +5,8 @@ import { openKeyFile } from '../keystore';
 import { login, type Reviewer, type Session } from '../session';
 import { DeskError } from './desk-error';
 
-// What the desk holds while unlocked: the reviewer's secret keys, a review-API session and the
-// decrypted records (owned by the inbox, dropped through onLock). All of it in this process's
-// memory only; locking wipes the keys and forgets the rest. The idle clock counts the page's
-// requests to the desk, not its polling of the lock state.
+// What the desk holds while unlocked (secret keys, a session, decrypted records), in memory
+// only; locking wipes the keys. The idle clock counts the page's requests, not its polling.
 
 const STALE = ['SESSION_EXPIRED', 'SESSION_INVALID'];
 

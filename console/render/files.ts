@@ -1,4 +1,4 @@
-import type { RecordBodyV1, RecordFile } from '../../worker/record-body';
+import type { RecordBodyV1, RecordFile } from '../../core/record/record-body';
 
 // The "Files" section of `sori show`: each attachment with its type, size and whether the
 // worker could clean it (and what it removed), plus originals kept out of reviewers' reach.

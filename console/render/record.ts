@@ -1,4 +1,4 @@
-import type { RecordBodyV1 } from '../../worker/record-body';
+import type { RecordBodyV1 } from '../../core/record/record-body';
 import { indicatorName } from '../../core/questionnaire';
 import { describeEntry } from '../entries';
 import { answerLines } from './answers';

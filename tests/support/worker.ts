@@ -16,7 +16,7 @@ import { parseIntakeKeys, parseWorkerKey, type WorkerKeys } from '../../worker/k
 import { registerWorkerKeys } from '../../worker/register-keys';
 import { createTranslator } from '../../worker/translate';
 import type { FileDeps } from '../../worker/attachments/file-deps';
-import type { Sandbox } from '../../worker/jail/sandbox';
+import type { Sandbox } from '../../worker/jail/sandbox.types';
 import type { JobContext } from '../../worker/jobs/job-context';
 import { TEST_REDIS_URL } from './env';
 

@@ -3,7 +3,8 @@ import { createBlobStore, type BlobStore, type BlobStoreConfig } from '../../cor
 import { ConfigError, type Config } from '../../core/config';
 import { createSemaphore, type Semaphore } from '../../core/semaphore';
 import { fromBase64, isCryptoError, keyId } from '../../crypto';
-import { sandboxFromConfig, type Sandbox, type SandboxConfig } from '../jail/sandbox';
+import { sandboxFromConfig, type SandboxConfig } from '../jail/sandbox';
+import type { Sandbox } from '../jail/sandbox.types';
 
 // What the attachment pipeline needs, built once at start from the config: the blob store,
 // the in-memory limit and the originals policy with the custodian's public key (checked here,

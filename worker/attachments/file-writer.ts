@@ -8,10 +8,8 @@ import { newFileKey, randomId, sealFileKey, type Bytes } from '../../crypto';
 import { openBlobSink, writeBlob, type BlobSink } from './blob-sink';
 import type { FileDeps } from './file-deps';
 
-// The file blobs one attempt writes, and the keys the record's transaction needs to link them.
-// Ids are random per attempt: a retry (or a racing duplicate job) never writes into another
-// attempt's blob. What an attempt wrote and did not link is deleted by discard(), and any
-// attempt that stores the record deletes the unlinked blobs of earlier ones.
+// The file blobs one attempt writes (ids random per attempt, so retries never collide), and the
+// keys the record's transaction needs to link them; discard() deletes what was not linked.
 
 export interface FilesToLink {
   /** Every blob written: sanitised copies and originals. */

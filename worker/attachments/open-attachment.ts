@@ -14,11 +14,8 @@ import {
 import type { Manifest } from '../manifest.schema';
 import type { BlobSink } from './blob-sink';
 
-// From a claimed upload to the attachment's plaintext: its checks (complete, ours, the length
-// its declared size must encrypt to), the decryption, and the size and hash the manifest
-// promised. A failure here is the attachment's for good, never a reason to retry. Uploads are
-// file format v1 (browser, console) or v2 (the no-JS form, streamed); the decryptor picks by
-// the version byte and checks the whole layout, so the length may match either version here.
+// From a claimed upload to the attachment's plaintext: its checks, the decryption (file format
+// v1 or v2), and the size and hash the manifest promised. A failure here is final.
 
 export type Attachment = NonNullable<Manifest['attachments']>[number];
 

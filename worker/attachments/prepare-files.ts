@@ -1,25 +1,20 @@
-import type { Pool } from 'pg';
 import { failSubmission } from '../../core/repositories/processing.repository';
 import { listActiveReviewerRows } from '../../core/repositories/reviewer.repository';
-import { recordFileKey, type Bytes } from '../../crypto';
+import { recordFileKey } from '../../crypto';
 import type { RecordFilesField } from '../build-record-body';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
-import type { RecordFile } from '../record-body';
+import type { RecordFile } from '../../core/record/record-body';
 import { JailUnavailable } from '../jail/jail';
-import type { SandboxSession } from '../jail/sandbox';
+import type { SandboxSession } from '../jail/sandbox.types';
 import { SanitiseTmpError } from '../sanitise/tmp-dir';
 import { sha256HexOf } from './blob-sink';
-import type { EnrolmentTrust } from '../enrolment-trust';
-import type { FileDeps } from './file-deps';
 import { FileWriter, writeAll, type FilesToLink } from './file-writer';
 import { AttachmentError, checkUpload, readPlaintext, type Attachment } from './open-attachment';
 import { prepareLarge } from './prepare-large';
+import type { PrepareJob } from './prepare-job';
 
-// Every attachment of a submission, before its record is stored: checked, decrypted,
-// sanitised (in a jail of this submission's own, worker/jail/: handed over a pipe whole, or as
-// a stream for audio and video over SANITISE_MAX_BYTES, prepare-large.ts), and written as
-// encrypted blobs. A clean copy goes under recordFileKey(R, i + 1); anything not clean is held
-// back, never passed on as if it were. Plaintext leaves this process only into that jail.
+// Every attachment of a submission before its record is stored: checked, decrypted, sanitised in
+// this submission's jail, and written as encrypted blobs; anything not clean is held back.
 
 export interface PreparedFiles {
   field: RecordFilesField;
@@ -33,16 +28,6 @@ export const NO_FILES: PreparedFiles = {
   link: null,
   discard: async () => undefined,
 };
-
-export interface PrepareJob {
-  db: Pool;
-  /** The worker's enrolment check: only admins it believes can receive a held-back original. */
-  trust: EnrolmentTrust;
-  deps: FileDeps;
-  submissionId: string;
-  contentKey: Bytes;
-  recordKey: Bytes;
-}
 
 /** Throws PermanentJobFailure (submission failed, ciphertext kept) for a broken attachment. */
 export async function prepareRecordFiles(

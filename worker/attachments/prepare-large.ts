@@ -1,24 +1,19 @@
 import { recordFileKey } from '../../crypto';
-import type { RecordFile } from '../record-body';
-import type { SandboxSession } from '../jail/sandbox';
-import type { SanitiseReport } from '../sanitise/types';
-import type { ByteSink } from '../sanitise/media.stream';
-import { detectionLength, streamableFormat } from '../sanitise/stream-detect';
+import type { RecordFile } from '../../core/record/record-body';
+import type { SandboxSession } from '../jail/sandbox.types';
+import type { FileSanitiseReport } from '../sanitise/types';
+import { detectionLength, streamableFormat, type ByteSink } from '../sanitise/media';
 import type { FileWriter } from './file-writer';
 import { plaintextPass, readHead, streamPlaintext, type Attachment } from './open-attachment';
-import type { PrepareJob } from './prepare-files';
+import type { PrepareJob } from './prepare-job';
 
-// An attachment over SANITISE_MAX_BYTES, never held whole. Audio and video the native remuxers
-// handle (MP4/M4A/MOV/3GP, MP3) are cleaned as a stream: the first pass decrypts the upload,
-// checks it against the manifest and copies it to the custodian (if any) while the remuxer
-// reads its structure; later passes decrypt it again and stream the clean output straight into
-// its encrypted record file. Anything else, or whatever the streaming path refuses or fails to
-// verify, is held back as before, streamed into its admin-sealed original.
+// An attachment over SANITISE_MAX_BYTES, never held whole: native-remuxable audio and video is
+// cleaned as a stream; anything else is held back, streamed into its admin-sealed original.
 
 export type HeldBack = (
   reason: string,
   fileId: string | null,
-  report: SanitiseReport | null,
+  report: FileSanitiseReport | null,
 ) => RecordFile;
 
 export async function prepareLarge(
@@ -34,7 +29,7 @@ export async function prepareLarge(
   const format = streamableFormat(head);
   head.fill(0);
   const custodian = await writer.openCustodianCopy(a.size);
-  const holdBack = async (reason: string, report: SanitiseReport | null, also: ByteSink[]) => {
+  const holdBack = async (reason: string, report: FileSanitiseReport | null, also: ByteSink[]) => {
     const held = file.keepHeldBack ? await writer.openHeldBack(a.size) : null;
     const sinks = [held?.sink, ...also].filter((s) => s != null);
     if (sinks.length > 0) await streamPlaintext(store, a, job.contentKey, sinks);

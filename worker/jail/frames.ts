@@ -1,10 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 
-// The wire between the worker and a jail: length-prefixed frames over the jail's stdin and
-// stdout pipes (the only descriptors it has). A frame is a control message (JSON) or a slice of
-// file bytes; bytes never travel inside JSON, so a large file costs no base64 and no copy into
-// a string. Both sides cap a frame's length, so a hostile peer cannot make the other allocate
-// more than MAX_FRAME at once.
+// The wire between worker and jail: length-prefixed frames over stdin/stdout, control (JSON) or
+// file bytes, never bytes inside JSON; both sides cap a frame at MAX_FRAME.
 
 export const MAX_FRAME = 1024 * 1024 + 64;
 /** File bytes are sent in slices of this size. */

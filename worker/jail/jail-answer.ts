@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { ODF, OOXML } from '../../core/media-types';
 
-// What a jail may answer, checked by the worker before anything it says is believed. A jail
-// runs attacker-influenced code, so its answer is input like any other: a bounded report of
-// short strings, a reason code, and clean bytes whose declared type, extension and leading
-// bytes agree. An answer that fails here is thrown away with its jail (SANDBOX_BAD_ANSWER).
+// What a jail may answer, checked before anything it says is believed: a jail runs
+// attacker-influenced code. An answer that fails is thrown away with its jail (SANDBOX_BAD_ANSWER).
 
 const text = (max: number) => z.string().max(max);
 const list = (items: number, len: number) => z.array(text(len)).max(items);

@@ -2,19 +2,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { sanitiseFile } from '../sanitise';
 import { startExiftool, stopExiftool } from '../sanitise/exiftool';
 import { loadMupdf } from '../sanitise/pdf.sanitiser';
-import { MediaStreamSanitiser, type ByteSink, type StreamedFormat } from '../sanitise/media.stream';
+import { MediaStreamSanitiser, type ByteSink, type StreamedFormat } from '../sanitise/media';
 import type { SanitiseContext, SanitiseResult } from '../sanitise/types';
 import { readFrames, sendBytes, sendControl, type Frame } from './frames';
 import { SCRATCH } from './jail-spawn';
 import { warmUp } from './warm-up';
 
-// The program inside a jail (see jail-spawn.ts): it holds no key, no credential, no network,
-// and sees only the runtime read-only and its own tmpfs scratch. It runs the worker's existing
-// sanitisers unchanged and speaks frames.ts over stdin/stdout, one request at a time:
-//   sanitise: the whole file in, the result and clean bytes out;
-//   stream:   a large audio/video file, read in forward passes it asks the worker for, the
-//             clean output written back as it is produced (memory stays flat on both sides).
-// Whatever it answers, the worker checks; a jail serves one submission and is then destroyed.
+// The program inside a jail (jail-spawn.ts): no key, credential or network. It runs the
+// sanitisers unchanged and speaks frames.ts, one request (sanitise or stream) at a time.
 
 const out = process.stdout;
 // Set by runChild: importing this file (the probe does) reads nothing by itself.

@@ -1,32 +1,17 @@
-import { detectFormat } from '../sanitise/detect-format';
-import type { SanitiseReport, SanitiseResult } from '../sanitise/types';
-import type { StreamedFormat } from '../sanitise/media.stream';
+import type { SanitiseResult } from '../sanitise/types';
+import type { StreamedFormat } from '../sanitise/media';
 import { answerSchema, claimHolds } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
 import type { JailPool } from './jail-pool';
 import { JailedStream } from './jail-stream';
-import type { Declared, SandboxSession, StreamSession } from './sandbox';
+import type { Declared, SandboxSession, StreamSession } from './sandbox.types';
+import { formatOf, sandboxFailed } from './sandbox-failed';
+import { deadlineFor, type SessionJails, type SessionLimits } from './session-limits';
 
-// One submission's use of jails. Its files go to one jail, in turn; if that jail dies (a crash,
-// a limit, the deadline), answers wrongly or cannot clean a file, it is killed and the next
-// file gets a fresh one from the pool. No jail that saw this submission's bytes is ever given another submission's:
-// end() destroys every jail the session used.
+// One submission's use of jails: its files go to one jail in turn; a jail that fails a file is
+// killed and the next file gets a fresh one. end() destroys every jail the session used.
 
-/** A file's deadline: the session's, plus a second per this many bytes (copies, remuxes). */
-const BYTES_PER_SECOND = 4 * 1024 * 1024;
-
-export function deadlineFor(limits: SessionLimits, size: number): number {
-  return limits.deadlineMs + Math.ceil((size / BYTES_PER_SECOND) * 1000);
-}
-
-export interface SessionLimits {
-  /** Wall-clock deadline for one file in memory (ms). */
-  deadlineMs: number;
-  /** The largest clean output believed (the worker holds it whole, like its input). */
-  maxOutputBytes: number;
-}
-
-export class JailSession implements SandboxSession {
+export class JailSession implements SandboxSession, SessionJails {
   private jail: Jail | null = null;
   private readonly used: Jail[] = [];
 
@@ -120,21 +105,4 @@ export class JailSession implements SandboxSession {
     const msg = await jail.control();
     if (msg.op !== 'done') throw jail.broken();
   }
-}
-
-const NOTES: Record<JailFailed['code'], string> = {
-  SANDBOX_CRASHED: 'the sanitiser crashed on this file (in its jail)',
-  SANDBOX_LIMIT: 'the sanitiser hit a resource limit of its jail on this file',
-  SANDBOX_TIMEOUT: 'the sanitiser ran past its deadline on this file',
-  SANDBOX_BAD_ANSWER: 'the sanitiser jail gave an answer that failed the worker’s checks',
-};
-
-export function sandboxFailed(code: JailFailed['code'], format: string): SanitiseResult {
-  const report: SanitiseReport = { format, removed: [], kept: [], notes: [NOTES[code]] };
-  return { status: 'unsanitised', reason: code, report };
-}
-
-/** The format by magic bytes only: the worker parses nothing of a file beyond its first bytes. */
-export function formatOf(head: Buffer): string {
-  return detectFormat(head.subarray(0, 64)) ?? 'unknown';
 }

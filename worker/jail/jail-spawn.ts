@@ -2,21 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-// The one way anything is started in a jail (the sanitiser child, and the tests' escape probe):
-// bubblewrap with every namespace unshared, then prlimit inside it, then node.
-//
-// - user, PID, IPC, UTS, cgroup and network namespaces of its own: the network namespace has
-//   only a loopback of its own, so nothing outside can be reached, not even the host's 127.0.0.1;
-// - a filesystem of read-only binds of the runtime only (/usr and the /lib links, the code
-//   directories and node_modules, the linker's two files of /etc) plus a private tmpfs scratch
-//   and its own /proc and /dev: no key file, no other jail's scratch, no /dev/shm of the worker;
-// - no environment (the worker's holds DATABASE_URL, key paths, S3 credentials) and no
-//   descriptor but the three pipes: Node's spawn closes every other one;
-// - rlimits set inside the user namespace (RLIMIT_NPROC counts per namespace there, so a jail's
-//   processes are counted alone): address space, CPU seconds, file size, open files, processes;
-// - a new session (no TIOCSTI into a terminal), no capabilities, and --die-with-parent: a
-//   worker that dies takes its jails with it.
-// The wall-clock deadline is the worker's (jail.ts): it kills the whole jail.
+// The one way anything is started in a jail: bubblewrap with every namespace unshared, then
+// prlimit inside it, then node. What each flag shuts out: README.md.
 
 /** The scratch tmpfs inside the jail. */
 export const SCRATCH = '/scratch';

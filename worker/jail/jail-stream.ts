@@ -1,15 +1,13 @@
 import { sha256Stream } from '../../crypto';
-import type { ByteSink, StreamedFormat } from '../sanitise/media.stream';
+import type { ByteSink, StreamedFormat } from '../sanitise/media';
 import { answerSchema, claimHolds, HEAD_BYTES } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
-import { deadlineFor, formatOf, sandboxFailed, type JailSession } from './jail-session';
-import type { SessionStreamed, StreamSession } from './sandbox';
+import { formatOf, sandboxFailed } from './sandbox-failed';
+import type { SessionStreamed, StreamSession } from './sandbox.types';
+import { deadlineFor, type SessionJails } from './session-limits';
 
-// A large audio/video file cleaned as a stream through the jail (media.stream.ts runs inside).
-// The worker feeds the first pass as it decrypts, then serves each further pass the jail asks
-// for (decrypted again from the upload) while it receives the clean output and writes it into
-// the sink, with backpressure both ways: nothing is held whole on either side. The worker hashes
-// and counts what it received itself, and checks the output's size and leading bytes.
+// A large audio/video file cleaned as a stream through the jail: passes fed as decrypted, the
+// clean output received into the sink with backpressure; the worker hashes and checks it itself.
 
 /** Output beyond the input's size plus this is not a remux of it. */
 const OUTPUT_SLACK = 16 * 1024 * 1024;
@@ -20,7 +18,7 @@ export class JailedStream implements StreamSession {
   private head = Buffer.alloc(0);
 
   constructor(
-    private readonly session: JailSession,
+    private readonly session: SessionJails,
     private readonly format: StreamedFormat,
     private readonly size: number,
   ) {}

@@ -1,48 +1,12 @@
-import type { SanitiseResult } from '../sanitise/types';
-import type { ByteSink, StreamedFormat, StreamedResult } from '../sanitise/media.stream';
 import { JailPool } from './jail-pool';
-import { JailSession, type SessionLimits } from './jail-session';
+import { JailSession } from './jail-session';
 import { CHILD_ENTRY, DEFAULT_LIMITS, type JailLimits } from './jail-spawn';
+import type { Sandbox } from './sandbox.types';
+import type { SessionLimits } from './session-limits';
 
 // Where the worker's attachments are parsed: in jails (the default, and the only production
 // setting), or — for development on a machine without user namespaces, when the operator says
 // so explicitly — in the worker process itself, every report saying so.
-
-export interface Declared {
-  name: string;
-  type: string;
-}
-
-/** A streamed file's result, with the SHA-256 the worker took of the output it received. */
-export type SessionStreamed =
-  | (Extract<StreamedResult, { status: 'clean' }> & { sha256: string })
-  | Extract<StreamedResult, { status: 'unsanitised' }>;
-
-export interface StreamSession {
-  /** The first pass over the plaintext, fed by the caller as it decrypts. */
-  readonly firstPass: ByteSink;
-  /** Serves further passes, writes the clean output into the sink `open` gives. */
-  finish(
-    pass: () => AsyncIterable<Buffer>,
-    open: (size: number) => Promise<ByteSink>,
-  ): Promise<SessionStreamed>;
-}
-
-export interface SandboxSession {
-  sanitise(input: Buffer, declared: Declared): Promise<SanitiseResult>;
-  stream(format: StreamedFormat, size: number): StreamSession;
-}
-
-export interface Sandbox {
-  readonly jailed: boolean;
-  /** Checks that a jail can be made (throws JailUnavailable) and warms the pool. */
-  start(): Promise<void>;
-  /** Runs one submission's files; every jail it used is destroyed afterwards. */
-  session<T>(fn: (s: SandboxSession) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
-
-export const UNJAILED_NOTE = 'sanitised without sandbox';
 
 export interface SandboxConfig {
   SANDBOX?: 'bubblewrap' | 'none-development-only';

@@ -1,15 +1,20 @@
 import { sanitiseFile, withSanitiseTmpDir } from '../sanitise';
 import { startExiftool } from '../sanitise/exiftool';
 import { sha256Stream } from '../../crypto';
-import { MediaStreamSanitiser } from '../sanitise/media.stream';
-import type { SanitiseContext, SanitiseReport } from '../sanitise/types';
-import { UNJAILED_NOTE, type Sandbox, type SandboxSession, type SessionStreamed } from './sandbox';
+import { MediaStreamSanitiser } from '../sanitise/media';
+import type { SanitiseContext, FileSanitiseReport } from '../sanitise/types';
+import {
+  UNJAILED_NOTE,
+  type Sandbox,
+  type SandboxSession,
+  type SessionStreamed,
+} from './sandbox.types';
 
 // SANDBOX=none-development-only: the sanitisers run in the worker process, next to its keys,
 // as they did before jails. For a developer's machine without user namespaces, never for a
 // deployment: the worker logs it at every start, and every file's report says so.
 
-const noted = <R extends { report: SanitiseReport }>(r: R): R => ({
+const noted = <R extends { report: FileSanitiseReport }>(r: R): R => ({
   ...r,
   report: { ...r.report, notes: [...(r.report.notes ?? []), UNJAILED_NOTE] },
 });

@@ -10,9 +10,7 @@ import { OOXML } from '../../core/media-types';
 import type { SanitiseContext } from '../sanitise/types';
 
 // Run once in each new jail while it waits in the pool: every sanitiser cleans a tiny file of
-// its own making, so the first real file of a submission does not pay for cold code (V8's
-// first runs, exiftool loading its Perl module for the format, mupdf's first document). These
-// files are made here, from nothing a source sent; what they come out as is not looked at.
+// its own making, so a submission's first file does not pay for cold code.
 
 const run = promisify(execFile);
 

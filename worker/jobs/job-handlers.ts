@@ -1,21 +1,15 @@
-import type { ZodType } from 'zod';
-import { JOB_NAMES, type JobName, type JobPayloads } from '../../core/queue';
+import { JOB_NAMES, type JobName } from '../../core/queue';
 import type { JobHandlers } from './job-context';
-import { processSubmissionJob, processSubmissionPayload } from './process-submission.job';
-import { retryTranslationJob, retryTranslationPayload } from './retry-translation.job';
+import { processSubmissionJob } from './process-submission.job';
+import { retryTranslationJob } from './retry-translation.job';
 
-// Every job name maps to exactly one handler and one payload schema. The type makes a missing
+// Every job name maps to exactly one handler and one payload schema (core/queue.ts). The type makes a missing
 // entry a compile error; assertHandlers makes it a start-up error for whatever slips past
 // (a JobName added in core/queue.ts while this map is edited elsewhere).
 
 export const JOB_HANDLERS: JobHandlers = {
   'process-submission': processSubmissionJob,
   'retry-translation': retryTranslationJob,
-};
-
-export const JOB_PAYLOADS: { [N in JobName]: ZodType<JobPayloads[N]> } = {
-  'process-submission': processSubmissionPayload,
-  'retry-translation': retryTranslationPayload,
 };
 
 export function assertHandlers(

@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import {
   findSubmissionIdByTicket,
   findSubmissionState,
 } from '../../core/repositories/submission.repository';
-import { JOB_TICKET, newJobTicket } from '../../core/queue';
+import { newJobTicket } from '../../core/queue';
 import { deleteUnlinkedFiles } from '../../core/repositories/record-file.repository';
 import {
   claimSubmission,
@@ -18,17 +17,16 @@ import {
   encryptRecordBody,
   isCryptoError,
   newRecordKey,
-  openSubmission,
+  openStoredSubmission,
   randomId,
   sha256,
-  toBase64,
   wrapRecordKey,
 } from '../../crypto';
 import { DEFAULT_SANITISE_MAX_BYTES, fileDepsFromConfig } from '../attachments/file-deps';
 import { defaultSandbox } from '../jail/sandbox';
 import { prepareRecordFiles, type PreparedFiles } from '../attachments/prepare-files';
 import { buildRecordDraft, translationField } from '../build-record-body';
-import type { RecordBodyV1 } from '../record-body';
+import type { RecordBodyV1 } from '../../core/record/record-body';
 import { parseManifest, type Manifest } from '../manifest.schema';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
 import { recordStoreFor } from '../record-store';
@@ -36,9 +34,7 @@ import { translateTestimony } from '../translate-testimony';
 import type { JobContext, JobHandler, JobOutcome } from './job-context';
 
 // decrypt → validate → files → sanitise → detect → translate → encrypt to reviewers → store
-// once. Plaintext exists only in this function's locals (and the tmpfs the file tools get);
-// what leaves it is ciphertext, hashes, ids. File blobs are written before the record's
-// transaction, which links them; an attempt that does not store its record deletes its own.
+// once. Plaintext exists only in this function's locals; what leaves it is ciphertext, hashes, ids.
 
 /**
  * The queue's entry: the job names its submission by a single-use ticket (core/queue.ts). A
@@ -144,14 +140,7 @@ async function openManifest(
   if (!intake) throw new JobFailure('INTAKE_KEY_UNAVAILABLE');
   let opened: { manifest: unknown; contentKey: Uint8Array };
   try {
-    const envelope = {
-      v: 1 as const,
-      id: s.id,
-      intakeKeyId: s.intakeKeyId,
-      sealedKey: toBase64(s.sealedKey),
-      manifest: toBase64(s.manifest),
-    };
-    opened = openSubmission(envelope, intake.keyPair);
+    opened = openStoredSubmission(s, intake.keyPair);
   } catch (err) {
     if (!isCryptoError(err)) throw err;
     // With the right key, a failure means tampered or corrupt bytes: no retry can open them.
@@ -181,5 +170,3 @@ async function enqueueTranslation(ctx: JobContext, ticket: string): Promise<void
     });
   }
 }
-
-export const processSubmissionPayload = z.object({ ticket: z.string().regex(JOB_TICKET) });

@@ -1,6 +1,4 @@
-import { z } from 'zod';
 import { withTransaction } from '../../core/db';
-import { JOB_TICKET } from '../../core/queue';
 import { appendCustodyEntry } from '../../core/repositories/custody.repository';
 import {
   countPendingAttempt,
@@ -20,16 +18,12 @@ import {
 } from '../../crypto';
 import { TranslationError } from '../translate';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
-import type { RecordBodyV1, TranslationEntryV1 } from '../record-body';
+import type { RecordBodyV1, TranslationEntryV1 } from '../../core/record/record-body';
 import { TARGET_LANGUAGE } from '../translate-testimony';
 import type { JobContext, JobHandler, JobOutcome } from './job-context';
 
-// A machine translation owed to a stored record: the worker opens its own sealed copy of the
-// record key, translates, appends the translation as an encrypted entry and drops that copy.
-// Failing for now → throw, BullMQ retries with backoff. The worker's copy of the key is a
-// standing risk (a stolen worker key would open the record), so it is dropped for good once
-// MAX_TRANSLATION_ATTEMPTS have failed or translation is switched off: the record then stays
-// untranslated and reviewers can add a human translation.
+// A machine translation owed to a stored record, appended as an encrypted entry. The worker's
+// sealed copy of the record key is dropped once translated, given up, or translation is off.
 
 export const MAX_TRANSLATION_ATTEMPTS = 12;
 
@@ -113,5 +107,3 @@ export const retryTranslation = async (
   });
   return stored ? 'translated' : 'duplicate';
 };
-
-export const retryTranslationPayload = z.object({ ticket: z.string().regex(JOB_TICKET) });

@@ -1,13 +1,10 @@
 import sharp from 'sharp';
 import { LimitExceeded, MAX_IMAGE_PIXELS } from './limits';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
-// BMP: the headers can carry a colour profile, embedded or *linked by a file path* (V5 headers),
-// and anything can follow the raster. sharp's libvips has no BMP reader, so the raster is read
-// here — uncompressed 24- and 32-bit, and 1/4/8-bit with a palette, which is what cameras,
-// Paint and screenshot tools write — and only the pixels are written out, as a PNG. RLE and
-// bit-field layouts are held back rather than guessed at.
+// BMP: headers can carry or link a colour profile and anything can follow the raster. The raster
+// is read here (24/32-bit, 1/4/8-bit palette) and written as a PNG; RLE/bit-fields held back.
 
 interface Layout {
   width: number;
@@ -82,7 +79,7 @@ export class BmpSanitiser implements Sanitiser {
   readonly formats = ['image/bmp'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'bmp', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'bmp', removed: [], kept: [] };
     const l = layout(input);
     if (l === null) return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
     if (l.width * l.height > MAX_IMAGE_PIXELS) throw new LimitExceeded('IMAGE_TOO_MANY_PIXELS');

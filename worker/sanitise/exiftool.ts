@@ -4,14 +4,8 @@ import { unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SanitiseContext } from './types';
 
-// One exiftool process for the whole worker (or jail): spawning Perl per file costs ~0.3 s. The
-// worker's shutdown calls stopExiftool(); tests call it in afterAll.
-//
-// That process keeps state between calls: a module loaded by one call (`-use MWG`, which
-// exiftool-vendored adds to every write unless told otherwise) stays loaded, and from then on
-// every read carries derived `Composite:MWG:*` tags, so a clean TIFF after a HEIC was held back.
-// So no call here relies on a default: reads and writes go through readAllTags()/writeTags(),
-// which state every option, and the process itself is created with MWG off.
+// One exiftool process for the whole worker (or jail). It keeps state between calls, so every
+// call states every option (readAllTags/writeTags) and MWG is off. See FORMATS.md.
 let instance: ExifTool | undefined;
 
 export function startExiftool(): ExifTool {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readAllTags, withTmpFile, writeTags } from './exiftool';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { describeMetadata, verifyClean } from './verify';
 
 const HEIF_TYPES: Record<string, { mime: string; extension: string }> = {
@@ -26,7 +26,7 @@ export class HeicSanitiser implements Sanitiser {
   readonly formats = ['image/heic', 'image/heif'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'heic', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'heic', removed: [], kept: [] };
     try {
       return await withTmpFile(ctx, input, 'heic', async (path) => {
         const tags = await readAllTags(path);

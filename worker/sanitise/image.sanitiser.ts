@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { readAllTags, withTmpFile } from './exiftool';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { describeMetadata, verifyClean } from './verify';
 import { MAX_IMAGE_PIXELS } from './limits';
 
@@ -38,7 +38,7 @@ export class ImageSanitiser implements Sanitiser {
   ];
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'image', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'image', removed: [], kept: [] };
     let meta: Metadata;
     try {
       // The header only (no pixel is decoded here): the pixel limit is checked below.
@@ -95,7 +95,7 @@ function isTruncatedJpeg(jpeg: Buffer): boolean {
 function buildPipeline(
   input: Buffer,
   meta: Metadata,
-  report: SanitiseReport,
+  report: FileSanitiseReport,
   failOn: 'warning' | 'none' = 'warning',
 ): Sharp {
   const pages = meta.pages ?? 1;

@@ -4,7 +4,7 @@ import { HeicSanitiser } from './heic.sanitiser';
 import { HwpSanitiser } from './hwp/hwp.sanitiser';
 import { ImageSanitiser } from './image.sanitiser';
 import { LimitExceeded } from './limits';
-import { MediaSanitiser } from './media.sanitiser';
+import { MediaSanitiser } from './media';
 import { NetpbmSanitiser } from './netpbm';
 import { EpubSanitiser } from './office/epub';
 import { OfficeSanitiser } from './office/office.sanitiser';
@@ -13,14 +13,12 @@ import { HtmlSanitiser, SvgSanitiser } from './svg-html.sanitiser';
 import { TextFileSanitiser } from './text-file.sanitiser';
 import type { SanitiseContext, SanitiseResult, Sanitiser } from './types';
 
-export type { SanitiseContext, SanitiseReport, SanitiseResult } from './types';
+export type { SanitiseContext, FileSanitiseReport, SanitiseResult } from './types';
 export { detectFormat, type Format } from './detect-format';
 export { SanitiseTmpError, withSanitiseTmpDir } from './tmp-dir';
 
-// One entry point for every attachment. The format is read from the bytes; what the client
-// declared is never trusted for routing. Whatever cannot be cleaned — an unknown format, a tool
-// failing, a sanitiser throwing — comes back `unsanitised` with a reason, never as clean and
-// never as an exception that could lose the submission.
+// One entry point for every attachment, routed by the format read from the bytes. What cannot
+// be cleaned comes back `unsanitised` with a reason, never as clean, never as an exception.
 
 const IMAGE_AND_MEDIA: readonly Format[] = [
   ...(['jpeg', 'png', 'gif', 'webp', 'tiff'] as const),

@@ -1,7 +1,5 @@
-// Limits against decompression bombs and their kin: files small on the wire that make a
-// parser allocate, render or iterate without end. Each is checked from headers before the
-// expensive step, and refused with its own code, so a reviewer sees which limit a file hit
-// (and the jail's rlimits stay the backstop, not the rule).
+// Limits against decompression bombs, checked from headers before the expensive step, each
+// refused with its own code (the jail's rlimits stay the backstop, not the rule).
 
 /** Decoded pixels of an image, summed over frames/pages (a 200 MP phone photo fits). */
 export const MAX_IMAGE_PIXELS = 268_402_689;

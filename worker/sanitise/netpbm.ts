@@ -1,12 +1,10 @@
 import sharp from 'sharp';
 import { LimitExceeded, MAX_IMAGE_PIXELS } from './limits';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
-// netpbm (PBM/PGM/PPM, P1–P6): the only metadata is `#` comment lines in the header, which
-// scanners and converters fill with tool names, paths and dates. The raster is read here (a
-// dozen lines; libvips' reader is not in sharp's build) and written out as a PNG from the
-// samples alone, so no comment can survive.
+// netpbm (P1–P6): the only metadata is `#` comment lines in the header. The raster is read here
+// and written as a PNG from the samples alone, so no comment can survive.
 
 export interface NetpbmHeader {
   magic: number;
@@ -83,7 +81,7 @@ export class NetpbmSanitiser implements Sanitiser {
   readonly formats = ['image/x-portable-anymap'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'netpbm', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'netpbm', removed: [], kept: [] };
     const h = parseNetpbmHeader(input);
     if (h === null) return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
     if (h.width * h.height > MAX_IMAGE_PIXELS) throw new LimitExceeded('IMAGE_TOO_MANY_PIXELS');

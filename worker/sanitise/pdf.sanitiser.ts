@@ -2,7 +2,7 @@ import vm from 'node:vm';
 // Types only, by path: tsconfig's node10 resolution does not read mupdf's `exports` map.
 import type * as Mupdf from 'mupdf/dist/mupdf';
 import { stripJpegSegments } from './image.sanitiser';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 import { LimitExceeded, MAX_PDF_PAGE_SIDE, MAX_PDF_PAGES } from './limits';
 
@@ -29,7 +29,7 @@ export class PdfSanitiser implements Sanitiser {
   readonly formats = ['application/pdf'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'pdf', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'pdf', removed: [], kept: [] };
     const m = await loadMupdf();
     let doc: Mupdf.PDFDocument | undefined;
     try {

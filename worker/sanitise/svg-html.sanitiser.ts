@@ -3,14 +3,11 @@ import sharp from 'sharp';
 import { sanitiseText } from '../text/sanitise';
 import { MAX_IMAGE_PIXELS } from './limits';
 import { TEXT_STRUCTURAL } from './text-file.sanitiser';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
-// SVG and HTML are programs as much as documents: scripts, external references, event
-// handlers, and metadata (<metadata>, <title>, <meta name="author">, comments) anywhere in the
-// tree. Neither is passed on as markup. An SVG is rasterised (librsvg, through sharp: what it
-// draws, and nothing else, survives as a PNG); an HTML page becomes its visible text, cleaned
-// like any text file. Both run in the jail like every parser.
+// SVG and HTML are programs as much as documents; neither is passed on as markup. An SVG is
+// rasterised to PNG; an HTML page becomes its visible text, cleaned like any text file.
 
 /** The longest side of a rasterised SVG: a poster, not a bomb. */
 export const MAX_SVG_SIDE = 4096;
@@ -19,7 +16,7 @@ export class SvgSanitiser implements Sanitiser {
   readonly formats = ['image/svg+xml'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'svg', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'svg', removed: [], kept: [] };
     let data: Buffer;
     try {
       // 72 DPI: librsvg's unit, so an SVG's own width and height are its pixels. No base path is given, so librsvg resolves no relative file; the jail has no network.
@@ -75,7 +72,7 @@ export class HtmlSanitiser implements Sanitiser {
   readonly formats = ['text/html'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'html', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'html', removed: [], kept: [] };
     let raw: string;
     try {
       const html = new TextDecoder('utf-8', { fatal: true }).decode(input);

@@ -1,11 +1,9 @@
 import { sanitiseText } from '../text/sanitise';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from './types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { verifyClean } from './verify';
 
-// Plain text, CSV and Markdown attachments: the same normalisation and invisible-mark removal
-// as the testimony text itself, since a watermark in an attached note identifies a copy just as
-// well. The name the client declared only picks the extension among these three; the bytes are
-// treated the same whatever it says.
+// Plain text, CSV and Markdown attachments: the testimony text's normalisation and invisible-mark
+// removal. The declared name only picks the extension among these three.
 
 const FLAVOURS: Record<string, { extension: string; mime: string }> = {
   txt: { extension: 'txt', mime: 'text/plain; charset=utf-8' },
@@ -34,7 +32,7 @@ export class TextFileSanitiser implements Sanitiser {
   readonly formats = ['text/plain'];
 
   async sanitise(input: Buffer, ctx: SanitiseContext, declaredName = ''): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'text', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'text', removed: [], kept: [] };
     let decoded: string;
     try {
       // fatal: invalid UTF-8 is refused, never repaired with U+FFFD behind the reviewer's back.

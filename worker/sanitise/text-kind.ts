@@ -1,13 +1,7 @@
 import type { Format } from '../../core/media-types';
 
-// A file that decodes as UTF-8 is not therefore text. Markup (SVG, HTML, XML), ASCII images
-// (netpbm) and source code (CSS, JS) all decode cleanly and all carry metadata of their own: an
-// SVG's <metadata>, a <meta name="author">, a netpbm `#` comment, a script's `@author`. Taking
-// them for text sent them down the text path, which removes invisible characters and nothing
-// else, so they came back "clean" with that metadata inside. They are recognised here first.
-//
-// The tests are deliberately eager: a plain note wrongly recognised as markup is held back (or
-// cleaned as markup), which loses nothing; markup wrongly taken for text leaks.
+// A file that decodes as UTF-8 is not therefore text: markup, ASCII images and source code carry
+// metadata of their own, so they are recognised here first, eagerly. See FORMATS.md.
 
 // Leading comments and declarations that may precede the root element.
 const PROLOGUE = /^(\s+|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!doctype[^>]*>)*/i;

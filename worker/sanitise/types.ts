@@ -2,22 +2,17 @@
 // dispatcher are built against it in parallel). Fields may be added later, never changed: any
 // addition is announced in a comment here for the other sanitisers' authors.
 
-export interface SanitiseReport {
-  format: string;
-  /** Human-readable names of what was removed, e.g. 'EXIF GPS', 'XMP', 'PDF Info dictionary' — never values. */
-  removed: string[];
-  /** e.g. 'ICC profile converted to sRGB'. */
-  kept: string[];
-  notes?: string[];
-}
+import type { FileSanitiseReport } from '../../core/record/file-sanitise-report';
+
+export type { FileSanitiseReport };
 
 export type SanitiseResult =
-  | { status: 'clean'; data: Buffer; mime: string; extension: string; report: SanitiseReport }
+  | { status: 'clean'; data: Buffer; mime: string; extension: string; report: FileSanitiseReport }
   | {
       status: 'unsanitised';
       /** A code like 'UNSUPPORTED_FORMAT' | 'TOOL_FAILED' | 'VERIFY_FAILED'. */
       reason: string;
-      report: SanitiseReport;
+      report: FileSanitiseReport;
     };
 
 export interface Sanitiser {

@@ -2,9 +2,7 @@ import { readAllTags, withTmpFile, type RawTags } from './exiftool';
 import type { SanitiseContext } from './types';
 
 // What may remain in a clean file: tags that describe the container and the pixels/samples,
-// never who, where, when or with what. Keys are exiftool's `-G0:1` names ("EXIF:IFD0:Artist").
-// Anything not matched here fails verification. Other sanitisers pass their own structural
-// tags as `extraAllowed` rather than widening this list.
+// never who, where, when or with what; anything unmatched fails. Keys are exiftool's -G0:1 names.
 const ALLOWED: readonly RegExp[] = [
   /^SourceFile$/,
   /^ExifTool:(ExifToolVersion|Warning)$/, // warnings name a problem, never a value

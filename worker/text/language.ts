@@ -1,16 +1,9 @@
 import { detectAll } from 'tinyld';
+import type { DetectedLanguage } from '../../core/record/detected-language';
 
 // Language detection for routing testimony to a translator. Script counting comes first
 // because it is exact where it applies (Hangul is only Korean) and works on short texts where
 // statistical detectors guess.
-
-export interface DetectedLanguage {
-  /** ISO 639-1 code, or 'und' when the text gives too little to go on. */
-  lang: string;
-  /** 0..1 */
-  confidence: number;
-  method: 'script' | 'detector' | 'none';
-}
 
 const UNDETERMINED: DetectedLanguage = { lang: 'und', confidence: 0, method: 'none' };
 // Below this many letters neither scripts nor n-grams say anything reliable.

@@ -1,31 +1,9 @@
 // Text sanitiser: normalises testimony text and strips invisible marks that can fingerprint a
-// copy (a leaker can be traced by zero-width or tag characters planted in the text they saw).
-// Pure and deterministic; the report holds counts only, never content, because reviewers and
-// logs see it.
+// copy. Pure and deterministic; the report holds counts only.
 
-export interface SanitiseReport {
-  removed: {
-    zeroWidth: number;
-    bidiControls: number;
-    tagCharacters: number;
-    variationSelectors: number;
-    hangulFillers: number;
-    otherIgnorable: number;
-    controlCharacters: number;
-  };
-  /** CRLF, lone CR, NEL, U+2028/U+2029 turned into LF. */
-  newlinesNormalised: number;
-  spacesNormalised: number;
-  /** Code points rewritten by the NFKC step (full-width forms, ligatures, ...). */
-  nfkcChanged: number;
-  /** Trailing spaces/tabs removed at line ends. */
-  trailingSpacesTrimmed: number;
-  /** Lengths in code points (what a reader counts), before and after. */
-  lengthBefore: number;
-  lengthAfter: number;
-}
+import type { TextSanitiseReport } from '../../core/record/text-sanitise-report';
 
-type RemovedKey = keyof SanitiseReport['removed'];
+type RemovedKey = keyof TextSanitiseReport['removed'];
 
 // Every Default_Ignorable_Code_Point goes, ZWJ inside emoji sequences included: an emoji
 // rendering slightly differently is a small price, an invisible mark that identifies whose
@@ -76,8 +54,8 @@ function countReplace(
   });
 }
 
-export function sanitiseText(input: string): { text: string; report: SanitiseReport } {
-  const report: SanitiseReport = {
+export function sanitiseText(input: string): { text: string; report: TextSanitiseReport } {
+  const report: TextSanitiseReport = {
     removed: {
       zeroWidth: 0,
       bidiControls: 0,

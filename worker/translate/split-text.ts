@@ -1,7 +1,5 @@
-// Splits text into requests an engine accepts. Engines translate sentence by sentence, so
-// cutting between sentences keeps quality; lines are never merged into one request because
-// engines do not reliably keep line breaks, and reviewers compare original and translation
-// line by line. Lengths are in code points, as LibreTranslate (Python len) counts them.
+// Splits text into requests an engine accepts, between sentences and never merging lines
+// (reviewers compare line by line). Lengths are in code points, as LibreTranslate counts them.
 
 export interface TextChunk {
   text: string;

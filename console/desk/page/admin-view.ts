@@ -1,5 +1,4 @@
 import { call } from './api';
-import { go } from './app';
 import { h, field, options } from './dom';
 import { STATUSES, statusLabel, t } from './i18n';
 
@@ -24,7 +23,8 @@ interface Overview {
   }>;
 }
 
-export async function adminView(): Promise<HTMLElement> {
+/** `go` navigates to a hash and renders it again (app.ts's, passed in to keep the import one-way). */
+export async function adminView(go: (hash: string) => void): Promise<HTMLElement> {
   const o = await call<Overview>('GET', '/api/admin');
   const me = (await call<{ reviewer: { name: string } | null }>('GET', '/api/state')).reviewer
     ?.name;

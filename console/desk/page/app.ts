@@ -130,7 +130,7 @@ export async function render(): Promise<void> {
   const caseMatch = /^\/case\/([0-9a-f-]{36})$/.exec(path);
   try {
     if (caseMatch) main.append(await caseScreen(caseMatch[1]!));
-    else if (path === '/admin') main.append(await adminView());
+    else if (path === '/admin') main.append(await adminView(go));
     else main.append(await inboxView());
   } catch (err) {
     if ((err as { status?: number }).status === 423) {

@@ -17,7 +17,7 @@ import {
   type BoxKeyPair,
   type SubmissionAttachment,
 } from '../../../crypto';
-import type { RecordFile } from '../../../worker/record-body';
+import type { RecordFile } from '../../../core/record/record-body';
 import { collect, encryptFile, tusClientUpload, uploadIdOf } from '../uploads/tus-fixtures';
 
 // What the attachment tests share: a source's client (encrypt each file under its sub-key of

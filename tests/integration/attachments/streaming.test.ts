@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateBoxKeyPair, initCrypto, toBase64 } from '../../../crypto';
-import type { RecordFile } from '../../../worker/record-body';
+import type { RecordFile } from '../../../core/record/record-body';
 import { makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { PLANTED } from '../../fixtures/make-office';
 import { dumpTags, recoverable, type TestDirs } from '../../fixtures/make-sanitise-context';

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initCrypto, toBase64, generateBoxKeyPair } from '../../../crypto';
-import { createJailSandbox, type Sandbox } from '../../../worker/jail/sandbox';
-import type { RecordFile } from '../../../worker/record-body';
+import { createJailSandbox } from '../../../worker/jail/sandbox';
+import type { Sandbox } from '../../../worker/jail/sandbox.types';
+import type { RecordFile } from '../../../core/record/record-body';
 import { makePng } from '../../fixtures/make-image';
 import { recoverable } from '../../fixtures/make-sanitise-context';
 import {

@@ -29,7 +29,7 @@ import {
 } from '../../../crypto';
 import { envelopeSha256 } from '../../../server/services/envelope-hash';
 import { TEST_REDIS_URL } from '../../support/env';
-import type { RecordBodyV1, TranslationEntryV1 } from '../../../worker/record-body';
+import type { RecordBodyV1, TranslationEntryV1 } from '../../../core/record/record-body';
 import type { RecordToStore } from '../../../worker/record-store';
 import { waitFor as pollUntil } from '../../support/wait';
 

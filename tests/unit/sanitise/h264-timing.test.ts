@@ -1,7 +1,10 @@
-import { picTimingWithoutClock, spsTiming } from '../../../worker/sanitise/h264.timing';
+import {
+  picTimingWithoutClock,
+  spsTiming,
+} from '../../../worker/sanitise/media/isobmff/h264-timing';
 
 // H.264 picture timing passes only without clock timestamps, read with the timing syntax of the
-// SPS (h264.timing.ts). The SPSs are x264's (through ffmpeg), emulation prevention removed:
+// SPS (isobmff/h264-timing.ts). The SPSs are x264's (through ffmpeg), emulation prevention removed:
 // with the HRD signalled (nal-hrd=vbr), interlaced (tff: pic_struct present), and neither.
 
 const rbsp = (hex: string): Buffer => Buffer.from(hex, 'hex');

@@ -2,15 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseFile } from '../../../worker/sanitise';
-import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
-import { crc16, remuxMp3 } from '../../../worker/sanitise/mp3.remux';
-import type { Remuxed } from '../../../worker/sanitise/remux';
+import { remuxIsoBmff } from '../../../worker/sanitise/media/isobmff/remux';
+import { crc16, remuxMp3 } from '../../../worker/sanitise/media/mp3/remux';
+import type { Remuxed } from '../../../worker/sanitise/media/remux';
 import type { SanitiseResult } from '../../../worker/sanitise/types';
 import { ffmpegTo, makeM4a, makeMp3, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { jpegWithExif, PLANTED } from '../../fixtures/make-office';
 import { dumpTags, sanitiseTestDirs, recoverable } from '../../fixtures/make-sanitise-context';
 
-// The in-process remuxers (mp3.remux.ts, isobmff.remux.ts) on real files written by ffmpeg:
+// The in-process remuxers (mp3/remux.ts, isobmff/remux.ts) on real files written by ffmpeg:
 // planted values must be gone from the bytes and from exiftool's reading, the streams and
 // duration must be what ffprobe saw before, and the audio/video packets must be bit-identical
 // (ffmpeg's md5 of the stream copied out). What the native path refuses must still come out

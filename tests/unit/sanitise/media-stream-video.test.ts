@@ -1,10 +1,10 @@
 import { initCrypto } from '../../../crypto';
-import { readBoxes } from '../../../worker/sanitise/isobmff.boxes';
-import { isX264Settings } from '../../../worker/sanitise/isobmff.x264';
-import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
-import { IsoBmffOutputCheck } from '../../../worker/sanitise/isobmff.verify';
-import { videoSamples } from '../../../worker/sanitise/isobmff.video';
-import { STRUCTURAL } from '../../../worker/sanitise/media.sanitiser';
+import { readBoxes } from '../../../worker/sanitise/media/isobmff/boxes';
+import { isX264Settings } from '../../../worker/sanitise/media/isobmff/x264';
+import { remuxIsoBmff } from '../../../worker/sanitise/media/isobmff/remux';
+import { IsoBmffOutputCheck } from '../../../worker/sanitise/media/isobmff/verify';
+import { videoSamples } from '../../../worker/sanitise/media/isobmff/video';
+import { STRUCTURAL } from '../../../worker/sanitise/media/structural-tags';
 import { verifyClean } from '../../../worker/sanitise/verify';
 import { ffmpegTo, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { sanitiseTestDirs } from '../../fixtures/make-sanitise-context';

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initCrypto } from '../../../crypto';
-import { remuxIsoBmff } from '../../../worker/sanitise/isobmff.remux';
-import { IsoBmffOutputCheck } from '../../../worker/sanitise/isobmff.verify';
-import { STRUCTURAL } from '../../../worker/sanitise/media.sanitiser';
-import { remuxMp3 } from '../../../worker/sanitise/mp3.remux';
-import { Mp3Streamer } from '../../../worker/sanitise/mp3.stream';
-import type { Remuxed } from '../../../worker/sanitise/remux';
+import { remuxIsoBmff } from '../../../worker/sanitise/media/isobmff/remux';
+import { IsoBmffOutputCheck } from '../../../worker/sanitise/media/isobmff/verify';
+import { STRUCTURAL } from '../../../worker/sanitise/media/structural-tags';
+import { remuxMp3 } from '../../../worker/sanitise/media/mp3/remux';
+import { Mp3Streamer } from '../../../worker/sanitise/media/mp3/stream';
+import type { Remuxed } from '../../../worker/sanitise/media/remux';
 import { verifyClean } from '../../../worker/sanitise/verify';
 import { ffmpegTo, makeM4a, makeMp3, makeMp4, MEDIA_PLANTED } from '../../fixtures/make-media';
 import { sanitiseTestDirs } from '../../fixtures/make-sanitise-context';

@@ -1,5 +1,5 @@
-import { spsTiming } from '../../../worker/sanitise/h264.timing';
-import { NalInspector } from '../../../worker/sanitise/isobmff.nal';
+import { spsTiming } from '../../../worker/sanitise/media/isobmff/h264-timing';
+import { NalInspector } from '../../../worker/sanitise/media/isobmff/nal';
 
 // The NAL unit reader of the streamed video inspection, on hand-made samples: what it must
 // find (SEI user data, in H.264 and HEVC, across emulation prevention bytes and any cut of

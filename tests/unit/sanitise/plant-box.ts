@@ -1,4 +1,4 @@
-import { readBoxes, type Box } from '../../../worker/sanitise/isobmff.boxes';
+import { readBoxes, type Box } from '../../../worker/sanitise/media/isobmff/boxes';
 
 // Planting a box deep inside an MP4-family file, for tests of what the cleaners leave and
 // what their verification catches.

@@ -2,7 +2,7 @@ import {
   MediaStreamSanitiser,
   streamableFormat,
   type StreamedResult,
-} from '../../../worker/sanitise/media.stream';
+} from '../../../worker/sanitise/media';
 import type { SanitiseContext } from '../../../worker/sanitise/types';
 
 // Running a file through the streamed cleaner (media.stream.ts) in memory, its passes cut into

@@ -1,6 +1,6 @@
-import { isX264Settings, X264_MAX } from '../../../worker/sanitise/isobmff.x264';
+import { isX264Settings, X264_MAX } from '../../../worker/sanitise/media/isobmff/x264';
 
-// x264's settings SEI is the one user-data message let through (isobmff.x264.ts): only as x264
+// x264's settings SEI is the one user-data message let through (isobmff/x264.ts): only as x264
 // writes it. Real strings from libx264 (core 164) under ffmpeg pass; text slipped in anywhere,
 // an option twice, a word where x264 writes a number, or too long a whole, does not.
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { detectFormat, FORMAT_MIME } from '../detect-format';
 import { LimitExceeded } from '../limits';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from '../types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from '../types';
 import { HwpUnreadable, readHwp5, type HwpContent } from './hwp5';
 import { readHwpx } from './hwpx';
 import { writeOdt, type Picture } from './odt-writer';
@@ -23,7 +23,7 @@ export class HwpSanitiser implements Sanitiser {
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
     const format = detectFormat(input);
-    const report: SanitiseReport = { format: format ?? 'hwp', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: format ?? 'hwp', removed: [], kept: [] };
     let content: HwpContent;
     try {
       content = format === 'hwpx' ? readHwpx(input) : readHwp5(input);

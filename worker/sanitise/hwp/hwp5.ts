@@ -2,11 +2,8 @@ import * as CFB from 'cfb';
 import { inflateRawSync } from 'node:zlib';
 import { LimitExceeded, MAX_ARCHIVE_BYTES } from '../limits';
 
-// HWP 5.0 (Hancom's word processor): an OLE compound file. What a reviewer needs is read here:
-// the paragraphs' text from BodyText/Section* and the pictures in BinData/. Everything else —
-// \x05HwpSummaryInformation (author, last editor, dates, paths), DocInfo, the preview text and
-// image, scripts (Scripts/), links (DocOptions/_LinkDoc), history (DocHistory) — is not read
-// and so not carried. No metadata stripper handles HWP; the document is rebuilt instead.
+// HWP 5.0 (an OLE compound file): only the paragraphs' text and the pictures in BinData/ are
+// read; summary information, scripts, links and history are never read, so never carried.
 
 export class HwpUnreadable extends Error {
   constructor(readonly why: 'ENCRYPTED' | 'DISTRIBUTION_DOCUMENT' | 'NOT_HWP') {

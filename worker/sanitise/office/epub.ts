@@ -1,17 +1,13 @@
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { FORMAT_MIME } from '../detect-format';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from '../types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from '../types';
 import type { EmbeddedCleaner } from './office.sanitiser';
 import { Tally } from './tally';
 import { allElements, parseXml, removeNode, serialiseXml } from './xml';
 import { readZip, writeZip, type Entries } from './zip';
 
-// EPUB, the office cleaner's way: rebuilt from an allowlist of its parts. The package document's
-// metadata (creator, contributor, dates, publisher, rights, identifiers) is replaced by the
-// three fields EPUB requires, set to fixed values; XHTML loses <meta>, <script>, comments and
-// event handlers; CSS loses its comments (authors sign them); pictures are cleaned by their own
-// sanitiser; fonts (their name tables name designers and licensees), signatures and anything
-// unknown are dropped. An EPUB with encryption.xml (DRM or obfuscated fonts) is held back.
+// EPUB, rebuilt from an allowlist of its parts: package metadata replaced by fixed required
+// fields; scripts, meta, comments and fonts gone; encryption.xml held back. See FORMATS.md.
 
 const CONTENT = /\.(x?html?|xml|opf|ncx)$/i;
 const PICTURE = /\.(jpe?g|png|gif|webp)$/i;
@@ -120,7 +116,7 @@ export class EpubSanitiser implements Sanitiser {
   constructor(private readonly cleanEmbedded: EmbeddedCleaner) {}
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
-    const report: SanitiseReport = { format: 'epub', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: 'epub', removed: [], kept: [] };
     try {
       const entries = readZip(input);
       const tally = new Tally();

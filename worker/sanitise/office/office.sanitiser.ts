@@ -1,5 +1,5 @@
 import { detectFormat, FORMAT_MIME, type Format } from '../detect-format';
-import type { SanitiseContext, SanitiseReport, SanitiseResult, Sanitiser } from '../types';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from '../types';
 import { verifyClean } from '../verify';
 import { cleanOdfPackage } from './odf';
 import { cleanOoxmlPart } from './ooxml-markup';
@@ -53,7 +53,7 @@ export class OfficeSanitiser implements Sanitiser {
 
   async sanitise(input: Buffer, ctx: SanitiseContext): Promise<SanitiseResult> {
     const format = detectFormat(input);
-    const report: SanitiseReport = { format: format ?? 'office', removed: [], kept: [] };
+    const report: FileSanitiseReport = { format: format ?? 'office', removed: [], kept: [] };
     const isOdf = format !== null && ODF.includes(format);
     if (format === null || !(isOdf || OOXML.includes(format))) {
       return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };

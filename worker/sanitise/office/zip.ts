@@ -7,11 +7,8 @@ import {
   MAX_ARCHIVE_RATIO,
 } from '../limits';
 
-// Entries in memory only. Limits on the sizes the central directory declares keep a zip bomb
-// from taking the worker down: XML parts become DOM trees of a few hundred bytes per node, so
-// a tiny file holding 20 MB of empty paragraphs would exhaust the heap (a fatal error that no
-// catch sees). Real documents' XML parts are far below the per-part cap; media parts may be
-// larger and are counted in the total.
+// Zip entries in memory only, within limits on the sizes the central directory declares: XML
+// parts become DOM trees, so a small bomb could exhaust the heap.
 export const MAX_XML_PART = 4 * 1024 * 1024;
 const XML_PART = /\.(xml|rels)$/i;
 

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { SanitiseContext, FileSanitiseReport, SanitiseResult } from '../types';
+import { verifyClean } from '../verify';
+import { describe, durationOf, mediaLimit, probe } from './ffprobe';
+import type { Container } from './formats';
+import { KEPT, TRANSCODED } from './kept';
+import { STRUCTURAL, TRANSCODED_TAGS } from './structural-tags';
+import { videoFinding } from './video-finding';
+
+const run = promisify(execFile);
+
+// Every container without a native remuxer, and whatever the native ones refuse, through ffmpeg.
+
+export async function withFfmpeg(
+  input: Buffer,
+  container: Container,
+  ctx: SanitiseContext,
+  report: FileSanitiseReport,
+): Promise<SanitiseResult> {
+  const id = randomUUID();
+  const output = container.transcodeTo ?? container;
+  const inPath = join(ctx.tmpDir, `${id}-in.${container.ext}`);
+  const outPath = join(ctx.tmpDir, `${id}-out.${output.ext}`);
+  try {
+    await writeFile(inPath, input, { mode: 0o600, flag: 'wx' });
+    // One step after another: a probe failing while ffmpeg still ran could leave ffmpeg writing
+    // its output after the cleanup below (and measured under load, overlapping them saved nothing).
+    const before = await probe(inPath, container.demuxer);
+    const limit = mediaLimit(before);
+    if (limit) return { status: 'unsanitised', reason: limit, report };
+    report.removed = describe(before);
+    await run('ffmpeg', ffmpegArgs(container, inPath, outPath), { timeout: 600_000 });
+    const after = await probe(outPath, output.demuxer);
+    const data = await readFile(outPath);
+    const [d0, d1] = [durationOf(before), durationOf(after)];
+    if (d1 === undefined || (d0 !== undefined && Math.abs(d0 - d1) > 0.1)) {
+      return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
+    }
+    report.kept = [container.transcodeTo ? TRANSCODED : KEPT];
+    const found = videoFinding(data, output, after);
+    const verdict = found
+      ? { ok: false as const, leftover: [found] }
+      : await verifyClean(
+          data,
+          output.ext,
+          ctx,
+          container.transcodeTo ? TRANSCODED_TAGS : STRUCTURAL,
+        );
+    if (!verdict.ok) {
+      report.notes = [`left after cleaning: ${verdict.leftover.join(', ')}`];
+      return { status: 'unsanitised', reason: 'VERIFY_FAILED', report };
+    }
+    return { status: 'clean', data, mime: output.mime, extension: output.ext, report };
+  } catch {
+    return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
+  } finally {
+    await Promise.all([inPath, outPath].map((p) => unlink(p).catch(() => undefined)));
+  }
+}
+
+function ffmpegArgs(c: Container, inPath: string, outPath: string): string[] {
+  return [
+    ...['-hide_banner', '-nostdin', '-v', 'error', '-protocol_whitelist', 'file'],
+    ...['-f', c.demuxer, '-i', inPath],
+    // Audio, and video that is not an attached picture (cover art): nothing else is mapped.
+    ...['-map', '0:a?', '-map', '0:V?', '-dn', '-sn'],
+    ...['-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1'],
+    ...(c.transcodeTo
+      ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p']
+      : ['-c', 'copy']),
+    ...(c.transcodeTo ? ['-c:a', 'aac', '-b:a', '128k', '-f', 'mp4'] : []),
+    ...['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'],
+    // No ID3v2 header at all (ffmpeg would otherwise write an empty one), no ID3v1.
+    ...(c.ext === 'mp3' ? ['-id3v2_version', '0', '-write_id3v1', '0'] : []),
+    ...['-y', outPath],
+  ];
+}

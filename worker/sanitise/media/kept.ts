@@ -1,0 +1,7 @@
+// What a clean media file's report says was kept.
+
+export const KEPT = 'audio and video streams, copied without re-encoding';
+export const TRANSCODED =
+  'audio and video, transcoded to H.264/AAC in MP4 (its frames could not be inspected)';
+
+export const XING_KEPT = 'Xing/LAME header (frame count, seek table, encoder delay and padding)';
