@@ -14,6 +14,7 @@ import type { FileDeps } from './file-deps';
 import { FileWriter, writeAll, type FilesToLink } from './file-writer';
 import { AttachmentError, checkUpload, readPlaintext, type Attachment } from './open-attachment';
 import { prepareLarge } from './prepare-large';
+import { recordReadings } from './file-readings';
 
 // Every attachment of a submission, before its record is stored: checked, decrypted,
 // sanitised (in a jail of this submission's own, worker/jail/: handed over a pipe whole, or as
@@ -137,6 +138,8 @@ async function prepareOne(
         sha256,
         subkeyId,
         report: { ...report, removed: [...report.removed, 'original file name'] },
+        // A document's safe rendition (own blob) and OCR text, when the jail made them.
+        ...(await recordReadings(writer, job.recordKey, subkeyId, result)),
       };
     } finally {
       result.data.fill(0);
