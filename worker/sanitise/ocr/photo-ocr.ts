@@ -35,7 +35,7 @@ export async function readPhoto(clean: Buffer, ctx: SanitiseContext): Promise<Ph
   const path = join(ctx.tmpDir, `ocr-photo-${process.pid}.png`);
   try {
     await writeFile(path, png, { mode: 0o600 });
-    const out = await runTesseract([path], ctx, { pdf: false });
+    const out = await runTesseract([path], ctx, { pdf: false, psm: 4 });
     const verdict = judgeText(out.words);
     if (!verdict.real) return { kind: 'none', note: 'OCR found no real text' };
     return { kind: 'text', text: tidyText(out.text), confidence: verdict.confidence };

@@ -5,7 +5,8 @@ import type { OcrWord } from './tesseract';
 // symbols. The rule, over tesseract's word confidences (0–100):
 //   - a word is *read* when tesseract is at least MIN_WORD_CONFIDENCE sure of it and it holds
 //     at least two letters (any script: Hangul, Cyrillic, Latin...);
-//   - the text is real when the read words hold at least MIN_LETTERS letters in all, and they
+//   - the text is real when the read words hold at least MIN_LETTERS letters in all (a Hangul
+//     syllable or Han character counts two), and they
 //     are at least MIN_READ_SHARE of the words holding any letter or digit.
 // A receipt line or a short handwritten note passes; noise from a landscape does not.
 
@@ -16,7 +17,11 @@ export const MIN_READ_SHARE = 0.5;
 const LETTER = /\p{L}/gu;
 const ALNUM = /[\p{L}\p{N}]/u;
 
-const letters = (s: string): number => s.match(LETTER)?.length ?? 0;
+// A Hangul syllable or a Han character is a whole syllable (two or three letters' worth):
+// counted twice, so a short Korean sentence weighs what its romanisation would.
+const SYLLABIC = /[\p{Script=Hangul}\p{Script=Han}]/gu;
+const letters = (s: string): number =>
+  (s.match(LETTER)?.length ?? 0) + (s.match(SYLLABIC)?.length ?? 0);
 
 export interface TextVerdict {
   real: boolean;

@@ -30,14 +30,18 @@ export interface OcrOutput {
 export async function runTesseract(
   images: readonly string[],
   ctx: SanitiseContext,
-  opts: { pdf: boolean; dpi?: number },
+  /**
+   * psm: tesseract's page segmentation. 3 (automatic) for rendered pages; 4 (one column of
+   * variable-size text) for photos, where 3 was seen to pass over a whole line of large Hangul.
+   */
+  opts: { pdf: boolean; dpi?: number; psm: 3 | 4 },
 ): Promise<OcrOutput> {
   const dir = await mkdtemp(join(ctx.tmpDir, 'ocr-'));
   try {
     const list = join(dir, 'pages.txt');
     await writeFile(list, images.map((p) => `${p}\n`).join(''), { mode: 0o600 });
     const base = join(dir, 'out');
-    const args = [list, base, '-l', OCR_LANGUAGES, '--psm', '3'];
+    const args = [list, base, '-l', OCR_LANGUAGES, '--psm', String(opts.psm)];
     if (opts.dpi) args.push('--dpi', String(opts.dpi));
     args.push(...(opts.pdf ? ['pdf'] : []), 'txt', 'tsv');
     await run('tesseract', args, {

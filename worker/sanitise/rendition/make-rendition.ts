@@ -52,7 +52,7 @@ export async function fromPageImages(
   total: number,
   ctx: SanitiseContext,
 ): Promise<Rendition> {
-  const ocr = await runTesseract(paths, ctx, { pdf: true, dpi });
+  const ocr = await runTesseract(paths, ctx, { pdf: true, dpi, psm: 3 });
   const data = await stripRenditionPdf(ocr.pdf!);
   const leftovers = await renditionLeftovers(data);
   if (leftovers.length > 0) throw new RenditionRefused(leftovers);
