@@ -108,6 +108,11 @@ test('a weaponised PDF drawn as it came (scripts, embedded file, annotations) st
   expect((await renditionLeftovers(original)).length).toBeGreaterThan(0); // the check sees them
   const r = await makeRendition(original, 'application/pdf', dirs.ctx);
   expect(r.pages).toBe(2);
+  // The two pages were OCR'd in two runs and merged: both are in the PDF, in order.
+  const npages = join(dirs.fixtures, 'weaponised-rendition.pdf');
+  writeFileSync(npages, r.data);
+  expect(spawnSync('qpdf', ['--show-npages', npages]).stdout.toString().trim()).toBe('2');
+  expect(r.text.indexOf('Testimony page one')).toBeLessThan(r.text.indexOf('Second page text'));
   expect(await renditionLeftovers(r.data)).toEqual([]);
   const qdf = expectOnlyPixelsAndText(r.data);
   expect(recoverable(r.data, planted, qdf)).toEqual([]);

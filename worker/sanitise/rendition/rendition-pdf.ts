@@ -27,11 +27,22 @@ const FORBIDDEN_KEYS = [
 ];
 const FONT_NAME = '/GlyphLessFont';
 
-/** tesseract's PDF with its Info (Producer) and any /ID removed, in one revision. */
-export async function stripRenditionPdf(pdf: Buffer): Promise<Buffer> {
+/**
+ * tesseract's PDFs (one per run, in page order) as one, with Info (Producer) and any /ID
+ * removed, in one revision. Pages of later runs are grafted onto the first.
+ */
+export async function stripRenditionPdf(pdfs: readonly Buffer[]): Promise<Buffer> {
   const m = await loadMupdf();
-  const doc = new m.PDFDocument(pdf);
+  const doc = new m.PDFDocument(pdfs[0]!);
   try {
+    for (const more of pdfs.slice(1)) {
+      const src = new m.PDFDocument(more);
+      try {
+        for (let i = 0; i < src.countPages(); i += 1) doc.graftPage(-1, src, i);
+      } finally {
+        src.destroy();
+      }
+    }
     const trailer = doc.getTrailer();
     trailer.delete('Info');
     trailer.delete('ID');
