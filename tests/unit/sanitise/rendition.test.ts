@@ -4,6 +4,7 @@
 // own check, by qpdf's expanded view and by exiftool; no planted value survives; the OCR text
 // carries the document's words; a long document is cut at the page limit and says so.
 import { spawnSync } from 'node:child_process';
+import { strToU8, zipSync } from 'fflate';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseFile } from '../../../worker/sanitise';
@@ -51,9 +52,40 @@ async function renditionOf(name: string, data: Buffer) {
 
 const ODF_PLANTED = Object.values(OFFICE).filter((v) => v !== OFFICE.rsid);
 
+/** A minimal EPUB 3 written here (the EPUB tests make theirs with LibreOffice). */
+async function buildEpub(): Promise<Buffer> {
+  const opf =
+    '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">' +
+    '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">PLANT-EPUB-ID</dc:identifier>' +
+    '<dc:title>PLANT-EPUB-TITLE</dc:title><dc:creator>PLANT-EPUB-AUTHOR</dc:creator><dc:language>en</dc:language>' +
+    '<meta property="dcterms:modified">2020-01-01T00:00:00Z</meta></metadata>' +
+    '<manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest>' +
+    '<spine><itemref idref="c1"/></spine></package>';
+  return Buffer.from(
+    zipSync({
+      mimetype: [strToU8('application/epub+zip'), { level: 0 }],
+      'META-INF/container.xml': strToU8(
+        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">' +
+          '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>',
+      ),
+      'OEBPS/content.opf': strToU8(opf),
+      'OEBPS/c1.xhtml': strToU8(
+        '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>PLANT-EPUB-HTITLE</title></head>' +
+          '<body><p>Our wages were withheld for three months.</p></body></html>',
+      ),
+    }),
+  );
+}
+
 test.each([
   ['a.docx', buildDocx, ODF_PLANTED, CONTENT.body.split(' ').slice(-3).join(' ')],
   ['a.odt', buildOdt, ODF_PLANTED, 'construction site'],
+  [
+    'a.epub',
+    buildEpub,
+    ['PLANT-EPUB-ID', 'PLANT-EPUB-TITLE', 'PLANT-EPUB-AUTHOR', 'PLANT-EPUB-HTITLE'],
+    'withheld for three months',
+  ],
   ['a.hwp', buildHwp, HWP_PLANTED, HWP_BODY[0]!.split(' ')[2]!],
   [
     'a.html',
