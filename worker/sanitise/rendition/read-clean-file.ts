@@ -54,7 +54,9 @@ export async function readCleanFile(
   const format = detectFormat(input);
   const kind = readingFor(format);
   if (kind === 'photo') {
-    const read = await readPhoto(clean.data, ctx);
+    const read = await readPhoto(clean.data, ctx).catch(
+      () => ({ kind: 'none', note: 'OCR failed on this image' }) as const,
+    );
     if (read.kind === 'none') return { notes: [read.note] };
     return {
       ocr: { text: read.text, confidence: read.confidence, source: 'photo' },
