@@ -11,8 +11,9 @@ ENV NODE_ENV=production
 # ffmpeg strips audio and video metadata in the worker; perl runs the vendored exiftool, and
 # Archive::Zip lets it look inside office documents when it re-reads a cleaned one. All of them
 # run inside bubblewrap jails (worker/jail/), with prlimit (util-linux) setting their rlimits.
+# tesseract (Korean, Russian, English) OCRs photos of paper and documents' safe renditions.
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg perl libarchive-zip-perl \
-  bubblewrap util-linux \
+  bubblewrap util-linux tesseract-ocr tesseract-ocr-kor tesseract-ocr-rus tesseract-ocr-eng \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

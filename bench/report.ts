@@ -19,6 +19,7 @@ import type { LatencyFigures } from './latency';
 import type { Machine } from './machine';
 import { WORKER_CONCURRENCY, WORKER_PROCESSES, type DrainFigures } from './pipeline';
 import { sanitiseDetails, sanitiseRows, SANITISE_METHOD, type SanitiseFigures } from './sanitise';
+import { renditionRows, type RenditionFigures } from './rendition';
 import type { UploadFigures } from './upload';
 import type { DeskFigures } from './desk';
 import { uploadDetails, uploadRows, UPLOAD_METHOD } from './upload-report';
@@ -44,6 +45,7 @@ export interface Results {
   sanitise: Outcome<SanitiseFigures>;
   desk: Outcome<DeskFigures>;
   jail: Outcome<JailFigures>;
+  rendition: Outcome<RenditionFigures>;
   totalSeconds: number;
 }
 
@@ -128,6 +130,7 @@ function rows(r: Results): Row[] {
     ...sanitiseRows(r.sanitise),
     ...deskRows(r.desk),
     ...jailRows(r.jail),
+    ...renditionRows(r.rendition),
   );
   return out;
 }

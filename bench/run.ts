@@ -9,6 +9,7 @@ import type { Outcome } from './report-row';
 import { benchLongRun } from './long-run';
 import { benchJail } from './jail';
 import { benchSanitise } from './sanitise';
+import { benchRendition } from './rendition';
 import { benchDesk } from './desk';
 import { benchSlowSources } from './slow-sources';
 import { benchPipeline } from './sori-pipeline';
@@ -18,7 +19,7 @@ import type { UploadFigures } from './upload';
 // `npm run bench`: every figure from one run on one machine, written to BENCHMARKS.md.
 // Order: baselines, Sori's intake API, then the worker (drain, then latency under load).
 
-// BENCH_ONLY=express,pg,intake,pipeline,upload,upload-wasm,slow,long,sanitise,jail,desk runs a subset (for profiling) and leaves BENCHMARKS.md
+// BENCH_ONLY=express,pg,intake,pipeline,upload,upload-wasm,slow,long,sanitise,jail,desk,rendition runs a subset (for profiling) and leaves BENCHMARKS.md
 // alone: the file only ever holds a full run.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wanted = (section: string): boolean => !only || only.includes(section);
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   const sanitise = await attempt('sanitise', 'sanitising vs mat2', () => benchSanitise());
   const desk = await attempt('desk', 'reviewer desk, 1,000 cases', () => benchDesk());
   const jail = await attempt('jail', 'sanitiser jail overhead', () => benchJail());
+  const rendition = await attempt('rendition', 'safe rendition and OCR', () => benchRendition());
 
   const results: Results = {
     machine,
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     sanitise,
     desk,
     jail,
+    rendition,
     totalSeconds: (Date.now() - started) / 1000,
   };
   printResults(results);

@@ -48,6 +48,7 @@ export async function exportRecordFiles(
       const key = recordFileKey(r.recordKey, f.subkeyId);
       const saved = await saveDecrypted(fetched, key, join(c.out, path), f.sha256, f.name);
       add({ path, ...saved, file: { recordId: id, fileId: f.fileId, status: 'clean' } });
+      if (f.rendition) await exportRendition(c, r, f, i + 1, add);
     } else if (c.includeOriginals && f.fileId) {
       const path = `${id}/originals/${safeName(f.name, i + 1)}`;
       mkdirSync(join(c.out, id, 'originals'), { recursive: true, mode: 0o700 });
@@ -57,4 +58,23 @@ export async function exportRecordFiles(
       add({ path, ...saved, file: { recordId: id, fileId: f.fileId, status: 'original' } });
     }
   }
+}
+
+/** A document's safe rendition, next to its clean copy, checked against the record's SHA-256. */
+async function exportRendition(
+  c: FileExportContext,
+  r: OpenedRecord,
+  f: Extract<RecordFile, { status: 'clean' }>,
+  n: number,
+  add: (f: ExportedFile) => void,
+): Promise<void> {
+  const rendition = f.rendition!;
+  const id = r.detail.id;
+  const name = `${f.name.slice(0, f.name.length - extname(f.name).length)}-rendition`;
+  const path = `${id}/files/${safeName(name, n, 'pdf')}`;
+  const fetched = await fetchRecordFile(c.server, c.token, id, rendition.fileId);
+  const key = recordFileKey(r.recordKey, rendition.subkeyId);
+  const label = `${f.name} (safe rendition)`;
+  const saved = await saveDecrypted(fetched, key, join(c.out, path), rendition.sha256, label);
+  add({ path, ...saved, file: { recordId: id, fileId: rendition.fileId, status: 'rendition' } });
 }

@@ -24,7 +24,7 @@ export interface ExportedFile {
   sha256: string;
   bytes: number;
   /** For an attachment: which file of which record it is, so verify can match record.json. */
-  file?: { recordId: string; fileId: string; status: 'clean' | 'original' };
+  file?: { recordId: string; fileId: string; status: 'clean' | 'original' | 'rendition' };
 }
 
 export interface RecordExport {

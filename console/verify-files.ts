@@ -35,8 +35,12 @@ export function checkExportedFiles(
     const files = bodyFiles(dir, recordId);
     if (!files) continue;
     const exported = manifest.files.filter((f) => f.file?.recordId === recordId);
+    // Renditions are listed under their document (issue 15), hashed in the body like it.
+    const renditions = files.flatMap((b) =>
+      b.status === 'clean' && b.rendition ? [b.rendition] : [],
+    );
     for (const f of exported) {
-      const listed = files.find((b) => b.fileId === f.file?.fileId);
+      const listed = [...files, ...renditions].find((b) => b.fileId === f.file?.fileId);
       if (!listed || listed.sha256 !== f.sha256) {
         problems.push({
           where: f.path,
@@ -51,6 +55,17 @@ export function checkExportedFiles(
           where: `${recordId}/files`,
           code: 'EXPORT_FILE_MISSING',
           message: `Attachment ${b.name} of record ${recordId} is missing from the export`,
+        });
+      }
+      if (
+        b.status === 'clean' &&
+        b.rendition &&
+        !exported.some((f) => f.file?.fileId === b.rendition!.fileId)
+      ) {
+        problems.push({
+          where: `${recordId}/files`,
+          code: 'EXPORT_FILE_MISSING',
+          message: `The safe rendition of ${b.name} of record ${recordId} is missing from the export`,
         });
       }
     }

@@ -34,6 +34,11 @@ STACK_ONLY=""
 command -v redis-server >/dev/null 2>&1 || need_apt redis-server
 # The worker's sanitisers run ffmpeg, and exiftool (vendored) needs perl and Archive::Zip.
 command -v ffmpeg >/dev/null 2>&1 || need_apt ffmpeg
+# The worker's jail OCRs photos of paper and draws documents' safe renditions with tesseract
+# (issue 15): Korean, Russian and English data.
+for lang in kor rus eng; do
+  [ -e "/usr/share/tesseract-ocr/5/tessdata/$lang.traineddata" ] || need_apt tesseract-ocr "tesseract-ocr-$lang"
+done
 perl -MArchive::Zip -e 1 2>/dev/null || need_apt libarchive-zip-perl
 # The worker parses every file in a bubblewrap jail (worker/jail/), and the tests run with it on.
 command -v bwrap >/dev/null 2>&1 || need_apt bubblewrap
@@ -76,6 +81,9 @@ command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoff
 dpkg -s libreoffice-draw-nogui >/dev/null 2>&1 || need_apt libreoffice-draw-nogui
 # The browser tier drives Debian's Chromium (never a downloaded one); Korean glyphs for its screenshots.
 command -v chromium >/dev/null 2>&1 || need_apt chromium fonts-noto-cjk
+# The OCR tests draw Korean and Russian "photos of paper" with Debian's fonts (issue 15).
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt fonts-noto-cjk
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt fonts-dejavu-core
 
 # Optional: the compose file is validated with it when it is there.
 if ! command -v docker-compose >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then

@@ -8,6 +8,7 @@ import { ORIGINALS_WARNING, safeName } from '../export-files';
 import { fetchRecordFile, openOriginalKey, saveDecrypted } from '../record-files';
 import { openRecord } from '../records';
 import { filesLines } from '../render/files';
+import { getRendition } from './files-rendition';
 
 // One attachment without exporting the whole record: chosen by its number in `sori show` or
 // its name, decrypted as it streams to a new 0600 file, and checked against the record's hash.
@@ -37,11 +38,12 @@ export function registerFiles(program: Command): void {
     .argument('<file>', 'its number in `sori files list` / `sori show`, or its name')
     .option('--out <path>', 'where to write it (default: a safe name in this folder)')
     .option('--original', 'admins: the held-back original (it may identify the source)')
+    .option('--rendition', "a document's safe rendition: a PDF of its pages' pixels and OCR text")
     .action(
       async (
         typed: string,
         which: string,
-        o: { out?: string; original?: boolean },
+        o: { out?: string; original?: boolean; rendition?: boolean },
         cmd: Command,
       ) => {
         const ctx = contextOf(cmd);
@@ -66,6 +68,7 @@ export function registerFiles(program: Command): void {
         if (o.original && (f.status === 'clean' || !f.fileId)) {
           throw new ConsoleError('ORIGINAL_NOT_KEPT', `No original of ${f.name} is kept`);
         }
+        if (o.rendition) return getRendition(ctx, r, f, n, o.out);
         const out =
           o.out ?? join('.', safeName(f.name, n, f.status === 'clean' ? f.extension : undefined));
         if (existsSync(out)) throw new ConsoleError('FILE_EXISTS', `${out} exists already`);

@@ -1,4 +1,5 @@
 import type { RecordBodyV1, RecordFile } from '../../core/record/record-body';
+import { readingLines } from './file-readings';
 
 // The "Files" section of `sori show`: each attachment with its type, size and whether the
 // worker could clean it (and what it removed), plus originals kept out of reviewers' reach.
@@ -22,6 +23,7 @@ function fileLines(f: RecordFile, n: number): string[] {
       `${n}. ${f.name}  ${f.mime}  ${formatBytes(f.size)}  clean (${f.report.format})`,
       `   removed: ${removed}`,
       ...(f.report.kept.length ? [`   kept: ${f.report.kept.join(', ')}`] : []),
+      ...readingLines(f, n),
     ];
   }
   const held = f.fileId

@@ -18,7 +18,14 @@ export type NotTranslatedReason =
   /** The engine failed for now; a 'translation' entry follows when a retry succeeds. */
   | 'pending'
   /** The engine refused for good (e.g. unsupported language); a human translation is needed. */
-  | 'engine-refused';
+  | 'engine-refused'
+  /**
+   * A file's OCR text only: the engine failed and nothing retries it (retry-translation owes
+   * the testimony text alone); `code` says how it failed.
+   */
+  | 'failed'
+  /** A document rendition's OCR text: kept for search, not machine-translated. */
+  | 'not-requested';
 
 export interface RecordBodyV1 {
   v: 1;
@@ -65,6 +72,17 @@ export type RecordFile =
       sha256: string;
       subkeyId: number;
       report: FileSanitiseReport;
+      /**
+       * The safe rendition of a document (worker/sanitise/rendition): a new PDF made from the
+       * pages' pixels alone plus an OCR text layer, its own record-file blob like the clean copy.
+       * `truncated`: only the first `pages` pages were rendered (the limits in limits.ts).
+       */
+      rendition?: RecordFileRendition;
+      /**
+       * Text recognised in the file: a photo of paper (when the text is real, see
+       * the rule in worker/sanitise/ocr/real-text.ts), or a document's rendition (for search; not translated).
+       */
+      ocr?: RecordFileOcr;
     }
   | {
       status: 'unsanitised';
@@ -78,6 +96,24 @@ export type RecordFile =
       sha256: string;
       report: FileSanitiseReport | null;
     };
+
+export interface RecordFileRendition {
+  fileId: string;
+  size: number;
+  /** Hex SHA-256 of the rendition's plaintext. */
+  sha256: string;
+  subkeyId: number;
+  mime: 'application/pdf';
+  pages: number;
+  dpi: number;
+  truncated: boolean;
+}
+
+export interface RecordFileOcr {
+  text: string;
+  lang: { code: string; confidence: number; method: DetectedLanguage['method'] };
+  translation: Translation;
+}
 
 /** A machine translation appended later by retry-translation (record_entries kind 'translation'). */
 export interface TranslationEntryV1 {

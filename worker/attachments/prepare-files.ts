@@ -12,6 +12,7 @@ import { FileWriter, writeAll, type FilesToLink } from './file-writer';
 import { AttachmentError, checkUpload, readPlaintext, type Attachment } from './open-attachment';
 import { prepareLarge } from './prepare-large';
 import type { PrepareJob } from './prepare-job';
+import { recordReadings } from './file-readings';
 
 // Every attachment of a submission before its record is stored: checked, decrypted, sanitised in
 // this submission's jail, and written as encrypted blobs; anything not clean is held back.
@@ -122,6 +123,8 @@ async function prepareOne(
         sha256,
         subkeyId,
         report: { ...report, removed: [...report.removed, 'original file name'] },
+        // A document's safe rendition (own blob) and OCR text, when the jail made them.
+        ...(await recordReadings(writer, job.recordKey, subkeyId, result)),
       };
     } finally {
       result.data.fill(0);

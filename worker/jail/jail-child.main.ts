@@ -5,6 +5,7 @@ import { loadMupdf } from '../sanitise/pdf.sanitiser';
 import { MediaStreamSanitiser, type ByteSink, type StreamedFormat } from '../sanitise/media';
 import type { SanitiseContext, SanitiseResult } from '../sanitise/types';
 import { readFrames, sendBytes, sendControl, type Frame } from './frames';
+import { sendReadings } from './jail-readings.child';
 import { SCRATCH } from './jail-spawn';
 import { warmUp } from './warm-up';
 
@@ -68,6 +69,7 @@ async function sanitise(
       size: data.length,
     });
     await sendBytes(out, data);
+    await sendReadings(out, input, result, ctx);
   } else {
     await sendControl(out, {
       op: 'result',

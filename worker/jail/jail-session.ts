@@ -3,9 +3,10 @@ import type { StreamedFormat } from '../sanitise/media';
 import { answerSchema, claimHolds } from './jail-answer';
 import { JailFailed, type Jail } from './jail';
 import type { JailPool } from './jail-pool';
+import { receiveReadings } from './jail-readings';
 import { JailedStream } from './jail-stream';
 import type { Declared, SandboxSession, StreamSession } from './sandbox.types';
-import { formatOf, sandboxFailed } from './sandbox-failed';
+import { JAIL_FAILURE_NOTES, formatOf, sandboxFailed } from './sandbox-failed';
 import { deadlineFor, type SessionJails, type SessionLimits } from './session-limits';
 
 // One submission's use of jails: its files go to one jail in turn; a jail that fails a file is
@@ -54,13 +55,29 @@ export class JailSession implements SandboxSession, SessionJails {
         jail.kill();
         throw new JailFailed('SANDBOX_LIMIT');
       }
-      const data = await this.receive(jail, answer.size);
+      const { data, end } = await this.receive(jail, answer.size, ['done', 'rendering']);
       if (!claimHolds(answer.mime, answer.extension, data, true)) {
         data.fill(0);
         throw jail.broken();
       }
       const { mime, extension, report } = answer;
-      return { status: 'clean', data, mime, extension, report };
+      // A document's safe rendition or a photo's OCR text follows (jail-readings.ts).
+      const readings =
+        end === 'rendering'
+          ? await receiveReadings(jail, this.limits.maxOutputBytes, report, async (size) => {
+              return (await this.receive(jail, size, ['done'])).data;
+            }).catch((err: unknown) => {
+              // The clean copy stands; only the extra reading is lost, with its jail.
+              if (!(err instanceof JailFailed)) throw err;
+              jail.kill();
+              report.notes = [
+                ...(report.notes ?? []),
+                `no safe rendition or OCR: ${JAIL_FAILURE_NOTES[err.code]}`,
+              ];
+              return {};
+            })
+          : {};
+      return { status: 'clean', data, mime, extension, report, ...readings };
     } catch (err) {
       if (!(err instanceof JailFailed)) throw err;
       return sandboxFailed(err.code, formatOf(input));
@@ -79,16 +96,21 @@ export class JailSession implements SandboxSession, SessionJails {
     await Promise.all(this.used.splice(0).map((j) => j.destroy()));
   }
 
-  /** Exactly `size` bytes of data frames, then `done`. */
-  private async receive(jail: Jail, size: number): Promise<Buffer> {
+  /** Exactly `size` bytes of data frames, then one of the `ends` control messages. */
+  private async receive(
+    jail: Jail,
+    size: number,
+    ends: readonly string[],
+  ): Promise<{ data: Buffer; end: string }> {
     const out = Buffer.alloc(size);
     let at = 0;
     try {
       for (;;) {
         const f = await jail.next();
         if (f.kind === 'control') {
-          if (f.msg.op !== 'done' || at !== size) throw jail.broken();
-          return out;
+          const end = String(f.msg.op);
+          if (!ends.includes(end) || at !== size) throw jail.broken();
+          return { data: out, end };
         }
         if (at + f.data.length > size) throw jail.broken();
         f.data.copy(out, at);

@@ -4,7 +4,8 @@ import type { JailFailed } from './jail';
 
 // A file whose jail failed it: held back with the jail's code and a note a reviewer can read.
 
-const NOTES: Record<JailFailed['code'], string> = {
+/** What a reviewer reads for each way a jail can fail. */
+export const JAIL_FAILURE_NOTES: Record<JailFailed['code'], string> = {
   SANDBOX_CRASHED: 'the sanitiser crashed on this file (in its jail)',
   SANDBOX_LIMIT: 'the sanitiser hit a resource limit of its jail on this file',
   SANDBOX_TIMEOUT: 'the sanitiser ran past its deadline on this file',
@@ -12,7 +13,12 @@ const NOTES: Record<JailFailed['code'], string> = {
 };
 
 export function sandboxFailed(code: JailFailed['code'], format: string): SanitiseResult {
-  const report: FileSanitiseReport = { format, removed: [], kept: [], notes: [NOTES[code]] };
+  const report: FileSanitiseReport = {
+    format,
+    removed: [],
+    kept: [],
+    notes: [JAIL_FAILURE_NOTES[code]],
+  };
   return { status: 'unsanitised', reason: code, report };
 }
 

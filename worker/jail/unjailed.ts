@@ -2,6 +2,7 @@ import { sanitiseFile, withSanitiseTmpDir } from '../sanitise';
 import { startExiftool } from '../sanitise/exiftool';
 import { sha256Stream } from '../../crypto';
 import { MediaStreamSanitiser } from '../sanitise/media';
+import { readCleanFile } from '../sanitise/rendition/read-clean-file';
 import type { SanitiseContext, FileSanitiseReport } from '../sanitise/types';
 import {
   UNJAILED_NOTE,
@@ -21,7 +22,13 @@ const noted = <R extends { report: FileSanitiseReport }>(r: R): R => ({
 
 function session(ctx: SanitiseContext): SandboxSession {
   return {
-    sanitise: async (input, declared) => noted(await sanitiseFile(input, declared, ctx)),
+    sanitise: async (input, declared) => {
+      const result = await sanitiseFile(input, declared, ctx);
+      if (result.status !== 'clean') return noted(result);
+      const { notes, ...readings } = await readCleanFile(input, result, ctx);
+      const report = { ...result.report, notes: [...(result.report.notes ?? []), ...notes] };
+      return noted({ ...result, ...readings, report });
+    },
     stream(format, size) {
       const media = new MediaStreamSanitiser(format, size);
       return {

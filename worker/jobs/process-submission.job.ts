@@ -31,6 +31,7 @@ import { parseManifest, type Manifest } from '../manifest.schema';
 import { JobFailure, PermanentJobFailure } from '../job-errors';
 import { recordStoreFor } from '../record-store';
 import { translateTestimony } from '../translate-testimony';
+import { translateFileTexts } from '../translate-file-texts';
 import type { JobContext, JobHandler, JobOutcome } from './job-context';
 
 // decrypt → validate → files → sanitise → detect → translate → encrypt to reviewers → store
@@ -86,7 +87,9 @@ async function storeRecord(
   { recordId, recordKey }: { recordId: string; recordKey: Uint8Array },
 ): Promise<JobOutcome> {
   const submissionId = claimed.id;
-  const draft = buildRecordDraft(claimed, manifest, files.field);
+  // Text read from photos of paper is translated with the testimony (translate-file-texts.ts).
+  const fileTexts = await translateFileTexts(ctx.translator, files.field.files);
+  const draft = buildRecordDraft(claimed, manifest, { ...files.field, files: fileTexts });
   const outcome = await translateTestimony(ctx.translator, draft.text, draft.lang.code);
   const body: RecordBodyV1 = { ...draft, translation: translationField(outcome) };
   const owed = outcome.kind === 'not-translated' && outcome.owed;

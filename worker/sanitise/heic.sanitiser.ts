@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readAllTags, withTmpFile, writeTags } from './exiftool';
+import { blankXmpItems } from './heif-xmp-items';
 import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { describeMetadata, verifyClean } from './verify';
 
@@ -37,7 +38,11 @@ export class HeicSanitiser implements Sanitiser {
         report.removed = describeMetadata(tags);
         // `-all=` no longer takes the colour profile in exiftool 13; it must be named.
         await writeTags(path, ['-all=', '-ICC_Profile:all=', '-overwrite_original']);
-        const data = blankPadding(blankIccProperties(await readFile(path)));
+        // What exiftool leaves: an HDR gain map's own XMP item (heif-xmp-items.ts).
+        const xmp = blankXmpItems(await readFile(path));
+        if (xmp.blanked > 0)
+          report.removed.push('XMP of auxiliary images (HDR gain map); the gain map’s pixels kept');
+        const data = blankPadding(blankIccProperties(xmp.data));
         report.kept.push('HEVC image data unchanged (not re-encoded), rotation/mirroring boxes');
         if (report.removed.includes('ICC profile')) {
           report.kept.push('colour profile dropped without conversion (colours read as sRGB)');

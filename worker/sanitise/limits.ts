@@ -35,3 +35,16 @@ export class LimitExceeded extends Error {
     super(code);
   }
 }
+
+// Safe rendition and OCR (worker/sanitise/rendition, ocr): past these, the first pages are
+// rendered and the report says so; nothing is refused for them.
+/** Pages of a document rendered to pixels. */
+export const MAX_RENDITION_PAGES = 30;
+/** Rendering resolution; lowered for a page whose pixels would pass the next limit. */
+export const RENDITION_DPI = 150;
+/** Pixels of one rendered page (A3 at 150 DPI is about 4.3 M). */
+export const MAX_RENDITION_PAGE_PIXELS = 8_000_000;
+/** A photo smaller than this holds no readable page: not OCR'd. */
+export const MIN_OCR_PHOTO_PIXELS = 40_000;
+/** A photo is scaled down to this before OCR. */
+export const MAX_OCR_PHOTO_PIXELS = 24_000_000;

@@ -16,7 +16,7 @@ export type TranslatorConfig =
 
 /**
  * `null` means "do not machine-translate". There is deliberately no Translator that pretends to
- * translate: the record then says `{status: 'not-translated'}` (worker/record-body.ts), so an
+ * translate: the record then says `{status: 'not-translated'}` (core/record/record-body.ts), so an
  * untranslated copy can never look like a translation, and reviewers add a human one.
  */
 export function createTranslator(config: TranslatorConfig): Translator | null {

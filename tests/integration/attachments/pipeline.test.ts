@@ -113,7 +113,8 @@ describe('attachments: sanitised, held back, and nothing left behind', () => {
       uploadIds,
     ]);
     expect(left).toEqual([]);
-    expect(await blobCounts(app.pool, submissionId)).toEqual(['original: 1', 'record-file: 2']);
+    // The JPEG's and the DOCX's clean copies, and the DOCX's safe rendition (issue 15).
+    expect(await blobCounts(app.pool, submissionId)).toEqual(['original: 1', 'record-file: 3']);
 
     // Canary: no plaintext marker in the database, Redis or the logs.
     const url = new URL(TEST_DATABASE_URL);

@@ -1,7 +1,8 @@
 // Every fixture the project makes, through the real sanitiser jail in one submission (so one
 // jail's long-lived exiftool sees them all, in order): no clean output carries a planted value
 // by any reading — raw bytes, exiftool -a -G1 -ee3 -u, every part of a zip, qpdf --qdf of a
-// PDF — and every report names what was removed.
+// PDF — and every report names what was removed. Each document's safe rendition and any OCR
+// text are held to the same readings, and every document has a rendition.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import {
 import { buildDocx, buildOdt, PLANTED as OFFICE } from '../../fixtures/make-office';
 import { makePdf } from '../../fixtures/make-pdf';
 import { qpdfExpand, recoverable, sanitiseTestDirs } from '../../fixtures/make-sanitise-context';
+import { renditionFindings } from './corpus-renditions';
 
 jest.setTimeout(600_000);
 const dirs = sanitiseTestDirs();
@@ -159,6 +161,7 @@ test('no clean output of any fixture carries a planted value, and each report na
         if (left.length > 0) findings[item.name] = { left };
         if (result.report.removed.length === 0)
           findings[`${item.name} report`] = 'names nothing removed';
+        Object.assign(findings, await renditionFindings(item, result, dirs));
       }
     });
   } finally {

@@ -1,0 +1,113 @@
+// iPhone HDR photos carry an auxiliary image (auxC urn:com:apple:photo:2020:aux:hdrgainmap)
+// with an XMP item of its own (cdsc → the gain map) naming the XMP toolkit and the
+// HDRGainMap tags. exiftool `-all=` removes the primary image's XMP but leaves that one. What
+// is kept of a gain map is its pixels (the HEVC data and its auxC type, which HDR displays
+// need); every XMP item left in the file is blanked in place to an empty packet — no offset
+// moves, the item is an empty metadata item no decoder reads.
+
+const u32 = (b: Buffer, at: number): number => (at + 4 <= b.length ? b.readUInt32BE(at) : 0);
+const kind = (b: Buffer, at: number): string => b.toString('latin1', at + 4, at + 8);
+
+interface Box {
+  type: string;
+  start: number;
+  end: number;
+}
+
+function children(b: Buffer, from: number, to: number): Box[] {
+  const out: Box[] = [];
+  for (let at = from; at + 8 <= to;) {
+    const size = u32(b, at);
+    if (size < 8 || at + size > to) break;
+    out.push({ type: kind(b, at), start: at, end: at + size });
+    at += size;
+  }
+  return out;
+}
+
+/** Item ids of `mime` items whose content type is XMP (iinf → infe version 2 or 3). */
+function xmpItems(b: Buffer, iinf: Box): Set<number> {
+  const ids = new Set<number>();
+  const version = b[iinf.start + 8]!;
+  const first = iinf.start + 12 + (version === 0 ? 2 : 4);
+  for (const infe of children(b, first, iinf.end)) {
+    const v = b[infe.start + 8]!;
+    if (infe.type !== 'infe' || v < 2) continue;
+    const idSize = v === 2 ? 2 : 4;
+    const id = idSize === 2 ? b.readUInt16BE(infe.start + 12) : b.readUInt32BE(infe.start + 12);
+    const typeAt = infe.start + 12 + idSize + 2;
+    if (b.toString('latin1', typeAt, typeAt + 4) !== 'mime') continue;
+    const strings = b.toString('latin1', typeAt + 4, infe.end).split('\0');
+    if (strings[1] === 'application/rdf+xml') ids.add(id);
+  }
+  return ids;
+}
+
+const readN = (b: Buffer, at: number, n: number): number =>
+  n === 0 ? 0 : n === 4 ? b.readUInt32BE(at) : n === 8 ? Number(b.readBigUInt64BE(at)) : -1;
+
+/** [start, end) of each extent of the given items (file offsets, or inside idat). */
+function extentsOf(
+  b: Buffer,
+  iloc: Box,
+  idat: Box | undefined,
+  items: Set<number>,
+): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const version = b[iloc.start + 8]!;
+  const offsetSize = b[iloc.start + 12]! >> 4;
+  const lengthSize = b[iloc.start + 12]! & 0xf;
+  const baseSize = b[iloc.start + 13]! >> 4;
+  const indexSize = version >= 1 ? b[iloc.start + 13]! & 0xf : 0;
+  let at = iloc.start + 14;
+  const count = version < 2 ? b.readUInt16BE(at) : b.readUInt32BE(at);
+  at += version < 2 ? 2 : 4;
+  for (let i = 0; i < count && at < iloc.end; i += 1) {
+    const id = version < 2 ? b.readUInt16BE(at) : b.readUInt32BE(at);
+    at += version < 2 ? 2 : 4;
+    const method = version >= 1 ? b.readUInt16BE(at) & 0xf : 0;
+    if (version >= 1) at += 2;
+    at += 2; // data_reference_index
+    const base = readN(b, at, baseSize);
+    at += baseSize;
+    const extents = b.readUInt16BE(at);
+    at += 2;
+    for (let e = 0; e < extents; e += 1) {
+      at += indexSize;
+      const offset = readN(b, at, offsetSize);
+      const length = readN(b, at + offsetSize, lengthSize);
+      at += offsetSize + lengthSize;
+      if (!items.has(id) || offset < 0 || length <= 0) continue;
+      const origin = method === 1 && idat ? idat.start + 8 : 0;
+      if (method === 0 || (method === 1 && idat))
+        out.push([origin + base + offset, origin + base + offset + length]);
+    }
+  }
+  return out;
+}
+
+const EMPTY_XMP = Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>', 'latin1');
+
+/** Blanks every XMP item's bytes (an empty packet and spaces); returns the copy and how many items were blanked. */
+export function blankXmpItems(heif: Buffer): { data: Buffer; blanked: number } {
+  const out = Buffer.from(heif);
+  let blanked = 0;
+  for (const meta of children(out, 0, out.length).filter((x) => x.type === 'meta')) {
+    const inMeta = children(out, meta.start + 12, meta.end);
+    const iinf = inMeta.find((x) => x.type === 'iinf');
+    const iloc = inMeta.find((x) => x.type === 'iloc');
+    if (!iinf || !iloc) continue;
+    const items = xmpItems(out, iinf);
+    if (items.size === 0) continue;
+    const idat = inMeta.find((x) => x.type === 'idat');
+    for (const [start, end] of extentsOf(out, iloc, idat, items)) {
+      if (start < 0 || end > out.length) throw new Error('HEIF_XMP_EXTENT');
+      // An empty XMP packet, padded with spaces (XMP's own padding): a reader finds no tags
+      // and no malformed packet. Too short for it: spaces alone.
+      out.fill(0x20, start, end);
+      if (end - start >= EMPTY_XMP.length) EMPTY_XMP.copy(out, start);
+    }
+    blanked += items.size;
+  }
+  return { data: out, blanked };
+}
