@@ -9,7 +9,7 @@ import {
 import type { Pool } from 'pg';
 import { randomId } from '../../crypto';
 import { withTransaction } from '../db';
-import { AppError, notFound } from '../errors';
+import { AppError, E } from '../errors';
 import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
 import { advanceLength, findBlob, insertBlobRow, refusal } from './blob-rows';
 import { appendChunked } from './chunked-append';
@@ -40,7 +40,7 @@ const prefixOf = (id: string): string => `blobs/${id}/`;
 const segmentKey = (id: string, offset: number): string =>
   `${prefixOf(id)}${String(offset).padStart(16, '0')}-${randomId().slice(0, 8)}`;
 
-const changed = () => new AppError('BLOB_CHANGED', 409, 'Blob changed while it was read');
+const changed = () => new AppError(E.BLOB_CHANGED);
 
 interface Segment {
   length: number;
@@ -76,7 +76,7 @@ export function createS3BlobStore(
       }),
     );
     if (res.Errors && res.Errors.length > 0) {
-      throw new AppError('BLOB_DELETE_FAILED', 500, 'Object store refused a delete');
+      throw new AppError(E.BLOB_DELETE_FAILED);
     }
   }
 
@@ -104,7 +104,7 @@ export function createS3BlobStore(
    */
   async function* segments(id: string): AsyncGenerator<Buffer> {
     const blob = await findBlob(pool, id);
-    if (!blob) throw notFound('BLOB_NOT_FOUND', 'No such blob');
+    if (!blob) throw new AppError(E.BLOB_NOT_FOUND);
     if (blob.store === 'postgres') {
       // Written before the switch to BLOB_STORE=s3: still readable.
       for await (const chunk of options.postgres.read(id)) yield chunk as Buffer;

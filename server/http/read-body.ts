@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { badRequest, payloadTooLarge, type AppError } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 
 // A request body read into memory with a byte cap, for the JSON routes. It replaces
 // body-parser's raw reader on the intake's hot path (content-type and charset lookups,
@@ -10,8 +10,8 @@ import { badRequest, payloadTooLarge, type AppError } from '../../core/errors';
 
 const EMPTY = Buffer.alloc(0);
 
-const tooLarge = (): AppError => payloadTooLarge('BODY_TOO_LARGE', 'Body is too large');
-const aborted = (): AppError => badRequest('REQUEST_ABORTED', 'Request was aborted');
+const tooLarge = (): AppError => new AppError(E.BODY_TOO_LARGE);
+const aborted = (): AppError => new AppError(E.REQUEST_ABORTED);
 
 export type BodyCallback = (err: AppError | null, body: Buffer) => void;
 

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { AppError, errorBody } from '../../core/errors';
+import { AppError, E, errorBody } from '../../core/errors';
 
 // The whole-request deadline, per route. Node's server.requestTimeout is one figure for a
 // listener, but the no-JS form must be allowed to stream a large file over a slow Tor circuit
@@ -16,7 +16,7 @@ export function requestDeadline(ms: number, exempt: (req: Request) => boolean): 
         req.socket.destroy();
         return;
       }
-      const err = new AppError('REQUEST_TIMEOUT', 408, 'The request took too long to arrive');
+      const err = new AppError(E.REQUEST_TIMEOUT);
       res.setHeader('Connection', 'close'); // the rest of the body is not waited for
       res.status(408).json(errorBody(err));
     }, ms);

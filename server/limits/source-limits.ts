@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Response } from 'express';
-import { tooManyRequests } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { abuseCounterId, hashSourceToken } from '../../crypto';
 
@@ -120,7 +120,7 @@ export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
       if (!taken) {
         const nextMidnight = (today + 1) * DAY;
         res.set('retry-after', String(Math.max(1, nextMidnight - Math.floor(now() / 1000))));
-        throw tooManyRequests('TOO_MANY_REQUESTS', 'Too many requests for this receipt: try later');
+        throw new AppError(E.TOO_MANY_REQUESTS);
       }
     },
   };

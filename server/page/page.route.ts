@@ -1,5 +1,5 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { badRequest, isAppError } from '../../core/errors';
+import { AppError, E, isAppError } from '../../core/errors';
 import { errorFields, type Logger } from '../../core/logger';
 import type { Questionnaire } from '../../core/questionnaire';
 import { generateReceipt, normaliseReceipt } from '../../crypto';
@@ -122,7 +122,7 @@ export function pageRouter(deps: PageRouterDeps): Router {
 
   function requireContent(text: string, draft: SealDraft): void {
     if (text.trim() === '' && draft.fileCount === 0) {
-      throw badRequest('FORM_EMPTY', 'Nothing to send');
+      throw new AppError(E.FORM_EMPTY);
     }
   }
 
@@ -206,8 +206,7 @@ export function pageRouter(deps: PageRouterDeps): Router {
             await slot(() =>
               withSourceKeys(receipt, async (keys) => {
                 await deps.limits?.take('submission', keys.token, res);
-                if (!(await deps.sources.known(keys)))
-                  throw badRequest('RECEIPT_UNKNOWN', 'No such case');
+                if (!(await deps.sources.known(keys))) throw new AppError(E.RECEIPT_UNKNOWN);
                 await draft.finish({ text, lang: ctx.lang }, keys);
               }),
             );

@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../core/blob-store';
 import type { Config } from '../../core/config';
-import { AppError, payloadTooLarge } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import {
   attachmentKey,
   buildSubmission,
@@ -80,9 +80,8 @@ export function largestPlaintext(cipherBytes: number): number {
   return lo;
 }
 
-const tooLarge = () => payloadTooLarge('FILES_TOO_LARGE', 'A file is too large');
-const uploadsFull = () =>
-  new AppError('UPLOADS_FULL', 503, 'Too many uploads in progress; try again later');
+const tooLarge = () => new AppError(E.FILES_TOO_LARGE, 'A file is too large');
+const uploadsFull = () => new AppError(E.UPLOADS_FULL);
 
 /** How often a streaming file checks the quota again. */
 const QUOTA_CHECK_BYTES = 16 * 1024 * 1024;

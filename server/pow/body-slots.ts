@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 
 // The places for no-JS form bodies being read (files encrypted into storage as they arrive).
 // There are few of them, so they go to bodies that keep moving: each body's rate is measured
@@ -32,7 +32,7 @@ export interface BodySlot {
   release(): void;
 }
 
-export const tooSlow = () => new AppError('UPLOAD_TOO_SLOW', 408, 'The form arrived too slowly');
+export const tooSlow = () => new AppError(E.UPLOAD_TOO_SLOW);
 
 interface Held {
   since: number;

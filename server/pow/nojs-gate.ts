@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import { createBodySlots, type BodySlot } from './body-slots';
 import { memoryLoadMeter, type LoadMeter } from './load-meter';
 
@@ -63,7 +63,7 @@ export const NOJS_GATE_DEFAULTS: NoJsGateSettings = {
 
 /** "Busy, try again in a minute": a 503 with Retry-After, never an internal error. */
 export const BUSY_RETRY_AFTER_SECONDS = 60;
-export const busyError = () => new AppError('PAGE_BUSY', 503, 'Busy: try again in a minute');
+export const busyError = () => new AppError(E.PAGE_BUSY);
 
 export interface NoJsGate {
   /** Runs `work` inside a slot, or throws PAGE_BUSY (503) without running it. */

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { unavailable } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import {
   findCurrentIntakeKey,
   listAcceptingIntakeKeyIds,
@@ -16,11 +16,7 @@ export function createIntakeKeyService(deps: { pool: Pool }) {
   return {
     async current(): Promise<PublishedIntakeKey> {
       const key = await findCurrentIntakeKey(deps.pool);
-      if (!key)
-        throw unavailable(
-          'INTAKE_KEY_MISSING',
-          'No intake key is registered yet: start the worker (npm run start:worker, or node dist/worker/main.js with INTAKE_SECRET_KEY_FILE set); it registers its key on start',
-        );
+      if (!key) throw new AppError(E.INTAKE_KEY_MISSING);
       const accepting = await listAcceptingIntakeKeyIds(deps.pool);
       return {
         id: key.id,

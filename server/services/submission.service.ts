@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction, type Queryable } from '../../core/db';
-import { conflict, unprocessable } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import {
   attachUploads,
@@ -56,10 +56,10 @@ async function store(
     if (await insert(row)) return { created: true };
     const { intakeKeyAccepting, existing } = await findInsertRefusal(db, row.id, row.intakeKeyId);
     if (!intakeKeyAccepting) {
-      throw unprocessable('UNKNOWN_INTAKE_KEY', 'Intake key is unknown or retired');
+      throw new AppError(E.UNKNOWN_INTAKE_KEY);
     }
     if (existing && !existing.envelopeSha256.equals(row.envelopeSha256)) {
-      throw conflict('SUBMISSION_ID_CONFLICT', 'This id was used for a different submission');
+      throw new AppError(E.SUBMISSION_ID_CONFLICT);
     }
     if (existing) return { created: false, ...existing };
   }
@@ -102,7 +102,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
         : await withTransaction(deps.pool, async (tx) => {
             const result = await store(tx, row);
             if (result.created && (await attachUploads(tx, row.id, uploads)) !== uploads.length) {
-              throw unprocessable('UNKNOWN_UPLOAD', 'An upload is unknown or incomplete');
+              throw new AppError(E.UNKNOWN_UPLOAD);
             }
             return result;
           });

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler, type Response } from 'express';
-import { badRequest } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import { methodNotAllowed } from '../http/error.middleware';
 import { requirePow } from '../pow/pow.route';
 import type { PowService } from '../pow/pow.service';
@@ -77,7 +77,7 @@ export function uploadsRouter(deps: { uploads: UploadService; pow?: PowService }
       upload = await deps.uploads.patch(id, offset, contentLength, body);
     } catch (err) {
       // A dropped connection: what arrived is stored; nobody is left to answer.
-      if (req.destroyed && !req.complete) throw badRequest('REQUEST_ABORTED', 'Request aborted');
+      if (req.destroyed && !req.complete) throw new AppError(E.REQUEST_ABORTED, 'Request aborted');
       throw err;
     }
     setUploadHeaders(res, upload);

@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { forbidden, unauthorized } from '../../../core/errors';
+import { AppError, E } from '../../../core/errors';
 import { fromBase64 } from '../../../crypto';
 import type { AuthService, Caller } from '../services/auth.service';
 import { uncertified, type EnrolmentGate } from '../services/enrolment-gate.service';
@@ -17,7 +17,7 @@ export function authenticate(
 ): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization;
-    if (!header) throw unauthorized('AUTH_REQUIRED', 'Authorization: Bearer <token> is required');
+    if (!header) throw new AppError(E.AUTH_REQUIRED);
     const match = BEARER.exec(header);
     let token: Uint8Array | null = null;
     try {
@@ -25,8 +25,7 @@ export function authenticate(
     } catch {
       token = null;
     }
-    if (!token || token.length !== 32)
-      throw unauthorized('SESSION_INVALID', 'Session is not valid');
+    if (!token || token.length !== 32) throw new AppError(E.SESSION_INVALID);
     const who = await auth.authenticate(token);
     if (gate?.enforced && !options.allowUncertified && !(await gate.certified(who.reviewerId)))
       throw uncertified();
@@ -36,13 +35,13 @@ export function authenticate(
 }
 
 export const requireAdmin: RequestHandler = (_req, res, next) => {
-  if (caller(res).role !== 'admin') throw forbidden('ADMIN_REQUIRED', 'This route is for admins');
+  if (caller(res).role !== 'admin') throw new AppError(E.ADMIN_REQUIRED);
   next();
 };
 
 /** The authenticated caller; only reachable behind authenticate(). */
 export function caller(res: Response): Caller {
   const c = (res.locals as { caller?: Caller }).caller;
-  if (!c) throw unauthorized('AUTH_REQUIRED', 'Authorization: Bearer <token> is required');
+  if (!c) throw new AppError(E.AUTH_REQUIRED);
   return c;
 }

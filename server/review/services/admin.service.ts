@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction, type Tx } from '../../../core/db';
-import { badRequest, conflict, notFound } from '../../../core/errors';
+import { AppError, E } from '../../../core/errors';
 import { insertAudit, insertAuditForRecords } from '../../../core/repositories/audit.repository';
 import {
   countActiveAdmins,
@@ -45,11 +45,7 @@ const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (err: unknown) =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
 
-const invalidCertificate = () =>
-  badRequest(
-    'ENROLMENT_CERTIFICATE_INVALID',
-    'The certificate does not cover this role and these keys',
-  );
+const invalidCertificate = () => new AppError(E.ENROLMENT_CERTIFICATE_INVALID);
 
 export interface Enrolment {
   name: string;
@@ -71,7 +67,7 @@ export async function enrolReviewer(tx: Tx, by: string | null, e: Enrolment): Pr
     await insertReviewer(tx, { id, ...e });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    throw conflict('REVIEWER_EXISTS', 'A reviewer with this name or key exists');
+    throw new AppError(E.REVIEWER_EXISTS);
   }
   await insertAudit(tx, { reviewerId: by ?? id, action: 'reviewer.enroll' });
   return id;
@@ -93,17 +89,14 @@ export function createAdminService(deps: { pool: Pool }) {
   const certify = (caller: Caller, id: string, certificate: EnrolmentCertificate) =>
     tx(async (t) => {
       const target = await findReviewerById(t, id, 'update');
-      if (!target) throw notFound('REVIEWER_NOT_FOUND', 'No such reviewer');
-      if (target.revokedOn) throw conflict('REVIEWER_REVOKED', 'The reviewer is revoked');
+      if (!target) throw new AppError(E.REVIEWER_NOT_FOUND);
+      if (target.revokedOn) throw new AppError(E.REVIEWER_REVOKED_CONFLICT);
       if (!verifyEnrolment(target, certificate)) throw invalidCertificate();
       // Signed by the caller's own enrolled key: a session alone (no key file) cannot replace
       // a certificate that chains with one that does not.
       const self = await findReviewerById(t, caller.reviewerId);
       if (!self || !Buffer.from(certificate.signer).equals(self.signPublicKey))
-        throw badRequest(
-          'CERTIFICATE_NOT_YOURS',
-          'The certificate must be signed with your own key',
-        );
+        throw new AppError(E.CERTIFICATE_NOT_YOURS);
       await setReviewerCertificate(t, id, certificate);
       await insertAudit(t, { reviewerId: caller.reviewerId, action: 'reviewer.certify' });
       return { id };
@@ -114,10 +107,10 @@ export function createAdminService(deps: { pool: Pool }) {
     tx(async (t) => {
       await lockAdmins(t);
       const target = await findReviewerById(t, id, 'update');
-      if (!target) throw notFound('REVIEWER_NOT_FOUND', 'No such reviewer');
+      if (!target) throw new AppError(E.REVIEWER_NOT_FOUND);
       if (target.revokedOn) return { id, revokedOn: target.revokedOn, keysDeleted: 0 };
       if (target.role === 'admin' && (await countActiveAdmins(t)) <= 1) {
-        throw conflict('LAST_ADMIN', 'The last admin cannot be revoked');
+        throw new AppError(E.LAST_ADMIN);
       }
       const keysDeleted = await revokeReviewerAccess(t, id);
       await revokeReviewerSessions(t, id);
@@ -137,8 +130,7 @@ export function createAdminService(deps: { pool: Pool }) {
       const id = keyId(publicKey);
       await lockKeyRegistration(t);
       const status = await findIntakeKeyStatus(t, id);
-      if (status === 'retired')
-        throw conflict('INTAKE_KEY_RETIRED', 'A retired intake key cannot return');
+      if (status === 'retired') throw new AppError(E.INTAKE_KEY_RETIRED);
       if (status === 'current') return { id, fingerprint: fingerprint(publicKey), created: false };
       await demoteCurrentIntakeKey(t);
       // A key the worker already registered as 'accepting' is promoted rather than inserted.
@@ -157,10 +149,9 @@ export function createAdminService(deps: { pool: Pool }) {
   const retire = (caller: Caller, id: string) =>
     tx(async (t) => {
       const status = await findIntakeKeyStatus(t, id);
-      if (!status) throw notFound('INTAKE_KEY_NOT_FOUND', 'No such intake key');
+      if (!status) throw new AppError(E.INTAKE_KEY_NOT_FOUND);
       // Clients would be left with no key to seal to: rotate first.
-      if (status === 'current')
-        throw conflict('INTAKE_KEY_CURRENT', 'Rotate before retiring the current key');
+      if (status === 'current') throw new AppError(E.INTAKE_KEY_CURRENT);
       await retireIntakeKey(t, id);
       await insertAudit(t, { reviewerId: caller.reviewerId, action: 'intake-key.retire' });
       return { id, status: 'retired' as const };

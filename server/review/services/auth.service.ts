@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../../../core/db';
-import { forbidden, unauthorized, type AppError } from '../../../core/errors';
+import { AppError, E } from '../../../core/errors';
 import { insertAudit } from '../../../core/repositories/audit.repository';
 import {
   findReviewerById,
@@ -69,15 +69,14 @@ export function createAuthService(deps: {
       const state = await consumeChallenge(tx, sha256(input.nonce), binding);
       if (state !== 'ok')
         return {
-          refused: unauthorized('CHALLENGE_INVALID', 'Challenge is unknown, used or expired'),
+          refused: new AppError(E.CHALLENGE_INVALID),
         };
       const reviewer = await findReviewerBySignKey(tx, input.signPublicKey);
       if (!reviewer || !verifyChallenge(input.signature, input.nonce, input.signPublicKey)) {
-        return { refused: unauthorized('AUTH_FAILED', 'Authentication failed') };
+        return { refused: new AppError(E.AUTH_FAILED) };
       }
       // Told only to the holder of the key: the signature proved it.
-      if (reviewer.revokedOn)
-        return { refused: forbidden('REVIEWER_REVOKED', 'Reviewer has been revoked') };
+      if (reviewer.revokedOn) return { refused: new AppError(E.REVIEWER_REVOKED) };
       const token = randomBytes(TOKEN_BYTES);
       const expiresAt = await insertSession(tx, {
         tokenHash: sha256(token),
@@ -100,10 +99,10 @@ export function createAuthService(deps: {
   async function authenticate(token: Bytes): Promise<Caller> {
     const tokenHash = sha256(token);
     const s = await findSession(pool, tokenHash);
-    if (!s) throw unauthorized('SESSION_INVALID', 'Session is not valid');
-    if (s.expired) throw unauthorized('SESSION_EXPIRED', 'Session has expired');
-    if (s.reviewerRevoked) throw forbidden('REVIEWER_REVOKED', 'Reviewer has been revoked');
-    if (s.sessionRevoked) throw unauthorized('SESSION_INVALID', 'Session is not valid');
+    if (!s) throw new AppError(E.SESSION_INVALID);
+    if (s.expired) throw new AppError(E.SESSION_EXPIRED);
+    if (s.reviewerRevoked) throw new AppError(E.REVIEWER_REVOKED);
+    if (s.sessionRevoked) throw new AppError(E.SESSION_INVALID);
     return { reviewerId: s.reviewerId, role: s.role, tokenHash };
   }
 
@@ -116,7 +115,7 @@ export function createAuthService(deps: {
 
   async function me(caller: Caller) {
     const r = await findReviewerById(pool, caller.reviewerId);
-    if (!r) throw unauthorized('SESSION_INVALID', 'Session is not valid');
+    if (!r) throw new AppError(E.SESSION_INVALID);
     return {
       id: r.id,
       name: r.name,

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../../../core/db';
-import { badRequest, conflict, unauthorized } from '../../../core/errors';
+import { AppError, E } from '../../../core/errors';
 import { findReviewerById } from '../../../core/repositories/admin.repository';
 import { insertAudit } from '../../../core/repositories/audit.repository';
 import {
@@ -29,11 +29,7 @@ export interface EnrolmentGate {
   present(reviewerId: string, certificate: EnrolmentCertificate): Promise<{ id: string }>;
 }
 
-export const uncertified = () =>
-  unauthorized(
-    'ENROLMENT_UNCERTIFIED',
-    'This reviewer has no certificate chaining to an enrolment root: present one first',
-  );
+export const uncertified = () => new AppError(E.ENROLMENT_UNCERTIFIED);
 
 export function createEnrolmentGate(deps: {
   pool: Pool;
@@ -53,19 +49,13 @@ export function createEnrolmentGate(deps: {
     present: (reviewerId, certificate) =>
       withTransaction(pool, async (tx) => {
         const self = await findReviewerById(tx, reviewerId, 'update');
-        if (!self || self.revokedOn) throw conflict('REVIEWER_REVOKED', 'The reviewer is revoked');
+        if (!self || self.revokedOn) throw new AppError(E.REVIEWER_REVOKED_CONFLICT);
         if (!verifyEnrolment(self, certificate))
-          throw badRequest(
-            'ENROLMENT_CERTIFICATE_INVALID',
-            'The certificate does not cover this role and these keys',
-          );
+          throw new AppError(E.ENROLMENT_CERTIFICATE_INVALID);
         await setReviewerCertificate(tx, reviewerId, certificate);
         // Only a certificate that makes the row count is kept (the transaction rolls back).
         if (roots.length > 0 && !counts(await listActiveReviewerRows(tx), reviewerId))
-          throw badRequest(
-            'ENROLMENT_CERTIFICATE_UNTRUSTED',
-            'The certificate is not signed by an enrolment root or a certified admin',
-          );
+          throw new AppError(E.ENROLMENT_CERTIFICATE_UNTRUSTED);
         await insertAudit(tx, { reviewerId, action: 'reviewer.certify' });
         return { id: reviewerId };
       }),

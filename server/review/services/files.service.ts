@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import type { BlobStore } from '../../../core/blob-store';
 import { withTransaction } from '../../../core/db';
-import { forbidden, notFound } from '../../../core/errors';
+import { AppError, E } from '../../../core/errors';
 import {
   findOriginalKeyFor,
   findRecordFileFor,
@@ -14,7 +14,7 @@ import type { Caller } from './auth.service';
 // sub-key of the record key (clean files) or with H, a key sealed to admins only (held-back
 // originals, which may still carry what identifies the source).
 
-export const fileNotFound = () => notFound('FILE_NOT_FOUND', 'No such file');
+export const fileNotFound = () => new AppError(E.FILE_NOT_FOUND);
 
 export interface FileRelease {
   length: number;
@@ -38,7 +38,7 @@ export function createFilesService(deps: { pool: Pool; store: Pick<BlobStore, 'r
       let wrappedKey: Buffer | null = null;
       if (file.kind === 'original') {
         if (caller.role !== 'admin')
-          throw forbidden('ADMIN_REQUIRED', 'Held-back originals are released to admins only');
+          throw new AppError(E.ADMIN_REQUIRED, 'Held-back originals are released to admins only');
         wrappedKey = await findOriginalKeyFor(tx, file.id, caller.reviewerId);
         if (!wrappedKey) throw fileNotFound();
       }

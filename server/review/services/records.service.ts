@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { isUuid, withTransaction } from '../../../core/db';
-import { badRequest, conflict, notFound } from '../../../core/errors';
+import { AppError, E } from '../../../core/errors';
 import { insertAudit, insertAuditForRecords } from '../../../core/repositories/audit.repository';
 import { findReviewerById } from '../../../core/repositories/admin.repository';
 import {
@@ -112,7 +112,7 @@ export function createRecordsService(deps: { pool: Pool }) {
         authorId: caller.reviewerId,
         body: e.body,
       });
-      if (seq === null) throw conflict('ENTRY_EXISTS', 'An entry with this id exists');
+      if (seq === null) throw new AppError(E.ENTRY_EXISTS);
       if (e.status) await setRecordStatus(tx, recordId, e.status);
       await insertAudit(tx, { reviewerId: caller.reviewerId, action: 'entry.add', recordId });
       return { id: e.id, seq };
@@ -129,8 +129,9 @@ export function createRecordsService(deps: { pool: Pool }) {
       if (!(await holdsRecord(tx, recordId, caller.reviewerId))) throw recordNotFound();
       // FOR SHARE: a revocation of the target waits for this grant, then deletes it.
       const target = await findReviewerById(tx, g.reviewerId, 'share');
-      if (!target) throw notFound('REVIEWER_NOT_FOUND', 'No such reviewer');
-      if (target.revokedOn) throw conflict('REVIEWER_REVOKED', 'Reviewer has been revoked');
+      if (!target) throw new AppError(E.REVIEWER_NOT_FOUND);
+      if (target.revokedOn)
+        throw new AppError(E.REVIEWER_REVOKED_CONFLICT, 'Reviewer has been revoked');
       const created = await insertGrant(tx, {
         recordId,
         reviewerId: g.reviewerId,
@@ -151,8 +152,7 @@ export function createRecordsService(deps: { pool: Pool }) {
     return withTransaction(pool, async (tx) => {
       if (!(await holdsRecord(tx, recordId, caller.reviewerId))) throw recordNotFound();
       const tokenHash = await findSourceTokenHash(tx, recordId);
-      if (!tokenHash)
-        throw conflict('NO_SOURCE_CHANNEL', 'The source left no way to receive replies');
+      if (!tokenHash) throw new AppError(E.NO_SOURCE_CHANNEL);
       const inserted = await insertReplyToSource(tx, {
         id: r.id,
         recordId,
@@ -168,7 +168,7 @@ export function createRecordsService(deps: { pool: Pool }) {
             body: r.entry,
           })
         : null;
-      if (seq === null) throw conflict('REPLY_EXISTS', 'A reply or entry with this id exists');
+      if (seq === null) throw new AppError(E.REPLY_EXISTS);
       await insertAudit(tx, { reviewerId: caller.reviewerId, action: 'reply.add', recordId });
       return { id: r.id, seq };
     });
@@ -216,5 +216,5 @@ function decodeCursor(cursor: string): { receivedOn: string; id: string } {
   } catch {
     // falls through to the refusal below: a bad cursor is the client's error, with its code
   }
-  throw badRequest('BAD_CURSOR', 'Cursor is not valid');
+  throw new AppError(E.BAD_CURSOR);
 }

@@ -1,5 +1,5 @@
 import type { IRouter } from 'express';
-import { AppError, badRequest } from '../../../core/errors';
+import { AppError, E } from '../../../core/errors';
 import { jsonBody } from '../../http/json-body.middleware';
 import { methodNotAllowed } from '../../http/error.middleware';
 import { sendJson } from '../../http/send-json';
@@ -43,7 +43,7 @@ export function submissionRoutes(
 
   router.post('/v1/submissions', ...pow, ...body, async (req, res) => {
     if (hasUnsupportedVersion(req.body)) {
-      throw badRequest('UNSUPPORTED_VERSION', 'Envelope version is not supported');
+      throw new AppError(E.UNSUPPORTED_VERSION);
     }
     const input = parseOrThrow(schema, req.body);
     // From here on the envelope is its decoded bytes: the parsed text (its base64 manifest,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { E } from '../../../core/errors';
 import type { Config } from '../../../core/config';
 import { base64urlBytes } from '../../http/validate';
 
@@ -27,7 +28,7 @@ export function submissionSchema(config: Pick<Config, 'MAX_TEXT_BYTES'>) {
     manifest: base64urlBytes({
       min: MANIFEST_MIN_BYTES,
       max: config.MAX_TEXT_BYTES + MANIFEST_OVERHEAD_BYTES,
-      tooLarge: { code: 'MANIFEST_TOO_LARGE', status: 413 },
+      tooLarge: { code: E.MANIFEST_TOO_LARGE },
       version: 0x01,
     }),
     sourceToken: sourceToken.optional(),

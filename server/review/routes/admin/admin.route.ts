@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { notFound } from '../../../../core/errors';
+import { AppError, E } from '../../../../core/errors';
 import { methodNotAllowed } from '../../../http/error.middleware';
 import { jsonBody } from '../../../http/json-body.middleware';
 import { parseOrThrow } from '../../../http/validate';
@@ -20,7 +20,7 @@ import {
 export function adminRouter(deps: { admin: AdminService; bodyLimitBytes: number }): Router {
   const router = Router();
   const body = jsonBody(deps.bodyLimitBytes);
-  const reviewerNotFound = () => notFound('REVIEWER_NOT_FOUND', 'No such reviewer');
+  const reviewerNotFound = () => new AppError(E.REVIEWER_NOT_FOUND);
 
   router.post('/v1/admin/reviewers', ...body, async (req, res) => {
     res.status(201).json(await deps.admin.enrol(caller(res), parseOrThrow(enrolSchema, req.body)));
@@ -50,7 +50,7 @@ export function adminRouter(deps: { admin: AdminService; bodyLimitBytes: number 
 
   router.post('/v1/admin/intake-keys/:id/retire', async (req, res) => {
     const id = intakeKeyId.safeParse(req.params.id);
-    if (!id.success) throw notFound('INTAKE_KEY_NOT_FOUND', 'No such intake key');
+    if (!id.success) throw new AppError(E.INTAKE_KEY_NOT_FOUND);
     res.json(await deps.admin.retire(caller(res), id.data));
   });
 

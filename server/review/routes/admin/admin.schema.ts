@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { E } from '../../../../core/errors';
 import { base64urlBytes } from '../../../http/validate';
 import { publicKey } from '../../http/schema';
 
@@ -26,7 +27,7 @@ export const retentionSchema = z.strictObject({
     .array(z.strictObject({ status: z.enum(STATUSES), days: z.number().int().min(1).max(36_500) }))
     .max(STATUSES.length)
     .refine((ps) => new Set(ps.map((p) => p.status)).size === ps.length, {
-      params: { code: 'DUPLICATE_STATUS' },
+      params: { code: E.DUPLICATE_STATUS },
     }),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { E, type ErrorName } from '../../../../core/errors';
 import {
   ciphertext,
   day,
@@ -9,7 +10,7 @@ import {
 } from '../../http/schema';
 
 const STATUSES = ['new', 'in-review', 'verified', 'closed'] as const;
-const issue = (code: string) => ({ params: { code } });
+const issue = (code: ErrorName) => ({ params: { code } });
 
 export const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -39,8 +40,8 @@ export function entrySchema(maxTextBytes: number) {
       body: ciphertext(ENTRY_MIN_BYTES, maxTextBytes),
       status: z.enum(STATUSES).optional(),
     })
-    .refine((e) => e.kind !== 'status' || e.status !== undefined, issue('STATUS_REQUIRED'))
-    .refine((e) => e.kind === 'status' || e.status === undefined, issue('STATUS_NOT_ALLOWED'));
+    .refine((e) => e.kind !== 'status' || e.status !== undefined, issue(E.STATUS_REQUIRED))
+    .refine((e) => e.kind === 'status' || e.status === undefined, issue(E.STATUS_NOT_ALLOWED));
 }
 
 export const grantSchema = z.strictObject({ reviewerId: uuid, wrappedKey: sealedKey });
