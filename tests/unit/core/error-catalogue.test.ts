@@ -57,7 +57,9 @@ describe('the error catalogue', () => {
   it('is what core/ERRORS.md lists', () => {
     const file = join(ROOT, 'core', 'ERRORS.md');
     if (process.env.UPDATE_ERRORS_MD === '1') writeFileSync(file, catalogueTable());
-    expect(readFileSync(file, 'utf8')).toBe(catalogueTable());
+    // prettier pads the table's columns: compare what the cells say.
+    const cells = (md: string) => md.replace(/ +/g, ' ').replace(/-{3,}/g, '---');
+    expect(cells(readFileSync(file, 'utf8'))).toBe(cells(catalogueTable()));
   });
 
   it('is the only place an error code is spelt: no AppError is built from a string literal', () => {
