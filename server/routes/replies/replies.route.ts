@@ -1,13 +1,12 @@
 import { Router } from 'express';
-import type { Pool } from 'pg';
-import { listRepliesToSource } from '../../../core/repositories/source-reply.repository';
-import { hashSourceToken, toBase64 } from '../../../crypto';
+import { toBase64 } from '../../../crypto';
 import { methodNotAllowed } from '../../http/error.middleware';
 import { jsonBody } from '../../http/json-body.middleware';
 import { parseOrThrow } from '../../http/validate';
 import { sendPaddedJson } from '../../limits/pad-json';
 import { requirePow } from '../../pow/pow.route';
 import type { PowService } from '../../pow/pow.service';
+import type { RepliesService } from '../../services/replies.service';
 import { statusRequestSchema } from '../submissions/submissions.schema';
 
 // A source's replies, still sealed: the page opens them with the key its receipt derives,
@@ -15,7 +14,7 @@ import { statusRequestSchema } from '../submissions/submissions.schema';
 // hashed on arrival and compared as a hash; an unknown token gets an empty list.
 
 export function repliesRouter(deps: {
-  pool: Pool;
+  replies: RepliesService;
   bodyLimitBytes: number;
   /** The same proof of work as the status check (none when not given). */
   pow?: PowService;
@@ -27,7 +26,7 @@ export function repliesRouter(deps: {
     ...jsonBody(deps.bodyLimitBytes),
     async (req, res) => {
       const { sourceToken } = parseOrThrow(statusRequestSchema, req.body);
-      const rows = await listRepliesToSource(deps.pool, hashSourceToken(sourceToken));
+      const rows = await deps.replies.sealedFor(sourceToken);
       // Padded like the status answer: its size must not tell how many replies a case has.
       sendPaddedJson(res, {
         replies: rows.map((r) => ({

@@ -105,8 +105,8 @@ export async function pagesWith(
   const pages = express();
   pages.use(
     createPageRouter({
-      pool: app.pool,
-      producer: app.producer,
+      seal: app.services.seal,
+      sources: app.services.sources,
       log: createLogger({ level: 'silent' }),
       config: app.config,
       ...options,
