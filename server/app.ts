@@ -4,20 +4,20 @@ import type { Logger } from '../core/logger';
 import { errorMiddleware, notFoundHandler } from './http/error.middleware';
 import { hardening } from './http/hardening.middleware';
 import { requestDeadline } from './http/request-deadline.middleware';
-import { createPageRouter, type PageConfig, type PageDeps } from './page';
+import { sourcePagesRouter, type PageConfig, type SourcePagesDeps } from './page';
 import type { SealService } from './page/seal.service';
 import type { SourceService } from './page/source.service';
 import type { SourceLimits } from './limits/source-limits';
 import { powRouter } from './pow/pow.route';
 import type { PowService } from './pow/pow.service';
-import { healthRouter } from './routes/health/health.route';
-import { intakeKeyRouter } from './routes/intake-key/intake-key.route';
-import { repliesRouter } from './routes/replies/replies.route';
-import { submissionRoutes } from './routes/submissions/submissions.route';
-import type { IntakeKeyService } from './services/intake-key.service';
-import type { ReadinessCheck } from './services/readiness.service';
-import type { RepliesService } from './services/replies.service';
-import type { SubmissionService } from './services/submission.service';
+import { healthRouter } from './health/health.route';
+import { intakeKeyRouter } from './intake-key/intake-key.route';
+import { repliesRouter } from './replies/replies.route';
+import { submissionsRouter } from './intake/submissions.route';
+import type { IntakeKeyService } from './intake-key/intake-key.service';
+import type { ReadinessCheck } from './health/readiness.service';
+import type { RepliesService } from './replies/replies.service';
+import type { SubmissionService } from './intake/submission.service';
 import { uploadsRouter, type UploadService } from './uploads';
 
 export interface PublicServices {
@@ -44,7 +44,7 @@ export interface PublicAppDeps {
   /** Per-source-token budgets (429 TOO_MANY_REQUESTS); none when not given. */
   limits?: SourceLimits;
   /** The no-JS gate and progress check, sized (tests); their defaults when not given. */
-  page?: Pick<PageDeps, 'nojsGate' | 'formProgress'>;
+  page?: Pick<SourcePagesDeps, 'nojsGate' | 'formProgress'>;
 }
 
 /** The no-JS form posts: they stream files and watch their own progress instead. */
@@ -67,13 +67,16 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   // no other router's layers and no nested router. No other router claims /v1/submissions, so
   // the order changes no answer.
   const { services, config, pow, limits } = deps;
-  submissionRoutes(app, {
-    submissions: services.submissions,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    maxTextBytes: config.MAX_TEXT_BYTES,
-    pow,
-    limits,
-  });
+  submissionsRouter(
+    {
+      submissions: services.submissions,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      maxTextBytes: config.MAX_TEXT_BYTES,
+      pow,
+      limits,
+    },
+    app,
+  );
   app.use(healthRouter({ readiness: deps.readiness }));
   if (pow) app.use(powRouter({ pow }));
   app.use(intakeKeyRouter({ intakeKeys: services.intakeKeys }));
@@ -83,7 +86,7 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   app.use(uploadsRouter({ uploads: services.uploads, pow })); // tus: reads its own bodies
   // The source's pages and the no-JS form (server/page/PAGE.md).
   app.use(
-    createPageRouter({
+    sourcePagesRouter({
       seal: services.seal,
       sources: services.sources,
       log: deps.log,

@@ -13,16 +13,16 @@ import { createPublicApp, type PublicAppDeps, type PublicServices } from './app'
 import { createSealService } from './page/seal.service';
 import { createSourceService } from './page/source.service';
 import { createReviewApp, type ReviewServices } from './review/app';
-import { createAdminService } from './review/services/admin.service';
-import { createAuthService } from './review/services/auth.service';
-import { createDirectoryService } from './review/services/directory.service';
-import { createEnrolmentGate } from './review/services/enrolment-gate.service';
-import { createFilesService } from './review/services/files.service';
-import { createRecordsService } from './review/services/records.service';
-import { createIntakeKeyService } from './services/intake-key.service';
-import type { BatchedMarker, Enqueuer } from './services/outbox';
-import { createRepliesService } from './services/replies.service';
-import { createSubmissionService } from './services/submission.service';
+import { createAdminService } from './review/admin/admin.service';
+import { createAuthService } from './review/auth/auth.service';
+import { createDirectoryService } from './review/directory/directory.service';
+import { createEnrolmentGate } from './review/auth/enrolment-gate.service';
+import { createFilesService } from './review/files/files.service';
+import { createRecordsService } from './review/records/records.service';
+import { createIntakeKeyService } from './intake-key/intake-key.service';
+import type { BatchedMarker, Enqueuer } from './intake/outbox';
+import { createRepliesService } from './replies/replies.service';
+import { createSubmissionService } from './intake/submission.service';
 import { createUploadCleanup, createUploadService } from './uploads';
 
 // The server process's composition root: every service is built here, once, and routers get

@@ -7,14 +7,9 @@ import { cryptoBackend, initCrypto } from '../crypto';
 import { composeServer } from './compose';
 import { createAbuseGuards } from './pow/abuse-guards';
 import { closeListener, startReviewListener } from './review/listener';
-import { createBatchedMarker } from './services/outbox';
+import { createBatchedMarker } from './intake/outbox';
 import { checkPostgres, checkRedis, StartupError } from '../core/startup-checks';
-import {
-  intakeKeyCheck,
-  postgresCheck,
-  redisCheck,
-  schemaCheck,
-} from './services/readiness.service';
+import { intakeKeyCheck, postgresCheck, redisCheck, schemaCheck } from './health/readiness.service';
 import { createSweeper } from './sweeper';
 
 // Starts the public intake listener and the outbox sweeper; stops them in order on a signal.

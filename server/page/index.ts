@@ -30,7 +30,7 @@ export type PageConfig = Pick<
   | 'QUICK_EXIT_URL'
 >;
 
-export interface PageDeps {
+export interface SourcePagesDeps {
   seal: SealService;
   sources: SourceService;
   log: Logger;
@@ -45,7 +45,7 @@ export interface PageDeps {
 }
 
 /** The source's pages (GET /, /return, the no-JS posts) and their assets, on the public app. */
-export function createPageRouter(deps: PageDeps): Router {
+export function sourcePagesRouter(deps: SourcePagesDeps): Router {
   const { config } = deps;
   const router = Router();
   router.use(assetsRouter());

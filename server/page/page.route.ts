@@ -29,7 +29,7 @@ import { receiptPage, submitPage, type SubmitLimits } from './views/submit.view'
 // refusal re-renders its form with a message and a 4xx; the receipt is never logged, stored
 // or put in a URL. Contract for the page script: PAGE.md.
 
-export interface PageRouterDeps {
+export interface PageDeps {
   seal: SealService;
   sources: SourceService;
   questionnaire: Questionnaire;
@@ -51,7 +51,7 @@ const megabytes = (bytes: number): number =>
 
 type Render = (ctx: PageContext, message: string) => string;
 
-export function pageRouter(deps: PageRouterDeps): Router {
+export function pageRouter(deps: PageDeps): Router {
   const router = Router();
   const limits: SubmitLimits = {
     maxFiles: deps.form.maxFiles,

@@ -16,9 +16,9 @@ import {
   type SubmissionManifest,
 } from '../../crypto';
 import { parseOrThrow } from '../http/validate';
-import { submissionSchema } from '../routes/submissions/submissions.schema';
-import type { IntakeKeyService } from '../services/intake-key.service';
-import type { SubmissionService } from '../services/submission.service';
+import { submissionSchema } from '../intake/submissions.schema';
+import type { IntakeKeyService } from '../intake-key/intake-key.service';
+import type { SubmissionService } from '../intake/submission.service';
 import type { AnswerValue } from './form-answers';
 import type { IncomingFile } from './multipart';
 

@@ -26,7 +26,13 @@ function setUploadHeaders(res: Response, upload: UploadStatus): void {
   }
 }
 
-export function uploadsRouter(deps: { uploads: UploadService; pow?: PowService }): Router {
+export interface UploadsDeps {
+  uploads: UploadService;
+  /** Guards creation only: HEAD, PATCH and DELETE stay free. */
+  pow?: PowService;
+}
+
+export function uploadsRouter(deps: UploadsDeps): Router {
   const router = Router();
 
   const discovery: RequestHandler = (_req, res) => {

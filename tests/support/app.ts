@@ -17,7 +17,7 @@ import {
 import type { BlobStore } from '../../core/blob-store';
 import type { PublicAppDeps, PublicServices } from '../../server/app';
 import { composeServer } from '../../server/compose';
-import { postgresCheck, redisCheck } from '../../server/services/readiness.service';
+import { postgresCheck, redisCheck } from '../../server/health/readiness.service';
 import { createTestDatabase, type TestDatabase } from './db';
 import { TEST_REDIS_URL } from './env';
 

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '../../../core/db';
 import { countActiveAdmins, lockAdmins } from '../../../core/repositories/admin.repository';
-import { enrolReviewer } from './admin.service';
+import { enrolReviewer } from '../admin/admin.service';
 
 // The first admin, enrolled straight into the database by whoever runs the server host (the
 // review API cannot: it has no admin yet to authorise the call). Used by `admin:bootstrap`

@@ -5,7 +5,7 @@ import { createPool } from '../../../core/db';
 import { silentLogger } from '../../../core/logger';
 import { generateBoxKeyPair, initCrypto } from '../../../crypto';
 import { composeServer } from '../../../server/compose';
-import { postgresCheck } from '../../../server/services/readiness.service';
+import { postgresCheck } from '../../../server/health/readiness.service';
 import { errorCode, postJson, validBody } from './submission-fixtures';
 
 // Without Postgres nothing can be accepted (invariant 4): the answer is a retryable 503,

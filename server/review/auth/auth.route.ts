@@ -1,21 +1,23 @@
 import { Router, type RequestHandler } from 'express';
-import { methodNotAllowed } from '../../../http/error.middleware';
-import { jsonBody } from '../../../http/json-body.middleware';
-import { parseOrThrow } from '../../../http/validate';
-import { caller } from '../../http/auth.middleware';
-import type { AuthService } from '../../services/auth.service';
-import type { EnrolmentGate } from '../../services/enrolment-gate.service';
+import { methodNotAllowed } from '../../http/error.middleware';
+import { jsonBody } from '../../http/json-body.middleware';
+import { parseOrThrow } from '../../http/validate';
+import { caller } from './auth.middleware';
+import type { AuthService } from './auth.service';
+import type { EnrolmentGate } from './enrolment-gate.service';
 import { certificateSchema } from '../admin/admin.schema';
 import { challengeSchema, sessionSchema } from './auth.schema';
 
-export function authRouter(deps: {
+export interface AuthDeps {
   auth: AuthService;
   gate: EnrolmentGate;
   authenticate: RequestHandler;
   /** The same, but lets a reviewer without a chaining certificate through (to present one). */
   authenticateUncertified: RequestHandler;
   bodyLimitBytes: number;
-}): Router {
+}
+
+export function authRouter(deps: AuthDeps): Router {
   const router = Router();
   const body = jsonBody(deps.bodyLimitBytes);
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { E } from '../../../../core/errors';
-import { base64urlBytes } from '../../../http/validate';
-import { publicKey } from '../../http/schema';
+import { E } from '../../../core/errors';
+import { base64urlBytes } from '../../http/validate';
+import { publicKey } from '../http/schema';
 
 const STATUSES = ['new', 'in-review', 'verified', 'closed'] as const;
 

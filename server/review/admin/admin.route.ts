@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import { AppError, E } from '../../../../core/errors';
-import { methodNotAllowed } from '../../../http/error.middleware';
-import { jsonBody } from '../../../http/json-body.middleware';
-import { parseOrThrow } from '../../../http/validate';
-import { caller } from '../../http/auth.middleware';
-import { pathId } from '../../http/schema';
-import type { AdminService } from '../../services/admin.service';
+import { AppError, E } from '../../../core/errors';
+import { methodNotAllowed } from '../../http/error.middleware';
+import { jsonBody } from '../../http/json-body.middleware';
+import { parseOrThrow } from '../../http/validate';
+import { caller } from '../auth/auth.middleware';
+import { pathId } from '../http/schema';
+import type { AdminService } from './admin.service';
 import {
   certificateSchema,
   enrolSchema,
@@ -17,7 +17,12 @@ import {
 // Mounted behind authenticate and requireAdmin. Actions without a body (revoke, retire, run)
 // take none: no JSON parser, so an empty POST is fine.
 
-export function adminRouter(deps: { admin: AdminService; bodyLimitBytes: number }): Router {
+export interface AdminDeps {
+  admin: AdminService;
+  bodyLimitBytes: number;
+}
+
+export function adminRouter(deps: AdminDeps): Router {
   const router = Router();
   const body = jsonBody(deps.bodyLimitBytes);
   const reviewerNotFound = () => new AppError(E.REVIEWER_NOT_FOUND);

@@ -1,9 +1,9 @@
 import { Router, type NextFunction, type Response } from 'express';
-import { methodNotAllowed } from '../../../http/error.middleware';
-import { toBase64 } from '../../../../crypto';
-import { caller } from '../../http/auth.middleware';
-import { pathId } from '../../http/schema';
-import { fileNotFound, type FileRelease, type FilesService } from '../../services/files.service';
+import { methodNotAllowed } from '../../http/error.middleware';
+import { toBase64 } from '../../../crypto';
+import { caller } from '../auth/auth.middleware';
+import { pathId } from '../http/schema';
+import { fileNotFound, type FileRelease, type FilesService } from './files.service';
 
 // GET /v1/records/:id/files/:fileId: the stored ciphertext, piped chunk by chunk (memory stays
 // flat whatever the size). A held-back original also carries Sori-Wrapped-Key, its key H sealed
@@ -27,7 +27,11 @@ function send(file: FileRelease, res: Response, next: NextFunction): void {
   body.pipe(res);
 }
 
-export function filesRouter(deps: { files: FilesService }): Router {
+export interface FilesDeps {
+  files: FilesService;
+}
+
+export function filesRouter(deps: FilesDeps): Router {
   const router = Router();
   const path = '/v1/records/:id/files/:fileId';
 

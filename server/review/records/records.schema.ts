@@ -1,13 +1,6 @@
 import { z } from 'zod';
-import { E, type ErrorName } from '../../../../core/errors';
-import {
-  ciphertext,
-  day,
-  ENTRY_MIN_BYTES,
-  REPLY_MIN_BYTES,
-  sealedKey,
-  uuid,
-} from '../../http/schema';
+import { E, type ErrorName } from '../../../core/errors';
+import { ciphertext, day, ENTRY_MIN_BYTES, REPLY_MIN_BYTES, sealedKey, uuid } from '../http/schema';
 
 const STATUSES = ['new', 'in-review', 'verified', 'closed'] as const;
 const issue = (code: ErrorName) => ({ params: { code } });

@@ -1,14 +1,14 @@
-import type { IRouter } from 'express';
-import { AppError, E } from '../../../core/errors';
-import { jsonBody } from '../../http/json-body.middleware';
-import { methodNotAllowed } from '../../http/error.middleware';
-import { sendJson } from '../../http/send-json';
-import { parseOrThrow } from '../../http/validate';
-import { sendPaddedJson } from '../../limits/pad-json';
-import type { SourceLimits } from '../../limits/source-limits';
-import { requirePow } from '../../pow/pow.route';
-import type { PowService } from '../../pow/pow.service';
-import type { SubmissionService } from '../../services/submission.service';
+import { Router, type IRouter } from 'express';
+import { AppError, E } from '../../core/errors';
+import { jsonBody } from '../http/json-body.middleware';
+import { methodNotAllowed } from '../http/error.middleware';
+import { sendJson } from '../http/send-json';
+import { parseOrThrow } from '../http/validate';
+import { sendPaddedJson } from '../limits/pad-json';
+import type { SourceLimits } from '../limits/source-limits';
+import { requirePow } from '../pow/pow.route';
+import type { PowService } from '../pow/pow.service';
+import type { SubmissionService } from './submission.service';
 import {
   compiledSubmissionSchema,
   hasUnsupportedVersion,
@@ -18,23 +18,22 @@ import {
 const isTooManyRequests = (err: unknown): boolean =>
   err instanceof AppError && err.code === 'TOO_MANY_REQUESTS';
 
+export interface SubmissionsDeps {
+  submissions: SubmissionService;
+  bodyLimitBytes: number;
+  maxTextBytes: number;
+  /** Proof of work on both POSTs; absent = not required (tests; main.ts sets POW_REQUIRED). */
+  pow?: PowService;
+  /** Per-source-token budgets; absent = unlimited. */
+  limits?: SourceLimits;
+}
+
 /**
- * Registers the intake routes on `router`. The public app passes itself: the intake is its hot
- * path, and routes on the app's own router spare every submission a second, nested router
- * dispatch (its own per-request closures and state), which a mounted Router would cost.
+ * The intake routes, on `router`. The public app passes itself: the intake is its hot path,
+ * and routes on the app's own router spare every submission a second, nested router dispatch
+ * (its own per-request closures and state), which a mounted Router would cost.
  */
-export function submissionRoutes(
-  router: IRouter,
-  deps: {
-    submissions: SubmissionService;
-    bodyLimitBytes: number;
-    maxTextBytes: number;
-    /** Proof of work on both POSTs; absent = not required (tests; main.ts sets POW_REQUIRED). */
-    pow?: PowService;
-    /** Per-source-token budgets; absent = unlimited. */
-    limits?: SourceLimits;
-  },
-): void {
+export function submissionsRouter(deps: SubmissionsDeps, router: IRouter = Router()): IRouter {
   const body = jsonBody(deps.bodyLimitBytes);
   const schema = compiledSubmissionSchema({ MAX_TEXT_BYTES: deps.maxTextBytes });
 
@@ -78,4 +77,5 @@ export function submissionRoutes(
 
   router.all('/v1/submissions', methodNotAllowed('POST'));
   router.all('/v1/submissions/status', methodNotAllowed('POST'));
+  return router;
 }

@@ -1,8 +1,12 @@
 import { Router } from 'express';
-import { methodNotAllowed } from '../../http/error.middleware';
-import { runChecks, type ReadinessCheck } from '../../services/readiness.service';
+import { methodNotAllowed } from '../http/error.middleware';
+import { runChecks, type ReadinessCheck } from './readiness.service';
 
-export function healthRouter(deps: { readiness: readonly ReadinessCheck[] }): Router {
+export interface HealthDeps {
+  readiness: readonly ReadinessCheck[];
+}
+
+export function healthRouter(deps: HealthDeps): Router {
   const router = Router();
   // Liveness: the process answers. Readiness: its dependencies answer too.
   router.get('/healthz', (_req, res) => {

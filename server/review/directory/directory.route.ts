@@ -1,16 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { methodNotAllowed } from '../../../http/error.middleware';
-import { parseOrThrow } from '../../../http/validate';
-import { caller } from '../../http/auth.middleware';
-import type { DirectoryService } from '../../services/directory.service';
+import { methodNotAllowed } from '../../http/error.middleware';
+import { parseOrThrow } from '../../http/validate';
+import { caller } from '../auth/auth.middleware';
+import type { DirectoryService } from './directory.service';
 
 const custodyQuery = z.strictObject({
   after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 
-export function directoryRouter(deps: { directory: DirectoryService }): Router {
+export interface DirectoryDeps {
+  directory: DirectoryService;
+}
+
+export function directoryRouter(deps: DirectoryDeps): Router {
   const router = Router();
 
   router.get('/v1/reviewers', async (_req, res) => {

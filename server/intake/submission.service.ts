@@ -13,7 +13,7 @@ import {
 } from '../../core/repositories/submission.repository';
 import { newJobTicket } from '../../core/queue';
 import { hashSourceToken } from '../../crypto';
-import type { SubmissionInput } from '../routes/submissions/submissions.schema';
+import type { SubmissionInput } from './submissions.schema';
 import { envelopeSha256 } from './envelope-hash';
 import { createInsertBatcher } from './insert-batcher';
 import { createBatchedMarker, queueSubmission, type BatchedMarker, type Enqueuer } from './outbox';

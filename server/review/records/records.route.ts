@@ -1,17 +1,19 @@
 import { Router } from 'express';
-import { methodNotAllowed } from '../../../http/error.middleware';
-import { jsonBody } from '../../../http/json-body.middleware';
-import { parseOrThrow } from '../../../http/validate';
-import { caller } from '../../http/auth.middleware';
-import { pathId, recordNotFound } from '../../http/schema';
-import type { RecordsService } from '../../services/records.service';
+import { methodNotAllowed } from '../../http/error.middleware';
+import { jsonBody } from '../../http/json-body.middleware';
+import { parseOrThrow } from '../../http/validate';
+import { caller } from '../auth/auth.middleware';
+import { pathId, recordNotFound } from '../http/schema';
+import type { RecordsService } from './records.service';
 import { entrySchema, grantSchema, listQuerySchema, replySchema } from './records.schema';
 
-export function recordsRouter(deps: {
+export interface RecordsDeps {
   records: RecordsService;
   bodyLimitBytes: number;
   maxTextBytes: number;
-}): Router {
+}
+
+export function recordsRouter(deps: RecordsDeps): Router {
   const router = Router();
   const body = jsonBody(deps.bodyLimitBytes);
   const entry = entrySchema(deps.maxTextBytes);

@@ -22,7 +22,7 @@ import {
 } from '../../../core/repositories/review.repository';
 import { fromBase64, fromUtf8, toBase64, toHex, utf8, type Bytes } from '../../../crypto';
 import { recordNotFound } from '../http/schema';
-import type { Caller } from './auth.service';
+import type { Caller } from '../auth/auth.service';
 
 // What a reviewer does with records. The server only moves ciphertext: it cannot read a body,
 // an entry or a reply, nor check that a granted key really opens the record.

@@ -1,8 +1,8 @@
 import type { RequestHandler, Response } from 'express';
 import { AppError, E } from '../../../core/errors';
 import { fromBase64 } from '../../../crypto';
-import type { AuthService, Caller } from '../services/auth.service';
-import { uncertified, type EnrolmentGate } from '../services/enrolment-gate.service';
+import type { AuthService, Caller } from './auth.service';
+import { uncertified, type EnrolmentGate } from './enrolment-gate.service';
 
 // Bearer sessions. The token is 32 random bytes in base64url; anything else is not a session.
 // With enrolment roots configured, a session of a reviewer whose row does not chain to a root

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { base64urlBytes } from '../../../http/validate';
-import { publicKey } from '../../http/schema';
+import { base64urlBytes } from '../../http/validate';
+import { publicKey } from '../http/schema';
 
 export const challengeSchema = z.strictObject({ signPublicKey: publicKey });
 

@@ -36,7 +36,7 @@ import {
   type Bytes,
   type EnrolmentCertificate,
 } from '../../../crypto';
-import type { Caller } from './auth.service';
+import type { Caller } from '../auth/auth.service';
 
 // Operator actions: enrol and revoke reviewers (public keys only), rotate intake keys, set and
 // run retention. Each change and its audit row commit together.

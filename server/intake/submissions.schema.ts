@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { E } from '../../../core/errors';
-import type { Config } from '../../../core/config';
-import { base64urlBytes } from '../../http/validate';
+import { E } from '../../core/errors';
+import type { Config } from '../../core/config';
+import { base64urlBytes } from '../http/validate';
 
 // Wire format of a submission (envelope v1 plus the raw source token, which the server
 // hashes on arrival). Sizes follow crypto/PROTOCOL.md.

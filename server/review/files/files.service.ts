@@ -8,7 +8,7 @@ import {
   findRecordFileFor,
   insertFileAudit,
 } from '../../../core/repositories/review-file.repository';
-import type { Caller } from './auth.service';
+import type { Caller } from '../auth/auth.service';
 
 // Record files leave as the ciphertext they are stored as; the console decrypts them with a
 // sub-key of the record key (clean files) or with H, a key sealed to admins only (held-back

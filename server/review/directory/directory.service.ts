@@ -5,7 +5,7 @@ import { listReviewers } from '../../../core/repositories/admin.repository';
 import { listCustodyEntries } from '../../../core/repositories/custody.repository';
 import { listServiceKeys } from '../../../core/repositories/service-key.repository';
 import { toBase64, toHex } from '../../../crypto';
-import type { Caller } from './auth.service';
+import type { Caller } from '../auth/auth.service';
 
 // Public material every reviewer needs: the reviewers' public keys and enrolment certificates
 // (to grant a record, checked in the console against its own roots) and the
