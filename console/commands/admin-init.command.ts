@@ -11,7 +11,7 @@ import {
   toBase64,
   type ReviewerKeys,
 } from '../../crypto';
-import { bootstrapFirstAdmin } from '../../server/review/services/bootstrap.service';
+import { bootstrapFirstAdmin } from '../../core/reviewer-enrolment';
 import { contextOf, type Context } from '../context';
 import { ConsoleError, isApiError } from '../errors';
 import { readPassphrase, readPublicKeys, writeKeyFile } from '../keystore';

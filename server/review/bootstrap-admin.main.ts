@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../core/config';
 import { createPool } from '../../core/db';
 import { fromBase64, initCrypto } from '../../crypto';
-import { bootstrapFirstAdmin } from './services/bootstrap.service';
+import { bootstrapFirstAdmin } from '../../core/reviewer-enrolment';
 
 // Enrols the first admin, on the server host, from the public keys `sori keygen` printed:
 //   npm run admin:bootstrap -- --name NAME --box=B64 --sign=B64 [--cert-signer=B64 --cert-signature=B64]

@@ -7,7 +7,6 @@ import {
   findReviewerById,
   lockAdmins,
   revokeReviewerAccess,
-  type Role,
 } from '../../../core/repositories/admin.repository';
 import { insertIntakeKey } from '../../../core/repositories/intake-key.repository';
 import {
@@ -21,16 +20,13 @@ import {
   retireIntakeKey,
   type RetentionPolicy,
 } from '../../../core/repositories/intake-admin.repository';
-import {
-  insertReviewer,
-  setReviewerCertificate,
-} from '../../../core/repositories/reviewer.repository';
+import { setReviewerCertificate } from '../../../core/repositories/reviewer.repository';
+import { enrolReviewer, type Enrolment } from '../../../core/reviewer-enrolment';
 import { revokeReviewerSessions } from '../../../core/repositories/session.repository';
 import { lockKeyRegistration } from '../../../core/repositories/service-key.repository';
 import {
   fingerprint,
   keyId,
-  randomId,
   toBase64,
   verifyEnrolment,
   type Bytes,
@@ -41,37 +37,7 @@ import type { Caller } from '../auth/auth.service';
 // Operator actions: enrol and revoke reviewers (public keys only), rotate intake keys, set and
 // run retention. Each change and its audit row commit together.
 
-const UNIQUE_VIOLATION = '23505';
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
-
 const invalidCertificate = () => new AppError(E.ENROLMENT_CERTIFICATE_INVALID);
-
-export interface Enrolment {
-  name: string;
-  role: Role;
-  boxPublicKey: Bytes;
-  signPublicKey: Bytes;
-  certificate?: EnrolmentCertificate | undefined;
-}
-
-/**
- * Enrols a reviewer in the caller's transaction; 409 REVIEWER_EXISTS on a taken name or key,
- * 400 ENROLMENT_CERTIFICATE_INVALID for a certificate that does not cover this role and these
- * keys. Whether its signer is trusted is the worker's call (ENROLMENT_ROOTS), not the server's.
- */
-export async function enrolReviewer(tx: Tx, by: string | null, e: Enrolment): Promise<string> {
-  if (e.certificate && !verifyEnrolment(e, e.certificate)) throw invalidCertificate();
-  const id = randomId();
-  try {
-    await insertReviewer(tx, { id, ...e });
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    throw new AppError(E.REVIEWER_EXISTS);
-  }
-  await insertAudit(tx, { reviewerId: by ?? id, action: 'reviewer.enroll' });
-  return id;
-}
 
 export function createAdminService(deps: { pool: Pool }) {
   const { pool } = deps;
