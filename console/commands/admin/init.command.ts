@@ -1,22 +1,22 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Pool } from 'pg';
-import { loadConfig } from '../../core/config';
-import { createPool } from '../../core/db';
-import { checkPostgres, StartupError } from '../../core/startup-checks';
+import { loadConfig } from '../../../core/config';
+import { createPool } from '../../../core/db';
+import { checkPostgres, StartupError } from '../../../core/startup-checks';
 import {
   fingerprint,
   generateReviewerKeys,
   initCrypto,
   toBase64,
   type ReviewerKeys,
-} from '../../crypto';
-import { bootstrapFirstAdmin } from '../../core/reviewer-enrolment';
-import { contextOf, type Context } from '../context';
-import { ConsoleError, isApiError } from '../errors';
-import { readPassphrase, readPublicKeys, writeKeyFile } from '../keystore';
-import { login } from '../session';
-import { REVIEWER_NAME } from './keygen.command';
+} from '../../../crypto';
+import { bootstrapFirstAdmin } from '../../../core/reviewer-enrolment';
+import { contextOf, type Context } from '../../context';
+import { ConsoleError, isApiError } from '../../errors';
+import { readPassphrase, readPublicKeys, writeKeyFile } from '../../keystore';
+import { login } from '../../session';
+import { REVIEWER_NAME } from '../keygen.command';
 
 // `sori admin init`: the first reviewer of a fresh stack in one command, on the machine that
 // runs it (a developer's, a single-box deployment's). It makes the key file if there is none,
