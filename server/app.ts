@@ -100,5 +100,5 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   return app;
 }
 
-// The review API (createReviewApp) is a separate listener on REVIEW_HOST:REVIEW_PORT, never
-// exposed to sources; it is built in its own issue and shares only services, not this app.
+// The review API (review/app.ts) is a separate listener on REVIEW_HOST:REVIEW_PORT, never
+// exposed to sources; it shares the composition root (compose.ts), not this app.

@@ -1,12 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError, E } from '../../core/errors';
 
-// A request body read into memory with a byte cap, for the JSON routes. It replaces
-// body-parser's raw reader on the intake's hot path (content-type and charset lookups,
-// async-hooks wrapping, a copy of every body) and keeps its answers: 413 BODY_TOO_LARGE as soon
-// as the declared or received length passes the cap, 400 REQUEST_ABORTED when the client goes
-// away, and a refused body is read off to its end before the answer, so the connection stays
-// usable for the client's next request.
+// A JSON body read into memory with a byte cap, with body-parser's answers (413 BODY_TOO_LARGE,
+// 400 REQUEST_ABORTED); a refused body is read off to its end so the connection stays usable
+// (server/SERVER.md).
 
 const EMPTY = Buffer.alloc(0);
 

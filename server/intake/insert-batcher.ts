@@ -5,11 +5,9 @@ import {
   type NewSubmission,
 } from '../../core/repositories/submission.repository';
 
-// Group commit for the intake hot path. Each submission is one autocommitted INSERT, and under
-// load the server spends its time on one write syscall and one WAL flush per row. Rows that
-// arrive while a batch is being written wait for the next one, so an idle server inserts at
-// once and a busy one inserts many rows per statement. Every caller still learns whether its
-// own row was committed before it answers: a 202 still means committed.
+// Group commit for the intake hot path: rows that arrive while a batch is written go in the
+// next one, and every caller learns whether its own row committed before it answers (a 202
+// means committed). server/SERVER.md.
 
 const MAX_BATCH = 64;
 

@@ -42,8 +42,8 @@ export function submissionSchema(config: Pick<Config, 'MAX_TEXT_BYTES'>) {
 
 /**
  * The same schema, compiled: zod generates a parser for this shape once and runs its own
- * runtime parser whenever that one fails, so what is refused, and with which issue, is zod's as
- * before, while a valid envelope (the intake's hot path) costs about half the interpreted parse.
+ * runtime parser whenever that one fails, so what is refused, and with which issue, is always
+ * the runtime parser's, while a valid envelope (the intake's hot path) costs about half of it.
  */
 export const compiledSubmissionSchema = (config: Pick<Config, 'MAX_TEXT_BYTES'>) =>
   z.compile(submissionSchema(config));

@@ -82,7 +82,7 @@ export function pageRouter(deps: PageDeps): Router {
   }
 
   /**
-   * Refused before the gate, so they cost no body place and no budget (issue 11): not a
+   * Refused before the gate, so they cost no body place and no budget: not a
    * multipart form (415), or a body whose declared size is hopeless (413, unread).
    */
   function refuseHopeless(req: Request, res: Response): void {

@@ -22,11 +22,9 @@ import type { SubmissionService } from '../intake/submission.service';
 import type { AnswerValue } from './form-answers';
 import type { IncomingFile } from './multipart';
 
-// The no-JS path: what a browser without JavaScript would have encrypted itself, done here,
-// in memory, as the form arrives. Each file streams through file format v2 (no size needed
-// up front) into an 'upload' blob, completed like a tus upload; the envelope goes through the
-// JSON API's own schema and service, so the worker cannot tell the two paths apart. Memory
-// holds about one 64 KiB chunk of a file's plaintext and the store's chunk of ciphertext.
+// The no-JS path: what a browser without JavaScript would have encrypted, done here in memory
+// as the form arrives, each file streamed through file format v2 into an 'upload' blob, the
+// envelope through the JSON API's own service (server/page/PAGE.md).
 
 const CONTENT_KEY_BYTES = 32;
 

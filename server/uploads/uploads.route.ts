@@ -13,10 +13,8 @@ import {
   TUS_VERSION,
 } from './uploads.schema';
 
-// tus 1.0 (core, creation, termination, expiration) on its own, with no body parser: a PATCH
-// body is read straight from the socket into the blob store, one chunk at a time. Creating an
-// upload costs a proof of work when the app has one (Sori-Pow, as on POST /v1/submissions);
-// resuming it (HEAD, PATCH) and terminating it do not, so a dropped connection stays cheap.
+// tus 1.0 (core, creation, termination, expiration) with no body parser: a PATCH body goes from
+// the socket into the blob store a chunk at a time. Only creation costs a proof of work.
 
 /** Expiry is kept in days; the header names the first midnight (UTC) the upload is gone. */
 function setUploadHeaders(res: Response, upload: UploadStatus): void {

@@ -15,11 +15,9 @@ import {
   type EnrolmentCertificate,
 } from '../../../crypto';
 
-// With enrolment roots configured (ENROLMENT_ROOTS, the worker's), the review API believes the
-// same chain the worker does: a reviewer row whose certificate does not chain to a root through
-// admins (a row written straight into the database, or signed by anyone else) is not
-// authenticated for anything but presenting a certificate for itself. Without roots every row
-// counts, as before; the worker then says so at start.
+// With enrolment roots configured, the review API believes the chain the worker does: a row
+// whose certificate does not chain to a root is authenticated only to present a certificate
+// for itself (server/review/API.md).
 
 export interface EnrolmentGate {
   readonly enforced: boolean;
