@@ -5,6 +5,7 @@ import {
   deleteUnclaimedUploads,
   sumUnclaimedUploadBytes,
   type BlobStore,
+  type BlobStoreConfig,
 } from '../core/blob-store';
 import type { Config } from '../core/config';
 import { loadEnrolmentRoots } from '../core/enrolment-roots';
@@ -23,7 +24,7 @@ import { createIntakeKeyService } from './intake-key/intake-key.service';
 import type { BatchedMarker, Enqueuer } from './intake/outbox';
 import { createRepliesService } from './replies/replies.service';
 import { createSubmissionService } from './intake/submission.service';
-import { createUploadCleanup, createUploadService } from './uploads';
+import { createUploadCleanup, createUploadService, type UploadConfig } from './uploads';
 
 // The server process's composition root: every service is built here, once, and routers get
 // services. One blob store serves the tus uploads, the no-JS form, the review API and cleanup.
@@ -31,9 +32,7 @@ import { createUploadCleanup, createUploadService } from './uploads';
 export interface ServerInfra extends Omit<PublicAppDeps, 'services'> {
   pool: Pool;
   producer: Enqueuer;
-  config: PublicAppDeps['config'] &
-    ReviewConfig &
-    Parameters<typeof createUploadService>[0]['config'];
+  config: PublicAppDeps['config'] & ReviewConfig & UploadConfig;
   /** Batches the best-effort `queued` flags; main.ts flushes it on shutdown. */
   queuedMarker?: BatchedMarker;
 }
@@ -100,9 +99,7 @@ export function composeServer(infra: ServerInfra): ComposedServer {
  */
 export function composeReviewApp(deps: {
   pool: Pool;
-  config: ReviewConfig &
-    Partial<Pick<Config, 'BLOB_STORE'>> &
-    Parameters<typeof createBlobStore>[1];
+  config: ReviewConfig & BlobStoreConfig;
   log: Logger;
 }): Express {
   const store = createBlobStore(deps.pool, deps.config, { chunkBytes: 1024 * 1024 });
