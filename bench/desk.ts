@@ -19,7 +19,7 @@ import {
 } from '../crypto';
 import { startDesk } from '../console/desk/app';
 import { openKeyFile, writeKeyFile } from '../console/keystore';
-import { createReviewApp } from '../server/review/app';
+import { composeReviewApp } from '../server/compose';
 import { launchChromium } from '../tests/browser/browser-harness';
 import type { RecordBodyV1 } from '../core/record/record-body';
 import { createBenchSchema } from './fixtures';
@@ -114,7 +114,7 @@ export async function benchDesk(): Promise<DeskFigures> {
       ]);
     }
     const config = loadConfig({ ...process.env, NODE_ENV: 'development' });
-    const app = createReviewApp({ pool: schema.pool, config, log: silentLogger });
+    const app = composeReviewApp({ pool: schema.pool, config, log: silentLogger });
     review = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

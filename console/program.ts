@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { registerAdmin } from './commands/admin.command';
+import { registerAdmin } from './commands/admin';
 import { registerAuth } from './commands/auth.command';
 import { registerDesk } from './commands/desk.command';
 import { registerEntries } from './commands/entries.command';

@@ -24,7 +24,7 @@ export const FORMATS = [
   'ogg',
   'wav',
   'text',
-  // Recognised so they are never taken for text (issue 15); each is cleaned or held back.
+  // Recognised so they are never taken for text; each is cleaned or held back.
   'svg',
   'html',
   'xml',

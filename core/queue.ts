@@ -5,12 +5,9 @@ import { randomBytes, toBase64 } from '../crypto';
 import type { Logger } from './logger';
 import { errorFields } from './logger';
 
-// Queue names, job names and payloads in one place. A payload is one opaque job ticket, never
-// a submission's or a record's id: Redis keeps millisecond times next to whatever names a job
-// (and its append-only file keeps them after the job is gone), so the name must point at
-// nothing once the work is done. The ticket is stored with the row waiting for the work and
-// cleared when it ends (sql/migrations/007); see core/QUEUE-AT-REST.md for every key BullMQ
-// writes.
+// Queue names, job names and payloads in one place. A payload is one opaque, single-use job
+// ticket, never a submission's or a record's id: what Redis keeps must point at nothing once
+// the work is done (core/QUEUE-AT-REST.md).
 
 export const SUBMISSIONS_QUEUE = 'submissions';
 

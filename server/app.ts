@@ -1,32 +1,39 @@
 import express, { type Express, type Request } from 'express';
-import type { Pool } from 'pg';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { errorMiddleware, notFoundHandler } from './http/error.middleware';
 import { hardening } from './http/hardening.middleware';
 import { requestDeadline } from './http/request-deadline.middleware';
-import { createPageRouter, type PageDeps } from './page';
+import { sourcePagesRouter, type PageConfig, type SourcePagesDeps } from './page';
+import type { SealService } from './page/seal.service';
+import type { SourceService } from './page/source.service';
 import type { SourceLimits } from './limits/source-limits';
 import { powRouter } from './pow/pow.route';
 import type { PowService } from './pow/pow.service';
-import { healthRouter } from './routes/health/health.route';
-import { intakeKeyRouter } from './routes/intake-key/intake-key.route';
-import { repliesRouter } from './routes/replies/replies.route';
-import { submissionRoutes } from './routes/submissions/submissions.route';
-import { createIntakeKeyService } from './services/intake-key.service';
-import type { BatchedMarker, Enqueuer } from './services/outbox';
-import type { ReadinessCheck } from './services/readiness.service';
-import { createSubmissionService } from './services/submission.service';
-import { createUploadsRouter, type UploadConfig } from './uploads';
+import { healthRouter } from './health/health.route';
+import { intakeKeyRouter } from './intake-key/intake-key.route';
+import { repliesRouter } from './replies/replies.route';
+import { submissionsRouter } from './intake/submissions.route';
+import type { IntakeKeyService } from './intake-key/intake-key.service';
+import type { ReadinessCheck } from './health/readiness.service';
+import type { RepliesService } from './replies/replies.service';
+import type { SubmissionService } from './intake/submission.service';
+import { uploadsRouter, type UploadService } from './uploads';
+
+export interface PublicServices {
+  submissions: SubmissionService;
+  intakeKeys: IntakeKeyService;
+  replies: RepliesService;
+  uploads: UploadService;
+  seal: SealService;
+  sources: SourceService;
+}
 
 export interface PublicAppDeps {
-  pool: Pool;
-  producer: Enqueuer;
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES' | 'REQUEST_TIMEOUT_MS'> & UploadConfig;
+  services: PublicServices;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES' | 'REQUEST_TIMEOUT_MS'> & PageConfig;
   log: Logger;
   readiness: readonly ReadinessCheck[];
-  /** Batches the best-effort `queued` flags; main.ts flushes it on shutdown. */
-  queuedMarker?: BatchedMarker;
   /**
    * Proof of work on POST /v1/submissions, /v1/submissions/status, /v1/replies and
    * /v1/uploads (tus creation only: HEAD, PATCH and DELETE stay free), and GET /v1/pow.
@@ -37,7 +44,7 @@ export interface PublicAppDeps {
   /** Per-source-token budgets (429 TOO_MANY_REQUESTS); none when not given. */
   limits?: SourceLimits;
   /** The no-JS gate and progress check, sized (tests); their defaults when not given. */
-  page?: Pick<PageDeps, 'nojsGate' | 'formProgress'>;
+  page?: Pick<SourcePagesDeps, 'nojsGate' | 'formProgress'>;
 }
 
 /** The no-JS form posts: they stream files and watch their own progress instead. */
@@ -59,31 +66,39 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   // The intake is the hot path: its routes go first, on the app itself, so a submission walks
   // no other router's layers and no nested router. No other router claims /v1/submissions, so
   // the order changes no answer.
-  submissionRoutes(app, {
-    submissions: createSubmissionService({
-      pool: deps.pool,
-      producer: deps.producer,
-      log: deps.log,
-      queuedMarker: deps.queuedMarker,
-    }),
-    bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
-    maxTextBytes: deps.config.MAX_TEXT_BYTES,
-    pow: deps.pow,
-    limits: deps.limits,
-  });
-  app.use(healthRouter({ readiness: deps.readiness }));
-  if (deps.pow) app.use(powRouter({ pow: deps.pow }));
-  app.use(intakeKeyRouter({ intakeKeys: createIntakeKeyService({ pool: deps.pool }) }));
-  app.use(
-    repliesRouter({ pool: deps.pool, bodyLimitBytes: deps.config.BODY_LIMIT_BYTES, pow: deps.pow }),
+  const { services, config, pow, limits } = deps;
+  submissionsRouter(
+    {
+      submissions: services.submissions,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      maxTextBytes: config.MAX_TEXT_BYTES,
+      pow,
+      limits,
+    },
+    app,
   );
-  app.use(createUploadsRouter(deps)); // tus: reads its own bodies, no JSON parser involved
+  app.use(healthRouter({ readiness: deps.readiness }));
+  if (pow) app.use(powRouter({ pow }));
+  app.use(intakeKeyRouter({ intakeKeys: services.intakeKeys }));
+  app.use(
+    repliesRouter({ replies: services.replies, bodyLimitBytes: config.BODY_LIMIT_BYTES, pow }),
+  );
+  app.use(uploadsRouter({ uploads: services.uploads, pow })); // tus: reads its own bodies
   // The source's pages and the no-JS form (server/page/PAGE.md).
-  app.use(createPageRouter({ ...deps, ...deps.page }));
+  app.use(
+    sourcePagesRouter({
+      seal: services.seal,
+      sources: services.sources,
+      log: deps.log,
+      config,
+      ...(limits ? { limits } : {}),
+      ...deps.page,
+    }),
+  );
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.log));
   return app;
 }
 
-// The review API (createReviewApp) is a separate listener on REVIEW_HOST:REVIEW_PORT, never
-// exposed to sources; it is built in its own issue and shares only services, not this app.
+// The review API (review/app.ts) is a separate listener on REVIEW_HOST:REVIEW_PORT, never
+// exposed to sources; it shares the composition root (compose.ts), not this app.

@@ -4,19 +4,13 @@ import { createPool } from '../core/db';
 import { createLogger, errorFields, logCryptoBackend, type Logger } from '../core/logger';
 import { createProducer, createRedis } from '../core/queue';
 import { cryptoBackend, initCrypto } from '../crypto';
-import { createPublicApp } from './app';
+import { composeServer } from './compose';
 import { createAbuseGuards } from './pow/abuse-guards';
 import { closeListener, startReviewListener } from './review/listener';
-import { createBatchedMarker } from './services/outbox';
+import { createBatchedMarker } from './intake/outbox';
 import { checkPostgres, checkRedis, StartupError } from '../core/startup-checks';
-import {
-  intakeKeyCheck,
-  postgresCheck,
-  redisCheck,
-  schemaCheck,
-} from './services/readiness.service';
+import { intakeKeyCheck, postgresCheck, redisCheck, schemaCheck } from './health/readiness.service';
 import { createSweeper } from './sweeper';
-import { createUploadCleanup } from './uploads';
 
 // Starts the public intake listener and the outbox sweeper; stops them in order on a signal.
 // The review listener (REVIEW_HOST:REVIEW_PORT) starts after it and closes first.
@@ -62,9 +56,17 @@ async function main(): Promise<void> {
   // public app turns them on only when given, as here.
   const abuseRedis = createRedis(config.REDIS_URL, 'producer');
   const guards = createAbuseGuards({ config, redis: abuseRedis, log });
-  const app = createPublicApp({ pool, producer, config, log, readiness, queuedMarker, ...guards });
+  const composed = composeServer({
+    pool,
+    producer,
+    config,
+    log,
+    readiness,
+    queuedMarker,
+    ...guards,
+  });
 
-  const server = app.listen(config.PUBLIC_PORT, config.PUBLIC_HOST);
+  const server = composed.publicApp.listen(config.PUBLIC_PORT, config.PUBLIC_HOST);
   // Slow-loris and idle sockets: bounded header, request and keep-alive times.
   server.headersTimeout = config.HEADERS_TIMEOUT_MS;
   // REQUEST_TIMEOUT_MS applies per route (server/http/request-deadline.middleware.ts); the
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   });
   log.info('server.listening', { listener: 'public', port: config.PUBLIC_PORT });
 
-  const review = await startReviewListener({ pool, config, log });
+  const review = await startReviewListener({ app: composed.reviewApp, config, log });
 
   const sweeper = createSweeper({
     pool,
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
     intervalMs: config.SWEEP_INTERVAL_MS,
     trimEvents: () => producer.trimEvents(),
     compactHistory: () => producer.compactHistory(),
-    cleanupUploads: createUploadCleanup({ pool, log, config }),
+    cleanupUploads: composed.cleanupUploads,
   });
   sweeper.start();
 

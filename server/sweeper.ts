@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { errorFields, type Logger } from '../core/logger';
 import { listPendingSubmissions } from '../core/repositories/submission.repository';
-import { queueSubmission, type Enqueuer } from './services/outbox';
+import { queueSubmission, type Enqueuer } from './intake/outbox';
 
 // The outbox backstop: Postgres, not Redis, is the source of truth. Every interval, every
 // submission not yet processed is enqueued again under its job ticket; the job id per ticket

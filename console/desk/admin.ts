@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RECORD_STATUSES } from '../api-types';
 import { signEnrolment, toBase64 } from '../../crypto';
-import { statementOf } from '../commands/admin.command';
+import { statementOf } from '../commands/admin/enrolment-statement';
 import { REVIEWER_NAME } from '../commands/keygen.command';
 import { findReviewer, listReviewers } from '../reviewers';
 import { DeskError } from './desk-error';

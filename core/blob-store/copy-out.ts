@@ -1,11 +1,8 @@
 import type { Pool, Submittable } from 'pg';
 import { uuidLiteral } from '../db';
 
-// Chunk rows read with COPY ... TO STDOUT (FORMAT binary) instead of a SELECT. A SELECT sends
-// bytea as hex text: Postgres encodes every byte as two, node-postgres decodes them back, and
-// both ends spend more time on that than on reading the rows (measured: 64 MiB of chunks as
-// hex in ~730 ms, as binary COPY in ~220 ms). node-postgres's own binary result mode cannot be
-// used: pg-protocol 1.x decodes every field as UTF-8, so bytea comes back as a mangled string.
+// Chunk rows read with COPY ... TO STDOUT (FORMAT binary) instead of a SELECT, which would send
+// bytea as hex text both ends spend more time on than on the rows (core/blob-store/BLOB-STORE.md).
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER_BYTES = 19; // signature, flags, header extension length

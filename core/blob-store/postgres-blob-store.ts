@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { withTransaction } from '../db';
-import { notFound, AppError } from '../errors';
+import { AppError, E } from '../errors';
 import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
 import { advanceLength, findBlob, insertBlobRow, publicState, refusal } from './blob-rows';
 import { appendChunked } from './chunked-append';
@@ -27,9 +27,9 @@ const pollOnce = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  */
 async function* chunks(pool: Pool, id: string): AsyncGenerator<Buffer> {
   const blob = await findBlob(pool, id);
-  if (!blob) throw notFound('BLOB_NOT_FOUND', 'No such blob');
+  if (!blob) throw new AppError(E.BLOB_NOT_FOUND);
   // Written under BLOB_STORE=s3: its bytes are objects, which only that store can read.
-  if (blob.store !== 'postgres') throw new AppError('BLOB_ELSEWHERE', 500, 'Blob is elsewhere');
+  if (blob.store !== 'postgres') throw new AppError(E.BLOB_ELSEWHERE);
   const after = (seq: number) => {
     const batch = copyChunks(pool, id, seq, READ_BATCH);
     batch.catch(() => undefined); // a reader that stops early never awaits the last one
@@ -53,7 +53,7 @@ async function* chunks(pool: Pool, id: string): AsyncGenerator<Buffer> {
     }
   }
   if (total !== blob.length) {
-    throw new AppError('BLOB_CHANGED', 409, 'Blob changed while it was read');
+    throw new AppError(E.BLOB_CHANGED);
   }
 }
 

@@ -9,38 +9,22 @@ import {
 import type { Pool } from 'pg';
 import { randomId } from '../../crypto';
 import { withTransaction } from '../db';
-import { AppError, notFound } from '../errors';
+import { AppError, E } from '../errors';
 import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
 import { advanceLength, findBlob, insertBlobRow, refusal } from './blob-rows';
 import { appendChunked } from './chunked-append';
 import type { S3Target } from './s3-client';
 
-// Blob bytes as S3 objects, bookkeeping in Postgres. Each committed chunk of an append is one
-// object ("segment"), written first and then recorded with the length in one transaction, so
-// the tus offset is always exactly the bytes durably stored:
-// - a crash after the PUT and before the commit leaves an object no row names: never read,
-//   and removed with its blob's prefix;
-// - two writers at one offset each PUT their own key (the key carries a random part), one
-//   commit wins, the loser deletes its object.
-// No multipart upload: parts must be ≥ 5 MiB except the last, while a tus PATCH may stop at
-// any byte, and an open multipart upload's parts cannot be read back for a resumed hash.
-// Segments are the chunk size (UPLOAD_CHUNK_BYTES), shorter where a PATCH ended.
-//
-// Tested against s3rver (a Node S3 server writing files), not MinIO or AWS. Where they differ:
-// - durability: the offset is "durable" once the PUT answered 200; MinIO (erasure coding,
-//   fsync) and AWS promise that, s3rver only writes a file without an fsync;
-// - versioning: s3rver has none. On a versioned MinIO/AWS bucket a delete leaves the old
-//   versions, ciphertext and all: the bucket must be unversioned (as docker-compose makes it)
-//   or expire noncurrent versions, or deleted testimony files stay in the store;
-// - checksums: s3rver accepts the SDK's default CRC headers and their absence alike (see
-//   s3-client.ts for why they are off).
+// Blob bytes as S3 objects ("segments", one per committed chunk), bookkeeping in Postgres: the
+// tus offset is always exactly the bytes durably stored. Crashes, races, no multipart, and
+// where s3rver differs from MinIO and AWS: core/blob-store/BLOB-STORE.md.
 
 /** Every object of a blob is under this prefix, orphans included. */
 const prefixOf = (id: string): string => `blobs/${id}/`;
 const segmentKey = (id: string, offset: number): string =>
   `${prefixOf(id)}${String(offset).padStart(16, '0')}-${randomId().slice(0, 8)}`;
 
-const changed = () => new AppError('BLOB_CHANGED', 409, 'Blob changed while it was read');
+const changed = () => new AppError(E.BLOB_CHANGED);
 
 interface Segment {
   length: number;
@@ -76,7 +60,7 @@ export function createS3BlobStore(
       }),
     );
     if (res.Errors && res.Errors.length > 0) {
-      throw new AppError('BLOB_DELETE_FAILED', 500, 'Object store refused a delete');
+      throw new AppError(E.BLOB_DELETE_FAILED);
     }
   }
 
@@ -104,7 +88,7 @@ export function createS3BlobStore(
    */
   async function* segments(id: string): AsyncGenerator<Buffer> {
     const blob = await findBlob(pool, id);
-    if (!blob) throw notFound('BLOB_NOT_FOUND', 'No such blob');
+    if (!blob) throw new AppError(E.BLOB_NOT_FOUND);
     if (blob.store === 'postgres') {
       // Written before the switch to BLOB_STORE=s3: still readable.
       for await (const chunk of options.postgres.read(id)) yield chunk as Buffer;

@@ -1,8 +1,6 @@
 // Form fields (every answer posted as text under its question's id) to the manifest's typed
-// answers: single → option id, multi → option ids, yesno → boolean, number → number,
-// text → string; empty → omitted. Shared by the no-JS form's server code and the browser
-// script, so it imports no zod (the bundle a cheap phone downloads over Tor stays small); the
-// server and the worker check the result against the questionnaire's schema.
+// answers. Shared by the no-JS form's server code and the browser script, so it imports no zod;
+// the result is checked against the questionnaire's schema (core/CORE.md).
 
 export type AnswerValue = string | string[] | number | boolean;
 export type FormFields = ReadonlyMap<string, readonly string[]>;

@@ -36,7 +36,7 @@ export async function claimSubmission(
     name: 'sori-claim-submission',
     // The claim commits without waiting for the disk (synchronous_commit off for this one
     // implicit transaction): a database crash can only lose the mark and the attempt count,
-    // which leaves the submission claimable as before. The store that follows does wait, and
+    // which leaves the submission claimable again. The store that follows does wait, and
     // its flush covers this commit too. Saves one disk flush of latency per job.
     text: `UPDATE submissions SET status = 'processing', attempts = attempts + 1
             WHERE id = $1 AND status IN ('received', 'processing')

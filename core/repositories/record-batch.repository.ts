@@ -9,15 +9,9 @@ import {
   type ReviewerRow,
 } from './reviewer.repository';
 
-// The opening of the worker's record transaction in ONE round trip. Separately, BEGIN, the
-// submission row locks, the reviewers, the custody lock and the chain head were five, each a
-// socket write and a wait for the worker and Postgres; the batch that follows is a few
-// statements more and COMMIT.
-//
-// One round trip needs a multi-statement simple query, which cannot carry parameters: the
-// submission ids are inlined, and only after they pass a strict UUID check (they are ids the
-// worker read from Postgres or a zod-checked job payload; the check makes that no assumption).
-// Lock order is the one every writer uses: submissions, reviewers, then the custody lock last.
+// The opening of the worker's record transaction in one round trip: a multi-statement simple
+// query, so the submission ids are inlined after a strict UUID check. Lock order: submissions,
+// reviewers, then the custody lock (core/CORE.md).
 
 export interface OpenedRecordBatch {
   /** Ids of the submissions still open (received or processing), now locked FOR UPDATE. */

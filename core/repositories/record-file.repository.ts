@@ -1,10 +1,8 @@
 import type { Queryable } from '../db';
 
-// A record's files: blobs of kind 'record-file' (sanitised, under sub-keys of R) and 'original'
-// (held back or kept for the custodian, each under its own key). The worker writes them before
-// the record exists (submission_id set, record_id NULL) and links them in the record's
-// transaction; anything still unlinked afterwards is an orphan of an attempt that lost.
-// Reviewers read these files through review-file.repository.ts.
+// A record's files: blobs of kind 'record-file' and 'original', written by the worker before
+// the record exists and linked in its transaction; what stays unlinked is an orphan of an
+// attempt that lost (core/CORE.md).
 
 export type FileBlobKind = 'record-file' | 'original';
 

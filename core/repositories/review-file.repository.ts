@@ -1,8 +1,8 @@
 import type { Queryable } from '../db';
 
 // Files of a record as reviewers fetch them. A blob belongs to a record through blobs.record_id
-// (migration 003, set when the worker stores the record); every lookup is scoped to the caller's record key, so a reviewer the record was never sealed
-// to cannot tell a file id from a random one.
+// (set when the worker stores the record); every lookup is scoped to the caller's record key,
+// so a reviewer the record was never sealed to cannot tell a file id from a random one.
 
 export type RecordFileKind = 'record-file' | 'original';
 

@@ -1,15 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import {
-  AppError,
-  badRequest,
-  errorBody,
-  internalError,
-  isAppError,
-  notFound,
-  payloadTooLarge,
-  unavailable,
-  unsupportedMediaType,
-} from '../../core/errors';
+import { AppError, E, errorBody, internalError, isAppError } from '../../core/errors';
 import { errorFields, type Logger } from '../../core/logger';
 
 // One error middleware: known failures keep their code, anything else is a bare 500.
@@ -21,15 +11,15 @@ function fromBodyReader(err: unknown): AppError | null {
   const { type, status } = err as { type?: unknown; status?: unknown };
   switch (type) {
     case 'entity.too.large':
-      return payloadTooLarge('BODY_TOO_LARGE', 'Body is too large');
+      return new AppError(E.BODY_TOO_LARGE);
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Content encoding not supported');
+      return new AppError(E.UNSUPPORTED_MEDIA_TYPE, 'Content encoding not supported');
     case 'request.aborted':
-      return badRequest('REQUEST_ABORTED', 'Request was aborted');
+      return new AppError(E.REQUEST_ABORTED);
     default:
       return typeof status === 'number' && status >= 400 && status < 500
-        ? badRequest('BAD_REQUEST', 'Bad request')
+        ? new AppError(E.BAD_REQUEST)
         : null;
   }
 }
@@ -52,17 +42,17 @@ function fromDependency(err: unknown): AppError | null {
   // pg-pool's own timeouts carry no code, only this message.
   const poolTimeout = typeof message === 'string' && message.startsWith('timeout exceeded when');
   if ((typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || poolTimeout)
-    return unavailable('SERVICE_UNAVAILABLE', 'Service temporarily unavailable');
+    return new AppError(E.SERVICE_UNAVAILABLE);
   // SQLSTATE class 22 (data exception) is a value the client sent that validation let through.
   if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code))
-    return badRequest('INVALID_REQUEST', 'Request holds a value that cannot be stored');
+    return new AppError(E.INVALID_REQUEST, 'Request holds a value that cannot be stored');
   return null;
 }
 
 /** Express throws a URIError (status 400) for a path with bad percent-encoding, e.g. /%ZZ. */
 function fromRouter(err: unknown): AppError | null {
   return err instanceof URIError && (err as { status?: unknown }).status === 400
-    ? badRequest('BAD_PATH', 'Path is not valid percent-encoding')
+    ? new AppError(E.BAD_PATH)
     : null;
 }
 
@@ -84,13 +74,13 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
-  next(notFound('NOT_FOUND', 'No such resource'));
+  next(new AppError(E.NOT_FOUND));
 };
 
 /** For a known path used with the wrong method. */
 export function methodNotAllowed(allow: string): RequestHandler {
   return (_req, res, next) => {
     res.setHeader('Allow', allow);
-    next(new AppError('METHOD_NOT_ALLOWED', 405, 'Method not allowed'));
+    next(new AppError(E.METHOD_NOT_ALLOWED));
   };
 }

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import type { RequestHandler } from 'express';
-import { badRequest, unsupportedMediaType } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import { exceedsJsonDepth } from './json-depth';
 import { readBody } from './read-body';
 
@@ -27,14 +27,14 @@ const isPlainJson = (header: string | undefined): boolean =>
 
 function parseJson(bytes: Buffer): unknown {
   if (exceedsJsonDepth(bytes, MAX_JSON_DEPTH)) {
-    throw badRequest('JSON_TOO_DEEP', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+    throw new AppError(E.JSON_TOO_DEEP, `JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   try {
     // An envelope is ASCII (base64url and ids): read as such it needs no UTF-8 validation, and
     // gives the same string. Anything else (a BOM included) goes through the strict decoder.
     return JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : utf8.decode(bytes)) as unknown;
   } catch {
-    throw badRequest('MALFORMED_JSON', 'Body is not valid UTF-8 JSON');
+    throw new AppError(E.MALFORMED_JSON);
   }
 }
 
@@ -45,13 +45,13 @@ function parseJson(bytes: Buffer): unknown {
 export function jsonBody(limit: number): RequestHandler[] {
   const read: RequestHandler = (req, _res, next) => {
     if (!isPlainJson(req.headers['content-type'])) {
-      next(unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'));
+      next(new AppError(E.UNSUPPORTED_MEDIA_TYPE));
       return;
     }
     const encoding = req.headers['content-encoding'];
     // Absent, empty or identity: the body is as sent (body-parser read these the same way).
     if (encoding !== undefined && encoding !== '' && encoding.toLowerCase() !== 'identity') {
-      next(unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Content encoding not supported'));
+      next(new AppError(E.UNSUPPORTED_MEDIA_TYPE, 'Content encoding not supported'));
       return;
     }
     readBody(req, limit, (err, bytes) => {

@@ -1,17 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { badRequest, payloadTooLarge, type AppError } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 
-// A request body read into memory with a byte cap, for the JSON routes. It replaces
-// body-parser's raw reader on the intake's hot path (content-type and charset lookups,
-// async-hooks wrapping, a copy of every body) and keeps its answers: 413 BODY_TOO_LARGE as soon
-// as the declared or received length passes the cap, 400 REQUEST_ABORTED when the client goes
-// away, and a refused body is read off to its end before the answer, so the connection stays
-// usable for the client's next request.
+// A JSON body read into memory with a byte cap, with body-parser's answers (413 BODY_TOO_LARGE,
+// 400 REQUEST_ABORTED); a refused body is read off to its end so the connection stays usable
+// (server/SERVER.md).
 
 const EMPTY = Buffer.alloc(0);
 
-const tooLarge = (): AppError => payloadTooLarge('BODY_TOO_LARGE', 'Body is too large');
-const aborted = (): AppError => badRequest('REQUEST_ABORTED', 'Request was aborted');
+const tooLarge = (): AppError => new AppError(E.BODY_TOO_LARGE);
+const aborted = (): AppError => new AppError(E.REQUEST_ABORTED);
 
 export type BodyCallback = (err: AppError | null, body: Buffer) => void;
 

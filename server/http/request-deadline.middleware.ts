@@ -1,11 +1,8 @@
 import type { Request, RequestHandler } from 'express';
-import { AppError, errorBody } from '../../core/errors';
+import { AppError, E, errorBody } from '../../core/errors';
 
-// The whole-request deadline, per route. Node's server.requestTimeout is one figure for a
-// listener, but the no-JS form must be allowed to stream a large file over a slow Tor circuit
-// for many minutes (it has its own progress check, server/page/multipart.ts), while every
-// other body (JSON at most a few MiB, a tus PATCH that can resume) must arrive within
-// REQUEST_TIMEOUT_MS as before. The listener's requestTimeout becomes the outer bound.
+// The whole-request deadline, per route: REQUEST_TIMEOUT_MS for every body but the no-JS
+// form's, which may stream for many minutes and has its own progress check (server/SERVER.md).
 
 export function requestDeadline(ms: number, exempt: (req: Request) => boolean): RequestHandler {
   return (req, res, next) => {
@@ -16,7 +13,7 @@ export function requestDeadline(ms: number, exempt: (req: Request) => boolean): 
         req.socket.destroy();
         return;
       }
-      const err = new AppError('REQUEST_TIMEOUT', 408, 'The request took too long to arrive');
+      const err = new AppError(E.REQUEST_TIMEOUT);
       res.setHeader('Connection', 'close'); // the rest of the body is not waited for
       res.status(408).json(errorBody(err));
     }, ms);

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { AppError, badRequest } from '../../core/errors';
+import { AppError, E, type ErrorName } from '../../core/errors';
 import { fromBase64 } from '../../crypto';
 
 // zod at the edge: a failed parse becomes one AppError with a stable code. Issue messages are
 // not echoed (they may quote what the client sent); the path names only our own fields.
 
-/** A custom issue carries its own code and status, e.g. BAD_LENGTH or MANIFEST_TOO_LARGE. */
+/** A custom issue names its error in the catalogue, e.g. BAD_LENGTH or MANIFEST_TOO_LARGE. */
 export interface IssueCode {
-  code: string;
-  status?: number;
+  code: ErrorName;
 }
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -19,13 +18,13 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   if (issue?.code === 'custom') {
     const params = (issue.params ?? {}) as Partial<IssueCode>;
     if (typeof params.code === 'string') {
-      return fail(new AppError(params.code, params.status ?? 400, `Invalid value at ${where}`));
+      return fail(new AppError(params.code, `Invalid value at ${where}`));
     }
   }
   if (issue?.code === 'unrecognized_keys') {
-    return fail(badRequest('UNKNOWN_FIELD', `Unknown field in ${where}`));
+    return fail(new AppError(E.UNKNOWN_FIELD, `Unknown field in ${where}`));
   }
-  return fail(badRequest('INVALID_REQUEST', `Invalid value at ${where}`));
+  return fail(new AppError(E.INVALID_REQUEST, `Invalid value at ${where}`));
 }
 
 function fail(err: AppError): never {
@@ -54,20 +53,20 @@ export function base64urlBytes(bounds: {
     // string: fromBase64 checks it anyway, and the manifest is most of every request.
     if (s.length > maxChars) {
       return issue(
-        B64URL.test(s) ? (bounds.tooLarge ?? { code: 'BAD_LENGTH' }) : { code: 'BAD_ENCODING' },
+        B64URL.test(s) ? (bounds.tooLarge ?? { code: E.BAD_LENGTH }) : { code: E.BAD_ENCODING },
       );
     }
     let bytes: Uint8Array;
     try {
       bytes = fromBase64(s);
     } catch {
-      return issue({ code: 'BAD_ENCODING' });
+      return issue({ code: E.BAD_ENCODING });
     }
-    if (bytes.length > bounds.max) return issue(bounds.tooLarge ?? { code: 'BAD_LENGTH' });
-    if (bytes.length < bounds.min) return issue({ code: 'BAD_LENGTH' });
+    if (bytes.length > bounds.max) return issue(bounds.tooLarge ?? { code: E.BAD_LENGTH });
+    if (bytes.length < bounds.min) return issue({ code: E.BAD_LENGTH });
     // Every ciphertext starts with its protocol version; an unknown one is refused here.
     if (bounds.version !== undefined && bytes[0] !== bounds.version) {
-      return issue({ code: 'UNSUPPORTED_VERSION' });
+      return issue({ code: E.UNSUPPORTED_VERSION });
     }
     return bytes;
   });

@@ -1,19 +1,12 @@
 import type Redis from 'ioredis';
 import type { Response } from 'express';
-import { tooManyRequests } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { abuseCounterId, hashSourceToken } from '../../crypto';
 
-// Per-source-token token buckets (submissions with a token, status checks) in Redis, named by a
-// keyed, truncated hash of the token hash. Each bucket holds up to `burst` tokens and gains
-// `perDay` tokens at every UTC midnight; a request takes one or is refused.
-//
-// The refill clock is deliberately the whole UTC day, not a second or an hour. A bucket has to
-// remember when it was last refilled, and whatever it remembers is what a seized Redis (with the
-// server key and Postgres) could tell about when a source came by: here, the day, which is the
-// same grain as a submission's received_on. The expiry is set with EXPIREAT on a day boundary
-// for the same reason (a TTL counted from the request would give away its second). A bucket
-// expires once it would have refilled to full anyway, so deleting it changes nothing.
+// Per-source-token buckets in Redis (submissions with a token, status checks), refilled at each
+// UTC midnight and expiring on a day boundary, so Redis holds nothing finer than the day about
+// a source's visits (server/SERVER.md).
 
 export type LimitKind = 'submission' | 'status';
 
@@ -120,7 +113,7 @@ export function createSourceLimits(deps: SourceLimitsDeps): SourceLimits {
       if (!taken) {
         const nextMidnight = (today + 1) * DAY;
         res.set('retry-after', String(Math.max(1, nextMidnight - Math.floor(now() / 1000))));
-        throw tooManyRequests('TOO_MANY_REQUESTS', 'Too many requests for this receipt: try later');
+        throw new AppError(E.TOO_MANY_REQUESTS);
       }
     },
   };

@@ -3,11 +3,8 @@ import { join, resolve } from 'node:path';
 import { Router, type Response } from 'express';
 import { randomBytes, toBase64 } from '../../crypto';
 
-// Self-hosted assets and the page's CSP. Nothing is loaded from anywhere but this origin.
-// The page script is colleague-built (browser/, `public/assets/app.js`, git-ignored): its
-// <script> tag is rendered only while that file exists, checked per request so a bundle built
-// after start is picked up. Assets are no-store like everything else: a cache on a seized
-// device would show the site was visited (Tor Browser keeps none on disk anyway).
+// Self-hosted assets and the page's CSP: nothing is loaded from anywhere but this origin, the
+// script tag only while the built bundle exists, and nothing is cached (server/page/PAGE.md).
 
 /** server/page/assets beside this file in the source tree (and in dist, if the build copies it). */
 function firstExisting(candidates: string[]): string {

@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import { answersSchemaFor, type Questionnaire } from '../../core/questionnaire';
 import {
   answersFromFields,
@@ -17,7 +17,7 @@ export type { AnswerValue, FormFields };
 export class BadAnswerError extends AppError {
   readonly questionId: string;
   constructor(questionId: string) {
-    super('BAD_ANSWER', 400, 'An answer could not be read');
+    super(E.BAD_ANSWER);
     this.questionId = questionId;
   }
 }

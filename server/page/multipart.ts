@@ -1,7 +1,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
-import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 
 // The no-JS form, read with busboy as it streams in. Fields (text, answers) are kept as
 // strings; each file is handed, as it arrives, to `onFile`, which seals it on the fly (see
@@ -45,13 +45,13 @@ const DRAIN_SLACK_BYTES = 1024 * 1024;
 const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
 
 export const formErrors = {
-  tooManyFiles: () => payloadTooLarge('TOO_MANY_FILES', 'Too many files'),
-  filesTooLarge: () => payloadTooLarge('FILES_TOO_LARGE', 'Files are too large for this form'),
-  textTooLarge: () => payloadTooLarge('TEXT_TOO_LARGE', 'A field is too large'),
-  tooManyFields: () => payloadTooLarge('TOO_MANY_FIELDS', 'Too many fields'),
-  malformed: () => badRequest('MALFORMED_FORM', 'The form could not be read'),
-  mediaType: () => unsupportedMediaType('UNSUPPORTED_MEDIA_TYPE', 'Expected multipart/form-data'),
-  tooSlow: () => new AppError('UPLOAD_TOO_SLOW', 408, 'The form arrived too slowly'),
+  tooManyFiles: () => new AppError(E.TOO_MANY_FILES),
+  filesTooLarge: () => new AppError(E.FILES_TOO_LARGE),
+  textTooLarge: () => new AppError(E.TEXT_TOO_LARGE),
+  tooManyFields: () => new AppError(E.TOO_MANY_FIELDS),
+  malformed: () => new AppError(E.MALFORMED_FORM),
+  mediaType: () => new AppError(E.UNSUPPORTED_MEDIA_TYPE, 'Expected multipart/form-data'),
+  tooSlow: () => new AppError(E.UPLOAD_TOO_SLOW),
 };
 
 /** The progress of a body, told to whoever gave it its place (server/pow/body-slots.ts). */

@@ -1,5 +1,5 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import { badRequest, isAppError } from '../../core/errors';
+import { AppError, E, isAppError } from '../../core/errors';
 import { errorFields, type Logger } from '../../core/logger';
 import type { Questionnaire } from '../../core/questionnaire';
 import { generateReceipt, normaliseReceipt } from '../../crypto';
@@ -29,7 +29,7 @@ import { receiptPage, submitPage, type SubmitLimits } from './views/submit.view'
 // refusal re-renders its form with a message and a 4xx; the receipt is never logged, stored
 // or put in a URL. Contract for the page script: PAGE.md.
 
-export interface PageRouterDeps {
+export interface PageDeps {
   seal: SealService;
   sources: SourceService;
   questionnaire: Questionnaire;
@@ -51,7 +51,7 @@ const megabytes = (bytes: number): number =>
 
 type Render = (ctx: PageContext, message: string) => string;
 
-export function pageRouter(deps: PageRouterDeps): Router {
+export function pageRouter(deps: PageDeps): Router {
   const router = Router();
   const limits: SubmitLimits = {
     maxFiles: deps.form.maxFiles,
@@ -82,7 +82,7 @@ export function pageRouter(deps: PageRouterDeps): Router {
   }
 
   /**
-   * Refused before the gate, so they cost no body place and no budget (issue 11): not a
+   * Refused before the gate, so they cost no body place and no budget: not a
    * multipart form (415), or a body whose declared size is hopeless (413, unread).
    */
   function refuseHopeless(req: Request, res: Response): void {
@@ -122,7 +122,7 @@ export function pageRouter(deps: PageRouterDeps): Router {
 
   function requireContent(text: string, draft: SealDraft): void {
     if (text.trim() === '' && draft.fileCount === 0) {
-      throw badRequest('FORM_EMPTY', 'Nothing to send');
+      throw new AppError(E.FORM_EMPTY);
     }
   }
 
@@ -206,8 +206,7 @@ export function pageRouter(deps: PageRouterDeps): Router {
             await slot(() =>
               withSourceKeys(receipt, async (keys) => {
                 await deps.limits?.take('submission', keys.token, res);
-                if (!(await deps.sources.known(keys)))
-                  throw badRequest('RECEIPT_UNKNOWN', 'No such case');
+                if (!(await deps.sources.known(keys))) throw new AppError(E.RECEIPT_UNKNOWN);
                 await draft.finish({ text, lang: ctx.lang }, keys);
               }),
             );

@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../core/blob-store';
 import type { Config } from '../../core/config';
-import { AppError, payloadTooLarge } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import {
   attachmentKey,
   buildSubmission,
@@ -16,17 +16,15 @@ import {
   type SubmissionManifest,
 } from '../../crypto';
 import { parseOrThrow } from '../http/validate';
-import { submissionSchema } from '../routes/submissions/submissions.schema';
-import type { IntakeKeyService } from '../services/intake-key.service';
-import type { SubmissionService } from '../services/submission.service';
+import { submissionSchema } from '../intake/submissions.schema';
+import type { IntakeKeyService } from '../intake-key/intake-key.service';
+import type { SubmissionService } from '../intake/submission.service';
 import type { AnswerValue } from './form-answers';
 import type { IncomingFile } from './multipart';
 
-// The no-JS path: what a browser without JavaScript would have encrypted itself, done here,
-// in memory, as the form arrives. Each file streams through file format v2 (no size needed
-// up front) into an 'upload' blob, completed like a tus upload; the envelope goes through the
-// JSON API's own schema and service, so the worker cannot tell the two paths apart. Memory
-// holds about one 64 KiB chunk of a file's plaintext and the store's chunk of ciphertext.
+// The no-JS path: what a browser without JavaScript would have encrypted, done here in memory
+// as the form arrives, each file streamed through file format v2 into an 'upload' blob, the
+// envelope through the JSON API's own service (server/page/PAGE.md).
 
 const CONTENT_KEY_BYTES = 32;
 
@@ -80,9 +78,8 @@ export function largestPlaintext(cipherBytes: number): number {
   return lo;
 }
 
-const tooLarge = () => payloadTooLarge('FILES_TOO_LARGE', 'A file is too large');
-const uploadsFull = () =>
-  new AppError('UPLOADS_FULL', 503, 'Too many uploads in progress; try again later');
+const tooLarge = () => new AppError(E.FILES_TOO_LARGE, 'A file is too large');
+const uploadsFull = () => new AppError(E.UPLOADS_FULL);
 
 /** How often a streaming file checks the quota again. */
 const QUOTA_CHECK_BYTES = 16 * 1024 * 1024;

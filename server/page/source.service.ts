@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { SubmissionSummary } from '../../core/repositories/submission.repository';
 import { deriveSourceKeys, isCryptoError, openReply, type SourceKeys } from '../../crypto';
-import type { SubmissionService } from '../services/submission.service';
+import type { SubmissionService } from '../intake/submission.service';
 import { listRepliesToSource } from '../../core/repositories/source-reply.repository';
 
 // Coming back without JavaScript: the receipt derives the source's keys here, in memory, for

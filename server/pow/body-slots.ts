@@ -1,15 +1,8 @@
-import { AppError } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 
-// The places for no-JS form bodies being read (files encrypted into storage as they arrive).
-// There are few of them, so they go to bodies that keep moving: each body's rate is measured
-// over a window, and a body slower than the rate required is let go (408 UPLOAD_TOO_SLOW, its
-// draft deleted). The rate required rises as the places fill up, from `minRate` while half or
-// fewer are taken to `scarceMinRate` when all are; and a newcomer finding them all taken
-// evicts the slowest body below `scarceMinRate` (the oldest first among equals) instead of
-// being turned away. So a few trickling connections cannot hold every place for hours, and a
-// source whose upload is moving gets in while an attacker holds many slow ones. A body younger
-// than a quarter window is not evicted; one younger than a window is judged on its rate so far,
-// so reconnecting every window cannot hold a place either. Nothing here knows who anyone is.
+// The few places for no-JS form bodies being read go to bodies that keep moving: a body below
+// the rate required (rising as the places fill) is let go with 408 UPLOAD_TOO_SLOW, and a
+// newcomer evicts the slowest. server/page/PAGE.md (anti-abuse) has the figures.
 
 export interface BodySlotSettings {
   /** Bodies read at once. */
@@ -33,7 +26,7 @@ export interface BodySlot {
   release(): void;
 }
 
-export const tooSlow = () => new AppError('UPLOAD_TOO_SLOW', 408, 'The form arrived too slowly');
+export const tooSlow = () => new AppError(E.UPLOAD_TOO_SLOW);
 
 interface Held {
   since: number;

@@ -1,26 +1,10 @@
-import { AppError } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import { createBodySlots, type BodySlot } from './body-slots';
 import { memoryLoadMeter, type LoadMeter } from './load-meter';
 
-// The no-JS form posts cannot solve a proof of work, and each one derives Argon2id (64 MiB).
-// So, without identifying anyone: a global per-minute budget caps how many are let in at all,
-// and at most `concurrency` derivations/sealings run at once in this process. The budget
-// tightens while the gate is turning people away (like the proof of work's difficulty under
-// load). Nothing here knows who is asking: no address, no token, only counts per minute.
-//
-// A form with files is read (and its files encrypted into storage chunk by chunk) OUTSIDE the
-// derivation slots: an upload over a slow Tor circuit can take many minutes, and holding a slot
-// that long would turn everyone else away. Open bodies cost little memory each (one chunk in
-// flight), and at most `bodies` are read at once, given to bodies that keep moving
-// (body-slots.ts: a minimum rate that rises as they fill, the slowest evicted for a newcomer).
-// Once a body is in, its owner has waited for the whole upload: it then waits up to
-// `sealTimeoutMs` for a slot rather than being told to start again.
-//
-// The budget is spent only where the work is: a derivation. A post refused before one (wrong
-// media type, malformed or empty form, a receipt that is not 20 digits, a body too slow) costs
-// the budget nothing, so junk posts cannot use it up. A form's unit is taken before its body is
-// read (and given back if it never gets to its derivation), so a finished upload is never
-// turned away for want of budget.
+// The gate on the no-JS posts, which cannot solve a proof of work and each derive Argon2id: a
+// per-minute budget, spent only at a derivation, and `concurrency` derivations at once. It
+// counts per minute and knows no one. Why each part: server/page/PAGE.md (anti-abuse).
 
 export interface NoJsGateSettings {
   /** Derivations / sealings worked on at once. */
@@ -63,7 +47,7 @@ export const NOJS_GATE_DEFAULTS: NoJsGateSettings = {
 
 /** "Busy, try again in a minute": a 503 with Retry-After, never an internal error. */
 export const BUSY_RETRY_AFTER_SECONDS = 60;
-export const busyError = () => new AppError('PAGE_BUSY', 503, 'Busy: try again in a minute');
+export const busyError = () => new AppError(E.PAGE_BUSY);
 
 export interface NoJsGate {
   /** Runs `work` inside a slot, or throws PAGE_BUSY (503) without running it. */

@@ -3,7 +3,11 @@ import { methodNotAllowed } from '../http/error.middleware';
 import { POW_HEADER, type PowService } from './pow.service';
 
 /** GET /v1/pow → { challenge, mac, difficulty, expires }: stateless, nothing is stored. */
-export function powRouter(deps: { pow: PowService }): Router {
+export interface PowDeps {
+  pow: PowService;
+}
+
+export function powRouter(deps: PowDeps): Router {
   const router = Router();
   router.get('/v1/pow', async (_req, res) => {
     res.set('cache-control', 'no-store');

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { AppError } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { issuePow, parsePowHeader, toBase64, verifyPow } from '../../crypto';
 import { difficultyFor, memoryLoadMeter, redisLoadMeter, type LoadMeter } from './load-meter';
@@ -43,10 +43,10 @@ export interface PowService {
 export const POW_HEADER = 'sori-pow';
 
 const powError = {
-  required: () => new AppError('POW_REQUIRED', 428, 'A proof of work is required: GET /v1/pow'),
-  invalid: () => new AppError('POW_INVALID', 403, 'The proof of work is not valid'),
-  expired: () => new AppError('POW_EXPIRED', 403, 'The proof of work has expired'),
-  replayed: () => new AppError('POW_REPLAYED', 409, 'The proof of work was already used'),
+  required: () => new AppError(E.POW_REQUIRED),
+  invalid: () => new AppError(E.POW_INVALID),
+  expired: () => new AppError(E.POW_EXPIRED),
+  replayed: () => new AppError(E.POW_REPLAYED),
 };
 
 export function createPowService(deps: PowServiceDeps): PowService {

@@ -1,34 +1,33 @@
 import express, { type Express } from 'express';
-import type { Pool } from 'pg';
-import type { BlobStoreConfig } from '../../core/blob-store';
 import type { Config } from '../../core/config';
-import { loadEnrolmentRoots } from '../../core/enrolment-roots';
 import type { Logger } from '../../core/logger';
 import { errorMiddleware, notFoundHandler } from '../http/error.middleware';
 import { hardening } from '../http/hardening.middleware';
-import { authenticate, requireAdmin } from './http/auth.middleware';
-import { adminRouter } from './routes/admin/admin.route';
-import { authRouter } from './routes/auth/auth.route';
-import { directoryRouter } from './routes/directory/directory.route';
-import { createFilesRouter } from './routes/files';
-import { recordsRouter } from './routes/records/records.route';
-import { createAdminService } from './services/admin.service';
-import { createAuthService } from './services/auth.service';
-import { createDirectoryService } from './services/directory.service';
-import { createEnrolmentGate } from './services/enrolment-gate.service';
-import { createRecordsService } from './services/records.service';
+import { authenticate, requireAdmin } from './auth/auth.middleware';
+import { adminRouter } from './admin/admin.route';
+import { authRouter } from './auth/auth.route';
+import { directoryRouter } from './directory/directory.route';
+import { filesRouter } from './files/files.route';
+import { recordsRouter } from './records/records.route';
+import type { AdminService } from './admin/admin.service';
+import type { AuthService } from './auth/auth.service';
+import type { DirectoryService } from './directory/directory.service';
+import type { EnrolmentGate } from './auth/enrolment-gate.service';
+import type { FilesService } from './files/files.service';
+import type { RecordsService } from './records/records.service';
+
+export interface ReviewServices {
+  auth: AuthService;
+  gate: EnrolmentGate;
+  records: RecordsService;
+  files: FilesService;
+  directory: DirectoryService;
+  admin: AdminService;
+}
 
 export interface ReviewAppDeps {
-  pool: Pool;
-  config: Pick<
-    Config,
-    | 'BODY_LIMIT_BYTES'
-    | 'MAX_TEXT_BYTES'
-    | 'SESSION_TTL_SECONDS'
-    | 'ENROLMENT_ROOTS'
-    | 'ENROLMENT_ROOTS_FILE'
-  > &
-    BlobStoreConfig;
+  services: ReviewServices;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'MAX_TEXT_BYTES'>;
   log: Logger;
 }
 
@@ -37,16 +36,14 @@ export interface ReviewAppDeps {
  * the public listener, and shares the public app's hardening and error handling.
  */
 export function createReviewApp(deps: ReviewAppDeps): Express {
-  const { pool, config } = deps;
+  const { services, config } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', false);
   app.set('query parser', 'simple'); // no nested objects from a query string
 
-  const auth = createAuthService({ pool, sessionTtlSeconds: config.SESSION_TTL_SECONDS });
-  // The worker's roots: the API serves only the reviewers the worker seals records to.
-  const gate = createEnrolmentGate({ pool, roots: loadEnrolmentRoots(config) });
+  const { auth, gate } = services;
   const authed = authenticate(auth, gate);
   const bodyLimitBytes = config.BODY_LIMIT_BYTES;
 
@@ -65,14 +62,14 @@ export function createReviewApp(deps: ReviewAppDeps): Express {
   app.use('/v1/admin', requireAdmin);
   app.use(
     recordsRouter({
-      records: createRecordsService({ pool }),
+      records: services.records,
       bodyLimitBytes,
       maxTextBytes: config.MAX_TEXT_BYTES,
     }),
   );
-  app.use(createFilesRouter({ pool, config }));
-  app.use(directoryRouter({ directory: createDirectoryService({ pool }) }));
-  app.use(adminRouter({ admin: createAdminService({ pool }), bodyLimitBytes }));
+  app.use(filesRouter({ files: services.files }));
+  app.use(directoryRouter({ directory: services.directory }));
+  app.use(adminRouter({ admin: services.admin, bodyLimitBytes }));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.log));
   return app;

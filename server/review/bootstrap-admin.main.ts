@@ -2,16 +2,11 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../core/config';
 import { createPool } from '../../core/db';
 import { fromBase64, initCrypto } from '../../crypto';
-import { bootstrapFirstAdmin } from './services/bootstrap.service';
+import { bootstrapFirstAdmin } from '../../core/reviewer-enrolment';
 
-// Enrols the first admin, on the server host, from the public keys `sori keygen` printed:
+// Enrols the first admin on the server host, from the public keys `sori keygen` printed:
 //   npm run admin:bootstrap -- --name NAME --box=B64 --sign=B64 [--cert-signer=B64 --cert-signature=B64]
-// or, without dev dependencies, `node dist/server/review/bootstrap-admin.main.js --name ...`.
-// On a machine that holds both the stack and the reviewer's key, `sori admin init` does it all.
-// (name=value form: a base64url key may begin with '-'.) The certificate comes from
-// `sori admin certify --role admin ...` run by a root key's holder (ENROLMENT_ROOTS); a worker
-// with roots set seals nothing to an admin without one.
-// Refuses once any active admin exists: from then on admins enrol through the review API.
+// Refuses once an active admin exists. server/review/API.md (First admin) says the rest.
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 

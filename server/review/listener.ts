@@ -1,19 +1,17 @@
+import type { Express } from 'express';
 import type { Server } from 'node:http';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
-import { createReviewApp, type ReviewAppDeps } from './app';
 
 // The review listener for server/main.ts: its own host and port, never the public one.
 
-export async function startReviewListener(
-  deps: Omit<ReviewAppDeps, 'config'> & {
-    config: ReviewAppDeps['config'] &
-      Pick<Config, 'REVIEW_HOST' | 'REVIEW_PORT' | 'HEADERS_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS'>;
-    log: Logger;
-  },
-): Promise<Server> {
+export async function startReviewListener(deps: {
+  app: Express;
+  config: Pick<Config, 'REVIEW_HOST' | 'REVIEW_PORT' | 'HEADERS_TIMEOUT_MS' | 'REQUEST_TIMEOUT_MS'>;
+  log: Logger;
+}): Promise<Server> {
   const { config } = deps;
-  const server = createReviewApp(deps).listen(config.REVIEW_PORT, config.REVIEW_HOST);
+  const server = deps.app.listen(config.REVIEW_PORT, config.REVIEW_HOST);
   server.headersTimeout = config.HEADERS_TIMEOUT_MS;
   server.requestTimeout = config.REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = 5_000;

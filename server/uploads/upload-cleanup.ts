@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createBlobStore, deleteExpiredUploads, type BlobStoreConfig } from '../../core/blob-store';
+import { deleteExpiredUploads, type BlobStore } from '../../core/blob-store';
 import type { Logger } from '../../core/logger';
 
 /**
@@ -11,12 +11,11 @@ import type { Logger } from '../../core/logger';
 export function createUploadCleanup(deps: {
   pool: Pool;
   log: Logger;
-  config?: BlobStoreConfig;
+  store: Pick<BlobStore, 'sweep'>;
   everyMs?: number;
 }): () => Promise<number> {
   const everyMs = deps.everyMs ?? 60 * 60 * 1000;
-  // Sweeping only deletes: the chunk size is never used.
-  const store = createBlobStore(deps.pool, deps.config ?? {}, { chunkBytes: 1024 * 1024 });
+  const { store } = deps;
   let lastRun = -Infinity;
   return async () => {
     let count = 0;

@@ -1,11 +1,8 @@
 import { sha256Stream } from '../../crypto';
 
-// The ciphertext hash of an upload is computed as its bytes are committed. A client sending
-// many PATCHes (tus-js-client's chunkSize, the console, a resumed circuit) would otherwise
-// have the whole upload read back from the store at completion just to hash it. Each PATCH
-// takes the running hash of its upload, feeds it exactly the chunks the store committed, and
-// leaves it for the next one only if it still covers every durable byte. A hash lost (another
-// process, a restart, evicted) only means the read-back at completion, as before.
+// Each upload's ciphertext hash, kept running as its PATCHes commit, so completion need not read
+// the whole upload back; a hash lost (another process, a restart) only means that read-back.
+// server/SERVER.md (Uploads).
 
 type Hasher = ReturnType<typeof sha256Stream>;
 

@@ -10,7 +10,7 @@ import {
   type BlobStoreConfig,
   type UploadRow,
 } from '../../core/blob-store';
-import { AppError, conflict, notFound, payloadTooLarge } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { fromHex, sha256Stream } from '../../crypto';
 import { createUploadHashes } from './upload-hashes';
@@ -36,18 +36,18 @@ export interface UploadStatus {
   goneOn: string | null;
 }
 
-const NOT_FOUND = () => notFound('UPLOAD_NOT_FOUND', 'No such upload');
+const NOT_FOUND = () => new AppError(E.UPLOAD_NOT_FOUND);
 
 function fromAppendError(err: BlobAppendError): AppError {
   switch (err.reason) {
     case 'missing':
       return NOT_FOUND();
     case 'complete':
-      return conflict('UPLOAD_COMPLETE', 'Upload is already complete');
+      return new AppError(E.UPLOAD_COMPLETE);
     case 'overflow':
-      return payloadTooLarge('UPLOAD_EXCEEDS_LENGTH', 'Body goes beyond Upload-Length');
+      return new AppError(E.UPLOAD_EXCEEDS_LENGTH);
     case 'offset':
-      return conflict('UPLOAD_OFFSET_MISMATCH', 'Upload-Offset does not match');
+      return new AppError(E.UPLOAD_OFFSET_MISMATCH);
   }
 }
 
@@ -58,7 +58,7 @@ export function createUploadService(deps: UploadServiceDeps) {
   async function openUpload(id: string): Promise<UploadRow> {
     const upload = await findUpload(pool, id);
     if (!upload) throw NOT_FOUND();
-    if (upload.expired) throw new AppError('UPLOAD_EXPIRED', 410, 'Upload has expired');
+    if (upload.expired) throw new AppError(E.UPLOAD_EXPIRED);
     return upload;
   }
 
@@ -80,7 +80,7 @@ export function createUploadService(deps: UploadServiceDeps) {
       // Anyone may open uploads, so what they may promise in all is bounded: a flood of
       // unclaimed 2 GiB uploads must not fill the disk that holds committed testimony.
       if ((await sumUnclaimedUploadBytes(pool)) + length > config.UPLOAD_QUOTA_BYTES) {
-        throw new AppError('UPLOADS_FULL', 503, 'Too many uploads in progress; try again later');
+        throw new AppError(E.UPLOADS_FULL);
       }
       const id = await store.create('upload', length, { expiresInDays: config.UPLOAD_EXPIRY_DAYS });
       deps.log.debug('upload.created', { uploadId: id });

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler, type Response } from 'express';
-import { badRequest } from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import { methodNotAllowed } from '../http/error.middleware';
 import { requirePow } from '../pow/pow.route';
 import type { PowService } from '../pow/pow.service';
@@ -13,10 +13,8 @@ import {
   TUS_VERSION,
 } from './uploads.schema';
 
-// tus 1.0 (core, creation, termination, expiration) on its own, with no body parser: a PATCH
-// body is read straight from the socket into the blob store, one chunk at a time. Creating an
-// upload costs a proof of work when the app has one (Sori-Pow, as on POST /v1/submissions);
-// resuming it (HEAD, PATCH) and terminating it do not, so a dropped connection stays cheap.
+// tus 1.0 (core, creation, termination, expiration) with no body parser: a PATCH body goes from
+// the socket into the blob store a chunk at a time. Only creation costs a proof of work.
 
 /** Expiry is kept in days; the header names the first midnight (UTC) the upload is gone. */
 function setUploadHeaders(res: Response, upload: UploadStatus): void {
@@ -26,7 +24,13 @@ function setUploadHeaders(res: Response, upload: UploadStatus): void {
   }
 }
 
-export function uploadsRouter(deps: { uploads: UploadService; pow?: PowService }): Router {
+export interface UploadsDeps {
+  uploads: UploadService;
+  /** Guards creation only: HEAD, PATCH and DELETE stay free. */
+  pow?: PowService;
+}
+
+export function uploadsRouter(deps: UploadsDeps): Router {
   const router = Router();
 
   const discovery: RequestHandler = (_req, res) => {
@@ -77,7 +81,7 @@ export function uploadsRouter(deps: { uploads: UploadService; pow?: PowService }
       upload = await deps.uploads.patch(id, offset, contentLength, body);
     } catch (err) {
       // A dropped connection: what arrived is stored; nobody is left to answer.
-      if (req.destroyed && !req.complete) throw badRequest('REQUEST_ABORTED', 'Request aborted');
+      if (req.destroyed && !req.complete) throw new AppError(E.REQUEST_ABORTED, 'Request aborted');
       throw err;
     }
     setUploadHeaders(res, upload);

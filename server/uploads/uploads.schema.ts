@@ -1,12 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import {
-  AppError,
-  badRequest,
-  notFound,
-  payloadTooLarge,
-  unsupportedMediaType,
-} from '../../core/errors';
+import { AppError, E } from '../../core/errors';
 import { isEncryptedFileLength } from './upload-length';
 
 // tus 1.0 request headers, parsed at the edge into numbers or a stable error code. Values are
@@ -31,40 +25,40 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
 
 export function checkTusResumable(headers: IncomingHttpHeaders): void {
   if (header(headers, 'tus-resumable') !== TUS_VERSION) {
-    throw new AppError('TUS_VERSION_UNSUPPORTED', 412, 'Tus-Resumable must be 1.0.0');
+    throw new AppError(E.TUS_VERSION_UNSUPPORTED);
   }
 }
 
 export function parseUploadId(raw: unknown): string {
   const parsed = uploadId.safeParse(raw);
-  if (!parsed.success) throw notFound('UPLOAD_NOT_FOUND', 'No such upload');
+  if (!parsed.success) throw new AppError(E.UPLOAD_NOT_FOUND);
   return parsed.data;
 }
 
 /** POST: a fixed length of ciphertext shape, within the limit; no metadata, no body. */
 export function parseCreation(headers: IncomingHttpHeaders, maxBytes: number): number {
   if (header(headers, 'upload-defer-length') !== undefined) {
-    throw badRequest('UPLOAD_DEFER_LENGTH_UNSUPPORTED', 'Upload-Length must be given');
+    throw new AppError(E.UPLOAD_DEFER_LENGTH_UNSUPPORTED);
   }
   // Metadata would carry filenames and types, which identify: the real name travels inside
   // the encrypted manifest. Refused rather than ignored, so a client learns not to send it.
   if ((header(headers, 'upload-metadata') ?? '').trim() !== '') {
-    throw badRequest('UPLOAD_METADATA_REFUSED', 'Upload-Metadata is not accepted');
+    throw new AppError(E.UPLOAD_METADATA_REFUSED);
   }
   if (header(headers, 'upload-concat') !== undefined) {
-    throw badRequest('UPLOAD_CONCAT_UNSUPPORTED', 'Concatenation is not supported');
+    throw new AppError(E.UPLOAD_CONCAT_UNSUPPORTED);
   }
   const body = header(headers, 'content-length');
   if ((body !== undefined && body !== '0') || header(headers, 'transfer-encoding')) {
-    throw badRequest('CREATION_WITH_UPLOAD_UNSUPPORTED', 'Create first, then PATCH the bytes');
+    throw new AppError(E.CREATION_WITH_UPLOAD_UNSUPPORTED);
   }
   const raw = header(headers, 'upload-length');
-  if (raw === undefined) throw badRequest('UPLOAD_LENGTH_REQUIRED', 'Upload-Length is required');
+  if (raw === undefined) throw new AppError(E.UPLOAD_LENGTH_REQUIRED);
   const parsed = decimal.safeParse(raw);
-  if (!parsed.success) throw badRequest('BAD_UPLOAD_LENGTH', 'Upload-Length is not a length');
-  if (parsed.data > maxBytes) throw payloadTooLarge('UPLOAD_TOO_LARGE', 'Upload is too large');
+  if (!parsed.success) throw new AppError(E.BAD_UPLOAD_LENGTH);
+  if (parsed.data > maxBytes) throw new AppError(E.UPLOAD_TOO_LARGE);
   if (!isEncryptedFileLength(parsed.data)) {
-    throw badRequest('BAD_UPLOAD_LENGTH', 'Upload-Length is not an encrypted file length');
+    throw new AppError(E.BAD_UPLOAD_LENGTH, 'Upload-Length is not an encrypted file length');
   }
   return parsed.data;
 }
@@ -77,19 +71,19 @@ export interface PatchHeaders {
 export function parsePatch(headers: IncomingHttpHeaders): PatchHeaders {
   const type = header(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== OFFSET_STREAM) {
-    throw unsupportedMediaType('BAD_CONTENT_TYPE', `Content-Type must be ${OFFSET_STREAM}`);
+    throw new AppError(E.BAD_CONTENT_TYPE, `Content-Type must be ${OFFSET_STREAM}`);
   }
   // The stored bytes are the offsets: a compressed body would shift every one of them.
   const encoding = header(headers, 'content-encoding');
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-    throw unsupportedMediaType('BAD_CONTENT_ENCODING', 'Content-Encoding is not supported');
+    throw new AppError(E.BAD_CONTENT_ENCODING);
   }
   const offset = decimal.safeParse(header(headers, 'upload-offset'));
-  if (!offset.success) throw badRequest('BAD_UPLOAD_OFFSET', 'Upload-Offset is required');
+  if (!offset.success) throw new AppError(E.BAD_UPLOAD_OFFSET);
   const length = header(headers, 'content-length');
   const contentLength = length === undefined ? null : decimal.safeParse(length);
   if (contentLength && !contentLength.success) {
-    throw badRequest('BAD_CONTENT_LENGTH', 'Content-Length is not a length');
+    throw new AppError(E.BAD_CONTENT_LENGTH);
   }
   return { offset: offset.data, contentLength: contentLength?.data ?? null };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createLogger } from '../../core/logger';
 import * as c from '../../crypto';
-import { createReviewApp } from '../../server/review/app';
+import { composeReviewApp } from '../../server/compose';
 import {
   bootstrapAdmin,
   cleanup,
@@ -48,7 +48,7 @@ describe('JS path: submit in the browser, come back with the receipt', () => {
     photo = await makeJpeg(mkdtempSync(join(tmpdir(), 'sori-photo-')));
     // The review listener and a reviewer at their own machine running `sori`, enrolled
     // before the worker runs so the record is wrapped to them too.
-    const app = createReviewApp({
+    const app = composeReviewApp({
       pool: stack.app.pool,
       config: stack.app.config,
       log: createLogger({ level: 'silent' }),

@@ -14,8 +14,10 @@ import {
   randomId,
   type BoxKeyPair,
 } from '../../crypto';
-import { createPublicApp, type PublicAppDeps } from '../../server/app';
-import { postgresCheck, redisCheck } from '../../server/services/readiness.service';
+import type { BlobStore } from '../../core/blob-store';
+import type { PublicAppDeps, PublicServices } from '../../server/app';
+import { composeServer } from '../../server/compose';
+import { postgresCheck, redisCheck } from '../../server/health/readiness.service';
 import { createTestDatabase, type TestDatabase } from './db';
 import { TEST_REDIS_URL } from './env';
 
@@ -26,6 +28,9 @@ export interface TestApp {
   producer: Producer;
   prefix: string;
   config: Config;
+  /** The services and blob store the app was composed with (server/compose.ts). */
+  services: PublicServices;
+  store: BlobStore;
   /** Closes the listener, the producer, the probe and drops the schema and queue prefix. */
   close(): Promise<void>;
 }
@@ -51,7 +56,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const producer = createProducer({ redisUrl, prefix, attempts: 1, backoffMs: 10, log });
   const probe = createRedis(redisUrl, 'probe');
-  const app = createPublicApp({
+  const composed = composeServer({
     pool: db.pool,
     producer,
     config,
@@ -61,7 +66,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.page ? { page: options.page } : {}),
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = composed.publicApp.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -71,6 +76,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     producer,
     prefix,
     config,
+    services: composed.services,
+    store: composed.store,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

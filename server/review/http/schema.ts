@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notFound, type AppError } from '../../../core/errors';
+import { AppError, E } from '../../../core/errors';
 import { base64urlBytes } from '../../http/validate';
 
 // Shared pieces of the review API's zod schemas. Sizes follow crypto/PROTOCOL.md.
@@ -27,7 +27,7 @@ export function ciphertext(min: number, maxTextBytes: number) {
   return base64urlBytes({
     min,
     max: maxTextBytes + CIPHERTEXT_OVERHEAD_BYTES,
-    tooLarge: { code: 'CIPHERTEXT_TOO_LARGE', status: 413 },
+    tooLarge: { code: E.CIPHERTEXT_TOO_LARGE },
     version: 0x01,
   });
 }
@@ -39,4 +39,4 @@ export function pathId(value: unknown, missing: () => AppError): string {
   return parsed.data;
 }
 
-export const recordNotFound = () => notFound('RECORD_NOT_FOUND', 'No such record');
+export const recordNotFound = () => new AppError(E.RECORD_NOT_FOUND);

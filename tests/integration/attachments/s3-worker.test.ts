@@ -55,7 +55,7 @@ describe('worker over the S3 blob store (s3rver)', () => {
     submitWithFiles(app.url, keys.intake.publicKey, '첨부 파일과 함께 보냅니다.', files, options);
   const keysOf = (id: string) => listKeys(target.client, s3.bucket, `blobs/${id}/`);
   const sweep = () =>
-    createUploadCleanup({ pool: app.pool, log: silentLogger, config: app.config })();
+    createUploadCleanup({ pool: app.pool, log: silentLogger, store: app.store })();
 
   it('stores the record files as objects and removes the processed uploads', async () => {
     const { submissionId, uploadIds } = await submit();

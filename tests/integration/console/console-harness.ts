@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../../core/logger';
-import { createReviewApp } from '../../../server/review/app';
+import { composeReviewApp } from '../../../server/compose';
 import type { SoriWorker } from '../../../worker/create-worker';
 import type { WorkerKeys } from '../../../worker/keys';
 import { startTestApp, type TestApp } from '../../support/app';
@@ -34,7 +34,7 @@ export interface Stack {
 
 export async function startStack(): Promise<Stack> {
   const app = await startTestApp();
-  const review = createReviewApp({
+  const review = composeReviewApp({
     pool: app.pool,
     config: app.config,
     log: createLogger({ level: 'silent' }),

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, silentLogger } from '../../../core/logger';
-import { createReviewApp } from '../../../server/review/app';
+import { composeReviewApp } from '../../../server/compose';
 import type { SoriWorker } from '../../../worker/create-worker';
 import { registerWorkerKeys } from '../../../worker/register-keys';
 import { startTestApp, type TestApp } from '../../support/app';
@@ -23,7 +23,7 @@ const homes: string[] = [];
 
 beforeAll(async () => {
   app = await startTestApp();
-  const reviewApp = createReviewApp({
+  const reviewApp = composeReviewApp({
     pool: app.pool,
     config: app.config,
     log: createLogger({ level: 'silent' }),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { createLogger } from '../../../core/logger';
 import type { Questionnaire } from '../../../core/questionnaire';
-import { createPageRouter, type PageDeps } from '../../../server/page';
+import { sourcePagesRouter, type SourcePagesDeps } from '../../../server/page';
 import type { TestApp } from '../../support/app';
 
 // Helpers for the page tests: real HTTP, real multipart as a browser sends it.
@@ -100,13 +100,13 @@ export const CSP =
 /** The page router alone, on its own listener, with its gate or progress check sized for a test. */
 export async function pagesWith(
   app: TestApp,
-  options: Pick<PageDeps, 'nojsGate' | 'formProgress'>,
+  options: Pick<SourcePagesDeps, 'nojsGate' | 'formProgress'>,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const pages = express();
   pages.use(
-    createPageRouter({
-      pool: app.pool,
-      producer: app.producer,
+    sourcePagesRouter({
+      seal: app.services.seal,
+      sources: app.services.sources,
       log: createLogger({ level: 'silent' }),
       config: app.config,
       ...options,

@@ -14,7 +14,7 @@ import {
   wrapRecordKey,
   type Bytes,
 } from '../../../crypto';
-import { createReviewApp } from '../../../server/review/app';
+import { composeReviewApp } from '../../../server/compose';
 import type { SoriWorker } from '../../../worker/create-worker';
 import { startTestApp, type TestApp } from '../../support/app';
 import { createTestKeys, startWorker, type TestKeys } from '../../support/worker';
@@ -39,7 +39,7 @@ describe('nothing the server stores opens a record', () => {
     keys = await createTestKeys();
     alice = await enrol(app.pool, 'alice');
     worker = await startWorker({ pool: app.pool, prefix: app.prefix, keys: keys.keys });
-    const reviewApp = createReviewApp({ pool: app.pool, config: app.config, log: silentLogger });
+    const reviewApp = composeReviewApp({ pool: app.pool, config: app.config, log: silentLogger });
     server = await new Promise((resolve) => {
       const s = reviewApp.listen(0, '127.0.0.1', () => resolve(s));
     });

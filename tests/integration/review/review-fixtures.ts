@@ -22,7 +22,7 @@ import {
   type Bytes,
   type ReviewerKeys,
 } from '../../../crypto';
-import { createReviewApp } from '../../../server/review/app';
+import { composeReviewApp } from '../../../server/compose';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { insertTestIntakeKey } from '../../support/app';
 
@@ -40,7 +40,7 @@ export async function startReviewApp(env: Record<string, string> = {}): Promise<
   await initCrypto();
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const db = await createTestDatabase();
-  const app = createReviewApp({ pool: db.pool, config, log: silentLogger });
+  const app = composeReviewApp({ pool: db.pool, config, log: silentLogger });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,6 +1,6 @@
 import { initCrypto, randomBytes, randomId } from '../../../crypto';
 import type { NewSubmission } from '../../../core/repositories/submission.repository';
-import { createInsertBatcher } from '../../../server/services/insert-batcher';
+import { createInsertBatcher } from '../../../server/intake/insert-batcher';
 import { insertTestIntakeKey } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 

@@ -8,7 +8,7 @@ import {
 } from '../../../core/queue';
 import { silentLogger } from '../../../core/logger';
 import { initCrypto } from '../../../crypto';
-import { createBatchedMarker } from '../../../server/services/outbox';
+import { createBatchedMarker } from '../../../server/intake/outbox';
 import { createSweeper } from '../../../server/sweeper';
 import { obliterate, insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { TEST_REDIS_URL } from '../../support/env';

@@ -4,8 +4,8 @@ import { loadConfig } from '../../../core/config';
 import { createPool } from '../../../core/db';
 import { silentLogger } from '../../../core/logger';
 import { generateBoxKeyPair, initCrypto } from '../../../crypto';
-import { createPublicApp } from '../../../server/app';
-import { postgresCheck } from '../../../server/services/readiness.service';
+import { composeServer } from '../../../server/compose';
+import { postgresCheck } from '../../../server/health/readiness.service';
 import { errorCode, postJson, validBody } from './submission-fixtures';
 
 // Without Postgres nothing can be accepted (invariant 4): the answer is a retryable 503,
@@ -18,7 +18,7 @@ describe('intake: Postgres down', () => {
 
   beforeAll(async () => {
     await initCrypto();
-    const app = createPublicApp({
+    const { publicApp: app } = composeServer({
       pool,
       producer: { enqueue: () => Promise.reject(new Error('not reached')) },
       config: loadConfig({}),

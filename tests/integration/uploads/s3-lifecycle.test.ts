@@ -36,7 +36,7 @@ describe('S3 blob store lifecycle (s3rver)', () => {
 
   const keysOf = (id: string) => listKeys(target.client, s3.bucket, `blobs/${id}/`);
   const cleanup = () =>
-    createUploadCleanup({ pool: app.pool, log: silentLogger, config: app.config })();
+    createUploadCleanup({ pool: app.pool, log: silentLogger, store: app.store })();
 
   /** An upload with `sent` of its bytes stored; its id and ciphertext. */
   async function partial(sent: number) {

@@ -128,7 +128,7 @@ describe('uploads: tus protocol', () => {
     const head = await tus(expired, 'HEAD');
     expect(head.status).toBe(410);
     expect((await patch(expired, 0, new Uint8Array(10))).code).toBe('UPLOAD_EXPIRED');
-    const cleanup = createUploadCleanup({ pool: app.pool, log: silentLogger });
+    const cleanup = createUploadCleanup({ pool: app.pool, log: silentLogger, store: app.store });
     expect(await cleanup()).toBe(2);
     expect(await cleanup()).toBe(0); // throttled
     const { rows } = await app.pool.query<{ id: string }>(`SELECT id FROM blobs ORDER BY id`);

@@ -27,7 +27,7 @@ import {
   type SubmissionEnvelopeV1,
   type SubmissionManifest,
 } from '../../../crypto';
-import { envelopeSha256 } from '../../../server/services/envelope-hash';
+import { envelopeSha256 } from '../../../server/intake/envelope-hash';
 import { TEST_REDIS_URL } from '../../support/env';
 import type { RecordBodyV1, TranslationEntryV1 } from '../../../core/record/record-body';
 import type { RecordToStore } from '../../../worker/record-store';

@@ -1,8 +1,8 @@
-import { AppError, badRequest, errorBody, internalError, unavailable } from '../../../core/errors';
+import { AppError, E, errorBody, internalError } from '../../../core/errors';
 
 describe('error family', () => {
   it('carries a stable code and status, and shows 4xx messages', () => {
-    const err = badRequest('MALFORMED_JSON', 'The body is not valid JSON');
+    const err = new AppError(E.MALFORMED_JSON, 'The body is not valid JSON');
     expect(err).toBeInstanceOf(AppError);
     expect(errorBody(err)).toEqual({
       error: { code: 'MALFORMED_JSON', message: 'The body is not valid JSON' },
@@ -11,7 +11,7 @@ describe('error family', () => {
   });
 
   it('hides the message of internal errors', () => {
-    const err = new AppError('DB_DOWN', 500, 'connection to 10.0.0.5 refused');
+    const err = new AppError(E.BLOB_DELETE_FAILED, 'connection to 10.0.0.5 refused');
     expect(errorBody(err).error.message).toBe('Internal error');
     expect(errorBody(internalError())).toEqual({
       error: { code: 'INTERNAL', message: 'Internal error' },
@@ -19,6 +19,8 @@ describe('error family', () => {
   });
 
   it('lets a 503 say what is unavailable', () => {
-    expect(errorBody(unavailable('NOT_READY', 'Not ready')).error.message).toBe('Not ready');
+    expect(errorBody(new AppError(E.SERVICE_UNAVAILABLE, 'Not ready')).error.message).toBe(
+      'Not ready',
+    );
   });
 });

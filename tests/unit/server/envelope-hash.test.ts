@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { initCrypto, sha256 } from '../../../crypto';
-import { envelopeSha256, type EnvelopeFields } from '../../../server/services/envelope-hash';
+import { envelopeSha256, type EnvelopeFields } from '../../../server/intake/envelope-hash';
 
 // The envelope hash frames its fields in a buffer it keeps between calls. It must give the
 // digest of the documented framing (each field length-prefixed, in order) on every input,

@@ -12,7 +12,7 @@ import { parseOrThrow } from '../../../server/http/validate';
 import {
   compiledSubmissionSchema,
   submissionSchema,
-} from '../../../server/routes/submissions/submissions.schema';
+} from '../../../server/intake/submissions.schema';
 
 // The intake parses with zod's compiled form of the submission schema. zod falls back to its
 // runtime parser whenever the compiled one fails, so both must answer every input alike: the

@@ -1,0 +1,90 @@
+import type { Pool } from 'pg';
+import {
+  insertSubmissionForAcceptingKey,
+  insertSubmissionsForAcceptingKeys,
+  type NewSubmission,
+} from '../../core/repositories/submission.repository';
+
+// Group commit for the intake hot path: rows that arrive while a batch is written go in the
+// next one, and every caller learns whether its own row committed before it answers (a 202
+// means committed). server/SERVER.md.
+
+const MAX_BATCH = 64;
+
+interface Pending {
+  row: NewSubmission;
+  resolve(inserted: boolean): void;
+  reject(err: unknown): void;
+}
+
+export interface InsertBatcher {
+  /** true when this row was inserted; false when its key is not accepting or its id exists. */
+  insert(row: NewSubmission): Promise<boolean>;
+}
+
+export function createInsertBatcher(pool: Pool): InsertBatcher {
+  let queue: Pending[] = [];
+  let writing = 0;
+  // Two batches in flight: one being written while the next gathers rows. More writers only
+  // make each batch smaller (more statements, commits and round trips per row) at the same rate.
+  const maxWriters = 2;
+
+  async function write(batch: Pending[]): Promise<void> {
+    try {
+      if (batch.length === 1) {
+        const only = batch[0]!;
+        only.resolve(await insertSubmissionForAcceptingKey(pool, only.row));
+        return;
+      }
+      const inserted = await insertSubmissionsForAcceptingKeys(
+        pool,
+        batch.map((p) => p.row),
+      );
+      for (const p of batch) p.resolve(inserted.has(p.row.id));
+    } catch {
+      // One bad row must not fail its neighbours: retry each on its own, with its own error.
+      await Promise.all(
+        batch.map((p) => insertSubmissionForAcceptingKey(pool, p.row).then(p.resolve, p.reject)),
+      );
+    }
+  }
+
+  // Ids in a batch being written. A repeat of one waits until that batch has committed, so it
+  // then meets the first as an existing row; were both in flight on two connections, either
+  // could win.
+  const inFlight = new Set<string>();
+
+  function pump(): void {
+    while (writing < maxWriters && queue.length > 0) {
+      // One row per id in a batch, so "inserted" can only mean this caller's row.
+      const ids = new Set<string>();
+      const batch: Pending[] = [];
+      const rest: Pending[] = [];
+      for (const p of queue) {
+        const id = p.row.id;
+        if (batch.length < MAX_BATCH && !ids.has(id) && !inFlight.has(id)) {
+          ids.add(id);
+          batch.push(p);
+        } else rest.push(p);
+      }
+      queue = rest;
+      if (batch.length === 0) return; // only repeats of ids in flight: pumped again when done
+      for (const id of ids) inFlight.add(id);
+      writing++;
+      void write(batch).finally(() => {
+        for (const id of ids) inFlight.delete(id);
+        writing--;
+        pump();
+      });
+    }
+  }
+
+  return {
+    insert(row) {
+      return new Promise<boolean>((resolve, reject) => {
+        queue.push({ row, resolve, reject });
+        pump();
+      });
+    },
+  };
+}
