@@ -65,6 +65,21 @@ export type RecordFile =
       sha256: string;
       subkeyId: number;
       report: FileSanitiseReport;
+      rendition?: {
+        fileId: string;
+        size: number;
+        sha256: string;
+        subkeyId: number;
+        mime: 'application/pdf';
+        pages: number;
+        dpi: number;
+        truncated: boolean;
+      };
+      ocr?: {
+        text: string;
+        lang: { code: string; confidence: number; method: string };
+        translation: Translation;
+      };
     }
   | {
       status: 'unsanitised';
