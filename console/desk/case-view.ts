@@ -8,7 +8,11 @@ import { pickTranslation, sanitisationLines } from '../render/record';
 // and translation, what was stripped from each file, its answers and the entries (replies
 // included) in the order they were made. Days only, never times.
 
-/** Files the browser may show in place; anything else (SVG, HTML, office) is offered as a download. */
+/**
+ * Files the browser may show in place; anything else (SVG, HTML, office, PDF) is offered as a
+ * download, and shown in place only through its safe PDF rendition (pages drawn as pictures in
+ * the worker's jail), never as itself.
+ */
 export const INLINE_TYPES = new Set([
   'image/jpeg',
   'image/png',
@@ -22,7 +26,6 @@ export const INLINE_TYPES = new Set([
   'video/mp4',
   'video/webm',
   'video/quicktime',
-  'application/pdf',
 ]);
 
 export function recordView(r: OpenedRecord, lang: 'en' | 'ko') {
@@ -49,6 +52,16 @@ export function recordView(r: OpenedRecord, lang: 'en' | 'ko') {
             removed: f.report.removed,
             kept: f.report.kept,
             format: f.report.format,
+            rendition: f.rendition
+              ? { pages: f.rendition.pages, truncated: f.rendition.truncated }
+              : null,
+            ocr: f.ocr
+              ? {
+                  text: f.ocr.text,
+                  language: f.ocr.lang.code,
+                  translation: 'text' in f.ocr.translation ? f.ocr.translation.text : null,
+                }
+              : null,
           }
         : {
             status: 'held-back' as const,

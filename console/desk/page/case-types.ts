@@ -8,6 +8,10 @@ export interface FileView {
   size: number;
   inline?: boolean;
   removed: string[];
+  /** The safe PDF rendition of the file, when the worker made one. */
+  rendition?: { pages: number; truncated: boolean } | null;
+  /** Text read out of the picture, with its translation (null when none was made). */
+  ocr?: { text: string; language: string; translation: string | null } | null;
   reason?: string;
 }
 

@@ -19,23 +19,25 @@ const NOTHING_REMOVED = {
   controlCharacters: 0,
 };
 
+interface StoredPart {
+  fileId: string;
+  size: number;
+  sha256: string;
+}
+
 export function ocrPhotoFile(
-  o: { text?: string; translation?: string; fileId?: string } = {},
+  o: { text?: string; translation?: string; photo?: StoredPart; rendition?: StoredPart } = {},
 ): RecordFile {
   return {
     status: 'clean',
-    fileId: o.fileId ?? randomId(),
+    ...(o.photo ?? { fileId: randomId(), size: 1000, sha256: '0'.repeat(64) }),
     name: 'contract.jpg',
     mime: 'image/jpeg',
     extension: 'jpg',
-    size: 1000,
-    sha256: '0'.repeat(64),
     subkeyId: 1,
     report: { format: 'jpeg', removed: ['EXIF GPS'], kept: [] },
     rendition: {
-      fileId: randomId(),
-      size: 2000,
-      sha256: '1'.repeat(64),
+      ...(o.rendition ?? { fileId: randomId(), size: 2000, sha256: '1'.repeat(64) }),
       subkeyId: 2,
       mime: 'application/pdf',
       pages: 1,
