@@ -93,10 +93,7 @@ export class Inbox {
   private isStale(s: RecordSummary): boolean {
     const old = this.summaries.get(s.id);
     return (
-      !this.opened.has(s.id) ||
-      !old ||
-      entryCount(old) !== entryCount(s) ||
-      old.status !== s.status
+      !this.opened.has(s.id) || !old || entryCount(old) !== entryCount(s) || old.status !== s.status
     );
   }
 

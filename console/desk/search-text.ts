@@ -8,8 +8,7 @@ import { pickTranslation } from '../render/record';
 // paper with its translation, and free-text answers. Lower-cased and NFC so a query matches
 // however the source's keyboard composed Hangul.
 
-const translatedText = (t: Translation | undefined): string[] =>
-  t && 'text' in t ? [t.text] : [];
+const translatedText = (t: Translation | undefined): string[] => (t && 'text' in t ? [t.text] : []);
 
 export function searchTextOf(r: OpenedRecord): string {
   const parts: string[] = [r.body.text, pickTranslation(r).text];

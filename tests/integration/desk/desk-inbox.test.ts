@@ -37,7 +37,9 @@ describe('the desk inbox', () => {
   });
 
   const reads = async () =>
-    (await auditActions(app.pool)).filter((a) => a.action === 'record.read').map((a) => a.record_id);
+    (await auditActions(app.pool))
+      .filter((a) => a.action === 'record.read')
+      .map((a) => a.record_id);
   const found = (q: string) => inbox.cases({ q }).map((c) => c.caseId);
 
   it('finds a record by a word only its photo OCR text or that text translation holds', async () => {

@@ -121,7 +121,10 @@ export async function seedOcrRecord(
   await insertRecordKeys(
     pool,
     id,
-    readers.map((r) => ({ reviewerId: r.id, wrappedKey: wrapRecordKey(recordKey, r.boxPublicKey) })),
+    readers.map((r) => ({
+      reviewerId: r.id,
+      wrappedKey: wrapRecordKey(recordKey, r.boxPublicKey),
+    })),
   );
   return { id };
 }

@@ -51,7 +51,9 @@ describe('cases: the source order, whatever the processing order', () => {
     return id;
   }
 
-  async function caseOf(ids: string[]): Promise<Array<{ id: string; caseId: string; seq: number }>> {
+  async function caseOf(
+    ids: string[],
+  ): Promise<Array<{ id: string; caseId: string; seq: number }>> {
     const { rows } = await db.pool.query<{ id: string; case_id: string; case_seq: number }>(
       'SELECT id, case_id, case_seq FROM records WHERE id = ANY($1::uuid[]) ORDER BY case_seq',
       [ids],
