@@ -36,6 +36,8 @@ export interface CaseFilter {
   language?: string;
   indicator?: string;
   unread?: boolean;
+  /** Only cases with at least one attachment. */
+  withFiles?: boolean;
   q?: string;
 }
 
@@ -236,5 +238,6 @@ function matches(c: CaseSummary, f: CaseFilter): boolean {
   if (f.language && c.language !== f.language) return false;
   if (f.indicator && !c.indicators.includes(f.indicator)) return false;
   if (f.unread && !c.unread) return false;
+  if (f.withFiles && c.attachments === 0) return false;
   return true;
 }

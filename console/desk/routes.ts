@@ -76,6 +76,7 @@ export function deskRoutes(vault: Vault, inbox: Inbox): Router {
       language: s('language'),
       indicator: s('indicator'),
       unread: q.unread === '1',
+      withFiles: q.withFiles === '1',
       q: s('q'),
     };
     res.json({ cases: inbox.cases(filter) });

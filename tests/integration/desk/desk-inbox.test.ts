@@ -49,6 +49,7 @@ describe('the desk inbox', () => {
     expect(found('hanbit fisheries')).toEqual([ids[0]]);
     expect(found('photo')).toHaveLength(2);
     expect(found('no such word')).toEqual([]);
+    expect(inbox.cases({ withFiles: true }).map((c) => c.caseId)).toEqual([ids[0]]);
     expect(OCR_TEXT).toContain('한빛수산');
     expect(OCR_TRANSLATION).toContain('Hanbit Fisheries');
   });
