@@ -91,6 +91,17 @@ export const KO_TEXT: Readonly<Record<string, string>> = Object.freeze({
   'ILO forced-labour indicators (from the answers)': 'ILO 강제노동 지표 (답변에서)',
   Entries: '기록 항목',
   none: '없음',
+  nothing: '없음',
+  'clean ({format})': '정리됨 ({format})',
+  'removed: {what}': '제거: {what}',
+  'kept: {what}': '유지: {what}',
+  'original held back for admins (sori export --include-originals)':
+    '원본은 관리자용으로 보류됨 (sori export --include-originals)',
+  'original not kept': '원본은 보관하지 않음',
+  'UNSANITISED ({reason})': '정리 안 됨 ({reason})',
+  'removed before failing: {what}': '실패 전에 제거: {what}',
+  'originals sealed to the offline custodian: {n} (not readable here)':
+    '오프라인 보관자에게 봉인된 원본: {n}개 (여기서는 읽을 수 없음)',
   'Case {id} ({n} messages from this source)': '사건 {id} (이 제보자의 메시지 {n}개)',
   testimony: '증언',
   'follow-up {n}': '후속 {n}',

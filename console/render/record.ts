@@ -15,6 +15,8 @@ import { say } from '../messages-ko';
 export interface ShownTranslation {
   title: string;
   text: string;
+  /** Who made it, for a caller that words the title itself (the desk, in its language). */
+  by?: { human: string } | { engine: string } | { none: string };
 }
 
 /** A human translation wins over the machine one; the latest of each kind wins. */
@@ -26,6 +28,7 @@ export function pickTranslation(r: OpenedRecord): ShownTranslation {
     return {
       title: `Translation (${human.content.target}, human: ${human.authorName ?? 'unknown'})`,
       text: human.content.text,
+      by: { human: human.authorName ?? 'unknown' },
     };
   }
   const machine = latest('translation');
@@ -33,14 +36,20 @@ export function pickTranslation(r: OpenedRecord): ShownTranslation {
     return {
       title: `Translation (${machine.content.target}, ${machine.content.engine})`,
       text: machine.content.text,
+      by: { engine: machine.content.engine },
     };
   }
   const t = r.body.translation;
   if ('text' in t)
-    return { title: `Translation (${t.target}, ${t.engine} ${t.engineVersion})`, text: t.text };
+    return {
+      title: `Translation (${t.target}, ${t.engine} ${t.engineVersion})`,
+      text: t.text,
+      by: { engine: `${t.engine} ${t.engineVersion}` },
+    };
   return {
     title: 'Translation',
     text: `(not translated: ${t.reason}${t.code ? `, ${t.code}` : ''})`,
+    by: { none: t.reason },
   };
 }
 

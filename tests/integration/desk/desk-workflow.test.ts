@@ -348,6 +348,13 @@ describe('sori desk: a reviewer works a case', () => {
     ).json<{ records: Array<{ translation: { title: string; text: string } }> }>();
     expect(view.records[0]!.translation.text).toBe('My passport was taken from me.');
     expect(view.records[0]!.translation.title).toMatch(/human: alice/);
+    const ko = (await s.send('GET', `/api/cases/${caseId}?lang=ko`)).json<{
+      records: Array<{ translation: { title: string } }>;
+    }>();
+    expect(ko.records.map((r) => r.translation.title)).toEqual([
+      '사람 번역 · alice',
+      expect.stringMatching(/^기계 번역 · libretranslate/),
+    ]);
     const elsewhere = await s.send('POST', `/api/cases/${caseId}/actions`, {
       kind: 'human-translation',
       recordId: '00000000-0000-4000-8000-000000000000',

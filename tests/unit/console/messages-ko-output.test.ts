@@ -6,6 +6,7 @@ import { KO_TEXT, say } from '../../../console/messages-ko';
 import { buildProgram } from '../../../console/program';
 import { threadLines } from '../../../console/render/thread';
 import { emptyListText } from '../../../console/commands/list.command';
+import { filesLines } from '../../../console/render/files';
 
 // Beyond errors: what the console prints and its --help follow SORI_LANG=ko (or a Korean
 // locale) through one catalogue looked up by the English sentence. English stays the default.
@@ -107,6 +108,24 @@ describe('console output and help in Korean', () => {
     expect(thread[0]).toBe('사건 c1 (이 제보자의 메시지 2개)');
     expect(thread[1]).toContain('증언');
     expect(thread[2]).toContain('후속 1, 답장 2개');
+    const files = filesLines({
+      files: [
+        {
+          status: 'unsanitised',
+          fileId: null,
+          name: 'a.xyz',
+          reason: 'UNSUPPORTED_FORMAT',
+          size: 10,
+          sha256: '0'.repeat(64),
+          report: null,
+        },
+      ],
+      originals: null,
+    });
+    expect(files).toEqual([
+      '1. a.xyz  10 B  정리 안 됨 (UNSUPPORTED_FORMAT)',
+      '   원본은 보관하지 않음',
+    ]);
     process.env.SORI_LANG = 'en';
     expect(emptyListText({ notYours: false })).toBe('No records.');
   });
