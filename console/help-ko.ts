@@ -146,6 +146,13 @@ export const KO_HELP: Readonly<Record<string, string>> = Object.freeze({
     '이만큼 사용하지 않으면 잠금: 분, 또는 초는 s 를 붙여 (90s)',
   'port on 127.0.0.1 (default: any free port)': '127.0.0.1 의 포트 (기본: 비어 있는 아무 포트)',
   'only print the address; do not start a browser': '주소만 출력하고 브라우저는 열지 않기',
+  // sori submit --help, after the options
+  'Attachments are encrypted here and uploaded resumably (tus) before the testimony is sent; their names and types travel only inside the encrypted manifest. The worker strips their metadata; files it cannot clean are held back from reviewers.':
+    '첨부 파일은 여기서 암호화되어 증언보다 먼저 이어받기(tus) 방식으로 올라갑니다. 이름과 형식은 암호화된 목록 안에만 담깁니다. 워커가 메타데이터를 지우고, 정리할 수 없는 파일은 검토자에게 보이지 않게 보류합니다.',
+  'Batch folder, one interview per NAME:': '일괄 폴더, NAME 하나에 면담 하나:',
+  'the testimony': '증언',
+  'questionnaire answers (optional)': '설문 답변 (선택)',
+  'attachments: NAME.LABEL.EXT, sent in name order': '첨부 파일: NAME.LABEL.EXT, 이름 순서로 보냄',
 });
 
 /** A help sentence in the console's language (the English one when it has no translation). */

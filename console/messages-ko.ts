@@ -146,6 +146,14 @@ export const KO_TEXT: Readonly<Record<string, string>> = Object.freeze({
   'Offline: stored records not checked.': '오프라인: 저장된 기록은 확인하지 않았습니다.',
   'Export {dir}: {files} files and {records} record(s) match.':
     '내보내기 {dir}: 파일 {files}개와 기록 {records}건이 맞습니다.',
+  // submit
+  submission: '제출',
+  attachments: '첨부 파일',
+  receipt: '접수증',
+  'Give the receipt to the source, and only to them: with it they read replies and add to their testimony.':
+    '접수증은 제보자 본인에게만 주세요. 접수증으로 답장을 읽고 증언을 덧붙입니다.',
+  'Receipts identify cases: whoever holds one can read the replies and add to that testimony. Keep the receipts file offline and hand each receipt only to its source.':
+    '접수증은 사건을 가리킵니다. 가진 사람은 누구나 답장을 읽고 그 증언에 덧붙일 수 있습니다. 접수증 파일은 오프라인에 두고 각 접수증은 그 제보자에게만 건네세요.',
   // desk
   'Sori desk: {url}': '소리 데스크: {url}',
   'Open this address in your browser (it works once). The desk runs until you press Ctrl-C.':

@@ -81,6 +81,7 @@ describe('console output and help in Korean', () => {
     const top = sori(['--help'], 'ko');
     expect(top.stdout).toContain('명령:');
     expect(top.stdout).toContain('한국어: SORI_LANG=ko');
+    expect(sori(['submit', '--help'], 'ko').stdout).toContain('일괄 폴더, NAME 하나에 면담 하나:');
     const en = sori(['list', '--help'], 'en');
     expect(en.stdout).toContain('Usage: sori list');
     expect(en.stdout).toContain('list the records you can read, newest first');
