@@ -50,10 +50,14 @@ export class Inbox {
   private seen: SeenMap = loadSeen();
   /** Case summaries, computed once per change: searching re-filters them, never rebuilds. */
   private summaryCache: CaseSummary[] | null = null;
+  /** Keys of records re-read or gone since the unlock, kept only to be wiped at lock. */
+  private retiredKeys: Uint8Array[] = [];
 
   clear(): void {
     // The record keys are secrets like the reviewer's own: wiped, not just dropped.
     for (const r of this.opened.values()) memzero(r.recordKey);
+    for (const k of this.retiredKeys) memzero(k);
+    this.retiredKeys = [];
     this.summaryCache = null;
     this.summaries.clear();
     this.opened.clear();
@@ -91,24 +95,34 @@ export class Inbox {
     this.replaceSummaries(fresh);
   }
 
-  /** New, or changed since it was opened (entries only grow; a status change adds one). */
+  /**
+   * New, or changed since it was opened: entries only grow (a status change adds one), and a
+   * record moves within its case when an earlier message from its source is stored after it.
+   */
   private isStale(s: RecordSummary): boolean {
     const old = this.summaries.get(s.id);
     return (
-      !this.opened.has(s.id) || !old || entryCount(old) !== entryCount(s) || old.status !== s.status
+      !this.opened.has(s.id) ||
+      !old ||
+      entryCount(old) !== entryCount(s) ||
+      old.status !== s.status ||
+      old.caseId !== s.caseId ||
+      old.caseSeq !== s.caseSeq
     );
   }
 
   private keep(r: OpenedRecord): void {
-    // The replaced copy's key is not wiped here: a file being streamed may still hold it. Every
-    // key is wiped when the desk locks (clear).
+    // The replaced copy's key is wiped at lock, not now: a file being streamed may still use it.
+    const old = this.opened.get(r.detail.id);
+    if (old) this.retiredKeys.push(old.recordKey);
     this.opened.set(r.detail.id, r);
     this.haystacks.set(r.detail.id, searchTextOf(r));
   }
 
   private replaceSummaries(fresh: Map<string, RecordSummary>): void {
-    for (const id of this.opened.keys()) {
+    for (const [id, r] of this.opened) {
       if (!fresh.has(id)) {
+        this.retiredKeys.push(r.recordKey);
         this.opened.delete(id);
         this.haystacks.delete(id);
       }

@@ -1,6 +1,16 @@
 import { createApiClient, type ApiClient } from '../../../console/api-client';
 import { Inbox } from '../../../console/desk/inbox';
 import { appendEntry } from '../../../console/records';
+import { insertRecord, insertRecordKeys } from '../../../core/repositories/record.repository';
+import { insertSubmission } from '../../../core/repositories/submission.repository';
+import {
+  encryptRecordBody,
+  newRecordKey,
+  randomBytes,
+  randomId,
+  sha256,
+  wrapRecordKey,
+} from '../../../crypto';
 import {
   auditActions,
   enrol,
@@ -65,5 +75,46 @@ describe('the desk inbox', () => {
     await inbox.refresh(api, me.keys);
     expect((await reads()).slice(before)).toEqual([ids[1]]);
     expect(found('embassy')).toEqual([ids[1]]);
+  });
+
+  it('regroups a case when a testimony is stored after its own follow-up', async () => {
+    const token = randomBytes(32);
+    const { rows } = await app.pool.query<{ id: string }>('SELECT id FROM intake_keys LIMIT 1');
+    const submissions = [randomId(), randomId()];
+    for (const id of submissions)
+      await insertSubmission(app.pool, {
+        id,
+        intakeKeyId: rows[0]!.id,
+        sealedKey: Uint8Array.of(1, ...randomBytes(80)),
+        manifest: Uint8Array.of(1, ...randomBytes(100)),
+        envelopeSha256: randomBytes(32),
+        sourceTokenHash: token,
+      });
+    const store = async (submissionId: string, text: string) => {
+      const id = randomId();
+      const key = newRecordKey();
+      const sealed = encryptRecordBody(key, id, { ...recordBodyWithOcr([]), text });
+      await insertRecord(app.pool, {
+        id,
+        submissionId,
+        body: sealed,
+        bodySha256: sha256(sealed),
+        receivedOn: new Date().toISOString().slice(0, 10),
+        language: 'ko',
+        translated: true,
+      });
+      await insertRecordKeys(app.pool, id, [
+        { reviewerId: me.id, wrappedKey: wrapRecordKey(key, me.keys.box.publicKey) },
+      ]);
+      return id;
+    };
+    const followUp = await store(submissions[1]!, '후속 제출입니다');
+    await inbox.refresh(api, me.keys);
+    expect(inbox.cases({ q: '후속 제출' }).map((c) => c.recordIds)).toEqual([[followUp]]);
+    const first = await store(submissions[0]!, '처음 증언입니다');
+    await inbox.refresh(api, me.keys);
+    const [c] = inbox.cases({ q: '처음 증언' });
+    expect([c!.caseId, c!.recordIds]).toEqual([first, [first, followUp]]);
+    expect(inbox.caseRecords(first).map((r) => r.detail.caseSeq)).toEqual([1, 2]);
   });
 });
