@@ -74,6 +74,7 @@ function fileItem(r: RecordView, f: FileView): HTMLElement {
     { class: 'file' },
     h('div', {}, h('strong', {}, f.name), ` · ${f.mime} · ${kb} · ${t('clean')}`),
     h('p', { class: 'hint' }, removed),
+    f.kept?.length ? h('p', { class: 'hint' }, `${t('keptInFile')}: ${f.kept.join(', ')}`) : null,
     h(
       'div',
       { class: 'file-actions' },
