@@ -12,6 +12,7 @@ import { registerReply } from './commands/reply.command';
 import { registerShow } from './commands/show.command';
 import { registerSubmit } from './commands/submit.command';
 import { registerVerify } from './commands/verify.command';
+import { helpText, localiseHelp } from './help-ko';
 
 // The command tree, built without parsing so tests can walk it (every command has --help).
 
@@ -37,7 +38,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .addHelpText(
       'after',
-      '\nThe passphrase comes from SORI_PASSPHRASE or a prompt. Errors end with their code; exit status 1 (2: verification found a break).',
+      `\n${helpText('The passphrase comes from SORI_PASSPHRASE or a prompt. Errors end with their code; exit status 1 (2: verification found a break).')}`,
     )
     .showSuggestionAfterError()
     .exitOverride()
@@ -57,5 +58,6 @@ export function buildProgram(): Command {
   registerSubmit(program);
   registerAdmin(program);
   registerDesk(program);
+  localiseHelp(program);
   return program;
 }

@@ -3,6 +3,7 @@ import { contextOf } from '../context';
 import { isApiError } from '../errors';
 import { clearSession, loadSession, login, type Reviewer } from '../session';
 import { renderPairs } from '../render/table';
+import { say } from '../messages-ko';
 
 const who = (r: Reviewer, extra: Array<[string, string]> = []): string =>
   renderPairs([['name', r.name], ['id', r.id], ['role', r.role], ...extra]);
@@ -14,10 +15,13 @@ export function registerAuth(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd);
       const s = await login(ctx.server, await ctx.unlock());
-      ctx.emit(
-        { reviewer: s.reviewer, expiresAt: s.expiresAt, server: s.server },
-        () =>
-          `Logged in to ${s.server} as ${s.reviewer.name} (${s.reviewer.role}) until ${s.expiresAt}.`,
+      ctx.emit({ reviewer: s.reviewer, expiresAt: s.expiresAt, server: s.server }, () =>
+        say('Logged in to {server} as {name} ({role}) until {until}.', {
+          server: s.server,
+          name: s.reviewer.name,
+          role: s.reviewer.role,
+          until: s.expiresAt,
+        }),
       );
     });
 
@@ -30,8 +34,8 @@ export function registerAuth(program: Command): void {
       const s = await ctx.currentSession();
       ctx.emit({ ...me, expiresAt: s.expiresAt, server: ctx.server }, () =>
         who(me, [
-          ['server', ctx.server],
-          ['session until', s.expiresAt],
+          [say('server'), ctx.server],
+          [say('session until'), s.expiresAt],
         ]),
       );
     });
@@ -50,6 +54,6 @@ export function registerAuth(program: Command): void {
         }
       }
       clearSession();
-      ctx.emit({ loggedOut: true }, () => 'Logged out.');
+      ctx.emit({ loggedOut: true }, () => say('Logged out.'));
     });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { contextOf } from '../context';
 import { startDesk } from '../desk/app';
 import { ConsoleError } from '../errors';
+import { say } from '../messages-ko';
 
 // `sori desk`: the console with a face, for a reviewer's working day. It serves a page on this
 // machine only and stays in the foreground; Ctrl-C locks and stops it.
@@ -56,8 +57,10 @@ export function registerDesk(program: Command): void {
       });
       ctx.emit({ url: desk.openUrl }, () =>
         [
-          `Sori desk: ${desk.openUrl}`,
-          'Open this address in your browser (it works once). The desk runs until you press Ctrl-C.',
+          say('Sori desk: {url}', { url: desk.openUrl }),
+          say(
+            'Open this address in your browser (it works once). The desk runs until you press Ctrl-C.',
+          ),
         ].join('\n'),
       );
       if (o.open) tryToOpen(desk.openUrl);

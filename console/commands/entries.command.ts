@@ -6,6 +6,7 @@ import { normaliseTag, type EntryContent } from '../entries';
 import { ConsoleError } from '../errors';
 import { appendEntry } from '../records';
 import { findReviewer } from '../reviewers';
+import { say } from '../messages-ko';
 
 // Annotations: each is an entry encrypted under the record key on this machine; the server
 // stores ciphertext and the kind (and, for a status change, the new status, which it filters on).
@@ -18,9 +19,8 @@ async function append(
 ): Promise<void> {
   const id = await ctx.recordId(typed);
   const entry = await appendEntry(await ctx.api(), await ctx.unlock(), id, content, extra);
-  ctx.emit(
-    { recordId: id, entryId: entry.id, kind: entry.kind },
-    () => `Added ${entry.kind} ${entry.id} to ${id}.`,
+  ctx.emit({ recordId: id, entryId: entry.id, kind: entry.kind }, () =>
+    say('Added {kind} {entry} to {id}.', { kind: entry.kind, entry: entry.id, id }),
   );
 }
 

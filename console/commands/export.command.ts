@@ -17,6 +17,7 @@ import {
 import { readableRecordIds } from '../record-id';
 import { openRecord } from '../records';
 import { progressBar } from '../render/progress';
+import { say } from '../messages-ko';
 
 // Evidence for investigators and courts: decrypted records with their ciphertexts and the
 // custody entries that prove them, hashed in a manifest. Decrypted files are 0600 in 0700
@@ -110,9 +111,12 @@ export function registerExport(program: Command): void {
       const attachments = countAttachments(files);
       ctx.emit({ out: o.out, records: ids, files: files.length, attachments }, () =>
         [
-          `Exported ${ids.length} record(s) to ${o.out}. The files hold decrypted testimony: keep them encrypted at rest.`,
+          say(
+            'Exported {n} record(s) to {dir}. The files hold decrypted testimony: keep them encrypted at rest.',
+            { n: ids.length, dir: o.out },
+          ),
           ...(attachments.clean || attachments.originals
-            ? [`Attachments: ${attachments.clean} clean, ${attachments.originals} original(s).`]
+            ? [say('Attachments: {clean} clean, {originals} original(s).', attachments)]
             : []),
         ].join('\n'),
       );

@@ -9,6 +9,7 @@ import { fetchRecordFile, openOriginalKey, saveDecrypted } from '../record-files
 import { openRecord } from '../records';
 import { filesLines } from '../render/files';
 import { getRendition } from './files-rendition';
+import { say } from '../messages-ko';
 
 // One attachment without exporting the whole record: chosen by its number in `sori show` or
 // its name, decrypted as it streams to a new 0600 file, and checked against the record's hash.
@@ -82,8 +83,12 @@ export function registerFiles(program: Command): void {
         const saved = await saveDecrypted(fetched, key, out, f.sha256, f.name);
         ctx.emit({ recordId: r.detail.id, file: n, out, ...saved }, () =>
           [
-            `Wrote ${f.name} to ${out} (${saved.bytes} bytes, SHA-256 checked).`,
-            'It is decrypted testimony: keep it encrypted at rest and delete it when done.',
+            say('Wrote {name} to {path} ({bytes} bytes, SHA-256 checked).', {
+              name: f.name,
+              path: out,
+              bytes: saved.bytes,
+            }),
+            say('It is decrypted testimony: keep it encrypted at rest and delete it when done.'),
           ].join('\n'),
         );
       },

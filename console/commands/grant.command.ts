@@ -5,6 +5,7 @@ import { readableRecordIds } from '../record-id';
 import { grantOne } from '../grants';
 import { checkCertified, enrolmentRoots } from '../enrolment-check';
 import { listReviewers, pickReviewer } from '../reviewers';
+import { say } from '../messages-ko';
 
 // Access for a reviewer enrolled after a record was made: the record key is unwrapped and
 // re-sealed to their box key here, so the server never holds it in the clear. With
@@ -29,7 +30,9 @@ export function registerGrant(program: Command): void {
         const reviewer = pickReviewer(directory, opts.to);
         checkCertified(reviewer, directory, roots);
         if (roots.length === 0)
-          ctx.note("SORI_ENROLMENT_ROOTS is not set: this key is the server's word, unchecked.");
+          ctx.note(
+            say("SORI_ENROLMENT_ROOTS is not set: this key is the server's word, unchecked."),
+          );
         const keys = await ctx.unlock();
         const ids =
           typed !== undefined ? [await ctx.recordId(typed)] : await readableRecordIds(api);
@@ -38,15 +41,18 @@ export function registerGrant(program: Command): void {
         const result = { reviewerId: reviewer.id, reviewer: reviewer.name, created };
         if (typed !== undefined) {
           ctx.emit({ recordId: ids[0], ...result }, () =>
-            created
-              ? `Granted ${reviewer.name} access to ${ids[0]}.`
-              : `${reviewer.name} already had access to ${ids[0]}.`,
+            say(created ? 'Granted {name} access to {id}.' : '{name} already had access to {id}.', {
+              name: reviewer.name,
+              id: ids[0]!,
+            }),
           );
         } else {
-          ctx.emit(
-            { records: ids.length, ...result },
-            () =>
-              `Granted ${reviewer.name} access to ${created} record(s); ${ids.length - created} they could already read.`,
+          ctx.emit({ records: ids.length, ...result }, () =>
+            say('Granted {name} access to {n} record(s); {m} they could already read.', {
+              name: reviewer.name,
+              n: created,
+              m: ids.length - created,
+            }),
           );
         }
       },

@@ -4,6 +4,7 @@ import { contextOf } from '../context';
 import { ConsoleError } from '../errors';
 import { readPassphrase, writeKeyFile } from '../keystore';
 import { renderPairs } from '../render/table';
+import { say } from '../messages-ko';
 
 // A reviewer's keys are born here and stay here: only the public halves are printed, for an
 // admin to enrol.
@@ -45,13 +46,15 @@ export function registerKeygen(program: Command): void {
       ctx.emit(result, () =>
         [
           renderPairs([
-            ['key file', path],
-            ['key id', result.keyId],
-            ['box fingerprint', result.boxFingerprint],
-            ['sign fingerprint', result.signFingerprint],
+            [say('key file'), path],
+            [say('key id'), result.keyId],
+            [say('box fingerprint'), result.boxFingerprint],
+            [say('sign fingerprint'), result.signFingerprint],
           ]),
           '',
-          'Hand this line to an admin (public keys only), and read them the fingerprints to compare:',
+          say(
+            'Hand this line to an admin (public keys only), and read them the fingerprints to compare:',
+          ),
           `  ${enroll}`,
         ].join('\n'),
       );

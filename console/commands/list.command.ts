@@ -8,6 +8,7 @@ import { ConsoleError } from '../errors';
 import { openRecord } from '../records';
 import { renderTable } from '../render/table';
 import { isUnread, loadSeen } from '../seen';
+import { say } from '../messages-ko';
 
 // The server can filter only on what it sees (status, language, day, translated); tags are
 // encrypted entries, so they are decrypted here and --tag filters on this machine; so are the
@@ -101,22 +102,32 @@ export function emptyListText(b: Backlog): string {
   const lines: string[] = [];
   if (!('pending' in b)) {
     return b.notYours
-      ? 'No records you can read yet. Records exist that were sealed before you were enrolled: a reviewer who holds them can give you access with sori grant.'
-      : 'No records.';
+      ? say(
+          'No records you can read yet. Records exist that were sealed before you were enrolled: a reviewer who holds them can give you access with sori grant.',
+        )
+      : say('No records.');
   }
   if (b.pending > 0)
     lines.push(
-      `No records yet: ${b.pending} submission(s) are waiting to become records. The worker retries them until a reviewer is enrolled (and running); run sori list again in a minute.`,
+      say(
+        'No records yet: {n} submission(s) are waiting to become records. The worker retries them until a reviewer is enrolled (and running); run sori list again in a minute.',
+        { n: b.pending },
+      ),
     );
   if (b.notYours > 0)
     lines.push(
-      `${b.notYours} record(s) exist that were sealed before you were enrolled: a reviewer who holds them can give you access with sori grant.`,
+      say(
+        '{n} record(s) exist that were sealed before you were enrolled: a reviewer who holds them can give you access with sori grant.',
+        { n: b.notYours },
+      ),
     );
   if (b.failed > 0)
     lines.push(
-      `${b.failed} submission(s) failed processing: an operator should check the worker's log.`,
+      say("{n} submission(s) failed processing: an operator should check the worker's log.", {
+        n: b.failed,
+      }),
     );
-  return lines.length > 0 ? lines.join('\n') : 'No records.';
+  return lines.length > 0 ? lines.join('\n') : say('No records.');
 }
 
 export function registerList(program: Command): void {
@@ -145,15 +156,15 @@ export function registerList(program: Command): void {
         records.length === 0
           ? backlog
             ? emptyListText(backlog)
-            : 'No records.'
+            : say('No records.')
           : renderTable(records, [
-              { header: 'NEW', value: (r) => (r.unread ? '*' : '') },
-              { header: 'ID', value: (r) => r.id },
-              { header: 'DAY', value: (r) => r.receivedOn },
-              { header: 'LANG', value: (r) => r.language ?? '?' },
-              { header: 'STATUS', value: (r) => r.status },
-              { header: 'TAGS', value: (r) => r.tags.join(', '), max: 40 },
-              { header: 'TRANSLATED', value: (r) => (r.translated ? 'yes' : 'no') },
+              { header: say('NEW'), value: (r) => (r.unread ? '*' : '') },
+              { header: say('ID'), value: (r) => r.id },
+              { header: say('DAY'), value: (r) => r.receivedOn },
+              { header: say('LANG'), value: (r) => r.language ?? '?' },
+              { header: say('STATUS'), value: (r) => r.status },
+              { header: say('TAGS'), value: (r) => r.tags.join(', '), max: 40 },
+              { header: say('TRANSLATED'), value: (r) => say(r.translated ? 'yes' : 'no') },
             ]),
       );
     });

@@ -3,6 +3,7 @@ import { contextOf } from '../context';
 import { ConsoleError } from '../errors';
 import { replyToSource } from '../reply';
 import { readTextFile } from './entries.command';
+import { say } from '../messages-ko';
 
 export function registerReply(program: Command): void {
   program
@@ -25,9 +26,8 @@ export function registerReply(program: Command): void {
         const api = await ctx.api();
         const id = await ctx.recordId(typed);
         const { replyId } = await replyToSource(api, await ctx.unlock(), id, message);
-        ctx.emit(
-          { recordId: id, replyId },
-          () => `Reply ${replyId} sealed to the source of ${id}.`,
+        ctx.emit({ recordId: id, replyId }, () =>
+          say('Reply {reply} sealed to the source of {id}.', { reply: replyId, id }),
         );
       },
     );

@@ -10,6 +10,8 @@ import { progressBar } from '../render/progress';
 import { renderPairs } from '../render/table';
 import { fetchIntakeKey, readAnswers, submitTestimony, type IntakeKey } from '../submission';
 import { readTextFile } from './entries.command';
+import { say } from '../messages-ko';
+import { helpText } from '../help-ko';
 
 interface SubmitOptions {
   text?: string;
@@ -47,12 +49,14 @@ async function single(
   ctx.emit({ ...s, intakeKeyId: intake.id, intakeFingerprint: intake.fingerprint }, () =>
     [
       renderPairs([
-        ['submission', `${s.id} (${s.status})`],
-        ['attachments', String(s.attachments)],
-        ['receipt', s.receipt],
+        [say('submission'), `${s.id} (${s.status})`],
+        [say('attachments'), String(s.attachments)],
+        [say('receipt'), s.receipt],
       ]),
       '',
-      'Give the receipt to the source, and only to them: with it they read replies and add to their testimony.',
+      say(
+        'Give the receipt to the source, and only to them: with it they read replies and add to their testimony.',
+      ),
     ].join('\n'),
   );
 }
@@ -83,7 +87,7 @@ async function batch(
   const done = alreadySubmitted(receipts);
   const todo = interviews.filter((i) => !done.has(i.name));
   checkAttachments(todo.flatMap((i) => i.attachments.map((f) => join(dir, f))));
-  process.stderr.write(`${RECEIPT_WARNING}\n`);
+  process.stderr.write(`${say(RECEIPT_WARNING)}\n`);
   if (!existsSync(receipts))
     appendFileSync(receipts, '# interview\treceipt\tsubmission\n', { mode: 0o600 });
   chmodSync(receipts, 0o600);
@@ -145,14 +149,14 @@ export function registerSubmit(program: Command): void {
       'after',
       [
         '',
-        'Attachments are encrypted here and uploaded resumably (tus) before the testimony is sent;',
-        'their names and types travel only inside the encrypted manifest. The worker strips their',
-        'metadata; files it cannot clean are held back from reviewers.',
+        helpText(
+          'Attachments are encrypted here and uploaded resumably (tus) before the testimony is sent; their names and types travel only inside the encrypted manifest. The worker strips their metadata; files it cannot clean are held back from reviewers.',
+        ),
         '',
-        'Batch folder, one interview per NAME:',
-        '  interview-01.txt            the testimony',
-        '  interview-01.json           questionnaire answers (optional)',
-        '  interview-01.1.jpg          attachments: NAME.LABEL.EXT, sent in name order',
+        helpText('Batch folder, one interview per NAME:'),
+        `  interview-01.txt            ${helpText('the testimony')}`,
+        `  interview-01.json           ${helpText('questionnaire answers (optional)')}`,
+        `  interview-01.1.jpg          ${helpText('attachments: NAME.LABEL.EXT, sent in name order')}`,
         '  interview-01.contract.pdf',
       ].join('\n'),
     )

@@ -8,6 +8,7 @@ import { ConsoleError, isApiError } from '../errors';
 import { recordPath } from '../records';
 import { logFromExport, verifyExport } from '../verify-export';
 import type { Problem } from '../verify-problem';
+import { say } from '../messages-ko';
 
 // Exit 0: the whole chain holds and every readable record matches it. Exit 2: a break, named.
 // Exit 1: the check could not be made (network, auth, a missing export).
@@ -120,13 +121,24 @@ export function registerVerify(program: Command): void {
       if (!ctx.json) {
         ctx.out(
           [
-            `Custody log intact: ${chain.count} entries, head ${chain.head ?? '(empty)'}, signed by ${summary.signers.join(', ') || 'nobody'}.`,
+            say('Custody log intact: {n} entries, head {head}, signed by {signers}.', {
+              n: chain.count,
+              head: chain.head ?? '(empty)',
+              signers: summary.signers.join(', ') || 'nobody',
+            }),
             api
-              ? `Stored records match the log: ${stored.checked} checked, ${stored.unreadable} not readable by you.`
-              : 'Offline: stored records not checked.',
+              ? say(
+                  'Stored records match the log: {checked} checked, {unreadable} not readable by you.',
+                  { checked: stored.checked, unreadable: stored.unreadable },
+                )
+              : say('Offline: stored records not checked.'),
             ...(exported
               ? [
-                  `Export ${o.export}: ${exported.files} files and ${exported.records} record(s) match.`,
+                  say('Export {dir}: {files} files and {records} record(s) match.', {
+                    dir: o.export ?? '',
+                    files: exported.files,
+                    records: exported.records,
+                  }),
                 ]
               : []),
           ].join('\n'),

@@ -46,7 +46,7 @@ export async function evidenceZip(
     put(`${id}/${CUSTODY_FILE}`, json(custody));
     for (const [i, f] of r.body.files.entries()) {
       if (f.status !== 'clean') continue;
-      const bytes = await cleanFileBytes(vault, r, f);
+      const bytes = await cleanFileBytes(vault, r, f, f.name);
       put(`${id}/files/${safeName(f.name, i + 1, f.extension)}`, bytes, {
         recordId: id,
         fileId: f.fileId,
@@ -135,7 +135,7 @@ export async function uwaziZip(
       for (const [i, f] of r.body.files.entries()) {
         if (f.status !== 'clean') continue;
         const name = `${short}-${r.detail.id.slice(0, 8)}-${safeName(f.name, i + 1, (f as CleanFile).extension)}`;
-        zip[name] = await cleanFileBytes(vault, r, f);
+        zip[name] = await cleanFileBytes(vault, r, f, f.name);
         attachments.push(name);
       }
     }

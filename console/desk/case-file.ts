@@ -17,6 +17,25 @@ td,th{border:1px solid #999;padding:.2rem .4rem;text-align:left;vertical-align:t
 code{font-size:12px;word-break:break-all}section{page-break-inside:avoid;margin-bottom:2rem}
 @media print{body{margin:0}}`;
 
+/** What the worker read out of pictures (OCR) with its translation, and each safe rendition. */
+function readFromFiles(r: OpenedRecord): string[] {
+  return r.body.files.flatMap((f) => {
+    if (f.status !== 'clean') return [];
+    const out: string[] = [];
+    if (f.ocr) {
+      const tr = 'text' in f.ocr.translation ? f.ocr.translation.text : '(not translated)';
+      out.push(
+        `<div class="pair"><div><h3>Text in ${esc(f.name)} (OCR, ${esc(f.ocr.lang.code)})</h3>${esc(f.ocr.text)}</div><div><h3>Its translation</h3>${esc(tr)}</div></div>`,
+      );
+    }
+    if (f.rendition)
+      out.push(
+        `<p>Safe PDF rendition of ${esc(f.name)}: ${f.rendition.pages} page(s)${f.rendition.truncated ? ' (first pages only)' : ''}, SHA-256 <code>${esc(f.rendition.sha256)}</code>.</p>`,
+      );
+    return out;
+  });
+}
+
 export function caseFileHtml(
   caseId: string,
   records: OpenedRecord[],
@@ -44,6 +63,7 @@ export function caseFileHtml(
         .join('')}</ul>`,
       `<h3>Files</h3><ul>${r.body.files.map((f) => `<li>${esc(f.name)} — ${f.status === 'clean' ? `clean, SHA-256 <code>${f.sha256}</code>, removed: ${esc(f.report.removed.join(', ') || 'nothing')}` : `held back (${esc(f.reason)}), SHA-256 of original <code>${f.sha256}</code>`}</li>`).join('') || '<li>none</li>'}</ul>`,
     );
+    parts.push(...readFromFiles(r));
     const answers = answerPairs(r.body.answers ?? {}, 'en');
     if (answers.length)
       parts.push(

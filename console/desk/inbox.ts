@@ -2,13 +2,14 @@ import type { ApiClient } from '../api-client';
 import type { RecordDetail, RecordSummary } from '../api-types';
 import type { EntryContent } from '../entries';
 import { normaliseTag } from '../entries';
-import { openDetail, type OpenedRecord } from '../records';
+import { openDetail, recordPath, type OpenedRecord } from '../records';
 import { pickTranslation } from '../render/record';
 import { entryCount, isUnread, loadSeen, saveSeen, type SeenMap } from '../seen';
 import { memzero, type ReviewerKeys } from '../../crypto';
+import { searchTextOf } from './search-text';
 
-// The desk's inbox: readable records opened and kept in memory until the desk locks, grouped
-// into cases; search runs over the decrypted text here, so nothing searched leaves this process.
+// The desk's inbox: readable records kept in memory until the desk locks, grouped into cases;
+// a refresh re-reads only new or changed records; search runs over the decrypted text here.
 
 export interface CaseSummary {
   caseId: string;
@@ -33,28 +34,12 @@ export interface CaseFilter {
   language?: string;
   indicator?: string;
   unread?: boolean;
+  /** Only cases with at least one attachment. */
+  withFiles?: boolean;
   q?: string;
 }
 
 const contents = (r: OpenedRecord): EntryContent[] => r.entries.map((e) => e.content);
-
-/** Everything a reviewer may search for in one record, lower-cased once. */
-function haystackOf(r: OpenedRecord): string {
-  const parts: string[] = [r.body.text, pickTranslation(r).text];
-  for (const c of contents(r)) {
-    if ('text' in c && typeof c.text === 'string') parts.push(c.text);
-    if (c.kind === 'tag') parts.push(c.tag);
-    if (c.kind === 'indicator') parts.push(c.quote, c.indicator);
-  }
-  for (const f of r.body.files) {
-    parts.push(f.name);
-    // OCR text, when a record carries it (safe renditions and photos of paper).
-    const ocr = (f as { ocrText?: unknown }).ocrText;
-    if (typeof ocr === 'string') parts.push(ocr);
-  }
-  for (const v of Object.values(r.body.answers ?? {})) if (typeof v === 'string') parts.push(v);
-  return parts.join('\n').normalize('NFC').toLowerCase();
-}
 
 export class Inbox {
   private summaries = new Map<string, RecordSummary>();
@@ -63,45 +48,79 @@ export class Inbox {
   private seen: SeenMap = loadSeen();
   /** Case summaries, computed once per change: searching re-filters them, never rebuilds. */
   private summaryCache: CaseSummary[] | null = null;
+  /** Keys of records re-read or gone since the unlock, kept only to be wiped at lock. */
+  private retiredKeys: Uint8Array[] = [];
 
   clear(): void {
     // The record keys are secrets like the reviewer's own: wiped, not just dropped.
     for (const r of this.opened.values()) memzero(r.recordKey);
+    for (const k of this.retiredKeys) memzero(k);
+    this.retiredKeys = [];
     this.summaryCache = null;
     this.summaries.clear();
     this.opened.clear();
     this.haystacks.clear();
   }
 
+  /**
+   * Brings the inbox up to date. The first refresh after unlocking reads every record in pages
+   * of 200 (include=full): the inbox of a thousand cases is five round trips, not a thousand.
+   * Later refreshes list summaries only and read again just the records that are new or gained
+   * an entry. The server audits each record it hands out as a read, so the audit log records
+   * what this desk really read: once when it unlocked, then once per change, not every record
+   * every time the reviewer presses "check" or saves a note.
+   */
   async refresh(api: ApiClient, keys: ReviewerKeys): Promise<void> {
-    // One request per 200 records (include=full), each opened here unless unchanged since the
-    // last refresh: the inbox of a thousand cases is five round trips, not a thousand.
+    if (this.opened.size === 0) return this.readAll(api, keys);
     const fresh = new Map<string, RecordSummary>();
-    let cursor: string | undefined;
-    do {
-      const page = await api.get<{
-        records: Array<RecordSummary & RecordDetail>;
-        nextCursor: string | null;
-      }>('/v1/records', { limit: 200, cursor, include: 'full' });
-      for (const r of page.records) {
-        const summary: RecordSummary = { ...r, entryKinds: r.entryKinds ?? {} };
-        const old = this.summaries.get(r.id);
-        if (
-          !this.opened.has(r.id) ||
-          !old ||
-          entryCount(old) !== entryCount(summary) ||
-          old.status !== r.status
-        ) {
-          const opened = openDetail(r, keys);
-          this.opened.set(r.id, opened);
-          this.haystacks.set(r.id, haystackOf(opened));
-        }
-        fresh.set(r.id, summary);
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    for (const id of this.summaries.keys()) {
+    for await (const r of pages<RecordSummary>(api, {})) fresh.set(r.id, withKinds(r));
+    const changed = [...fresh.values()].filter((s) => this.isStale(s)).map((s) => s.id);
+    // Very many changes (a long absence): one paged read costs fewer round trips than one each.
+    if (changed.length > REREAD_ONE_BY_ONE) return this.readAll(api, keys);
+    await inTurns(changed, 4, async (id) =>
+      this.keep(openDetail(await api.get<RecordDetail>(recordPath(id)), keys)),
+    );
+    this.replaceSummaries(fresh);
+  }
+
+  private async readAll(api: ApiClient, keys: ReviewerKeys): Promise<void> {
+    const fresh = new Map<string, RecordSummary>();
+    for await (const r of pages<RecordSummary & RecordDetail>(api, { include: 'full' })) {
+      const summary = withKinds(r);
+      if (this.isStale(summary)) this.keep(openDetail(r, keys));
+      fresh.set(r.id, summary);
+    }
+    this.replaceSummaries(fresh);
+  }
+
+  /**
+   * New, or changed since it was opened: entries only grow (a status change adds one), and a
+   * record moves within its case when an earlier message from its source is stored after it.
+   */
+  private isStale(s: RecordSummary): boolean {
+    const old = this.summaries.get(s.id);
+    return (
+      !this.opened.has(s.id) ||
+      !old ||
+      entryCount(old) !== entryCount(s) ||
+      old.status !== s.status ||
+      old.caseId !== s.caseId ||
+      old.caseSeq !== s.caseSeq
+    );
+  }
+
+  private keep(r: OpenedRecord): void {
+    // The replaced copy's key is wiped at lock, not now: a file being streamed may still use it.
+    const old = this.opened.get(r.detail.id);
+    if (old) this.retiredKeys.push(old.recordKey);
+    this.opened.set(r.detail.id, r);
+    this.haystacks.set(r.detail.id, searchTextOf(r));
+  }
+
+  private replaceSummaries(fresh: Map<string, RecordSummary>): void {
+    for (const [id, r] of this.opened) {
       if (!fresh.has(id)) {
+        this.retiredKeys.push(r.recordKey);
         this.opened.delete(id);
         this.haystacks.delete(id);
       }
@@ -186,6 +205,37 @@ export class Inbox {
   }
 }
 
+/** Records re-read one request each up to this many; beyond it, one paged read of all. */
+const REREAD_ONE_BY_ONE = 50;
+
+const withKinds = (r: RecordSummary): RecordSummary => ({ ...r, entryKinds: r.entryKinds ?? {} });
+
+/** Every record the reviewer may read, page by page (200 a page, the API's most). */
+async function* pages<T extends { id: string }>(
+  api: ApiClient,
+  query: Record<string, string>,
+): AsyncGenerator<T> {
+  let cursor: string | undefined;
+  do {
+    const page = await api.get<{ records: T[]; nextCursor: string | null }>('/v1/records', {
+      limit: 200,
+      cursor,
+      ...query,
+    });
+    yield* page.records;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+/** Runs `f` over `items`, at most `width` at a time. */
+async function inTurns<T>(items: T[], width: number, f: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await f(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+}
+
 const byCaseSeq = (a: OpenedRecord, b: OpenedRecord): number => a.detail.caseSeq - b.detail.caseSeq;
 
 function excerpt(text: string): string {
@@ -200,5 +250,6 @@ function matches(c: CaseSummary, f: CaseFilter): boolean {
   if (f.language && c.language !== f.language) return false;
   if (f.indicator && !c.indicators.includes(f.indicator)) return false;
   if (f.unread && !c.unread) return false;
+  if (f.withFiles && c.attachments === 0) return false;
   return true;
 }

@@ -6,9 +6,9 @@ import { adminOverview, enrol, enrolSchema, retentionSchema, revoke, setRetentio
 import { evidenceZip, uwaziZip } from './archives';
 import { caseFileHtml } from './case-file';
 import { printPdf } from './print-pdf';
-import { caseView, INLINE_TYPES } from './case-view';
+import { caseView } from './case-view';
 import { DeskError } from './desk-error';
-import { cleanFileBytes, findCleanFile } from './files';
+import { fileRoutes } from './files';
 import type { Inbox } from './inbox';
 import type { Vault } from './vault';
 import { listReviewers } from '../reviewers';
@@ -76,6 +76,7 @@ export function deskRoutes(vault: Vault, inbox: Inbox): Router {
       language: s('language'),
       indicator: s('indicator'),
       unread: q.unread === '1',
+      withFiles: q.withFiles === '1',
       q: s('q'),
     };
     res.json({ cases: inbox.cases(filter) });
@@ -103,24 +104,7 @@ export function deskRoutes(vault: Vault, inbox: Inbox): Router {
     res.json(caseView(inbox.caseRecords(caseId), lang(req)));
   });
 
-  r.get('/api/records/:recordId/files/:fileId', async (req, res) => {
-    vault.requireKeys();
-    const rec = inbox.record(parse(uuid, req.params.recordId));
-    if (!rec) throw new DeskError('RECORD_NOT_FOUND', 404, 'No record you can read has this id');
-    const f = findCleanFile(rec, parse(uuid, req.params.fileId));
-    const bytes = await cleanFileBytes(vault, rec, f);
-    const inline = INLINE_TYPES.has(f.mime) && req.query.download !== '1';
-    // A file from a source is never a page of the desk: sandboxed, no script, whatever it is.
-    res.set(
-      'Content-Security-Policy',
-      "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'",
-    );
-    res.set(
-      'Content-Disposition',
-      `${inline ? 'inline' : 'attachment'}; filename="file.${f.extension.replace(/[^a-z0-9]/gi, '')}"`,
-    );
-    res.type(inline ? f.mime : 'application/octet-stream').send(bytes);
-  });
+  r.use(fileRoutes(vault, inbox));
 
   r.get('/api/reviewers', async (_req, res) => {
     vault.requireKeys();

@@ -1,5 +1,6 @@
 import { questionnaire, type Question } from '../../core/questionnaire';
 import { wrap } from './width';
+import { consoleLanguage } from '../messages-ko';
 
 // Questionnaire answers as the reviewer reads them: the question's own words and the chosen
 // options' labels, not the internal ids the form sends. An id the questionnaire does not know
@@ -24,13 +25,19 @@ function valueText(q: Question | undefined, v: unknown, lang: Lang = 'en'): stri
 }
 
 /** Each answer as its question (with the id, for filters and exports) and the answer below it. */
-export function answerLines(answers: Record<string, unknown>, width: number): string[] {
+export function answerLines(
+  answers: Record<string, unknown>,
+  width: number,
+  lang: Lang = consoleLanguage(),
+): string[] {
   const lines: string[] = [];
   for (const [id, value] of Object.entries(answers)) {
     const q = QUESTIONS.get(id);
-    const question = q ? `${q.label.en} (${id})` : id;
+    const question = q ? `${q.label[lang] ?? q.label.en} (${id})` : id;
     lines.push(...wrap(question, Math.max(20, width - 2)).map((l) => `  ${l}`));
-    lines.push(...wrap(valueText(q, value), Math.max(20, width - 6)).map((l) => `      ${l}`));
+    lines.push(
+      ...wrap(valueText(q, value, lang), Math.max(20, width - 6)).map((l) => `      ${l}`),
+    );
   }
   return lines;
 }

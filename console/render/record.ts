@@ -7,6 +7,7 @@ import type { OpenedRecord } from '../records';
 import { sideBySide } from './side-by-side';
 import { renderPairs } from './table';
 import { wrap } from './width';
+import { say } from '../messages-ko';
 
 // `sori show`: the header, original and translation side by side, what was stripped, the
 // questionnaire answers and the entries (author and day only: days, never times).
@@ -14,6 +15,8 @@ import { wrap } from './width';
 export interface ShownTranslation {
   title: string;
   text: string;
+  /** Who made it, for a caller that words the title itself (the desk, in its language). */
+  by?: { human: string } | { engine: string } | { none: string };
 }
 
 /** A human translation wins over the machine one; the latest of each kind wins. */
@@ -25,6 +28,7 @@ export function pickTranslation(r: OpenedRecord): ShownTranslation {
     return {
       title: `Translation (${human.content.target}, human: ${human.authorName ?? 'unknown'})`,
       text: human.content.text,
+      by: { human: human.authorName ?? 'unknown' },
     };
   }
   const machine = latest('translation');
@@ -32,14 +36,20 @@ export function pickTranslation(r: OpenedRecord): ShownTranslation {
     return {
       title: `Translation (${machine.content.target}, ${machine.content.engine})`,
       text: machine.content.text,
+      by: { engine: machine.content.engine },
     };
   }
   const t = r.body.translation;
   if ('text' in t)
-    return { title: `Translation (${t.target}, ${t.engine} ${t.engineVersion})`, text: t.text };
+    return {
+      title: `Translation (${t.target}, ${t.engine} ${t.engineVersion})`,
+      text: t.text,
+      by: { engine: `${t.engine} ${t.engineVersion}` },
+    };
   return {
     title: 'Translation',
     text: `(not translated: ${t.reason}${t.code ? `, ${t.code}` : ''})`,
+    by: { none: t.reason },
   };
 }
 
@@ -74,37 +84,37 @@ export function renderRecord(r: OpenedRecord, width: number): string {
   const { detail, body } = r;
   const lang = `${body.lang.code} (${body.lang.method}, ${body.lang.confidence.toFixed(2)}${body.lang.declared ? `, declared ${body.lang.declared}` : ''})`;
   const parts = [
-    `Record ${detail.id}`,
+    say('Record {id}', { id: detail.id }),
     renderPairs([
-      ['received', detail.receivedOn],
-      ['language', lang],
-      ['status', detail.status],
-      ['translated', detail.translated ? 'yes' : 'no'],
-      ['source can be answered', body.sourcePublicKey ? 'yes' : 'no'],
+      [say('received'), detail.receivedOn],
+      [say('language'), lang],
+      [say('status'), detail.status],
+      [say('translated'), say(detail.translated ? 'yes' : 'no')],
+      [say('source can be answered'), say(body.sourcePublicKey ? 'yes' : 'no')],
     ]),
     '',
     sideBySide(
-      { title: `Original (${body.lang.code})`, text: body.text },
+      { title: say('Original ({lang})', { lang: body.lang.code }), text: body.text },
       pickTranslation(r),
       width,
     ),
     '',
-    'Sanitisation',
+    say('Sanitisation'),
     ...sanitisationLines(body).map((l) => `  ${l}`),
     '',
-    'Files',
+    say('Files'),
     ...filesLines(body).map((l) => `  ${l}`),
   ];
   const answers = answerLines(body.answers ?? {}, width);
-  if (answers.length) parts.push('', 'Answers', ...answers);
+  if (answers.length) parts.push('', say('Answers'), ...answers);
   // Computed by the worker from the answers; records older than the questionnaire have none.
   const indicators = body.indicators ?? [];
   if (indicators.length) {
-    parts.push('', 'ILO forced-labour indicators (from the answers)');
+    parts.push('', say('ILO forced-labour indicators (from the answers)'));
     for (const id of indicators) parts.push(`  ${indicatorName(id)} (${id})`);
   }
-  parts.push('', 'Entries');
-  if (r.entries.length === 0) parts.push('  none');
+  parts.push('', say('Entries'));
+  if (r.entries.length === 0) parts.push(`  ${say('none')}`);
   for (const e of r.entries) {
     // Full text, wrapped under a header line: notes and translations are read, not skimmed.
     parts.push(`  #${e.seq}  ${e.createdOn}  ${e.authorName ?? 'worker'}  ${e.kind}`);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -12,12 +12,16 @@ import {
   TESTIMONY,
   type DeskWorld,
 } from '../integration/desk/desk-fixture';
+import { OCR_TEXT, OCR_TRANSLATION } from '../integration/desk/ocr-record';
+import { seedOcrRecord } from '../integration/desk/seed-ocr-record';
+import { ffmpegTo } from '../fixtures/make-media';
 import { foreignRequests, launchChromium, recordRequests } from './browser-harness';
 
 // A case officer's day in Debian's Chromium: unlock, the inbox with a Korean testimony, its
-// translation and its follow-up in one case, the photo opened in place, tag, note and reply,
-// a search for a word only the translation has, the case file and Uwazi exports, and the desk
-// locking itself. Screenshots at desktop and phone sizes must not scroll sideways, and axe-core
+// translation and its follow-up in one case, the photo, recording and video opened in place,
+// tag, note and reply, a search for a word only the translation has, the case file and Uwazi
+// exports, a photographed paper found by its OCR text and opened as its safe PDF, access given
+// to a colleague for several cases at once, and the desk locking itself. Screenshots at desktop and phone sizes must not scroll sideways, and axe-core
 // must find nothing serious or critical on any screen.
 
 jest.setTimeout(240_000);
@@ -66,6 +70,12 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
   expect({ name, problems: await axeProblems(page) }).toEqual({ name, problems: [] });
 }
+
+/** Chromium's PDF viewer is an extension frame inside the frame that loaded the PDF. */
+const pdfViewerOpen = (page: Page): boolean =>
+  page
+    .frames()
+    .some((f) => f.url().startsWith('chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/'));
 
 const bytesOf = async (d: Download): Promise<Buffer> => readFileSync((await d.path())!);
 
@@ -124,7 +134,7 @@ describe('sori desk in Chromium', () => {
     expect(thread[0]).toContain('They took my passport.');
     expect(thread[1]).toContain(FOLLOW_UP);
     expect(thread[1]).toContain('I was not paid my wages.');
-    await page.getByRole('button', { name: /여기서 보기/ }).click();
+    await page.getByRole('button', { name: /여기서 보기: .*\.jpg/ }).click();
     const img = page.locator('img.inline-file');
     await img.waitFor();
     await page.waitForFunction(() => {
@@ -132,6 +142,24 @@ describe('sori desk in Chromium', () => {
       return i !== null && i.complete && i.naturalWidth > 0;
     });
     await shoot(page, 'case');
+  });
+
+  it('plays the recording and the video of the follow-up in place', async () => {
+    // The console sends attachments as attachment-N.ext: a source's file names stay home.
+    await page.getByRole('button', { name: /여기서 보기: .*\.mp3/ }).click();
+    await page.getByRole('button', { name: /여기서 보기: .*\.mp4/ }).click();
+    // Metadata loaded and a duration known: Chromium decoded what the desk streamed to it.
+    await page.waitForFunction(() => {
+      const media = Array.from(
+        document.querySelectorAll<HTMLMediaElement>('audio.inline-file, video.inline-file'),
+      );
+      return media.length === 2 && media.every((m) => m.readyState >= 1 && m.duration > 0);
+    });
+    const kinds = await page.$$eval('audio.inline-file, video.inline-file', (els) =>
+      els.map((e) => e.tagName.toLowerCase()),
+    );
+    expect(kinds).toEqual(['audio', 'video']);
+    await shoot(page, 'case-media');
   });
 
   it('tags, notes and replies from the case screen', async () => {
@@ -182,8 +210,9 @@ describe('sori desk in Chromium', () => {
     expect(row![header!.indexOf('title')]).toMatch(/^Case [0-9a-f]{8}/);
     expect(row![header!.indexOf('testimony__en')]).toContain('They took my passport.');
     expect(row![header!.indexOf('tags')]).toBe('passport');
-    const attachment = row![header!.indexOf('attachments')]!;
-    expect(zip[attachment]).toBeDefined();
+    const attachments = row![header!.indexOf('attachments')]!.split('|');
+    expect(attachments).toHaveLength(3);
+    for (const a of attachments) expect(zip[a]).toBeDefined();
 
     await page.click('li.case a.case-link');
     await page.waitForSelector('article.record');
@@ -194,6 +223,82 @@ describe('sori desk in Chromium', () => {
     const html = (await bytesOf(file)).toString('utf8');
     expect(html).toContain(TESTIMONY);
     expect(html).toContain('Chain of custody');
+  });
+
+  it('takes in a photographed paper: search finds its OCR text, shown with its translation and its safe PDF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sori-desk-paper-'));
+    const photo = ffmpegTo(dir, 'paper.jpg', [
+      ...['-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1'],
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+    const { rows } = await world.stack.app.pool.query<{ box_public_key: Buffer }>(
+      'SELECT box_public_key FROM reviewers WHERE id = $1',
+      [world.admin.id],
+    );
+    const paper = await seedOcrRecord(
+      world.stack.app.pool,
+      [{ id: world.admin.id, boxPublicKey: rows[0]!.box_public_key }],
+      photo,
+    );
+    await page.getByRole('link', { name: '받은 증언', exact: true }).click();
+    await page.getByRole('button', { name: '새 증언 확인' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('li.case').length === 2);
+    await page.fill('input[type=search]', '한빛수산');
+    await page.getByRole('button', { name: '검색', exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll('li.case').length === 1);
+    expect(await page.locator('li.case').getAttribute('data-case')).toBe(paper.id);
+    await page.fill('input[type=search]', 'hanbit fisheries');
+    await page.getByRole('button', { name: '검색', exact: true }).click();
+    await page.waitForSelector(`li.case[data-case="${paper.id}"]`);
+
+    await page.click('li.case a.case-link');
+    const ocr = page.locator('.ocr');
+    await ocr.waitFor();
+    expect(await ocr.innerText()).toContain(OCR_TEXT);
+    expect(await ocr.innerText()).toContain(OCR_TRANSLATION);
+    await page.getByRole('button', { name: /안전한 PDF 사본 보기/ }).click();
+    const frame = page.locator('iframe.inline-file.pdf');
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBeNull();
+    // Chromium's own PDF viewer took the rendition (in the headless browser too).
+    for (let i = 0; i < 50 && !pdfViewerOpen(page); i++) await page.waitForTimeout(200);
+    expect(pdfViewerOpen(page)).toBe(true);
+    // Let the viewer finish drawing the page before the screenshot (nothing asserted on it).
+    await page.waitForTimeout(1500);
+    await shoot(page, 'case-ocr');
+    await page.click('a.back');
+    await page.fill('input[type=search]', '');
+    await page.getByRole('button', { name: '검색', exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll('li.case').length === 2);
+  });
+
+  it('gives a colleague access to several cases at once from the inbox', async () => {
+    // bob was enrolled before the testimony came, so the worker sealed it to him too: take his
+    // keys away, as for a colleague enrolled later, so that every grant here is a new one.
+    await world.stack.app.pool.query('DELETE FROM record_keys WHERE reviewer_id = $1', [
+      world.colleague.id,
+    ]);
+    const grant = page.getByRole('button', { name: '선택한 사건에 권한 주기' });
+    await grant.click();
+    expect(await page.locator('.bulk .status').innerText()).toBe(
+      '먼저 권한을 줄 사건에 표시하세요.',
+    );
+    const boxes = page.locator('li.case input[type=checkbox]');
+    expect(await boxes.count()).toBe(2);
+    for (const box of await boxes.all()) await box.check();
+    await page.getByLabel('열람 권한 줄 사람').selectOption('bob');
+    await grant.click();
+    const status = page.locator('.bulk .status');
+    await page.waitForFunction(() =>
+      document.querySelector('.bulk .status')?.textContent?.startsWith('권한을 주었습니다'),
+    );
+    expect(await status.innerText()).toContain('bob (3/3)');
+    const { rows } = await world.stack.app.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM record_keys WHERE reviewer_id = $1`,
+      [world.colleague.id],
+    );
+    expect(Number(rows[0]!.n)).toBe(3);
+    for (const box of await boxes.all()) await box.uncheck();
   });
 
   it('shows the admin screen, and the whole desk in English on request', async () => {
@@ -210,7 +315,11 @@ describe('sori desk in Chromium', () => {
   });
 
   it('talked to nobody but the desk', () => {
-    expect(foreignRequests(requests, origin)).toEqual([]);
+    // Chromium's own PDF viewer loads its pages from inside the browser (chrome:// and its
+    // built-in extension): nothing of it touches the network.
+    const internal =
+      /^(chrome:\/\/resources\/|chrome-extension:\/\/mhjfbmdgcfjbbpaeojofohoefgiehjai\/)/;
+    expect(foreignRequests(requests, origin).filter((u) => !internal.test(u))).toEqual([]);
   });
 
   it('locks itself after the idle time and asks for the passphrase again', async () => {

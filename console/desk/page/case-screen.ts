@@ -8,16 +8,51 @@ import type { CaseView, FileView, RecordView } from './case-types';
 // side by side, its files (shown here on request, from the desk's memory) and its history;
 // then what the reviewer can do with the case.
 
-const fileUrl = (r: RecordView, f: FileView, download = false) =>
-  apiUrl(`/api/records/${r.id}/files/${f.fileId}${download ? '?download=1' : ''}`);
+const fileUrl = (r: RecordView, f: FileView, part = '', download = false) =>
+  apiUrl(`/api/records/${r.id}/files/${f.fileId}${part}${download ? '?download=1' : ''}`);
 
 function viewer(r: RecordView, f: FileView): HTMLElement {
   const src = fileUrl(r, f);
   const mime = f.mime ?? '';
-  if (mime.startsWith('image/')) return h('img', { src, alt: f.name, class: 'inline-file' });
   if (mime.startsWith('audio/')) return h('audio', { src, controls: true, class: 'inline-file' });
   if (mime.startsWith('video/')) return h('video', { src, controls: true, class: 'inline-file' });
-  return h('iframe', { src, title: f.name, class: 'inline-file pdf', sandbox: '' });
+  return h('img', { src, alt: f.name, class: 'inline-file' });
+}
+
+/**
+ * The safe PDF rendition in Chromium's own PDF viewer. No sandbox attribute on the frame:
+ * Chromium will not show a PDF in a frame sandboxed that way; the desk sends the rendition with
+ * a sandboxing CSP instead, and the rendition holds pictures of pages, nothing that runs.
+ */
+function renditionViewer(r: RecordView, f: FileView): HTMLElement {
+  return h('iframe', {
+    src: fileUrl(r, f, '/rendition'),
+    title: `${t('rendition')}: ${f.name}`,
+    class: 'inline-file pdf',
+  });
+}
+
+/** Text read out of a picture (OCR) beside its translation, as the testimony is shown. */
+function ocrPanel(f: FileView): HTMLElement | null {
+  if (!f.ocr) return null;
+  return h(
+    'div',
+    { class: 'side-by-side ocr' },
+    h(
+      'section',
+      { class: 'text-pane' },
+      h('h4', {}, `${t('ocrText')} · ${languageLabel(f.ocr.language)}`),
+      h('div', { class: 'text', lang: f.ocr.language }, f.ocr.text),
+    ),
+    h(
+      'section',
+      { class: 'text-pane' },
+      h('h4', {}, `${t('ocrTranslation')} · ${languageLabel('en')}`),
+      f.ocr.translation === null
+        ? h('p', { class: 'hint' }, t('none'))
+        : h('div', { class: 'text', lang: 'en' }, f.ocr.translation),
+    ),
+  );
 }
 
 function fileItem(r: RecordView, f: FileView): HTMLElement {
@@ -31,11 +66,15 @@ function fileItem(r: RecordView, f: FileView): HTMLElement {
       h('strong', {}, f.name),
       ` — ${t('heldBack')} (${f.reason ?? ''}) · ${kb}`,
     );
+  const pages = f.rendition
+    ? `${t('renditionPages').replace('{n}', String(f.rendition.pages))}${f.rendition.truncated ? ` · ${t('renditionTruncated')}` : ''}`
+    : '';
   return h(
     'li',
     { class: 'file' },
     h('div', {}, h('strong', {}, f.name), ` · ${f.mime} · ${kb} · ${t('clean')}`),
     h('p', { class: 'hint' }, removed),
+    f.kept?.length ? h('p', { class: 'hint' }, `${t('keptInFile')}: ${f.kept.join(', ')}`) : null,
     h(
       'div',
       { class: 'file-actions' },
@@ -46,9 +85,28 @@ function fileItem(r: RecordView, f: FileView): HTMLElement {
             `${t('show')}: ${f.name}`,
           )
         : null,
-      h('a', { class: 'button ghost', href: fileUrl(r, f, true), download: f.name }, t('save')),
+      f.rendition
+        ? h(
+            'button',
+            { type: 'button', onclick: () => slot.replaceChildren(renditionViewer(r, f)) },
+            `${t('showRendition')}: ${f.name} (${pages})`,
+          )
+        : null,
+      h('a', { class: 'button ghost', href: fileUrl(r, f, '', true), download: f.name }, t('save')),
+      f.rendition
+        ? h(
+            'a',
+            {
+              class: 'button ghost',
+              href: fileUrl(r, f, '/rendition', true),
+              download: `${f.name}.pdf`,
+            },
+            t('saveRendition'),
+          )
+        : null,
     ),
     slot,
+    ocrPanel(f),
   );
 }
 

@@ -8,6 +8,12 @@ export interface FileView {
   size: number;
   inline?: boolean;
   removed: string[];
+  /** What the worker deliberately left in a clean file (e.g. a colour profile converted). */
+  kept?: string[];
+  /** The safe PDF rendition of the file, when the worker made one. */
+  rendition?: { pages: number; truncated: boolean } | null;
+  /** Text read out of the picture, with its translation (null when none was made). */
+  ocr?: { text: string; language: string; translation: string | null } | null;
   reason?: string;
 }
 

@@ -90,6 +90,14 @@ function filterBar(cases: CaseRow[], redraw: () => void): HTMLElement {
       redraw();
     },
   });
+  const withFiles = h('input', {
+    type: 'checkbox',
+    checked: filters.withFiles === '1',
+    onchange: (e: Event) => {
+      filters.withFiles = (e.target as HTMLInputElement).checked ? '1' : '';
+      redraw();
+    },
+  });
   return h(
     'div',
     { class: 'filters' },
@@ -136,6 +144,7 @@ function filterBar(cases: CaseRow[], redraw: () => void): HTMLElement {
         Object.keys(INDICATORS).map((k): [string, string] => [k, indicatorLabel(k)]),
       ),
       h('div', { class: 'field inline' }, h('label', {}, unread, ' ', t('unreadOnly'))),
+      h('div', { class: 'field inline' }, h('label', {}, withFiles, ' ', t('withFilesOnly'))),
       h(
         'button',
         {
@@ -187,7 +196,10 @@ async function bulkBar(): Promise<HTMLElement> {
       {
         type: 'button',
         onclick: async () => {
-          if (chosen.size === 0) return;
+          if (chosen.size === 0 || !who.value) {
+            status.textContent = t(chosen.size === 0 ? 'selectFirst' : 'noColleague');
+            return;
+          }
           try {
             const r = await call<{ reviewer: string; created: number; records: number }>(
               'POST',

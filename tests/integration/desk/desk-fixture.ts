@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { insertReviewer } from '../../../core/repositories/reviewer.repository';
@@ -14,12 +14,14 @@ import { startDesk, type Desk } from '../../../console/desk/app';
 import { writeKeyFile } from '../../../console/keystore';
 import { fetchIntakeKey, submitTestimony } from '../../../console/submission';
 import { makeJpeg } from '../../fixtures/make-image';
+import { makeMp3, makeMp4 } from '../../fixtures/make-media';
 import { startStack, waitFor, type Stack } from '../console/console-harness';
 
 // The whole system for desk tests: intake, worker (LibreTranslate stub), review API, and a
 // desk started in-process for an admin reviewer whose key file sits in a temporary SORI_HOME.
 // A Korean testimony with a photo arrives under one receipt, then a follow-up under the same
-// receipt: the desk must show them as one case.
+// receipt, with a voice recording and a video: the desk must show them as one case, and play
+// both in place.
 
 export const PASSPHRASE = 'correct horse battery staple';
 export const TESTIMONY = '여권을 빼앗겼어요.';
@@ -80,8 +82,17 @@ export async function startDeskWorld(): Promise<DeskWorld> {
     attach: [photo.path],
   });
   await waitFor('the first record', async () => (await recordCount(stack)) === 1, 60_000);
-  await submitTestimony(intakeApi, intake, { text: FOLLOW_UP, lang: 'ko' }, first.receipt);
-  await waitFor('the follow-up record', async () => (await recordCount(stack)) === 2, 60_000);
+  const voice = join(photoDir, 'voice.mp3');
+  writeFileSync(voice, await makeMp3(photoDir));
+  const video = join(photoDir, 'video.mp4');
+  writeFileSync(video, await makeMp4(photoDir));
+  await submitTestimony(
+    intakeApi,
+    intake,
+    { text: FOLLOW_UP, lang: 'ko', attach: [voice, video] },
+    first.receipt,
+  );
+  await waitFor('the follow-up record', async () => (await recordCount(stack)) === 2, 120_000);
   const { rows } = await stack.app.pool.query<{ id: string }>(
     'SELECT id FROM records ORDER BY case_seq',
   );

@@ -61,7 +61,7 @@ describe('sori desk: a reviewer works a case', () => {
       caseId: world.records[0],
       recordIds: world.records,
       unread: true,
-      attachments: 1,
+      attachments: 3,
     });
   });
 
@@ -119,6 +119,38 @@ describe('sori desk: a reviewer works a case', () => {
     const saved = await s.send('GET', `${path}?download=1`);
     expect(String(saved.headers['content-disposition'])).toMatch(/^attachment/);
     expect(saved.body.equals(inline.body)).toBe(true);
+  });
+
+  it('serves the recording and the video in byte ranges, as players ask for them', async () => {
+    const view = (await s.send('GET', `/api/cases/${caseId}`)).json<{
+      records: Array<{
+        id: string;
+        files: Array<{ fileId: string; mime: string; inline: boolean; rendition: unknown }>;
+      }>;
+    }>();
+    const follow = view.records[1]!;
+    expect(follow.files.map((f) => [f.mime, f.inline])).toEqual([
+      ['audio/mpeg', true],
+      ['video/mp4', true],
+    ]);
+    const path = `/api/records/${follow.id}/files/${follow.files[1]!.fileId}`;
+    const whole = await s.send('GET', path);
+    expect([whole.status, whole.headers['accept-ranges']]).toEqual([200, 'bytes']);
+    const part = await s.send('GET', path, undefined, { range: 'bytes=100-199' });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 100-199/${whole.body.length}`);
+    expect(part.body.equals(whole.body.subarray(100, 200))).toBe(true);
+    const tail = await s.send('GET', path, undefined, { range: 'bytes=-10' });
+    expect(tail.body.equals(whole.body.subarray(-10))).toBe(true);
+    const past = await s.send('GET', path, undefined, { range: `bytes=${whole.body.length + 5}-` });
+    expect(past.status).toBe(416);
+    // No rendition was made for a recording: asking for one is a clear 404.
+    expect(follow.files[1]!.rendition).toBeNull();
+    const none = await s.send('GET', `${path}/rendition`);
+    expect([none.status, none.json<{ error: { code: string } }>().error.code]).toEqual([
+      404,
+      'RENDITION_NOT_FOUND',
+    ]);
   });
 
   it('adds a note, a tag, a status, an ILO indicator and a reply as encrypted entries', async () => {
@@ -203,8 +235,9 @@ describe('sori desk: a reviewer works a case', () => {
     expect(cell('follow_ups')).toBe('1');
     expect(cell('ilo_indicators')).toBe('Retention of identity documents');
     const attachments = cell('attachments').split('|');
-    expect(attachments).toHaveLength(1);
+    expect(attachments).toHaveLength(3);
     expect(zip[attachments[0]!]!.subarray(0, 2)).toEqual(Uint8Array.of(0xff, 0xd8));
+    for (const a of attachments) expect(zip[a]!.length).toBeGreaterThan(100);
   });
 
   it('exports a printable case file with the custody proof, and the evidence bundle', async () => {
@@ -315,6 +348,13 @@ describe('sori desk: a reviewer works a case', () => {
     ).json<{ records: Array<{ translation: { title: string; text: string } }> }>();
     expect(view.records[0]!.translation.text).toBe('My passport was taken from me.');
     expect(view.records[0]!.translation.title).toMatch(/human: alice/);
+    const ko = (await s.send('GET', `/api/cases/${caseId}?lang=ko`)).json<{
+      records: Array<{ translation: { title: string } }>;
+    }>();
+    expect(ko.records.map((r) => r.translation.title)).toEqual([
+      '사람 번역 · alice',
+      expect.stringMatching(/^기계 번역 · libretranslate/),
+    ]);
     const elsewhere = await s.send('POST', `/api/cases/${caseId}/actions`, {
       kind: 'human-translation',
       recordId: '00000000-0000-4000-8000-000000000000',

@@ -156,6 +156,8 @@ export async function seedRecord(
     language?: string;
     translated?: boolean;
     sourceTokenHash?: Bytes | null;
+    /** The decrypted body to seal (default: a minimal one naming the record). */
+    body?: object;
   } = {},
 ): Promise<SeededRecord> {
   const existing = await pool.query<{ id: string }>(
@@ -175,7 +177,7 @@ export async function seedRecord(
   const id = randomId();
   const receivedOn = o.receivedOn ?? new Date().toISOString().slice(0, 10);
   const recordKey = newRecordKey();
-  const body = { v: 1, text: `증언 ${id}`, lang: { code: o.language ?? 'ko' } };
+  const body = o.body ?? { v: 1, text: `증언 ${id}`, lang: { code: o.language ?? 'ko' } };
   const sealed = encryptRecordBody(recordKey, id, body);
   await insertRecord(pool, {
     id,
