@@ -1,9 +1,8 @@
 import { FileEncryptor, sha256Stream, type Bytes } from '../crypto/portable';
 
-// A file is read in 1 MiB slices, each pushed through the protocol's file cipher (64 KiB
-// frames) and kept as a Blob part, so the browser may page the ciphertext out of memory.
-// The whole ciphertext exists before the upload starts: tus can then resume from any offset
-// the server reports, which an on-the-fly encryption could not replay.
+// A file read in 1 MiB slices through the protocol's file cipher (64 KiB frames), each slice a
+// Blob part the browser may page out. All of the ciphertext exists before the upload starts, so
+// tus can resume from any offset the server reports; encrypting on the fly could not replay it.
 const SLICE_BYTES = 1024 * 1024;
 
 export interface EncryptedFile {

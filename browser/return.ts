@@ -14,10 +14,9 @@ import { PAGE } from './page-ids';
 import { encryptAndSend } from './send';
 import { el, nextFrame, type StatusPanel } from './ui';
 
-// Coming back with a receipt: the keys are derived here, only the token goes to the server,
-// and replies are opened here with the secret key that never leaves the page. Adding more
-// testimony (or replying) is encrypted here too and posted as a new submission under the same
-// source token, exactly like the first one: the server never sees that plaintext either.
+// Coming back with a receipt: keys derived here, only the token sent, replies opened here with a
+// secret key that never leaves the page. Added testimony is encrypted here too and posted as a
+// new submission under the same source token (BROWSER.md).
 
 /** The receipt typed in the form's receipt field, normalised, then wiped from the page. */
 function takeReceipt(form: HTMLFormElement): string | null {

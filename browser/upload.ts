@@ -1,11 +1,9 @@
 import { Upload } from 'tus-js-client';
 import { powHeader } from './api';
 
-// tus upload of one encrypted file. No metadata (the server refuses Upload-Metadata: a name
-// or type would identify) and nothing written to localStorage: a seized or shared phone must
-// not list what was uploaded, so resuming lives only as long as this page does. Creating the
-// upload (the POST) costs a proof of work when the server asks for one; a solution is spent
-// once, so each creation attempt solves its own. Resuming (HEAD, PATCH) costs nothing.
+// tus upload of one encrypted file: no Upload-Metadata and nothing in localStorage (BROWSER.md
+// says why), so a resume lasts only as long as this page. Each creation (POST) solves its own
+// proof of work when asked, a solution being spent once; resuming (HEAD, PATCH) costs nothing.
 const CHUNK_BYTES = 2 * 1024 * 1024;
 const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
 

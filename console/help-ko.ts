@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { consoleLanguage, type ConsoleLanguage } from './messages-ko';
 
-// `sori --help` in Korean. Descriptions stay written in English where each command is defined;
-// once the tree is built, localiseHelp() swaps each one for its Korean sentence, looked up by
-// its English text as say() does for output (messages-ko.ts). A description without a Korean
-// sentence stays English, so a new option never shows an empty help line.
+// `sori --help` in Korean: once the command tree is built, localiseHelp() swaps each English
+// description for its Korean sentence, looked up by its English text as say() does
+// (messages-ko.ts); a description without one stays English.
 
 export const KO_HELP: Readonly<Record<string, string>> = Object.freeze({
   // Commander's own words

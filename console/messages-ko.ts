@@ -1,8 +1,6 @@
-// The console in Korean: chosen with SORI_LANG=ko, or a Korean locale (LANG, LC_ALL,
-// LC_MESSAGES starting with "ko"). Failures are shown by their stable code, so the Korean
-// sentence is looked up by that code; a code without one keeps its English sentence. Everything
-// else the console prints (and its --help, console/help-ko.ts) is looked up by its English
-// text, gettext-style, through say(): a sentence without a Korean one stays English.
+// The console in Korean (SORI_LANG=ko, or LANG, LC_ALL or LC_MESSAGES starting with "ko"):
+// failures looked up by their stable code, everything else by its English text through say();
+// a sentence without a Korean one stays English. CONSOLE.md says why two lookups.
 
 export type ConsoleLanguage = 'en' | 'ko';
 

@@ -35,7 +35,7 @@ export function checkExportedFiles(
     const files = bodyFiles(dir, recordId);
     if (!files) continue;
     const exported = manifest.files.filter((f) => f.file?.recordId === recordId);
-    // Renditions are listed under their document (issue 15), hashed in the body like it.
+    // Renditions are listed under their document, hashed in the body like it.
     const renditions = files.flatMap((b) =>
       b.status === 'clean' && b.rendition ? [b.rendition] : [],
     );

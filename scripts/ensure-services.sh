@@ -34,8 +34,8 @@ STACK_ONLY=""
 command -v redis-server >/dev/null 2>&1 || need_apt redis-server
 # The worker's sanitisers run ffmpeg, and exiftool (vendored) needs perl and Archive::Zip.
 command -v ffmpeg >/dev/null 2>&1 || need_apt ffmpeg
-# The worker's jail OCRs photos of paper and draws documents' safe renditions with tesseract
-# (issue 15): Korean, Russian and English data.
+# The worker's jail OCRs photos of paper and draws documents' safe renditions with tesseract:
+# Korean, Russian and English data.
 for lang in kor rus eng; do
   [ -e "/usr/share/tesseract-ocr/5/tessdata/$lang.traineddata" ] || need_apt tesseract-ocr "tesseract-ocr-$lang"
 done
@@ -77,11 +77,11 @@ command -v qpdf >/dev/null 2>&1 || need_apt qpdf
 command -v heif-enc >/dev/null 2>&1 || need_apt libheif-examples
 command -v mat2 >/dev/null 2>&1 || need_apt mat2
 command -v soffice >/dev/null 2>&1 || need_apt libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
-# Draw makes the ODG fixture (issue 15).
+# Draw makes the ODG fixture.
 dpkg -s libreoffice-draw-nogui >/dev/null 2>&1 || need_apt libreoffice-draw-nogui
 # The browser tier drives Debian's Chromium (never a downloaded one); Korean glyphs for its screenshots.
 command -v chromium >/dev/null 2>&1 || need_apt chromium fonts-noto-cjk
-# The OCR tests draw Korean and Russian "photos of paper" with Debian's fonts (issue 15).
+# The OCR tests draw Korean and Russian "photos of paper" with Debian's fonts.
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt fonts-noto-cjk
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt fonts-dejavu-core
 

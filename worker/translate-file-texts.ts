@@ -2,12 +2,9 @@ import type { RecordFile, Translation } from '../core/record/record-body';
 import type { Translator } from './translate';
 import { translateTestimony } from './translate-testimony';
 
-// The text read from photos of paper, translated like the testimony text and in the same
-// step, before the record is stored. Unlike the testimony's, a failed translation here is not
-// owed: retry-translation appends a translation of the record's text only, so a photo's text
-// the engine failed on is recorded as not-translated with reason 'failed' and the engine's
-// code, and a reviewer reads (or translates) it from the record. A rendition's OCR text is not
-// translated ('not-requested'): it is there for search.
+// The text read from photos of paper, translated in the testimony's step before the record is
+// stored. Unlike the testimony's it is not owed: a failure is recorded ('failed', the engine's
+// code). A rendition's OCR text is kept for search only ('not-requested'); sanitise/FORMATS.md.
 
 export async function translateFileTexts(
   translator: Translator | null,

@@ -10,11 +10,9 @@ import { FileCache } from './file-cache';
 import type { Inbox } from './inbox';
 import type { Vault } from './vault';
 
-// An attachment for the page: fetched as ciphertext, decrypted into this process's memory,
-// checked against the SHA-256 in its record, and handed to the browser from there. It is never
-// written to disk; the page saves it only when the reviewer presses "Save". Audio and video
-// are asked for in byte ranges (seeking), so a decrypted file stays in memory, bounded, until
-// the desk locks, instead of being fetched and decrypted again for every range.
+// An attachment for the page: fetched as ciphertext, decrypted into this process's memory and
+// checked against its record's SHA-256; never written to disk (the page saves it only on
+// "Save"). Byte ranges for audio and video come from file-cache.ts (CONSOLE.md).
 
 export type CleanFile = Extract<RecordFile, { status: 'clean' }>;
 

@@ -2,11 +2,9 @@ import type { Translation } from '../../core/record/record-body';
 import type { OpenedRecord } from '../records';
 import { pickTranslation } from '../render/record';
 
-// What the desk's search looks through for one record, built once when the record is opened
-// and kept in memory only: the testimony and its translation, every entry's text (notes,
-// replies, corrected translations, tags, coded quotes), file names, the OCR text of pictures of
-// paper with its translation, and free-text answers. Lower-cased and NFC so a query matches
-// however the source's keyboard composed Hangul.
+// What the desk's search looks through for one record, kept in memory only: the testimony, its
+// entries, file names, the text read from files and the free-text answers, with translations.
+// Lower-cased and NFC, so a query matches however the source's keyboard composed Hangul.
 
 const translatedText = (t: Translation | undefined): string[] => (t && 'text' in t ? [t.text] : []);
 

@@ -3,11 +3,8 @@ import { join, resolve } from 'node:path';
 import { startChild, runStep, type Child } from './processes';
 
 // `npm run dev:stack`: the whole of Sori on one machine without Docker, for a developer or a
-// trial, not real sources (local trust logins, no Redis password, no proof of work). Postgres
-// and Redis (the local ones, else installed and started by scripts/ensure-services.sh), the
-// database and its migrations, the worker's keys drawn on first start into the data directory,
-// then worker, server and a translator, in one log stream. Ctrl-C stops all of it.
-// `docker compose up` remains the production path.
+// trial, never for real sources (local trust logins, no Redis password, no proof of work).
+// What it starts, in order, is in README.md's first hour; production is `docker compose up`.
 
 const ROOT = resolve(__dirname, '..', '..');
 const DIST = process.argv.includes('--dist');

@@ -5,10 +5,9 @@ import { detectLanguage } from '../text/language';
 import { sha256HexOf } from './blob-sink';
 import type { FileWriter } from './file-writer';
 
-// A clean file's readings from its jail, into the record: the safe rendition written as a
-// record-file blob of its own (like the clean copy, under its own sub-key of R), and the OCR
-// text with its detected language. A photo's text is translated afterwards, with the testimony
-// (translate-file-texts.ts); a rendition's text is kept for search and not translated.
+// A clean file's readings from its jail, into the record: the safe rendition as a record-file
+// blob of its own (under its own sub-key of R, like the clean copy) and the OCR text with its
+// detected language. Only a photo's text is translated, later (translate-file-texts.ts).
 
 /**
  * Renditions' sub-keys of R: this plus the clean copy's. Clean copies use 1..n (n attachments,

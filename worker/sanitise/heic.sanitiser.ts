@@ -36,7 +36,7 @@ export class HeicSanitiser implements Sanitiser {
           return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
         report.format = type.extension;
         report.removed = describeMetadata(tags);
-        // `-all=` no longer takes the colour profile in exiftool 13; it must be named.
+        // exiftool 13's `-all=` leaves the colour profile; it must be named.
         await writeTags(path, ['-all=', '-ICC_Profile:all=', '-overwrite_original']);
         // What exiftool leaves: an HDR gain map's own XMP item (heif-xmp-items.ts).
         const xmp = blankXmpItems(await readFile(path));

@@ -1,9 +1,6 @@
-// iPhone HDR photos carry an auxiliary image (auxC urn:com:apple:photo:2020:aux:hdrgainmap)
-// with an XMP item of its own (cdsc → the gain map) naming the XMP toolkit and the
-// HDRGainMap tags. exiftool `-all=` removes the primary image's XMP but leaves that one. What
-// is kept of a gain map is its pixels (the HEVC data and its auxC type, which HDR displays
-// need); every XMP item left in the file is blanked in place to an empty packet — no offset
-// moves, the item is an empty metadata item no decoder reads.
+// Every XMP item left in a HEIF after exiftool (an iPhone HDR gain map's own, which `-all=`
+// leaves) blanked in place to an empty packet: no offset moves, and no decoder reads an empty
+// metadata item. Why the gain map itself stays: FORMATS.md, "HEIF gain maps".
 
 const u32 = (b: Buffer, at: number): number => (at + 4 <= b.length ? b.readUInt32BE(at) : 0);
 const kind = (b: Buffer, at: number): string => b.toString('latin1', at + 4, at + 8);

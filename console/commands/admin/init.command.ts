@@ -18,12 +18,9 @@ import { readPassphrase, readPublicKeys, writeKeyFile } from '../../keystore';
 import { login } from '../../session';
 import { REVIEWER_NAME } from '../keygen.command';
 
-// `sori admin init`: the first reviewer of a fresh stack in one command, on the machine that
-// runs it (a developer's, a single-box deployment's). It makes the key file if there is none,
-// enrols its public keys as the first admin straight into DATABASE_URL (as admin:bootstrap
-// does: no admin exists yet to authorise it through the review API) and logs in.
-// Elsewhere, the reviewer runs `sori keygen` on their own machine and the operator
-// `admin:bootstrap` with the public keys: secrets never travel.
+// `sori admin init`: the first reviewer of a fresh stack, on the machine that runs it: the key
+// file if there is none, its public keys enrolled as the first admin straight into DATABASE_URL
+// (no admin exists yet to authorise it through the review API), then a login. CONSOLE.md: why.
 
 interface InitOptions {
   name: string;

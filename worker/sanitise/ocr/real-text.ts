@@ -1,14 +1,8 @@
 import type { OcrWord } from './tesseract';
 
-// When is what tesseract read from a photo real text, worth a reviewer's reading and a
-// translation? A photo of a street or a face still yields "words": short, unsure, mostly
-// symbols. The rule, over tesseract's word confidences (0–100):
-//   - a word is *read* when tesseract is at least MIN_WORD_CONFIDENCE sure of it and it holds
-//     at least two letters (any script: Hangul, Cyrillic, Latin...);
-//   - the text is real when the read words hold at least MIN_LETTERS letters in all (a Hangul
-//     syllable or Han character counts two), and they
-//     are at least MIN_READ_SHARE of the words holding any letter or digit.
-// A receipt line or a short handwritten note passes; noise from a landscape does not.
+// Whether what tesseract read from a photo is real text, worth a reviewer's reading and a
+// translation: a street or a face still yields "words", short, unsure, mostly symbols. The rule
+// over tesseract's word confidences (0–100) is in ../FORMATS.md, "Photos of paper".
 
 export const MIN_WORD_CONFIDENCE = 60;
 export const MIN_LETTERS = 12;

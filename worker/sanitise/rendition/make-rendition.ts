@@ -7,11 +7,9 @@ import type { SanitiseContext } from '../types';
 import { renderPages } from './render-pages';
 import { renditionLeftovers, stripRenditionPdf } from './rendition-pdf';
 
-// The safe rendition (Dangerzone's idea, inside the jail): the document's pages drawn to
-// pixels, and a new PDF built from those pixels alone with tesseract's OCR text layer on top.
-// Nothing of the original's structure survives — its fonts, scripts, links, forms, embedded
-// files and metadata are never copied, only looked at by the renderer — and the PDF is checked
-// object by object (rendition-pdf.ts) before it is given.
+// A document's safe rendition: its pages drawn to pixels, then a new PDF of those pixels alone
+// under tesseract's OCR text layer. Nothing of the original's structure is copied, and the PDF
+// is checked object by object (rendition-pdf.ts) before it is given. ../FORMATS.md: the rules.
 
 /**
  * tesseract processes OCR'ing one document's pages at once: a page takes about 2.5 s of one

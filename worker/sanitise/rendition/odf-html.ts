@@ -2,11 +2,9 @@ import { unzipSync } from 'fflate';
 import type { Element } from '@xmldom/xmldom';
 import { allElements, parseXml } from '../office/xml';
 
-// mupdf renders OOXML, EPUB and HTML, but not OpenDocument. An ODF file (and HWP/HWPX, which
-// the cleaner rebuilds as ODT) is drawn for its rendition from its *cleaned* copy as plain HTML:
-// its paragraphs and headings in order (those inside tables, frames and slides included) and
-// its pictures. Layout, styles and fonts are not kept: the rendition is for reading safely,
-// the cleaned copy for fidelity.
+// An OpenDocument file (and HWP/HWPX, rebuilt as ODT) as plain HTML for mupdf to draw: the
+// *cleaned* copy's paragraphs and headings in order (inside tables, frames and slides too) and
+// its pictures. Why mupdf needs this and layout is dropped: ../FORMATS.md.
 
 const TEXT_NS = 'urn:oasis:names:tc:opendocument:xmlns:text:1.0';
 const DRAW_NS = 'urn:oasis:names:tc:opendocument:xmlns:drawing:1.0';

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { MAX_RENDITION_PAGE_PIXELS, MAX_RENDITION_PAGES, RENDITION_DPI } from '../limits';
 import { loadMupdf } from '../pdf.sanitiser';
 
-// A document's pages drawn to pixels by mupdf (PDF, OOXML, EPUB, HTML), inside the jail: at
-// most MAX_RENDITION_PAGES pages, at RENDITION_DPI or less (a page whose pixels would pass
-// MAX_RENDITION_PAGE_PIXELS is drawn at the resolution that fits). Each page is a PNG in the
-// scratch dir; nothing but its pixels goes on.
+// A document's pages drawn to pixels by mupdf in the jail, each a PNG in the scratch dir: at
+// most MAX_RENDITION_PAGES, at RENDITION_DPI or less (a page past MAX_RENDITION_PAGE_PIXELS is
+// drawn at the resolution that fits). Nothing but the pixels goes on.
 
 export interface RenderedPages {
   /** PNG files, one per rendered page, in order. */
