@@ -39,6 +39,7 @@ const DICTIONARY: Record<string, string> = {
   '월급을 받지 못했습니다.': 'I was not paid my wages.',
   'Паспорт забрали.': 'They took the passport.',
   'Нам не платили.': 'We were not paid.',
+  '근로계약서 고용주 한빛수산': 'Employment contract, employer Hanbit Fisheries',
 };
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -21,7 +21,7 @@ import { startStack, waitFor, type Stack } from '../console/console-harness';
 // desk started in-process for an admin reviewer whose key file sits in a temporary SORI_HOME.
 // A Korean testimony with a photo arrives under one receipt, then a follow-up under the same
 // receipt, with a voice recording and a video: the desk must show them as one case, and play
-// both in place.
+// both in place. `submitNew` sends another source's testimony the same way, mid-test.
 
 export const PASSPHRASE = 'correct horse battery staple';
 export const TESTIMONY = '여권을 빼앗겼어요.';
@@ -34,6 +34,8 @@ export interface DeskWorld {
   admin: { id: string; name: string };
   colleague: { id: string; name: string };
   records: string[];
+  /** A new source's testimony in Korean with these files; resolves to its record once made. */
+  submitNew(text: string, attach: readonly string[]): Promise<string>;
   startDesk(idleMs?: number): Promise<Desk>;
   close(): Promise<void>;
 }
@@ -106,6 +108,23 @@ export async function startDeskWorld(): Promise<DeskWorld> {
     admin: { id: admin.id, name: 'alice' },
     colleague: { id: colleague.id, name: 'bob' },
     records: rows.map((r) => r.id),
+    async submitNew(text, attach) {
+      const known = (await stack.app.pool.query<{ id: string }>('SELECT id FROM records')).rows;
+      await submitTestimony(intakeApi, intake, { text, lang: 'ko', attach });
+      // The jail reads photos of paper (OCR) and draws documents' renditions: minutes when busy.
+      const made = await waitFor(
+        'the new record',
+        async () =>
+          (
+            await stack.app.pool.query<{ id: string }>(
+              'SELECT id FROM records WHERE NOT (id = ANY($1))',
+              [known.map((r) => r.id)],
+            )
+          ).rows[0],
+        300_000,
+      );
+      return made.id;
+    },
     async startDesk(idleMs = 15 * 60_000) {
       const d = await startDesk({ server: stack.reviewUrl, keyPath, idleMs });
       desks.push(d);

@@ -1,10 +1,9 @@
 import { randomId } from '../../../crypto';
 import type { RecordBodyV1, RecordFile } from '../../../core/record/record-body';
 
-// A record body as the worker writes it once it makes safe renditions and reads text out of
-// pictures (issue 15's contract): a photo of a paper contract with its OCR text and that text's
-// translation, and a PDF rendition. Until the worker produces them in tests, desk tests build
-// such bodies here; once it does, a test can switch to a real submission and keep its checks.
+// A record body as the worker writes it for a photo of a paper contract (issue 15's contract):
+// its OCR text and that text's translation, and a PDF rendition. Built by hand for the inbox's
+// and the case file's own tests, which need no worker; tests/browser/desk.test.ts submits one.
 
 export const OCR_TEXT = '근로계약서 고용주 한빛수산 월급 없음';
 export const OCR_TRANSLATION = 'Employment contract employer Hanbit Fisheries no wages';
