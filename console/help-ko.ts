@@ -77,6 +77,8 @@ export const KO_HELP: Readonly<Record<string, string>> = Object.freeze({
     '기록의 첨부 파일: 목록 보기 또는 하나를 파일로 복호화',
   'list the attachments of a record, numbered': '기록의 첨부 파일 목록 (번호와 함께)',
   'decrypt one attachment of a record into a new file': '첨부 파일 하나를 새 파일로 복호화',
+  "a document's safe rendition: a PDF of its pages' pixels and OCR text":
+    '문서의 안전한 사본: 각 쪽의 픽셀과 OCR 텍스트로 만든 PDF',
   'where to write it (default: a safe name in this folder)':
     '쓸 곳 (기본: 이 폴더에 안전한 이름으로)',
   'admins: the held-back original (it may identify the source)':

@@ -128,6 +128,19 @@ export const KO_TEXT: Readonly<Record<string, string>> = Object.freeze({
   "SORI_ENROLMENT_ROOTS is not set: this key is the server's word, unchecked.":
     'SORI_ENROLMENT_ROOTS 가 설정되지 않았습니다. 이 키는 서버의 말일 뿐, 확인되지 않았습니다.',
   // files and exports
+  '{n} more lines (--json for all)': '{n}줄 더 있음 (전체는 --json)',
+  '{n} page': '{n}쪽',
+  '{n} pages': '{n}쪽',
+  '{n} page (first pages only)': '앞의 {n}쪽만',
+  '{n} pages (first pages only)': '앞의 {n}쪽만',
+  'safe rendition: PDF of pixels + OCR text': '안전한 사본: 화면 픽셀로 만든 PDF + OCR 텍스트',
+  'safe rendition': '안전한 사본',
+  'machine translation': '기계 번역',
+  'not translated': '번역 안 됨',
+  'text of the rendition (OCR)': '사본에서 읽은 텍스트 (OCR)',
+  'text read from the image (OCR)': '그림에서 읽은 텍스트 (OCR)',
+  '{name} has no safe rendition (only documents get one; see sori show)':
+    '{name} 에는 안전한 사본이 없습니다 (문서에만 만들어집니다. sori show 참고)',
   'Wrote {name} to {path} ({bytes} bytes, SHA-256 checked).':
     '{name} 을(를) {path} 에 썼습니다 ({bytes}바이트, SHA-256 확인됨).',
   'It is decrypted testimony: keep it encrypted at rest and delete it when done.':

@@ -4,6 +4,7 @@ import { recordFileKey } from '../../crypto';
 import type { RecordFile } from '../../core/record/record-body';
 import type { Context } from '../context';
 import { ConsoleError } from '../errors';
+import { say } from '../messages-ko';
 import { safeName } from '../export-files';
 import { fetchRecordFile, saveDecrypted } from '../record-files';
 import type { OpenedRecord } from '../records';
@@ -23,10 +24,10 @@ export async function getRendition(
   if (!rendition) {
     throw new ConsoleError(
       'RENDITION_NOT_FOUND',
-      `${f.name} has no safe rendition (only documents get one; see sori show)`,
+      say('{name} has no safe rendition (only documents get one; see sori show)', { name: f.name }),
     );
   }
-  const label = `${f.name} (safe rendition)`;
+  const label = `${f.name} (${say('safe rendition')})`;
   const out =
     outPath ?? join('.', safeName(`${f.name.replace(/\.[^.]*$/, '')}-rendition`, n, 'pdf'));
   if (existsSync(out)) throw new ConsoleError('FILE_EXISTS', `${out} exists already`);
@@ -36,8 +37,12 @@ export async function getRendition(
   const saved = await saveDecrypted(fetched, key, out, rendition.sha256, label);
   ctx.emit({ recordId: r.detail.id, file: n, rendition: true, out, ...saved }, () =>
     [
-      `Wrote ${label} to ${out} (${saved.bytes} bytes, SHA-256 checked).`,
-      'It is decrypted testimony: keep it encrypted at rest and delete it when done.',
+      say('Wrote {name} to {path} ({bytes} bytes, SHA-256 checked).', {
+        name: label,
+        path: out,
+        bytes: saved.bytes,
+      }),
+      say('It is decrypted testimony: keep it encrypted at rest and delete it when done.'),
     ].join('\n'),
   );
 }

@@ -1,4 +1,5 @@
 import type { RecordFile } from '../../core/record/record-body';
+import { say } from '../messages-ko';
 import { formatBytes } from './files';
 
 // Under a clean file in `sori show`: its safe rendition (a PDF redrawn from pixels, safe to open
@@ -14,7 +15,7 @@ function indented(label: string, text: string): string[] {
   return [
     `   ${label}:`,
     ...shown.map((l) => `     ${l}`),
-    ...(more > 0 ? [`     … ${more} more lines (--json for all)`] : []),
+    ...(more > 0 ? [`     … ${say('{n} more lines (--json for all)', { n: more })}`] : []),
   ];
 }
 
@@ -22,20 +23,22 @@ export function readingLines(f: Extract<RecordFile, { status: 'clean' }>, n: num
   const out: string[] = [];
   const r = f.rendition;
   if (r) {
-    const pages = `${r.pages} page${r.pages === 1 ? '' : 's'}${r.truncated ? ' (first pages only)' : ''}`;
+    const unit = r.pages === 1 ? '{n} page' : '{n} pages';
+    const pages = say(r.truncated ? `${unit} (first pages only)` : unit, { n: r.pages });
     out.push(
-      `   safe rendition: PDF of pixels + OCR text, ${pages}, ${r.dpi} DPI, ${formatBytes(r.size)}` +
-        ` (sori files get <id> ${n} --rendition)`,
+      `   ${say('safe rendition: PDF of pixels + OCR text')}, ${pages}, ${r.dpi} DPI, ` +
+        `${formatBytes(r.size)} (sori files get <id> ${n} --rendition)`,
     );
   }
   const ocr = f.ocr;
   if (ocr) {
-    const source = r ? 'text of the rendition (OCR)' : 'text read from the image (OCR)';
+    const source = say(r ? 'text of the rendition (OCR)' : 'text read from the image (OCR)');
     out.push(...indented(`${source}, ${ocr.lang.code}`, ocr.text));
     const t = ocr.translation;
-    if ('text' in t) out.push(...indented(`machine translation (${t.source}→${t.target})`, t.text));
+    if ('text' in t)
+      out.push(...indented(`${say('machine translation')} (${t.source}→${t.target})`, t.text));
     else if (t.reason !== 'not-requested' && t.reason !== 'same-language')
-      out.push(`   not translated: ${t.reason}${t.code ? ` (${t.code})` : ''}`);
+      out.push(`   ${say('not translated')}: ${t.reason}${t.code ? ` (${t.code})` : ''}`);
   }
   return out;
 }
