@@ -39,6 +39,7 @@ export {
   type SubmissionEnvelopeV1,
   buildSubmission,
   openSubmission,
+  openStoredSubmission,
   attachmentKey,
 } from './submission';
 export {

@@ -85,15 +85,34 @@ export function openSubmission(
       throw new CryptoError('CRYPTO_BAD_FORMAT', `envelope.${f} must be a non-empty string`);
     }
   }
-  if (envelope.intakeKeyId !== keyId(intake.publicKey)) {
+  return openStoredSubmission(
+    {
+      id: envelope.id,
+      intakeKeyId: envelope.intakeKeyId,
+      sealedKey: fromBase64(envelope.sealedKey),
+      manifest: fromBase64(envelope.manifest),
+    },
+    intake,
+  );
+}
+
+/**
+ * openSubmission for the parts as the server stored them (bytes, not base64): the worker opens
+ * every submission, and a round trip through base64 was three passes over the manifest.
+ */
+export function openStoredSubmission(
+  stored: { id: string; intakeKeyId: string; sealedKey: Bytes; manifest: Bytes },
+  intake: BoxKeyPair,
+): { manifest: SubmissionManifest; contentKey: Bytes } {
+  if (stored.intakeKeyId !== keyId(intake.publicKey)) {
     throw new CryptoError('CRYPTO_WRONG_KEY', 'envelope is sealed to another intake key');
   }
-  const contentKey = openSealedKey(fromBase64(envelope.sealedKey), intake);
+  const contentKey = openSealedKey(stored.sealedKey, intake);
   const manifest = decryptJson<SubmissionManifest>(
     manifestKey(contentKey),
     'manifest',
-    envelope.id,
-    fromBase64(envelope.manifest),
+    stored.id,
+    stored.manifest,
   );
   checkManifest(manifest);
   return { manifest, contentKey };

@@ -138,10 +138,22 @@ export async function storeRecordsAndComplete(
   const pending = batch.filter((s) => s.pendingKey !== null);
   // Every bytea in one binary parameter ($3), cut out by offset and length (packed-bytes.ts).
   const packer = bytesPacker();
-  const bodies = packColumn(packer, records.map((r) => r.body));
-  const hashes = packColumn(packer, records.map((r) => r.bodySha256));
-  const wrapped = packColumn(packer, keys.map((k) => k.wrappedKey));
-  const pendingKeys = packColumn(packer, pending.map((s) => s.pendingKey!));
+  const bodies = packColumn(
+    packer,
+    records.map((r) => r.body),
+  );
+  const hashes = packColumn(
+    packer,
+    records.map((r) => r.bodySha256),
+  );
+  const wrapped = packColumn(
+    packer,
+    keys.map((k) => k.wrappedKey),
+  );
+  const pendingKeys = packColumn(
+    packer,
+    pending.map((s) => s.pendingKey!),
+  );
   const { rows } = await tx.query<{ id: string }>({
     name: 'sori-store-records-complete',
     text: `WITH rec AS (

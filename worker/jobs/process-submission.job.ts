@@ -19,10 +19,9 @@ import {
   encryptRecordBody,
   isCryptoError,
   newRecordKey,
-  openSubmission,
+  openStoredSubmission,
   randomId,
   sha256,
-  toBase64,
   wrapRecordKey,
 } from '../../crypto';
 import { DEFAULT_SANITISE_MAX_BYTES, fileDepsFromConfig } from '../attachments/file-deps';
@@ -152,14 +151,7 @@ async function openManifest(
   if (!intake) throw new JobFailure('INTAKE_KEY_UNAVAILABLE');
   let opened: { manifest: unknown; contentKey: Uint8Array };
   try {
-    const envelope = {
-      v: 1 as const,
-      id: s.id,
-      intakeKeyId: s.intakeKeyId,
-      sealedKey: toBase64(s.sealedKey),
-      manifest: toBase64(s.manifest),
-    };
-    opened = openSubmission(envelope, intake.keyPair);
+    opened = openStoredSubmission(s, intake.keyPair);
   } catch (err) {
     if (!isCryptoError(err)) throw err;
     // With the right key, a failure means tampered or corrupt bytes: no retry can open them.
