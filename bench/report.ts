@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgFigures } from './baseline-pg';
 import { formatCpu } from './cpu';
+import { drainCeilingDetail, drainCeilingFigure } from './drain-ceiling';
 import { ROOT } from './children';
 import {
   DRAIN_COUNT,
@@ -13,6 +14,7 @@ import {
   WARMUP_SECONDS,
 } from './env';
 import type { IntakeFigures } from './intake';
+import { intakeCeilingDetail, intakeCeilingFigure } from './intake-ceiling';
 import { jailDetails, jailRows, JAIL_METHOD, type JailFigures } from './jail';
 import type { HttpFigures } from './load';
 import type { LatencyFigures } from './latency';
@@ -82,7 +84,9 @@ function rows(r: Results): Row[] {
     const ratio = r.intake.value.reqPerSec / lower.perSec;
     out.push({
       what: `Sori POST /v1/submissions throughput (${HTTP_CONNECTIONS} connections)`,
-      figure: `${n0(r.intake.value.reqPerSec)} req/s = ${pct(ratio)} of baseline (a) (${lower.name}, ${n0(lower.perSec)} req/s)`,
+      figure:
+        `${n0(r.intake.value.reqPerSec)} req/s = ${pct(ratio)} of baseline (a) (${lower.name}, ${n0(lower.perSec)} req/s)` +
+        intakeCeilingFigure(r.intake.value, lower.perSec),
       target: '≥ 70 % of baseline (a)',
       verdict: verdict(ratio >= 0.7),
     });
@@ -170,7 +174,8 @@ function drainRow(d: Outcome<DrainFigures>, processes: number): Row {
       ? `${n0(d.value.recordsPerSec)} records/s` +
         (d.value.noopJobsPerSec !== null
           ? ` = ${pct(d.value.recordsPerSec / d.value.noopJobsPerSec)} of a no-op BullMQ worker (1 process, ${n0(d.value.noopJobsPerSec)} jobs/s)`
-          : '; no-op BullMQ reference not measured')
+          : '; no-op BullMQ reference not measured') +
+        drainCeilingFigure(d.value)
       : notMeasured(d),
     // Issue 17's goal is one worker process; more processes are an extra row.
     target: processes === 1 ? '≥ 1,000 records/s' : 'extra row (no target)',
@@ -208,6 +213,8 @@ function details(r: Results): string[] {
       `- Sori intake: ${n0(i.expected)} responses 202 in ${i.seconds} s, ${i.other} other/errors; request body ${n0(i.bodyBytes)} bytes (the same body as baseline (a)).`,
     );
     lines.push(`  CPU: ${formatCpu(i.cpu, i.seconds, i.expected, 'request')}.`);
+    const ceiling = intakeCeilingDetail(i);
+    if (ceiling) lines.push(ceiling);
   }
   for (const drain of r.drain.ok ? [r.drain, r.drain.value.scaled] : []) {
     if (!drain?.ok) continue;
@@ -216,6 +223,8 @@ function details(r: Results): string[] {
       `- Worker drain, ${d.processes} worker process${d.processes === 1 ? '' : 'es'}: ${n0(d.count)} records in ${d.seconds.toFixed(2)} s.`,
     );
     lines.push(`  CPU: ${formatCpu(d.cpu, d.seconds, d.count, 'record')}.`);
+    const ceiling = drainCeilingDetail(d);
+    if (ceiling) lines.push(ceiling);
   }
   if (r.latency.ok) {
     const l = r.latency.value;
@@ -298,6 +307,8 @@ export function writeReport(r: Results): string {
     `  ${DRAIN_COUNT} jobs from a paused queue likewise. Workers scale out on the queue: the drain is`,
     `  measured with one worker process, then again with ${WORKER_PROCESSES} (BENCH_WORKERS, default one per core),`,
     '  the extra ones warmed up first; the latency run uses the first worker process alone.',
+    "  Ceiling (bench/drain-ceiling.ts): 1000 ÷ the worker's CPU ms per record bounds one process;",
+    '  cores × 1000 ÷ (worker + Postgres + Redis + server CPU ms per record) bounds any number.',
     `- Latency: an open-loop sender posts ${LATENCY_RATE} real envelopes a second (2 s warm-up discarded, then`,
     `  ${LATENCY_SECONDS} s); a poller asks Postgres every 10 ms which outstanding submissions have a record.`,
     '  Latency = poll that saw the record − arrival of the 202 (an upper bound by up to one poll).',

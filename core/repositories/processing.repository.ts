@@ -1,5 +1,6 @@
 import type { Queryable } from '../db';
 import { newJobTicket } from '../queue';
+import { bytesPacker, packColumn } from './packed-bytes';
 import type { NewRecord } from './record.repository';
 
 // The worker's side of a submission's life: claim it, then either finish it (record stored)
@@ -24,15 +25,7 @@ export async function claimSubmission(
   db: Queryable,
   id: string,
 ): Promise<ClaimedSubmission | null> {
-  const { rows } = await db.query<{
-    id: string;
-    intake_key_id: string;
-    sealed_key: Buffer;
-    manifest: Buffer;
-    envelope_sha256: Buffer;
-    received_on: string;
-    attempts: number;
-  }>({
+  const { rows } = await db.query<ClaimRow>({
     name: 'sori-claim-submission',
     // The claim commits without waiting for the disk (synchronous_commit off for this one
     // implicit transaction): a database crash can only lose the mark and the attempt count,
@@ -47,17 +40,58 @@ export async function claimSubmission(
     values: [id],
   });
   const r = rows[0];
-  if (!r) return null;
-  return {
-    id: r.id,
-    intakeKeyId: r.intake_key_id,
-    sealedKey: r.sealed_key,
-    manifest: r.manifest,
-    envelopeSha256: r.envelope_sha256,
-    receivedOn: r.received_on,
-    attempts: r.attempts,
-  };
+  return r ? claimedFrom(r) : null;
 }
+
+/**
+ * claimSubmission for several jobs at once, found by their tickets (the ticket lookup and the
+ * claim in one statement): the claimed submissions by ticket. A ticket missing from the answer
+ * names nothing claimable (spent, unknown, or done meanwhile). Rows are locked in id order, as
+ * every writer of submissions locks them, so two workers' claims never deadlock. Autocommit.
+ */
+export async function claimSubmissionsByTicket(
+  db: Queryable,
+  tickets: readonly string[],
+): Promise<Map<string, ClaimedSubmission>> {
+  const { rows } = await db.query<ClaimRow & { job_ticket: string }>({
+    name: 'sori-claim-submissions-by-ticket',
+    // As claimSubmission: this implicit transaction commits without waiting for the disk.
+    text: `WITH claimable AS (
+             SELECT id FROM submissions
+              WHERE job_ticket = ANY($1::text[]) AND status IN ('received', 'processing')
+                AND sealed_key IS NOT NULL AND manifest IS NOT NULL
+                AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off'
+              ORDER BY id FOR UPDATE
+           )
+           UPDATE submissions s SET status = 'processing', attempts = s.attempts + 1
+             FROM claimable WHERE s.id = claimable.id
+           RETURNING s.job_ticket, s.id, s.intake_key_id, s.sealed_key, s.manifest,
+                     s.envelope_sha256, to_char(s.received_on, 'YYYY-MM-DD') AS received_on,
+                     s.attempts`,
+    values: [tickets],
+  });
+  return new Map(rows.map((r) => [r.job_ticket, claimedFrom(r)]));
+}
+
+interface ClaimRow {
+  id: string;
+  intake_key_id: string;
+  sealed_key: Buffer;
+  manifest: Buffer;
+  envelope_sha256: Buffer;
+  received_on: string;
+  attempts: number;
+}
+
+const claimedFrom = (r: ClaimRow): ClaimedSubmission => ({
+  id: r.id,
+  intakeKeyId: r.intake_key_id,
+  sealedKey: r.sealed_key,
+  manifest: r.manifest,
+  envelopeSha256: r.envelope_sha256,
+  receivedOn: r.received_on,
+  attempts: r.attempts,
+});
 
 const isOpen = (status: string | undefined): boolean =>
   status === 'received' || status === 'processing';
@@ -102,23 +136,48 @@ export async function storeRecordsAndComplete(
   const records = batch.map((s) => s.record);
   const keys = batch.flatMap((s) => s.keys.map((k) => ({ recordId: s.record.id, ...k })));
   const pending = batch.filter((s) => s.pendingKey !== null);
+  // Every bytea in one binary parameter ($3), cut out by offset and length (packed-bytes.ts).
+  const packer = bytesPacker();
+  const bodies = packColumn(
+    packer,
+    records.map((r) => r.body),
+  );
+  const hashes = packColumn(
+    packer,
+    records.map((r) => r.bodySha256),
+  );
+  const wrapped = packColumn(
+    packer,
+    keys.map((k) => k.wrappedKey),
+  );
+  const pendingKeys = packColumn(
+    packer,
+    pending.map((s) => s.pendingKey!),
+  );
   const { rows } = await tx.query<{ id: string }>({
     name: 'sori-store-records-complete',
     text: `WITH rec AS (
              INSERT INTO records (id, submission_id, body, body_sha256, received_on, language, translated)
-             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bytea[], $4::bytea[], $5::date[],
-                                  $6::text[], $7::boolean[])
+             SELECT r.id, r.submission_id, substring($3::bytea FROM r.body_at FOR r.body_len),
+                    substring($3::bytea FROM r.sha_at FOR r.sha_len), r.received_on, r.language,
+                    r.translated
+               FROM unnest($1::uuid[], $2::uuid[], $4::int[], $5::int[], $6::int[], $7::int[],
+                           $8::date[], $9::text[], $10::boolean[])
+                    AS r (id, submission_id, body_at, body_len, sha_at, sha_len, received_on,
+                          language, translated)
              ON CONFLICT (submission_id) DO NOTHING
              RETURNING id
            ), rec_keys AS (
              INSERT INTO record_keys (record_id, reviewer_id, wrapped_key)
-             SELECT k.record_id, k.reviewer_id, k.wrapped_key
-               FROM unnest($8::uuid[], $9::uuid[], $10::bytea[]) AS k (record_id, reviewer_id, wrapped_key)
+             SELECT k.record_id, k.reviewer_id, substring($3::bytea FROM k.key_at FOR k.key_len)
+               FROM unnest($11::uuid[], $12::uuid[], $13::int[], $14::int[])
+                    AS k (record_id, reviewer_id, key_at, key_len)
                JOIN rec ON rec.id = k.record_id
            ), pending AS (
              INSERT INTO record_pending_keys (record_id, wrapped_key, job_ticket)
-             SELECT p.record_id, p.wrapped_key, p.ticket
-               FROM unnest($11::uuid[], $12::bytea[], $13::text[]) AS p (record_id, wrapped_key, ticket)
+             SELECT p.record_id, substring($3::bytea FROM p.key_at FOR p.key_len), p.ticket
+               FROM unnest($15::uuid[], $16::int[], $17::int[], $18::text[])
+                    AS p (record_id, key_at, key_len, ticket)
                JOIN rec ON rec.id = p.record_id
            ), done AS (
              UPDATE submissions
@@ -129,25 +188,26 @@ export async function storeRecordsAndComplete(
     values: [
       records.map((r) => r.id),
       records.map((r) => r.submissionId),
-      records.map((r) => toBuffer(r.body)),
-      records.map((r) => toBuffer(r.bodySha256)),
+      packer.blob(),
+      bodies.offsets,
+      bodies.lengths,
+      hashes.offsets,
+      hashes.lengths,
       records.map((r) => r.receivedOn),
       records.map((r) => r.language),
       records.map((r) => r.translated),
       keys.map((k) => k.recordId),
       keys.map((k) => k.reviewerId),
-      keys.map((k) => toBuffer(k.wrappedKey)),
+      wrapped.offsets,
+      wrapped.lengths,
       pending.map((s) => s.record.id),
-      pending.map((s) => toBuffer(s.pendingKey!)),
+      pendingKeys.offsets,
+      pendingKeys.lengths,
       pending.map((s) => s.pendingTicket ?? newJobTicket()),
     ],
   });
   return new Set(rows.map((r) => r.id));
 }
-
-/** A view of the same bytes, not a copy (libsodium's outputs are plain Uint8Arrays). */
-const toBuffer = (b: Uint8Array): Buffer =>
-  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 export async function completeSubmission(tx: Queryable, id: string): Promise<void> {
   await tx.query(

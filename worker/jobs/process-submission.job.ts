@@ -2,7 +2,8 @@ import {
   findSubmissionIdByTicket,
   findSubmissionState,
 } from '../../core/repositories/submission.repository';
-import { newJobTicket } from '../../core/queue';
+import { JOB_TICKET, newJobTicket } from '../../core/queue';
+import { claimBatcherFor } from '../claim-batcher';
 import { deleteUnlinkedFiles } from '../../core/repositories/record-file.repository';
 import {
   claimSubmission,
@@ -43,6 +44,9 @@ import type { JobContext, JobHandler, JobOutcome } from './job-context';
  * cleared with the status), or to nothing: either way there is nothing to do.
  */
 export const processSubmissionJob: JobHandler<'process-submission'> = async (ctx, { ticket }) => {
+  // Claimed by ticket, with the other jobs starting now (worker/claim-batcher.ts).
+  const claimed = await claimBatcherFor(ctx.db).claim(ticket);
+  if (claimed) return processClaimed(ctx, claimed);
   const submissionId = await findSubmissionIdByTicket(ctx.db, ticket);
   if (!submissionId) return 'ticket-spent';
   return processSubmission(ctx, { submissionId });
@@ -54,7 +58,11 @@ export const processSubmission = async (
 ): Promise<JobOutcome> => {
   const claimed = await claimSubmission(ctx.db, submissionId);
   if (!claimed) return settled(ctx, submissionId);
+  return processClaimed(ctx, claimed);
+};
 
+async function processClaimed(ctx: JobContext, claimed: ClaimedSubmission): Promise<JobOutcome> {
+  const submissionId = claimed.id;
   const { manifest, contentKey } = await openManifest(ctx, claimed);
   const recordId = randomId();
   const recordKey = newRecordKey();
@@ -77,7 +85,7 @@ export const processSubmission = async (
     await files.discard().catch(() => undefined);
     throw err;
   }
-};
+}
 
 async function storeRecord(
   ctx: JobContext,

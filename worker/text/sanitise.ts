@@ -36,10 +36,20 @@ function classifyIgnorable(ch: string): RemovedKey {
   return 'otherIgnorable';
 }
 
+/** What `[...s].length` counts (a lone surrogate is one), without a string per character. */
 function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  let pairs = 0;
+  for (let i = 0; i < s.length - 1; i++) {
+    const cu = s.charCodeAt(i);
+    if (cu >= 0xd800 && cu <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return s.length - pairs;
 }
 
 function countReplace(
