@@ -2,7 +2,7 @@ import {
   findSubmissionIdByTicket,
   findSubmissionState,
 } from '../../core/repositories/submission.repository';
-import { JOB_TICKET, newJobTicket } from '../../core/queue';
+import { newJobTicket } from '../../core/queue';
 import { claimBatcherFor } from '../claim-batcher';
 import { deleteUnlinkedFiles } from '../../core/repositories/record-file.repository';
 import {
