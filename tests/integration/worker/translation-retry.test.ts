@@ -52,15 +52,19 @@ describe('translation failure and retry', () => {
       ])
     ).rows;
 
-  it('stores untranslated, then appends the translation once the engine recovers', async () => {
-    stub.setBehaviour({ kind: 'fail', status: 500, times: 1_000_000 });
-    const id = await submitOverHttp(app.url, keys.intake.publicKey, {
-      text: '월급을 받지 못했습니다.',
-    });
+  /** Submits a testimony over HTTP and waits for the worker to store its record. */
+  async function submitAndStore(text: string) {
+    const id = await submitOverHttp(app.url, keys.intake.publicKey, { text });
     const [record] = await waitFor('record', async () => {
       const rows = await recordsFor(app.pool, id);
       return rows.length ? rows : null;
     });
+    return { id, record };
+  }
+
+  it('stores untranslated, then appends the translation once the engine recovers', async () => {
+    stub.setBehaviour({ kind: 'fail', status: 500, times: 1_000_000 });
+    const { id, record } = await submitAndStore('월급을 받지 못했습니다.');
     expect(record!.translated).toBe(false);
     expect(await pendingKeys(record!.id)).toHaveLength(1);
     const before = await readRecord(app.pool, record!.id, reviewer);
@@ -109,13 +113,7 @@ describe('translation failure and retry', () => {
 
   it('an owed translation whose job Redis lost is queued again without a worker restart', async () => {
     stub.setBehaviour({ kind: 'fail', status: 500, times: 1_000_000 });
-    const id = await submitOverHttp(app.url, keys.intake.publicKey, {
-      text: '여권을 빼앗겼습니다.',
-    });
-    const [record] = await waitFor('record', async () => {
-      const rows = await recordsFor(app.pool, id);
-      return rows.length ? rows : null;
-    });
+    const { id, record } = await submitAndStore('여권을 빼앗겼습니다.');
     await waitFor(
       'a failed retry',
       async () => ((await pendingKeys(record!.id))[0]?.attempts ?? 0) >= 1,
@@ -150,13 +148,9 @@ describe('translation failure and retry', () => {
 
   it('a record whose language the engine refuses is stored untranslated, nothing owed', async () => {
     // The stub supports en, ko, ru, zh only; Japanese kana are detected as 'ja'.
-    const id = await submitOverHttp(app.url, keys.intake.publicKey, {
-      text: 'パスポートを取り上げられました。給料はもらえませんでした。',
-    });
-    const [record] = await waitFor('record', async () => {
-      const rows = await recordsFor(app.pool, id);
-      return rows.length ? rows : null;
-    });
+    const { record } = await submitAndStore(
+      'パスポートを取り上げられました。給料はもらえませんでした。',
+    );
     const { body } = await readRecord(app.pool, record!.id, reviewer);
     expect(body.translation).toEqual({
       status: 'not-translated',
