@@ -80,6 +80,7 @@ export function recordView(r: OpenedRecord, lang: 'en' | 'ko') {
                   text: f.ocr.text,
                   language: f.ocr.lang.code,
                   translation: 'text' in f.ocr.translation ? f.ocr.translation.text : null,
+                  notTranslated: 'text' in f.ocr.translation ? null : f.ocr.translation.reason,
                 }
               : null,
           }

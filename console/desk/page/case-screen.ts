@@ -32,6 +32,14 @@ function renditionViewer(r: RecordView, f: FileView): HTMLElement {
   });
 }
 
+/** Why a file's OCR text has no translation, in words a case officer can act on. */
+function ocrUntranslated(reason: string | null | undefined) {
+  if (reason === 'not-requested') return 'ocrNotRequested' as const;
+  if (reason === 'same-language') return 'ocrSameLanguage' as const;
+  if (reason === 'failed' || reason === 'engine-refused') return 'ocrTranslationFailed' as const;
+  return 'none' as const;
+}
+
 /** Text read out of a picture (OCR) beside its translation, as the testimony is shown. */
 function ocrPanel(f: FileView): HTMLElement | null {
   if (!f.ocr) return null;
@@ -41,7 +49,11 @@ function ocrPanel(f: FileView): HTMLElement | null {
     h(
       'section',
       { class: 'text-pane' },
-      h('h4', {}, `${t('ocrText')} · ${languageLabel(f.ocr.language)}`),
+      h(
+        'h4',
+        {},
+        `${t(f.rendition ? 'renditionText' : 'ocrText')} · ${languageLabel(f.ocr.language)}`,
+      ),
       h('div', { class: 'text', lang: f.ocr.language }, f.ocr.text),
     ),
     h(
@@ -49,7 +61,7 @@ function ocrPanel(f: FileView): HTMLElement | null {
       { class: 'text-pane' },
       h('h4', {}, `${t('ocrTranslation')} · ${languageLabel('en')}`),
       f.ocr.translation === null
-        ? h('p', { class: 'hint' }, t('none'))
+        ? h('p', { class: 'hint' }, t(ocrUntranslated(f.ocr.notTranslated)))
         : h('div', { class: 'text', lang: 'en' }, f.ocr.translation),
     ),
   );

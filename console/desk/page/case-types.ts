@@ -13,7 +13,13 @@ export interface FileView {
   /** The safe PDF rendition of the file, when the worker made one. */
   rendition?: { pages: number; truncated: boolean } | null;
   /** Text read out of the picture, with its translation (null when none was made). */
-  ocr?: { text: string; language: string; translation: string | null } | null;
+  ocr?: {
+    text: string;
+    language: string;
+    translation: string | null;
+    /** Why there is no translation (the record's not-translated reason). */
+    notTranslated?: string | null;
+  } | null;
   reason?: string;
 }
 
