@@ -71,7 +71,7 @@ function ffmpegArgs(c: Container, inPath: string, outPath: string): string[] {
     ...['-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1'],
     ...(c.transcodeTo
       ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p']
-      : ['-c', 'copy']),
+      : ['-c', 'copy', ...(c.losslessAudio ? ['-c:a', c.losslessAudio] : [])]),
     ...(c.transcodeTo ? ['-c:a', 'aac', '-b:a', '128k', '-f', 'mp4'] : []),
     ...['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'],
     // No ID3v2 header at all (ffmpeg would otherwise write an empty one), no ID3v1.
