@@ -196,6 +196,7 @@ describe('declined, cleaned by ffmpeg', () => {
     const result = await declinedClean(dirs, input, 'flac', remuxFlac, /FLAC frame/, planted);
     // ffmpeg re-encodes FLAC losslessly: the junk is gone, the samples are the original's.
     expectSameAudio(dirs, withAllBlocks(), result.data, 'flac');
+    expect(result.report.kept).toEqual([expect.stringMatching(/^audio re-encoded losslessly/)]);
   });
 
   test('a STREAMINFO that is not first', async () => {
