@@ -18,6 +18,9 @@ export const ARCHIVE_RATIO_FLOOR = 16 * 1024 * 1024;
 export const MAX_MEDIA_SECONDS = 24 * 3600;
 /** Tracks (streams) of an audio or video file. */
 export const MAX_MEDIA_TRACKS = 16;
+/** Metadata blocks of a FLAC file, chunks of an AIFF: past these the native remuxer declines. */
+export const MAX_FLAC_METADATA_BLOCKS = 1_024;
+export const MAX_AIFF_CHUNKS = 1_024;
 
 export type LimitCode =
   | 'IMAGE_TOO_MANY_PIXELS'

@@ -7,7 +7,7 @@ import type { SanitiseContext, FileSanitiseReport, SanitiseResult } from '../typ
 import { verifyClean } from '../verify';
 import { describe, durationOf, mediaLimit, probe } from './ffprobe';
 import type { Container } from './formats';
-import { KEPT, TRANSCODED } from './kept';
+import { KEPT, LOSSLESS, TRANSCODED } from './kept';
 import { STRUCTURAL, TRANSCODED_TAGS } from './structural-tags';
 import { videoFinding } from './video-finding';
 
@@ -40,7 +40,7 @@ export async function withFfmpeg(
     if (d1 === undefined || (d0 !== undefined && Math.abs(d0 - d1) > 0.1)) {
       return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
     }
-    report.kept = [container.transcodeTo ? TRANSCODED : KEPT];
+    report.kept = [container.transcodeTo ? TRANSCODED : container.losslessAudio ? LOSSLESS : KEPT];
     const found = videoFinding(data, output, after);
     const verdict = found
       ? { ok: false as const, leftover: [found] }
@@ -71,7 +71,7 @@ function ffmpegArgs(c: Container, inPath: string, outPath: string): string[] {
     ...['-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1'],
     ...(c.transcodeTo
       ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p']
-      : ['-c', 'copy']),
+      : ['-c', 'copy', ...(c.losslessAudio ? ['-c:a', c.losslessAudio] : [])]),
     ...(c.transcodeTo ? ['-c:a', 'aac', '-b:a', '128k', '-f', 'mp4'] : []),
     ...['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'],
     // No ID3v2 header at all (ffmpeg would otherwise write an empty one), no ID3v1.

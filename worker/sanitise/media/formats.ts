@@ -1,4 +1,6 @@
 import type { Format } from '../detect-format';
+import { remuxAiff } from './aiff/remux';
+import { remuxFlac } from './flac/remux';
 import { IsoBmffStreamer } from './isobmff/stream';
 import { remuxIsoBmff } from './isobmff/remux';
 import { Mp3Streamer } from './mp3/stream';
@@ -7,7 +9,8 @@ import type { Remuxed } from './remux';
 import type { Streamer } from './stream.types';
 
 // Every media format this wing cleans: its container, and for MP3 and the MP4 family the
-// native remuxer and streamer. A new format is added here, in its own folder, and in detect-format.ts.
+// native remuxer and streamer (FLAC and AIFF: a native remuxer for files held in memory). A new
+// format is added here, in its own folder, and in detect-format.ts.
 
 export interface Container {
   ext: string;
@@ -19,6 +22,12 @@ export interface Container {
    * to H.264/AAC in MP4, whose every sample is then read on the NAL allowlist.
    */
   transcodeTo?: Container;
+  /**
+   * An audio codec ffmpeg re-encodes to instead of copying packets: lossless, so the samples
+   * stay bit-identical, and bytes hidden in or between packets (junk between FLAC frames, a
+   * trailing tag the demuxer folds into the last packet) are not carried over.
+   */
+  losslessAudio?: string;
 }
 
 const MP4: Container = { ext: 'mp4', mime: 'video/mp4', demuxer: 'mov' };
@@ -31,7 +40,7 @@ export const CONTAINERS: Partial<Record<Format, Container>> = {
   '3gp': { ext: '3gp', mime: 'video/3gpp', demuxer: 'mov' },
   ogg: { ext: 'ogg', mime: 'audio/ogg', demuxer: 'ogg' },
   wav: { ext: 'wav', mime: 'audio/wav', demuxer: 'wav' },
-  flac: { ext: 'flac', mime: 'audio/flac', demuxer: 'flac' },
+  flac: { ext: 'flac', mime: 'audio/flac', demuxer: 'flac', losslessAudio: 'flac' },
   aiff: { ext: 'aiff', mime: 'audio/aiff', demuxer: 'aiff' },
   avi: { ext: 'avi', mime: 'video/x-msvideo', demuxer: 'avi', transcodeTo: MP4 },
   asf: { ext: 'wmv', mime: 'video/x-ms-asf', demuxer: 'asf', transcodeTo: MP4 },
@@ -44,6 +53,8 @@ export const STREAMED: readonly Format[] = ['mp3', 'm4a', 'mp4', 'mov', '3gp'];
 export function nativeRemux(format: Format, input: Buffer): Remuxed | null {
   if (format === 'mp3') return remuxMp3(input);
   if (['m4a', 'mp4', 'mov', '3gp'].includes(format)) return remuxIsoBmff(input);
+  if (format === 'flac') return remuxFlac(input);
+  if (format === 'aiff') return remuxAiff(input);
   return null;
 }
 

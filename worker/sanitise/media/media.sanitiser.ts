@@ -20,9 +20,9 @@ export class MediaSanitiser implements Sanitiser {
     if (format === null || !container) {
       return { status: 'unsanitised', reason: 'UNSUPPORTED_FORMAT', report };
     }
-    // MP3 and the MP4 family are cleaned in process (no ffmpeg start-up, no probes); what the
-    // native path refuses, and every other container, goes through ffmpeg. Either way the
-    // output is verified by exiftool before it counts as clean.
+    // MP3, the MP4 family, FLAC and AIFF are cleaned in process (no ffmpeg start-up, no
+    // probes); what the native path refuses, and every other container, goes through ffmpeg.
+    // Either way the output is verified by exiftool before it counts as clean.
     const native = nativeRemux(format, input);
     const notes: string[] = [];
     if (native?.ok) {

@@ -49,6 +49,7 @@ export const STRUCTURAL = [
   /^Opus:(OpusVersion|AudioChannels|SampleRate|OutputGain)$/,
   /^FLAC:(BlockSizeMin|BlockSizeMax|FrameSizeMin|FrameSizeMax|SampleRate|Channels)$/,
   /^FLAC:(BitsPerSample|TotalSamples|MD5Signature)$/,
+  /^FLAC:SeekTable$/, // seek points: sample numbers and byte offsets, kept by the native remux
   /^AIFF:(NumChannels|NumSampleFrames|SampleSize|SampleRate|FormatVersionTime|CompressionType)$/,
   /^AIFF:CompressorName$/, // the codec's name ("not compressed"), from the COMM chunk
   /^FLAC:Padding$/, // the zero-filled block ffmpeg's FLAC muxer always writes
