@@ -15,6 +15,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sori'),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  // The server's connections for text submissions alone (server/intake/insert-batcher.ts): a
+  // burst of upload chunk commits must not queue a source's 202 behind it.
+  INTAKE_POOL_SIZE: positiveInt.default(2),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()

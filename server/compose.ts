@@ -31,6 +31,8 @@ import { createUploadCleanup, createUploadService, type UploadConfig } from './u
 
 export interface ServerInfra extends Omit<PublicAppDeps, 'services'> {
   pool: Pool;
+  /** Connections for text submissions alone (INTAKE_POOL_SIZE); `pool` when not given. */
+  intakePool?: Pool;
   producer: Enqueuer;
   config: PublicAppDeps['config'] & ReviewConfig & UploadConfig;
   /** Batches the best-effort `queued` flags; main.ts flushes it on shutdown. */
@@ -60,6 +62,7 @@ export function composeServer(infra: ServerInfra): ComposedServer {
   const store = createBlobStore(pool, config, { chunkBytes: config.UPLOAD_CHUNK_BYTES });
   const submissions = createSubmissionService({
     pool,
+    insertPool: infra.intakePool,
     producer: infra.producer,
     log,
     queuedMarker: infra.queuedMarker,

@@ -29,12 +29,16 @@ async function main(): Promise<void> {
   logCryptoBackend(log, cryptoBackend());
 
   const pool = createPool(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE });
+  // Text submissions are committed on connections of their own: 200 slow uploads committing
+  // their chunks can fill `pool`, and a source's 202 must not wait behind them (issue 17).
+  const intakePool = createPool(config.DATABASE_URL, { max: config.INTAKE_POOL_SIZE });
   // Refuse to start on what a newcomer gets wrong first, each with its fix (core/startup-checks).
   try {
     await checkPostgres(pool, config.DATABASE_URL);
     await checkRedis(config.REDIS_URL);
   } catch (err) {
     await pool.end().catch(() => undefined);
+    await intakePool.end().catch(() => undefined);
     throw err;
   }
   const producer = createProducer({
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
   const guards = createAbuseGuards({ config, redis: abuseRedis, log });
   const composed = composeServer({
     pool,
+    intakePool,
     producer,
     config,
     log,
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
       async () => probe.disconnect(),
       async () => abuseRedis.disconnect(),
       () => pool.end(),
+      () => intakePool.end(),
     ]).then(
       () => process.exit(0),
       () => process.exit(1),

@@ -20,6 +20,11 @@ import { createBatchedMarker, queueSubmission, type BatchedMarker, type Enqueuer
 
 export interface SubmissionServiceDeps {
   pool: Pool;
+  /**
+   * Where the insert batcher commits text submissions: a pool of their own, so that upload
+   * chunk writes filling `pool` do not delay a 202 (server/main.ts). `pool` when not given.
+   */
+  insertPool?: Pool;
   producer: Enqueuer;
   log: Logger;
   /** Batches queued=true; pass one to stop() on shutdown, else the service makes its own. */
@@ -76,7 +81,7 @@ function envelopeHashOf(
 export function createSubmissionService(deps: SubmissionServiceDeps) {
   const marker = deps.queuedMarker ?? createBatchedMarker({ pool: deps.pool, log: deps.log });
   const outbox = { pool: deps.pool, producer: deps.producer, log: deps.log, marker };
-  const batcher = createInsertBatcher(deps.pool);
+  const batcher = createInsertBatcher(deps.insertPool ?? deps.pool);
 
   /**
    * Stores the ciphertext and answers only after COMMIT. Without uploads that is one
