@@ -1,39 +1,22 @@
-import { availableParallelism } from 'node:os';
+import { CORES, cpuCeiling, n0 } from './cpu-ceiling';
 import type { DrainFigures } from './pipeline';
 
-// What the drain's measured CPU costs allow on this machine, as the upload's ceilings do: the
-// worker is one JavaScript thread, so its CPU per record bounds one process; and the processes
-// that do the work (worker, Postgres, Redis, the server) share the cores, so their CPU per
-// record together bounds any number of worker processes. The bench's own poller ("bench") and
-// unrelated processes ("other") are left out: they are not Sori's cost.
+// The worker drain's CPU ceiling (cpu-ceiling.ts): the worker's own thread, and worker, Postgres,
+// Redis and server sharing the cores; the bench's poller and unrelated processes are not counted.
 
-const CORES = availableParallelism();
 const SORI_PROCESSES = ['worker', 'postgres', 'redis', 'server'];
 
-export interface DrainCeiling {
-  /** CPU ms per record of each Sori process, and of all of them. */
-  workerMs: number;
-  totalMs: number;
-  /** Records/s the worker processes could reach if their threads never waited. */
-  workerBound: number;
-  /** Records/s all of Sori's processes could reach on CORES cores, perfectly overlapped. */
-  coreCeiling: number;
+function drainCeiling(d: DrainFigures) {
+  const c = cpuCeiling(d.cpu, d.count, { name: 'worker', processes: d.processes }, SORI_PROCESSES);
+  return (
+    c && {
+      workerMs: c.mainMs,
+      totalMs: c.totalMs,
+      workerBound: c.mainBound,
+      coreCeiling: c.coreCeiling,
+    }
+  );
 }
-
-export function drainCeiling(d: DrainFigures): DrainCeiling | null {
-  const ms = (name: string): number => ((d.cpu[name] ?? 0) * 1000) / d.count;
-  const workerMs = ms('worker');
-  const totalMs = SORI_PROCESSES.reduce((sum, name) => sum + ms(name), 0);
-  if (workerMs <= 0 || totalMs <= 0) return null;
-  return {
-    workerMs,
-    totalMs,
-    workerBound: (d.processes * 1000) / workerMs,
-    coreCeiling: (CORES * 1000) / totalMs,
-  };
-}
-
-const n0 = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 const who = (d: DrainFigures): string =>
   d.processes === 1 ? 'one worker process' : `${d.processes} worker processes`;

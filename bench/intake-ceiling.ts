@@ -1,35 +1,23 @@
-import { availableParallelism } from 'node:os';
+import { CORES, cpuCeiling, n0 } from './cpu-ceiling';
 import type { HttpFigures } from './load';
 
-// What the intake's measured CPU per request allows on this machine, as for the upload and the
-// worker drain: the server is one JavaScript thread, so its CPU per request bounds it alone;
-// and server, Postgres, Redis and the load generator (which the baseline shares) split the
-// cores, so their CPU per request together bounds the whole. Unrelated processes are left out.
+// The intake's CPU ceiling (cpu-ceiling.ts): the server's own thread, and server, Postgres, Redis
+// and the load generator (which the baseline shares) splitting the cores.
 
-const CORES = availableParallelism();
 const COUNTED = ['server', 'postgres', 'redis', 'load generator'];
 
-export interface IntakeCeiling {
-  serverMs: number;
-  totalMs: number;
-  serverBound: number;
-  coreCeiling: number;
+function intakeCeiling(f: HttpFigures) {
+  const c = cpuCeiling(f.cpu, f.expected, { name: 'server', processes: 1 }, COUNTED);
+  return (
+    c && {
+      serverMs: c.mainMs,
+      totalMs: c.totalMs,
+      serverBound: c.mainBound,
+      coreCeiling: c.coreCeiling,
+    }
+  );
 }
 
-export function intakeCeiling(f: HttpFigures): IntakeCeiling | null {
-  const ms = (name: string): number => ((f.cpu[name] ?? 0) * 1000) / f.expected;
-  const serverMs = ms('server');
-  const totalMs = COUNTED.reduce((sum, name) => sum + ms(name), 0);
-  if (f.expected === 0 || serverMs <= 0) return null;
-  return {
-    serverMs,
-    totalMs,
-    serverBound: 1000 / serverMs,
-    coreCeiling: (CORES * 1000) / totalMs,
-  };
-}
-
-const n0 = (x: number): string => Math.round(x).toLocaleString('en-US');
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 /** For the results row: the lower bound, as a share of baseline (a). */

@@ -16,6 +16,7 @@ import {
   revokeSession,
 } from '../../../core/repositories/session.repository';
 import { randomBytes, sha256, toBase64, verifyChallenge, type Bytes } from '../../../crypto';
+import { reviewerView } from '../reviewer-view';
 
 // Login without passwords: the server hands out a random nonce, the reviewer signs
 // LOGIN_CONTEXT || nonce with the Ed25519 key only their console holds. Nonces and tokens are
@@ -116,14 +117,7 @@ export function createAuthService(deps: {
   async function me(caller: Caller) {
     const r = await findReviewerById(pool, caller.reviewerId);
     if (!r) throw new AppError(E.SESSION_INVALID);
-    return {
-      id: r.id,
-      name: r.name,
-      role: r.role,
-      boxPublicKey: toBase64(r.boxPublicKey),
-      signPublicKey: toBase64(r.signPublicKey),
-      enrolledOn: r.enrolledOn,
-    };
+    return reviewerView(r);
   }
 
   return { challenge, login, authenticate, logout, me };

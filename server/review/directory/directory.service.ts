@@ -6,6 +6,7 @@ import { listCustodyEntries } from '../../../core/repositories/custody.repositor
 import { listServiceKeys } from '../../../core/repositories/service-key.repository';
 import { toBase64, toHex } from '../../../crypto';
 import type { Caller } from '../auth/auth.service';
+import { reviewerView } from '../reviewer-view';
 
 // Public material every reviewer needs: the reviewers' public keys and enrolment certificates
 // (to grant a record, checked in the console against its own roots) and the
@@ -18,12 +19,7 @@ export function createDirectoryService(deps: { pool: Pool }) {
     const rows = await listReviewers(pool);
     return {
       reviewers: rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        role: r.role,
-        boxPublicKey: toBase64(r.boxPublicKey),
-        signPublicKey: toBase64(r.signPublicKey),
-        enrolledOn: r.enrolledOn,
+        ...reviewerView(r),
         revokedOn: r.revokedOn,
         certificate:
           r.certSigner && r.certSignature
