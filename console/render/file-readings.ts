@@ -1,6 +1,6 @@
 import type { RecordFile } from '../../core/record/record-body';
 import { say } from '../messages-ko';
-import { formatBytes } from './files';
+import { formatBytes } from './format-bytes';
 
 // Under a clean file in `sori show`: its safe rendition (a PDF redrawn from pixels, safe to open
 // anywhere; `sori files get ID N --rendition`) and the text read from it by OCR, with its

@@ -1,21 +1,10 @@
 import type { RecordBodyV1, RecordFile } from '../../core/record/record-body';
+import { formatBytes } from './format-bytes';
 import { readingLines } from './file-readings';
 import { say } from '../messages-ko';
 
 // The "Files" section of `sori show`: each attachment with its type, size and whether the
 // worker could clean it (and what it removed), plus originals kept out of reviewers' reach.
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
 
 function fileLines(f: RecordFile, n: number): string[] {
   if (f.status === 'clean') {
