@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readAllTags, withTmpFile, writeTags } from './exiftool';
+import { heifBoxes } from './heif-boxes';
 import { blankXmpItems } from './heif-xmp-items';
 import type { SanitiseContext, FileSanitiseReport, SanitiseResult, Sanitiser } from './types';
 import { describeMetadata, verifyClean } from './verify';
@@ -60,19 +61,6 @@ export class HeicSanitiser implements Sanitiser {
   }
 }
 
-const u32 = (b: Buffer, at: number): number => (at + 4 <= b.length ? b.readUInt32BE(at) : 0);
-const type = (b: Buffer, at: number): string => b.toString('latin1', at + 4, at + 8);
-
-/** Yields [start, end) of each child box of the box content in [from, to). */
-function* boxes(b: Buffer, from: number, to: number): Generator<[number, number]> {
-  for (let at = from; at + 8 <= to;) {
-    const size = u32(b, at);
-    if (size < 8 || at + size > to) return; // 64-bit or to-end sizes never hold `meta` here
-    yield [at, at + size];
-    at += size;
-  }
-}
-
 /**
  * Turns every ICC `colr` property (meta/iprp/ipco) into a zero-filled `free` box of the same
  * size: no offset moves, decoders skip it, and the profile's bytes are gone. `nclx` colour
@@ -80,17 +68,17 @@ function* boxes(b: Buffer, from: number, to: number): Generator<[number, number]
  */
 export function blankIccProperties(heif: Buffer): Buffer {
   const out = Buffer.from(heif);
-  for (const [meta, metaEnd] of boxes(out, 0, out.length)) {
-    if (type(out, meta) !== 'meta') continue;
-    for (const [iprp, iprpEnd] of boxes(out, meta + 12, metaEnd)) {
-      if (type(out, iprp) !== 'iprp') continue;
-      for (const [ipco, ipcoEnd] of boxes(out, iprp + 8, iprpEnd)) {
-        if (type(out, ipco) !== 'ipco') continue;
-        for (const [prop, propEnd] of boxes(out, ipco + 8, ipcoEnd)) {
-          const colour = out.toString('latin1', prop + 8, prop + 12);
-          if (type(out, prop) !== 'colr' || (colour !== 'prof' && colour !== 'rICC')) continue;
-          out.write('free', prop + 4, 'latin1');
-          out.fill(0, prop + 8, propEnd);
+  for (const meta of heifBoxes(out, 0, out.length)) {
+    if (meta.type !== 'meta') continue;
+    for (const iprp of heifBoxes(out, meta.start + 12, meta.end)) {
+      if (iprp.type !== 'iprp') continue;
+      for (const ipco of heifBoxes(out, iprp.start + 8, iprp.end)) {
+        if (ipco.type !== 'ipco') continue;
+        for (const prop of heifBoxes(out, ipco.start + 8, ipco.end)) {
+          const colour = out.toString('latin1', prop.start + 8, prop.start + 12);
+          if (prop.type !== 'colr' || (colour !== 'prof' && colour !== 'rICC')) continue;
+          out.write('free', prop.start + 4, 'latin1');
+          out.fill(0, prop.start + 8, prop.end);
         }
       }
     }
@@ -109,10 +97,9 @@ const CONTAINERS = new Set(['meta', 'iprp', 'ipco', 'dinf']);
 export function blankPadding(heif: Buffer): Buffer {
   const out = Buffer.from(heif);
   const walk = (from: number, to: number): void => {
-    for (const [at, end] of boxes(out, from, to)) {
-      const kind = type(out, at);
-      if (PADDING.has(kind)) out.fill(0, at + 8, end);
-      else if (CONTAINERS.has(kind)) walk(at + (kind === 'meta' ? 12 : 8), end);
+    for (const box of heifBoxes(out, from, to)) {
+      if (PADDING.has(box.type)) out.fill(0, box.start + 8, box.end);
+      else if (CONTAINERS.has(box.type)) walk(box.start + (box.type === 'meta' ? 12 : 8), box.end);
     }
   };
   walk(0, out.length);

@@ -2,32 +2,14 @@
 // leaves) blanked in place to an empty packet: no offset moves, and no decoder reads an empty
 // metadata item. Why the gain map itself stays: FORMATS.md, "HEIF gain maps".
 
-const u32 = (b: Buffer, at: number): number => (at + 4 <= b.length ? b.readUInt32BE(at) : 0);
-const kind = (b: Buffer, at: number): string => b.toString('latin1', at + 4, at + 8);
-
-interface Box {
-  type: string;
-  start: number;
-  end: number;
-}
-
-function children(b: Buffer, from: number, to: number): Box[] {
-  const out: Box[] = [];
-  for (let at = from; at + 8 <= to;) {
-    const size = u32(b, at);
-    if (size < 8 || at + size > to) break;
-    out.push({ type: kind(b, at), start: at, end: at + size });
-    at += size;
-  }
-  return out;
-}
+import { heifBoxes, type HeifBox } from './heif-boxes';
 
 /** Item ids of `mime` items whose content type is XMP (iinf → infe version 2 or 3). */
-function xmpItems(b: Buffer, iinf: Box): Set<number> {
+function xmpItems(b: Buffer, iinf: HeifBox): Set<number> {
   const ids = new Set<number>();
   const version = b[iinf.start + 8]!;
   const first = iinf.start + 12 + (version === 0 ? 2 : 4);
-  for (const infe of children(b, first, iinf.end)) {
+  for (const infe of heifBoxes(b, first, iinf.end)) {
     const v = b[infe.start + 8]!;
     if (infe.type !== 'infe' || v < 2) continue;
     const idSize = v === 2 ? 2 : 4;
@@ -46,8 +28,8 @@ const readN = (b: Buffer, at: number, n: number): number =>
 /** [start, end) of each extent of the given items (file offsets, or inside idat). */
 function extentsOf(
   b: Buffer,
-  iloc: Box,
-  idat: Box | undefined,
+  iloc: HeifBox,
+  idat: HeifBox | undefined,
   items: Set<number>,
 ): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -89,8 +71,8 @@ const EMPTY_XMP = Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>', 'latin1')
 export function blankXmpItems(heif: Buffer): { data: Buffer; blanked: number } {
   const out = Buffer.from(heif);
   let blanked = 0;
-  for (const meta of children(out, 0, out.length).filter((x) => x.type === 'meta')) {
-    const inMeta = children(out, meta.start + 12, meta.end);
+  for (const meta of heifBoxes(out, 0, out.length).filter((x) => x.type === 'meta')) {
+    const inMeta = heifBoxes(out, meta.start + 12, meta.end);
     const iinf = inMeta.find((x) => x.type === 'iinf');
     const iloc = inMeta.find((x) => x.type === 'iloc');
     if (!iinf || !iloc) continue;
