@@ -1,7 +1,8 @@
 import { apiUrl, call } from './api';
 import type { CaseView } from './case-types';
 import { h, field, options } from './dom';
-import { INDICATORS, indicatorLabel, lang, STATUSES, statusLabel, t } from './i18n';
+import { lang, STATUSES, statusLabel, t } from './i18n';
+import { INDICATOR_IDS, indicatorLabel } from './indicators';
 
 // What a reviewer can do with a case: each action is one call to the desk, which encrypts it
 // as an entry; the case is redrawn from the desk's answer.
@@ -50,7 +51,7 @@ export async function actionsPanel(
   const ind = h(
     'select',
     { name: 'indicator' },
-    options(Object.keys(INDICATORS).map((k): [string, string] => [k, indicatorLabel(k)])),
+    options(INDICATOR_IDS.map((k): [string, string] => [k, indicatorLabel(k)])),
   ) as HTMLSelectElement;
   const quote = h('textarea', { rows: '2', name: 'quote' }) as HTMLTextAreaElement;
   const conf = h(

@@ -1,6 +1,7 @@
 import { apiUrl, call } from './api';
 import { h, field } from './dom';
-import { indicatorLabel, lang, languageLabel, statusLabel, t } from './i18n';
+import { lang, languageLabel, statusLabel, t } from './i18n';
+import { indicatorLabel } from './indicators';
 import { act, actionsPanel, status } from './case-actions';
 import type { CaseView, FileView, RecordView } from './case-types';
 

@@ -257,23 +257,6 @@ const ko: Messages = {
   langSwitch: 'English',
 };
 
-export const INDICATORS: Record<string, { en: string; ko: string }> = {
-  abuse_of_vulnerability: { en: 'Abuse of vulnerability', ko: '취약성 악용' },
-  deception: { en: 'Deception', ko: '기만' },
-  restriction_of_movement: { en: 'Restriction of movement', ko: '이동 제한' },
-  isolation: { en: 'Isolation', ko: '고립' },
-  physical_and_sexual_violence: { en: 'Physical and sexual violence', ko: '신체적·성적 폭력' },
-  intimidation_and_threats: { en: 'Intimidation and threats', ko: '협박과 위협' },
-  retention_of_identity_documents: { en: 'Retention of identity documents', ko: '신분증 압수' },
-  withholding_of_wages: { en: 'Withholding of wages', ko: '임금 체불' },
-  debt_bondage: { en: 'Debt bondage', ko: '채무 속박' },
-  abusive_working_and_living_conditions: {
-    en: 'Abusive working and living conditions',
-    ko: '열악한 근로·생활 환경',
-  },
-  excessive_overtime: { en: 'Excessive overtime', ko: '과도한 초과 근무' },
-};
-
 export const STATUSES = ['new', 'in-review', 'verified', 'closed'] as const;
 
 let current: Lang = localStorage.getItem('sori-desk-lang') === 'en' ? 'en' : 'ko';
@@ -290,7 +273,6 @@ export function t(key: keyof Messages): string {
   return (current === 'ko' ? ko : en)[key];
 }
 
-export const indicatorLabel = (id: string): string => INDICATORS[id]?.[current] ?? id;
 export const statusLabel = (s: string): string => (s in en ? t(s as keyof Messages) : s);
 
 const LANGUAGES: Record<string, { en: string; ko: string }> = {

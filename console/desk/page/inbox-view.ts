@@ -1,7 +1,8 @@
 import type { CaseSummary } from '../inbox';
 import { apiUrl, call } from './api';
 import { h, field, options } from './dom';
-import { INDICATORS, indicatorLabel, lang, languageLabel, STATUSES, statusLabel, t } from './i18n';
+import { lang, languageLabel, STATUSES, statusLabel, t } from './i18n';
+import { INDICATOR_IDS, indicatorLabel } from './indicators';
 
 // The inbox: one row per case (a source's testimony and its follow-ups), newest first. Filters
 // and search run in the desk process over what it decrypted; the query never leaves it.
@@ -141,7 +142,7 @@ function filterBar(cases: CaseRow[], redraw: () => void): HTMLElement {
       sel(
         'indicator',
         t('indicator'),
-        Object.keys(INDICATORS).map((k): [string, string] => [k, indicatorLabel(k)]),
+        INDICATOR_IDS.map((k): [string, string] => [k, indicatorLabel(k)]),
       ),
       h('div', { class: 'field inline' }, h('label', {}, unread, ' ', t('unreadOnly'))),
       h('div', { class: 'field inline' }, h('label', {}, withFiles, ' ', t('withFilesOnly'))),
