@@ -155,12 +155,14 @@ export function createWorker(deps: WorkerDeps): SoriWorker {
     worker,
     queue,
     async start() {
+      // Connected first: BullMQ's close() drops a connection's error forwarding, so closing one
+      // still connecting (after a failed start) left its late error unhandled.
+      await Promise.all([worker.waitUntilReady(), queue.waitUntilReady()]);
       // Before any job: a worker that cannot make a jail must not parse files itself.
       await files.sandbox.start();
       if (!files.sandbox.jailed)
         log.warn('worker.sandbox_disabled', { code: 'SANITISED_WITHOUT_SANDBOX' });
       void worker.run().catch((err) => log.error('worker.run_failed', errorFields(err)));
-      await worker.waitUntilReady();
       // Owed translations whose job was lost (Redis outage after commit) or whose job spent its
       // BullMQ attempts before MAX_TRANSLATION_ATTEMPTS are queued again, now and periodically;
       // the job id per ticket makes a re-queue of a live job a no-op.
