@@ -23,21 +23,36 @@ export interface MemoryReading {
   rssGrowthMiB: number;
 }
 
-/** Samples this process's live memory every `everyMs` until the returned stop() is called. */
-export function sampleMemory(everyMs = 200): { stop(): MemoryReading } {
+/**
+ * Samples this process's live memory until the returned stop() is called. A full collection
+ * blocks the event loop, so the next one waits at least `everyMs` and four times as long as
+ * the last took: on a loaded machine collections never crowd out the I/O under test.
+ */
+export function sampleMemory(everyMs = 250): { stop(): MemoryReading } {
   const liveBefore = live();
   const rssBefore = process.memoryUsage().rss;
   let livePeak = liveBefore;
   let rssPeak = rssBefore;
   const rss = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
-  const full = setInterval(() => (livePeak = Math.max(livePeak, live())), everyMs);
+  let full: NodeJS.Timeout | null = null;
+  const schedule = (lastMs: number): void => {
+    full = setTimeout(
+      () => {
+        const started = performance.now();
+        livePeak = Math.max(livePeak, live());
+        schedule(performance.now() - started);
+      },
+      Math.max(everyMs, 4 * lastMs),
+    );
+  };
+  schedule(0);
   let reading: MemoryReading | null = null;
   return {
     /** Stops sampling (once: later calls return the same reading). */
     stop(): MemoryReading {
       if (reading) return reading;
       clearInterval(rss);
-      clearInterval(full);
+      if (full) clearTimeout(full);
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       livePeak = Math.max(livePeak, live());
       reading = {
