@@ -2,6 +2,7 @@
 // Imported by index.ts only, so the browser bundle never reaches the addon.
 import type { SodiumBackend } from './backend';
 import { CryptoError } from './errors';
+import { nodeSha256 } from './sha256-node';
 import { setBackendLoader, type BackendLoader } from './sodium';
 
 export const BACKEND_ENV = 'SORI_CRYPTO_BACKEND';
@@ -21,8 +22,9 @@ async function loadNative(): Promise<SodiumBackend> {
   return (await import('./sodium-native')).nativeBackend;
 }
 
+/** The WASM build with Node's SHA-256: the browser keeps libsodium's, the digest is the same. */
 async function loadWasm(): Promise<SodiumBackend> {
-  return (await import('./sodium-wasm')).loadWasmBackend();
+  return { ...(await (await import('./sodium-wasm')).loadWasmBackend()), ...nodeSha256 };
 }
 
 /** The addon's load error names a file path at most, never data; it is what an operator needs. */

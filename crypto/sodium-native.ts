@@ -1,8 +1,8 @@
 // The sodium-native backend, the only file that imports sodium-native (Node only, loaded by
-// backend-node.ts). SHA-256 comes from node:crypto, with the CPU's SHA instructions.
-import { createHash } from 'node:crypto';
+// backend-node.ts). SHA-256 comes from node:crypto (sha256-node.ts).
 import sodium from 'sodium-native';
 import type { SodiumBackend, StreamState } from './backend';
+import { nodeSha256 } from './sha256-node';
 
 const bytes = (n: number): Uint8Array => new Uint8Array(n);
 const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -70,11 +70,7 @@ export const nativeBackend: SodiumBackend = {
   fromBase64: (s) => fromBuffer(Buffer.from(s, 'base64url')),
   toHex: (b) => asBuffer(b).toString('hex'),
   fromHex: (s) => fromBuffer(Buffer.from(s, 'hex')),
-  sha256: (b) => fromBuffer(createHash('sha256').update(b).digest()),
-  sha256Init() {
-    const h = createHash('sha256');
-    return { update: (chunk) => void h.update(chunk), final: () => fromBuffer(h.digest()) };
-  },
+  ...nodeSha256,
   memzero: (b) => sodium.sodium_memzero(b),
   blake2b(outLen, m, key) {
     const out = bytes(outLen);
