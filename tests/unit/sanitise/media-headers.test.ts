@@ -3,6 +3,7 @@
 // says; truncated, crafted and corrupted headers are Refused (then ffprobe reads the file), never
 // another error; and what the headers say still refuses bombs and lets odd files through.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseFile } from '../../../worker/sanitise';
 import { durationOf, type Probe } from '../../../worker/sanitise/media/ffprobe';
@@ -44,16 +45,9 @@ const file = (name: string): Buffer => {
 const headers = (name: string, b: Buffer): Probe =>
   name.endsWith('.avi') ? aviHeaders(b) : asfHeaders(b);
 
-function ffprobe(path: string): Probe {
-  const out = execFileSync('ffprobe', [
-    '-v',
-    'error',
-    '-show_format',
-    '-show_streams',
-    '-of',
-    'json',
-    path,
-  ]);
+function ffprobe(path: string, chapters = false): Probe {
+  const what = ['-show_format', '-show_streams', ...(chapters ? ['-show_chapters'] : [])];
+  const out = execFileSync('ffprobe', ['-v', 'error', ...what, '-of', 'json', path]);
   return JSON.parse(out.toString()) as Probe;
 }
 
@@ -265,4 +259,27 @@ test('an AVI whose header claims twice its length: DURATION_CHANGED, as ffprobe 
   const lying = patchAvi(b, 0, 2 * b.readUInt32LE(at + 32));
   const result = await sanitiseFile(lying, { name: 'x.avi', type: '' }, dirs.ctx);
   expect(result).toMatchObject({ status: 'unsanitised', reason: 'DURATION_CHANGED' });
+});
+
+test('a WMV with chapters (markers) and a second video stream: as ffprobe reads it', () => {
+  const chapters = join(dirs.fixtures, 'chapters.txt');
+  writeFileSync(chapters, ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1000\ntitle=c\n');
+  file('wmv2.wmv');
+  ffmpegTo(dirs.fixtures, 'picture.jpg', [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=32x32',
+    '-frames:v',
+    '1',
+  ]);
+  const b = ffmpegTo(dirs.fixtures, 'marked.wmv', [
+    ...['-i', join(dirs.fixtures, 'wmv2.wmv'), '-i', join(dirs.fixtures, 'picture.jpg')],
+    ...['-i', chapters, '-map', '0', '-map', '1', '-map_chapters', '2', '-c', 'copy'],
+  ]);
+  const ours = asfHeaders(b);
+  const theirs = ffprobe(join(dirs.fixtures, 'marked.wmv'), true);
+  expect(ours.streams?.map((s) => s.codec_type)).toEqual(theirs.streams?.map((s) => s.codec_type));
+  expect(ours.chapters).toHaveLength(theirs.chapters!.length);
+  expect(ours.chapters!.length).toBeGreaterThan(0);
 });

@@ -32,6 +32,8 @@ const KINDS: Record<string, string> = {
 };
 
 const CONTENT_NAMES = ['title', 'author', 'copyright', 'comment', 'rating'];
+/** Descriptors ffmpeg reads as the picture's shape, not as tags. */
+const PICTURE_SHAPE = new Set(['AspectRatioX', 'AspectRatioY']);
 
 type Stream = NonNullable<Probe['streams']>[number];
 
@@ -124,7 +126,7 @@ class Reader {
   tag(at: number, length: number, end: number): void {
     this.need(at, length, end);
     const name = this.b.toString('utf16le', at, at + length).replace(/\0+$/, '');
-    this.tags[name] = '';
+    if (!PICTURE_SHAPE.has(name)) this.tags[name] = '';
     if (name === 'WM/Picture')
       this.streams.push({ codec_type: 'video', disposition: { attached_pic: 1 } });
   }
