@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseFile } from '../../../worker/sanitise';
+import { MAX_MEDIA_TRACKS } from '../../../worker/sanitise/limits';
 import { durationOf, type Probe } from '../../../worker/sanitise/media/ffprobe';
 import { asfHeaders } from '../../../worker/sanitise/media/headers/asf';
 import { aviHeaders } from '../../../worker/sanitise/media/headers/avi';
@@ -165,6 +166,18 @@ test('crafted AVI: nesting, chunk counts and stream types are bounded or Refused
   expect(aviHeaders(avi(list('hdrl', ...many))).streams).toHaveLength(20);
 });
 
+test('an AVI with more stream headers than the track limit: MEDIA_TOO_MANY_TRACKS', async () => {
+  const streams = Array.from({ length: MAX_MEDIA_TRACKS + 1 }, () =>
+    list('strl', strh('auds', 1, 10, 20)),
+  );
+  const result = await sanitiseFile(
+    avi(list('hdrl', ...streams)),
+    { name: 'x.avi', type: '' },
+    dirs.ctx,
+  );
+  expect(result).toMatchObject({ status: 'unsanitised', reason: 'MEDIA_TOO_MANY_TRACKS' });
+});
+
 test('crafted ASF: object sizes and nesting are Refused', () => {
   const b = Buffer.from(file('wmv2.wmv'));
   const headerSize = Number(b.readBigUInt64LE(16));
@@ -178,6 +191,13 @@ test('crafted ASF: object sizes and nesting are Refused', () => {
   huge.writeBigUInt64LE(2n ** 63n, 30 + 16);
   expect(() => asfHeaders(huge)).toThrow(Refused);
   expect(() => asfHeaders(b.subarray(0, headerSize - 1))).toThrow(Refused);
+  // A second File Properties Object (ffmpeg would give streams read before it the first's length).
+  const at = b.indexOf(guidBytes(FILE_PROPERTIES));
+  const properties = b.subarray(at, at + Number(b.readBigUInt64LE(at + 16)));
+  const twice = Buffer.concat([b.subarray(0, headerSize), properties, b.subarray(headerSize)]);
+  twice.writeBigUInt64LE(BigInt(headerSize + properties.length), 16);
+  twice.writeUInt32LE(b.readUInt32LE(24) + 1, 24);
+  expect(() => asfHeaders(twice)).toThrow('two file properties objects');
   // Extended stream properties inside extended stream properties: depth is bounded.
   let nested = asfObject(EXT_STREAM, Buffer.alloc(64));
   for (let i = 0; i < 4; i++)

@@ -79,8 +79,10 @@ class Reader {
 
   object(id: string, o: number, end: number, depth: number): void {
     if (id === FILE_PROPERTIES) {
-      // A broadcast file's durations are not set: left to ffprobe.
+      // A broadcast file's durations are not set: left to ffprobe, as is a second copy (ffmpeg
+      // gives each stream the length of the copy read before it).
       if (this.u32(o + 88, end) & 1) throw new Refused('broadcast file');
+      if (this.duration !== undefined) throw new Refused('two file properties objects');
       this.duration = this.u64(o + 64, end) / 1e7 - this.u64(o + 80, end) / 1e3;
     } else if (id === STREAM_PROPERTIES) {
       const kind = KINDS[this.id(o + 24, end)];
