@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SanitiseContext, FileSanitiseReport, SanitiseResult } from '../types';
 import { verifyClean } from '../verify';
-import { describe, durationOf, mediaLimit, probe } from './ffprobe';
+import { MAX_MEDIA_TRACKS } from '../limits';
+import { describe, durationOf, mediaLimit, probe, type Probe } from './ffprobe';
 import type { Container } from './formats';
+import { movieLength } from './isobmff/duration';
 import { KEPT, LOSSLESS, TRANSCODED } from './kept';
 import { STRUCTURAL, TRANSCODED_TAGS } from './structural-tags';
 import { videoFinding } from './video-finding';
@@ -29,17 +31,26 @@ export async function withFfmpeg(
     await writeFile(inPath, input, { mode: 0o600, flag: 'wx' });
     // One step after another: a probe failing while ffmpeg still ran could leave ffmpeg writing
     // its output after the cleanup below (and measured under load, overlapping them saved nothing).
-    const before = await probe(inPath, container.demuxer);
+    const read = headersOf(container, input);
+    const before = read ?? (await probe(inPath, container.demuxer));
     const limit = mediaLimit(before);
     if (limit) return { status: 'unsanitised', reason: limit, report };
     report.removed = describe(before);
     await run('ffmpeg', ffmpegArgs(container, inPath, outPath), { timeout: 600_000 });
-    const after = await probe(outPath, output.demuxer);
     const data = await readFile(outPath);
-    const [d0, d1] = [durationOf(before), durationOf(after)];
-    if (d1 === undefined || (d0 !== undefined && Math.abs(d0 - d1) > 0.1)) {
-      return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
+    // A transcoded MP4's length and tracks are read from its own moov, without another probe.
+    const after = container.transcodeTo ? null : await probe(outPath, output.demuxer);
+    const written = after ? { seconds: durationOf(after), tracks: 0 } : mp4Length(data);
+    if (written.tracks > MAX_MEDIA_TRACKS) {
+      return { status: 'unsanitised', reason: 'MEDIA_TOO_MANY_TRACKS', report };
     }
+    let same = sameLength(durationOf(before), written.seconds);
+    // Lengths read without ffprobe that disagree: ffprobe's readings of both files decide.
+    if (!same && (read || !after)) {
+      const [b, a] = [await probe(inPath, container.demuxer), await probe(outPath, output.demuxer)];
+      same = sameLength(durationOf(b), durationOf(a));
+    }
+    if (!same) return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
     report.kept = [container.transcodeTo ? TRANSCODED : container.losslessAudio ? LOSSLESS : KEPT];
     const found = videoFinding(data, output, after);
     const verdict = found
@@ -59,6 +70,27 @@ export async function withFfmpeg(
     return { status: 'unsanitised', reason: 'TOOL_FAILED', report };
   } finally {
     await Promise.all([inPath, outPath].map((p) => unlink(p).catch(() => undefined)));
+  }
+}
+
+/** What the container's own header reader says (null: none, or it declined; ffprobe reads it). */
+function headersOf(c: Container, input: Buffer): Probe | null {
+  try {
+    return c.headers?.(input) ?? null;
+  } catch {
+    return null; // Refused, or a reader's own fault: either way ffprobe reads the file
+  }
+}
+
+/** The output is as long as the input (when the input's length is known at all). */
+const sameLength = (input: number | undefined, output: number | undefined): boolean =>
+  output !== undefined && (input === undefined || Math.abs(input - output) <= 0.1);
+
+function mp4Length(data: Buffer): { seconds: number | undefined; tracks: number } {
+  try {
+    return movieLength(data);
+  } catch {
+    return { seconds: undefined, tracks: 0 };
   }
 }
 

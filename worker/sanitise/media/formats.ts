@@ -1,5 +1,8 @@
 import type { Format } from '../detect-format';
 import { remuxAiff } from './aiff/remux';
+import type { Probe } from './ffprobe';
+import { asfHeaders } from './headers/asf';
+import { aviHeaders } from './headers/avi';
 import { remuxFlac } from './flac/remux';
 import { IsoBmffStreamer } from './isobmff/stream';
 import { remuxIsoBmff } from './isobmff/remux';
@@ -28,6 +31,11 @@ export interface Container {
    * trailing tag the demuxer folds into the last packet) are not carried over.
    */
   losslessAudio?: string;
+  /**
+   * Streams, length and tags read from the file's own headers instead of an ffprobe start-up;
+   * throws Refused for what it does not read, and ffprobe reads that instead.
+   */
+  headers?: (input: Buffer) => Probe;
 }
 
 const MP4: Container = { ext: 'mp4', mime: 'video/mp4', demuxer: 'mov' };
@@ -42,8 +50,20 @@ export const CONTAINERS: Partial<Record<Format, Container>> = {
   wav: { ext: 'wav', mime: 'audio/wav', demuxer: 'wav' },
   flac: { ext: 'flac', mime: 'audio/flac', demuxer: 'flac', losslessAudio: 'flac' },
   aiff: { ext: 'aiff', mime: 'audio/aiff', demuxer: 'aiff' },
-  avi: { ext: 'avi', mime: 'video/x-msvideo', demuxer: 'avi', transcodeTo: MP4 },
-  asf: { ext: 'wmv', mime: 'video/x-ms-asf', demuxer: 'asf', transcodeTo: MP4 },
+  avi: {
+    ext: 'avi',
+    mime: 'video/x-msvideo',
+    demuxer: 'avi',
+    transcodeTo: MP4,
+    headers: aviHeaders,
+  },
+  asf: {
+    ext: 'wmv',
+    mime: 'video/x-ms-asf',
+    demuxer: 'asf',
+    transcodeTo: MP4,
+    headers: asfHeaders,
+  },
 };
 
 export type StreamedFormat = Extract<Format, 'mp3' | 'm4a' | 'mp4' | 'mov' | '3gp'>;
