@@ -86,7 +86,10 @@ function envelopeHashOf(
 export function createSubmissionService(deps: SubmissionServiceDeps) {
   const marker = deps.queuedMarker ?? createBatchedMarker({ pool: deps.pool, log: deps.log });
   const background = createBackgroundEnqueue({ producer: deps.producer, marker, log: deps.log });
-  const batcher = createInsertBatcher(deps.insertPool ?? deps.pool);
+  // As many batches in flight as the intake's own pool has connections (INTAKE_POOL_SIZE).
+  const batcher = createInsertBatcher(deps.insertPool ?? deps.pool, {
+    maxWriters: deps.insertPool?.options.max ?? 2,
+  });
 
   /**
    * Stores the ciphertext and answers only after COMMIT. Without uploads that is one
