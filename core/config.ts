@@ -17,7 +17,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: positiveInt.default(10),
   // The server's connections for text submissions alone (server/intake/insert-batcher.ts): a
   // burst of upload chunk commits must not queue a source's 202 behind it.
-  INTAKE_POOL_SIZE: positiveInt.default(2),
+  INTAKE_POOL_SIZE: positiveInt.default(4),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()

@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     stopInOrder(server, log, [
       () => closeListener(review),
       () => sweeper.stop(),
+      // Enqueues follow the answers: let those of the last answers reach Redis, then mark them.
+      () => composed.services.submissions.enqueuesSettled(),
       () => queuedMarker.stop(),
       () => producer.close(),
       async () => probe.disconnect(),

@@ -10,6 +10,8 @@ import {
 // means committed). server/SERVER.md.
 
 const MAX_BATCH = 64;
+/** Rows that must be waiting before a batch starts beside one already being written. */
+const MIN_EXTRA_BATCH = 8;
 
 interface Pending {
   row: NewSubmission;
@@ -22,12 +24,15 @@ export interface InsertBatcher {
   insert(row: NewSubmission): Promise<boolean>;
 }
 
-export function createInsertBatcher(pool: Pool): InsertBatcher {
+export function createInsertBatcher(
+  pool: Pool,
+  options: { maxWriters?: number } = {},
+): InsertBatcher {
   let queue: Pending[] = [];
   let writing = 0;
-  // Two batches in flight: one being written while the next gathers rows. More writers only
-  // make each batch smaller (more statements, commits and round trips per row) at the same rate.
-  const maxWriters = 2;
+  // One batch in flight while commits are quick; another beside it only once enough rows wait
+  // (slow commits), up to maxWriters. server/SERVER.md, "Group commit".
+  const maxWriters = Math.max(1, options.maxWriters ?? 2);
 
   async function write(batch: Pending[]): Promise<void> {
     try {
@@ -55,7 +60,11 @@ export function createInsertBatcher(pool: Pool): InsertBatcher {
   const inFlight = new Set<string>();
 
   function pump(): void {
-    while (writing < maxWriters && queue.length > 0) {
+    while (
+      writing < maxWriters &&
+      queue.length > 0 &&
+      (writing === 0 || queue.length >= MIN_EXTRA_BATCH)
+    ) {
       // One row per id in a batch, so "inserted" can only mean this caller's row.
       const ids = new Set<string>();
       const batch: Pending[] = [];

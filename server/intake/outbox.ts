@@ -63,6 +63,75 @@ const immediateMarker = (pool: Pool): QueuedMarker => ({
   mark: (id) => markAllQueued(pool, [id]),
 });
 
+/** The intake's enqueue, after the answer: a 202 waits for Postgres only (server/SERVER.md). */
+export interface BackgroundEnqueue {
+  /** Enqueues, then marks; a failure is logged and leaves queued=false for the sweeper. */
+  submit(submission: { id: string; ticket: string }): void;
+  /** Sends what is gathered now; resolves once every enqueue so far has settled and is marked. */
+  settled(): Promise<void>;
+}
+
+/** How long submissions gather before going to Redis as one pipeline (server/SERVER.md). */
+export const ENQUEUE_LINGER_MS = 5;
+
+/**
+ * No timer per submission: the producer bounds a batch (its deadline) and its backlog
+ * (refusing at once), and offline it refuses at once too, so nothing here waits unbounded.
+ */
+export function createBackgroundEnqueue(deps: {
+  producer: Enqueuer;
+  marker: QueuedMarker;
+  log: Logger;
+  lingerMs?: number;
+}): BackgroundEnqueue {
+  const lingerMs = deps.lingerMs ?? ENQUEUE_LINGER_MS;
+  let gathered: Array<{ id: string; ticket: string }> = [];
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight = 0;
+  let waiters: Array<() => void> = [];
+  const settle = (): void => {
+    if (--inFlight > 0) return;
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
+  const markFailed = (err: unknown): void => {
+    deps.log.warn('submission.mark_queued_failed', errorFields(err));
+  };
+  const enqueueFailed = (err: unknown): void => {
+    deps.log.warn('submission.enqueue_failed', errorFields(err));
+    settle();
+  };
+
+  // Every add made in one turn goes to Redis in one pipeline (core/queue.ts).
+  function send(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = gathered;
+    gathered = [];
+    for (const { id, ticket } of batch) {
+      deps.producer.enqueue('process-submission', { ticket }).then(() => {
+        deps.marker.mark(id).catch(markFailed);
+        settle();
+      }, enqueueFailed);
+    }
+  }
+
+  return {
+    submit(submission) {
+      inFlight++;
+      gathered.push(submission);
+      if (timer) return;
+      timer = setTimeout(send, lingerMs);
+      timer.unref(); // settled() sends what is left on shutdown
+    },
+    settled() {
+      if (timer) send();
+      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}
+
 export interface BatchedMarker extends QueuedMarker {
   /** Writes every id marked so far; resolves once they are in Postgres (or the write failed). */
   flush(): Promise<void>;

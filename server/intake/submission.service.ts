@@ -16,7 +16,12 @@ import { hashSourceToken } from '../../crypto';
 import type { SubmissionInput } from './submissions.schema';
 import { envelopeSha256 } from './envelope-hash';
 import { createInsertBatcher } from './insert-batcher';
-import { createBatchedMarker, queueSubmission, type BatchedMarker, type Enqueuer } from './outbox';
+import {
+  createBackgroundEnqueue,
+  createBatchedMarker,
+  type BatchedMarker,
+  type Enqueuer,
+} from './outbox';
 
 export interface SubmissionServiceDeps {
   pool: Pool;
@@ -80,8 +85,11 @@ function envelopeHashOf(
 
 export function createSubmissionService(deps: SubmissionServiceDeps) {
   const marker = deps.queuedMarker ?? createBatchedMarker({ pool: deps.pool, log: deps.log });
-  const outbox = { pool: deps.pool, producer: deps.producer, log: deps.log, marker };
-  const batcher = createInsertBatcher(deps.insertPool ?? deps.pool);
+  const background = createBackgroundEnqueue({ producer: deps.producer, marker, log: deps.log });
+  // As many batches in flight as the intake's own pool has connections (INTAKE_POOL_SIZE).
+  const batcher = createInsertBatcher(deps.insertPool ?? deps.pool, {
+    maxWriters: deps.insertPool?.options.max ?? 2,
+  });
 
   /**
    * Stores the ciphertext and answers only after COMMIT. Without uploads that is one
@@ -114,8 +122,9 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
     // Debug only: a line at rest carries a precise time (core/logger.ts, TESTIMONY_FIELDS).
     deps.log.debug('submission.received', { submissionId: input.id });
     const ticket = stored.created ? row.jobTicket : stored.jobTicket;
+    // After the answer: a 202 means committed; a job left unqueued is the sweeper's.
     if (ticket && (stored.created || (!stored.queued && stored.status === 'received'))) {
-      await queueSubmission(outbox, { id: input.id, ticket });
+      background.submit({ id: input.id, ticket });
     }
     return { answer: { id: input.id, status: 'received' }, created: stored.created };
   }
@@ -137,8 +146,14 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
       return listSubmissionsBySourceTokenHash(deps.pool, hashSourceToken(token));
     },
 
-    /** Writes pending queued=true flags now (tests, and shutdown when the marker is our own). */
-    flushQueuedMarks: (): Promise<void> => marker.flush(),
+    /** Waits for the enqueues still on their way to Redis (tests, shutdown). */
+    enqueuesSettled: (): Promise<void> => background.settled(),
+
+    /** Waits for those enqueues, then writes pending queued=true flags now (tests). */
+    async flushQueuedMarks(): Promise<void> {
+      await background.settled();
+      await marker.flush();
+    },
   };
 }
 

@@ -83,6 +83,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      // Enqueues follow the answers: none may land under the prefix after it is deleted.
+      await composed.services.submissions.enqueuesSettled();
       await obliterate(prefix);
       await producer.close();
       probe.disconnect();

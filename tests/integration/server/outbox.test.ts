@@ -8,7 +8,7 @@ import {
 } from '../../../core/queue';
 import { silentLogger } from '../../../core/logger';
 import { initCrypto } from '../../../crypto';
-import { createBatchedMarker } from '../../../server/intake/outbox';
+import { createBackgroundEnqueue, createBatchedMarker } from '../../../server/intake/outbox';
 import { createSweeper } from '../../../server/sweeper';
 import { obliterate, insertTestIntakeKey, startTestApp, type TestApp } from '../../support/app';
 import { TEST_REDIS_URL } from '../../support/env';
@@ -196,6 +196,57 @@ describe('batched queued=true marker', () => {
       await marker.mark(e); // after stop: written at once
       await marker.flush();
       expect(await queued()).toEqual([...ids].sort());
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('enqueue after the answer', () => {
+  it('gathers adds, sends them on settled() and marks only what reached Redis', async () => {
+    const app = await startTestApp();
+    try {
+      const intake = await insertTestIntakeKey(app.pool);
+      const rows = Array.from({ length: 3 }, () => ({
+        id: validBody(intake.keyPair).id,
+        ticket: newJobTicket(),
+      }));
+      for (const { id, ticket } of rows) {
+        await app.pool.query(
+          `INSERT INTO submissions (id, intake_key_id, sealed_key, manifest, envelope_sha256, job_ticket)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [id, intake.id, Buffer.alloc(81, 1), Buffer.alloc(41, 1), Buffer.alloc(32), ticket],
+        );
+      }
+      const marker = createBatchedMarker({ pool: app.pool, log: silentLogger, intervalMs: 60_000 });
+      // A linger no test waits out: settled() must send what has gathered.
+      const background = createBackgroundEnqueue({
+        producer: app.producer,
+        marker,
+        log: silentLogger,
+        lingerMs: 60_000,
+      });
+      const [a, b, c] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+      background.submit(a);
+      background.submit(b);
+      await background.settled();
+      await marker.flush();
+      for (const { ticket } of [a, b]) {
+        const job = await app.producer.queue.getJob(`process-submission_${ticket}`);
+        expect(job?.data).toEqual({ ticket });
+      }
+      const queuedIds = async (): Promise<string[]> =>
+        (await app.pool.query<{ id: string }>('SELECT id FROM submissions WHERE queued')).rows
+          .map((r) => r.id)
+          .sort();
+      expect(await queuedIds()).toEqual([a.id, b.id].sort());
+
+      // Refused by a closed producer: logged, never marked, left for the sweeper.
+      await app.producer.close();
+      background.submit(c);
+      await background.settled();
+      await marker.stop();
+      expect(await queuedIds()).toEqual([a.id, b.id].sort());
     } finally {
       await app.close();
     }
