@@ -20,12 +20,18 @@ export interface Child {
 
 /**
  * Starts `node -r @swc-node/register <entry>` with NODE_ENV=production and only the given env
- * (plus PATH). BENCH_CPU_PROF=<name> profiles the child of that name (written on exit).
+ * (plus PATH) and `nodeArgs` before the entry. BENCH_CPU_PROF=<name> profiles the child of that
+ * name (written on exit).
  */
-export function startChild(name: string, entry: string, env: Record<string, string>): Child {
+export function startChild(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Child {
   const path = join(ROOT, entry);
   if (!existsSync(path)) throw new Error(`${entry} does not exist yet`);
-  const execArgv = ['-r', '@swc-node/register'];
+  const execArgv = ['-r', '@swc-node/register', ...nodeArgs];
   if (process.env.BENCH_CPU_PROF === name) {
     const dir = join(ROOT, 'bench', '.profiles');
     mkdirSync(dir, { recursive: true });

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Child } from './children';
 import {
   buildEnvelopes,
@@ -15,10 +17,13 @@ import { startSoriServer, type SoriServer } from './intake';
 import { countRecords, startSoriWorker, warmPipeline } from './pipeline';
 import type { Outcome, Row } from './report-row';
 import { nowMs, waitFor } from './stats';
+import { liveMiB, readLiveMemory, type LiveMemory } from './memory-probe-reader';
 
 // Long run: one worker process (TRANSLATOR=none, three reviewers) turns LONG_RECORDS
 // submissions into records, fed in steps of a tenth; after each step the worker's RSS is read
-// once its records exist. A leak shows as RSS that keeps rising step after step.
+// once its records exist, then its live set after a full GC (bench/memory-probe.ts). A leak
+// shows as a live set that keeps rising step after step; RSS alone also moves with the heap's
+// and malloc's sizing.
 
 export const LONG_RECORDS = Number(process.env.BENCH_LONG_RECORDS ?? 100_000);
 const STEPS = 10;
@@ -29,6 +34,8 @@ export interface LongRunFigures {
   seconds: number;
   /** Worker RSS (MiB) after the warm-up, then after each step. */
   rssMiB: number[];
+  /** The worker's memory after a full GC, read just after each RSS reading. */
+  live: LiveMemory[];
   /** Records per step. */
   step: number;
 }
@@ -44,15 +51,25 @@ export async function benchLongRun(): Promise<LongRunFigures> {
   const step = Math.ceil(LONG_RECORDS / STEPS);
   let server: SoriServer | undefined;
   let worker: Child | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'sori-bench-long-'));
+  const probeFile = join(dir, 'memory.json');
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOT_DIR;
   try {
     const keys = drawKeys();
     await publishIntakeKey(schema.pool, keys.intake);
     await enrolReviewers(schema.pool, REVIEWERS);
     server = await startSoriServer(schema.url, prefix);
-    worker = startSoriWorker(schema.url, prefix, keys);
+    worker = startSoriWorker(schema.url, prefix, keys, 'worker', {
+      nodeArgs: ['--expose-gc', '-r', './bench/memory-probe.ts'],
+      env: {
+        BENCH_MEMORY_PROBE: probeFile,
+        ...(snapshots ? { BENCH_HEAP_SNAPSHOT_DIR: snapshots } : {}),
+      },
+    });
     await warmPipeline(schema.pool, server.url, [worker], keys, 500);
     const pid = worker.proc.pid as number;
     const rssMiB = [vmRssMiB(pid)];
+    const live = [await readLiveMemory(pid, probeFile)];
     const text = testimonyText();
     const t0 = nowMs();
     let target = await countRecords(schema.pool);
@@ -71,16 +88,19 @@ export async function benchLongRun(): Promise<LongRunFigures> {
         50,
       );
       rssMiB.push(vmRssMiB(pid));
+      live.push(await readLiveMemory(pid, probeFile));
       process.stdout.write(
-        `bench: long run ${(i + 1) * step} records, worker RSS ${rssMiB.at(-1)!.toFixed(0)} MiB\n`,
+        `bench: long run ${(i + 1) * step} records, worker RSS ${rssMiB.at(-1)!.toFixed(0)} MiB, ` +
+          `live ${liveMiB(live.at(-1)!).toFixed(1)} MiB\n`,
       );
     }
-    return { records: step * STEPS, seconds: (nowMs() - t0) / 1000, rssMiB, step };
+    return { records: step * STEPS, seconds: (nowMs() - t0) / 1000, rssMiB, live, step };
   } finally {
     await worker?.stop();
     await server?.child.stop();
     await obliterate(prefix);
     await schema.drop();
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -114,12 +134,16 @@ export function longRunRows(o: Outcome<LongRunFigures>): Row[] {
     ];
   const v = o.value;
   const per10k = (growthPerStep(v.rssMiB) * 10_000) / v.step;
+  const lives = v.live.map(liveMiB);
+  const live10k = (growthPerStep(lives) * 10_000) / v.step;
+  const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
   return [
     {
       what,
       figure:
-        `${per10k >= 0 ? '+' : ''}${per10k.toFixed(2)} MiB per 10k records (least squares, steps 2–${STEPS}); ` +
-        `RSS ${v.rssMiB[0]!.toFixed(0)} MiB warm → ${v.rssMiB.at(-1)!.toFixed(0)} MiB, max ${Math.max(...v.rssMiB).toFixed(0)} MiB; ` +
+        `RSS ${signed(per10k)} MiB per 10k records (least squares, steps 2–${STEPS}), ` +
+        `${v.rssMiB[0]!.toFixed(0)} MiB warm → ${v.rssMiB.at(-1)!.toFixed(0)} MiB, max ${Math.max(...v.rssMiB).toFixed(0)} MiB; ` +
+        `live set after a full GC ${signed(live10k)} MiB per 10k, ${lives[0]!.toFixed(1)} → ${lives.at(-1)!.toFixed(1)} MiB; ` +
         `${Math.round(v.records / v.seconds).toLocaleString('en-US')} records/s overall`,
       target,
       verdict: per10k < FLAT_MIB_PER_10K ? 'met' : '**not met**',
@@ -130,9 +154,16 @@ export function longRunRows(o: Outcome<LongRunFigures>): Row[] {
 export function longRunDetails(o: Outcome<LongRunFigures>): string[] {
   if (!o.ok) return [];
   const v = o.value;
-  const steps = v.rssMiB.map((r, i) => `${(i * v.step).toLocaleString('en-US')}: ${r.toFixed(1)}`);
+  const mib = (x: number): string => (x / (1024 * 1024)).toFixed(1);
+  const steps = v.rssMiB.map(
+    (r, i) =>
+      `${(i * v.step).toLocaleString('en-US')}: ${r.toFixed(1)} ` +
+      `(heap ${mib(v.live[i]!.heapUsed)}/${mib(v.live[i]!.heapTotal)}, external ${mib(v.live[i]!.external)}, ` +
+      `RSS after GC ${mib(v.live[i]!.rss)})`,
+  );
   return [
-    `- Long run: ${v.records.toLocaleString('en-US')} records in ${v.seconds.toFixed(0)} s; worker RSS (MiB) after n records: ${steps.join(', ')}.`,
+    `- Long run: ${v.records.toLocaleString('en-US')} records in ${v.seconds.toFixed(0)} s; worker RSS (MiB) after n records, ` +
+      `then the worker's heap used/total, external and RSS after a full GC: ${steps.join(', ')}.`,
   ];
 }
 
@@ -140,5 +171,10 @@ export const LONG_RUN_METHOD = [
   `- Long run: a fresh server and one worker process (TRANSLATOR=none, three reviewers), 500`,
   `  submissions of warm-up, then ${LONG_RECORDS.toLocaleString('en-US')} (BENCH_LONG_RECORDS) posted in ${STEPS} steps; each step's`,
   "  records are awaited before the next is posted and the worker's VmRSS is read then. Growth",
-  '  is the least-squares slope over steps 2 on (the first includes the heap settling).',
+  '  is the least-squares slope over steps 2 on (the first includes the heap settling). Just after',
+  '  each RSS reading the worker (started with --expose-gc and bench/memory-probe.ts) collects',
+  '  garbage fully on SIGUSR2 and reports process.memoryUsage(): the live set (heap used + external)',
+  '  beside RSS. A leak grows the live set; RSS also moves with V8 heap sizing and malloc arenas.',
+  '  The verdict is on RSS; the forced collections make later RSS readings a little lower than an',
+  '  unprobed run would see. BENCH_HEAP_SNAPSHOT_DIR=<dir> writes a heap snapshot at each probe.',
 ];

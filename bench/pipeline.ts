@@ -44,25 +44,35 @@ export interface DrainFigures {
   scaled?: Outcome<DrainFigures>;
 }
 
-/** `name` "worker" is the one BENCH_CPU_PROF=worker profiles; extra processes are worker-2... */
+/**
+ * `name` "worker" is the one BENCH_CPU_PROF=worker profiles; extra processes are worker-2...
+ * `probe` adds node arguments and env (the long run's memory probe).
+ */
 export function startSoriWorker(
   databaseUrl: string,
   prefix: string,
   keys: SoriKeys,
   name = 'worker',
+  probe: { nodeArgs: readonly string[]; env: Record<string, string> } = { nodeArgs: [], env: {} },
 ): Child {
-  return startChild(name, 'worker/main.ts', {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: BENCH_REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    LOG_LEVEL: 'warn',
-    TRANSLATOR: 'none',
-    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
-    INTAKE_SECRET_KEY: keys.intakeEnv,
-    WORKER_KEY: keys.workerEnv,
-    // BENCH_ENV_WORKER applies to every worker process, not only the first.
-    ...extraEnv('worker'),
-  });
+  return startChild(
+    name,
+    'worker/main.ts',
+    {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: BENCH_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      TRANSLATOR: 'none',
+      WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+      INTAKE_SECRET_KEY: keys.intakeEnv,
+      WORKER_KEY: keys.workerEnv,
+      ...probe.env,
+      // BENCH_ENV_WORKER applies to every worker process, not only the first.
+      ...extraEnv('worker'),
+    },
+    probe.nodeArgs,
+  );
 }
 
 export async function countRecords(pool: Pool): Promise<number> {
