@@ -2,7 +2,15 @@
 import { concatBytes, toBase64, toHex, utf8, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
 import { sha256 } from './hash';
-import { KEY_BYTES, SEAL_OVERHEAD, boxKeyPair, boxSeal, boxSealOpen, kdfDerive } from './sodium';
+import {
+  KEY_BYTES,
+  SEAL_OVERHEAD,
+  boxKeyPair,
+  boxSeal,
+  boxSealMany,
+  boxSealOpen,
+  kdfDerive,
+} from './sodium';
 
 export const VERSION_1 = 0x01;
 /** 0x01 || crypto_box_seal(32-byte key): 1 + 48 + 32. */
@@ -44,6 +52,14 @@ export function fingerprint(publicKey: Bytes): string {
 export function sealKey(key32: Bytes, recipientPublicKey: Bytes): Bytes {
   expectLength(key32, KEY_BYTES, 'key to seal');
   return concatBytes(Uint8Array.of(VERSION_1), boxSeal(key32, recipientPublicKey));
+}
+
+/** sealKey to each recipient, in order; the copies share one ephemeral key (boxSealMany). */
+export function sealKeyToMany(key32: Bytes, recipientPublicKeys: readonly Bytes[]): Bytes[] {
+  expectLength(key32, KEY_BYTES, 'key to seal');
+  return boxSealMany(key32, recipientPublicKeys).map((c) =>
+    concatBytes(Uint8Array.of(VERSION_1), c),
+  );
 }
 
 export function openSealedKey(sealed: Bytes, recipient: BoxKeyPair): Bytes {

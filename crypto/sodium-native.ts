@@ -42,6 +42,7 @@ function unpad(buf: Uint8Array, block: number): Uint8Array | null {
 type NativeState = Uint8Array;
 const STATE_BYTES = sodium.crypto_secretstream_xchacha20poly1305_STATEBYTES;
 const STREAM_A = sodium.crypto_secretstream_xchacha20poly1305_ABYTES;
+const BOX_MACBYTES = sodium.crypto_box_MACBYTES;
 
 export const nativeBackend: SodiumBackend = {
   name: 'native',
@@ -97,6 +98,11 @@ export const nativeBackend: SodiumBackend = {
   boxSeal(m, pk) {
     const c = bytes(m.length + sodium.crypto_box_SEALBYTES);
     sodium.crypto_box_seal(c, m, pk);
+    return c;
+  },
+  boxEasy(m, n, pk, sk) {
+    const c = bytes(m.length + BOX_MACBYTES);
+    sodium.crypto_box_easy(c, m, n, pk, sk);
     return c;
   },
   boxSealOpen(c, pk, sk) {
