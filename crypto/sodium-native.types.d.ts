@@ -23,7 +23,6 @@ declare module 'sodium-native' {
     randombytes_uniform(upper: number): number;
     sodium_memzero(buf: B): void;
     sodium_memcmp(a: B, b: B): boolean;
-    sodium_pad(buf: B, unpaddedLength: number, blockSize: number): number;
     crypto_generichash(out: B, input: B, key?: B): void;
     crypto_box_keypair(pk: B, sk: B): void;
     crypto_box_seed_keypair(pk: B, sk: B, seed: B): void;
