@@ -40,6 +40,8 @@ export interface DrainFigures {
   processes: number;
   /** CPU seconds per component during the drain (all worker processes as "worker"). */
   cpu: CpuUse;
+  /** CPU ms per record of the public-key work alone (drain-ceiling.ts), when measured. */
+  publicKeyMs?: number;
   /** The same drain with WORKER_PROCESSES processes, when more than one. */
   scaled?: Outcome<DrainFigures>;
 }
