@@ -29,7 +29,7 @@ export const WORKER_PROCESSES = Number(process.env.BENCH_WORKERS ?? availablePar
 // Jobs in flight per worker process (Sori's and the no-op reference's): Sori's default
 // WORKER_CONCURRENCY. The jobs ready at once share one commit (worker/record-store.ts), so
 // more in flight means fewer disk flushes per record.
-export const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 32);
+export const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 64);
 
 export interface DrainFigures {
   recordsPerSec: number;
