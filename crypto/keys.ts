@@ -6,10 +6,12 @@ import {
   KEY_BYTES,
   SEAL_OVERHEAD,
   boxKeyPair,
+  blake2b,
+  boxEasy,
   boxSeal,
-  boxSealMany,
   boxSealOpen,
   kdfDerive,
+  memzero,
 } from './sodium';
 
 export const VERSION_1 = 0x01;
@@ -54,12 +56,26 @@ export function sealKey(key32: Bytes, recipientPublicKey: Bytes): Bytes {
   return concatBytes(Uint8Array.of(VERSION_1), boxSeal(key32, recipientPublicKey));
 }
 
-/** sealKey to each recipient, in order; the copies share one ephemeral key (boxSealMany). */
+/**
+ * sealKey to each recipient, in order: byte for byte a crypto_box_seal as libsodium builds one
+ * (ephemeral pk || crypto_box_easy under nonce BLAKE2b-24(ephemeral pk || recipient pk)), with
+ * one ephemeral key pair for all the copies: one X25519 base multiplication, not one per copy.
+ */
 export function sealKeyToMany(key32: Bytes, recipientPublicKeys: readonly Bytes[]): Bytes[] {
   expectLength(key32, KEY_BYTES, 'key to seal');
-  return boxSealMany(key32, recipientPublicKeys).map((c) =>
-    concatBytes(Uint8Array.of(VERSION_1), c),
-  );
+  for (const pk of recipientPublicKeys) expectLength(pk, KEY_BYTES, 'box public key');
+  const eph = boxKeyPair();
+  const noncePrefix = new Uint8Array(2 * KEY_BYTES);
+  noncePrefix.set(eph.publicKey);
+  try {
+    return recipientPublicKeys.map((pk) => {
+      noncePrefix.set(pk, KEY_BYTES);
+      const body = boxEasy(key32, blake2b(24, noncePrefix), pk, eph.secretKey);
+      return concatBytes(Uint8Array.of(VERSION_1), eph.publicKey, body);
+    });
+  } finally {
+    memzero(eph.secretKey);
+  }
 }
 
 export function openSealedKey(sealed: Bytes, recipient: BoxKeyPair): Bytes {

@@ -10,7 +10,6 @@ export const KEY_BYTES = 32;
 export const XNONCE_BYTES = 24;
 export const AEAD_ABYTES = 16;
 export const SEAL_OVERHEAD = 48;
-const SEAL_NONCE_BYTES = 24;
 export const SALT_BYTES = 16;
 export const SIG_BYTES = 64;
 export const SIGN_SECRET_BYTES = 64;
@@ -152,30 +151,9 @@ export function boxSeal(message: Uint8Array, publicKey: Uint8Array): Uint8Array 
   expectBytes(message, 'sealed box message');
   return lib().boxSeal(message, publicKey);
 }
-/**
- * crypto_box_seal of one message to each public key, byte for byte what boxSealOpen opens
- * (ephemeral pk || crypto_box_easy under nonce BLAKE2b-24(ephemeral pk || recipient pk)), with
- * one ephemeral key pair for all of them: one X25519 base multiplication, not one per copy.
- */
-export function boxSealMany(message: Uint8Array, publicKeys: readonly Uint8Array[]): Uint8Array[] {
-  expectBytes(message, 'sealed box message');
-  for (const pk of publicKeys) expectLength(pk, KEY_BYTES, 'box public key');
-  const b = lib();
-  const eph = b.boxKeyPair();
-  const noncePrefix = new Uint8Array(2 * KEY_BYTES);
-  noncePrefix.set(eph.publicKey);
-  try {
-    return publicKeys.map((pk) => {
-      noncePrefix.set(pk, KEY_BYTES);
-      const nonce = b.blake2b(SEAL_NONCE_BYTES, noncePrefix, null);
-      const out = new Uint8Array(SEAL_OVERHEAD + message.length);
-      out.set(eph.publicKey);
-      out.set(b.boxEasy(message, nonce, pk, eph.secretKey), KEY_BYTES);
-      return out;
-    });
-  } finally {
-    b.memzero(eph.secretKey);
-  }
+export function boxEasy(m: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): Uint8Array {
+  for (const k of [pk, sk]) expectLength(k, KEY_BYTES, 'box key'); // n: BLAKE2b-24, keys.ts
+  return lib().boxEasy(m, n, pk, sk);
 }
 export function boxSealOpen(
   ct: Uint8Array,
