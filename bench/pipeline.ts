@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -28,7 +29,7 @@ export const WORKER_PROCESSES = Number(process.env.BENCH_WORKERS ?? availablePar
 // Jobs in flight per worker process (Sori's and the no-op reference's): Sori's default
 // WORKER_CONCURRENCY. The jobs ready at once share one commit (worker/record-store.ts), so
 // more in flight means fewer disk flushes per record.
-export const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 32);
+export const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 64);
 
 export interface DrainFigures {
   recordsPerSec: number;
@@ -40,6 +41,13 @@ export interface DrainFigures {
   processes: number;
   /** CPU seconds per component during the drain (all worker processes as "worker"). */
   cpu: CpuUse;
+  /**
+   * The worker processes' main threads over the drain, summed: seconds on a core, and seconds
+   * ready to run but waiting for one (other processes had the cores); Linux schedstat.
+   */
+  mainThread?: { runSeconds: number; queuedSeconds: number };
+  /** CPU ms per record of the public-key work alone (drain-ceiling.ts), when measured. */
+  publicKeyMs?: number;
   /** The same drain with WORKER_PROCESSES processes, when more than one. */
   scaled?: Outcome<DrainFigures>;
 }
@@ -124,6 +132,7 @@ export async function benchDrain(
     await queue.pause();
     await postAll(serverUrl, envelopes, 20);
     const cpuBefore = cpuSnapshot();
+    const schedBefore = schedStats(workers);
     const t0 = nowMs();
     await queue.resume();
     await waitFor(
@@ -136,6 +145,7 @@ export async function benchDrain(
       20,
     );
     const seconds = (nowMs() - t0) / 1000;
+    const schedAfter = schedStats(workers);
     const named = Object.fromEntries(workers.map((w) => [w.name, w.proc.pid]));
     const cpu = mergeWorkers(
       cpuUse(cpuBefore, cpuSnapshot(), { ...named, server: serverPid, bench: process.pid }),
@@ -149,9 +159,33 @@ export async function benchDrain(
       concurrency: WORKER_CONCURRENCY,
       processes: workers.length,
       cpu,
+      ...(schedBefore && schedAfter
+        ? {
+            mainThread: {
+              runSeconds: schedAfter.run - schedBefore.run,
+              queuedSeconds: schedAfter.queued - schedBefore.queued,
+            },
+          }
+        : {}),
     };
   } finally {
     await queue.close();
+  }
+}
+
+/** Main-thread seconds on a core and waiting for one, summed over the workers; null off Linux. */
+function schedStats(workers: readonly Child[]): { run: number; queued: number } | null {
+  try {
+    let run = 0;
+    let queued = 0;
+    for (const w of workers) {
+      const [onCpu, waiting] = readFileSync(`/proc/${w.proc.pid}/schedstat`, 'utf8').split(' ');
+      run += Number(onCpu) / 1e9;
+      queued += Number(waiting) / 1e9;
+    }
+    return { run, queued };
+  } catch {
+    return null;
   }
 }
 

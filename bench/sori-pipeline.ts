@@ -1,4 +1,5 @@
 import { type Child } from './children';
+import { publicKeyMsPerRecord } from './drain-ceiling';
 import {
   enrolReviewers,
   createBenchSchema,
@@ -97,8 +98,11 @@ export async function benchPipeline(): Promise<{
         keys,
         server.child.proc.pid,
       );
-      if (WORKER_PROCESSES > 1)
+      value.publicKeyMs = publicKeyMsPerRecord(REVIEWERS);
+      if (WORKER_PROCESSES > 1) {
         value.scaled = await benchScaledDrain(schema, server, prefix, workers, keys);
+        if (value.scaled.ok) value.scaled.value.publicKeyMs = value.publicKeyMs;
+      }
       try {
         value.noopJobsPerSec = await benchNoopWorker();
       } catch {

@@ -42,9 +42,10 @@ const schema = z.object({
   WORKER_KEY_FILE: z.string().optional(),
   WORKER_KEY: z.string().optional(),
   // Jobs in flight per worker process. A text-only job spends most of its time waiting for its
-  // batch's commit, so many in flight make bigger batches (pipeline throughput); jobs with
-  // files take turns, ATTACHMENT_CONCURRENCY at a time, since each may hold a file in memory.
-  WORKER_CONCURRENCY: positiveInt.default(32),
+  // batch's commit, so many in flight make bigger batches (fewer round trips per record) and
+  // keep the thread busy while a batch commits; jobs with files take turns,
+  // ATTACHMENT_CONCURRENCY at a time, since each may hold a file in memory.
+  WORKER_CONCURRENCY: positiveInt.default(64),
   ATTACHMENT_CONCURRENCY: positiveInt.default(2),
   // Stalled-job recovery. A killed worker's lock lapses within WORKER_LOCK_DURATION_MS; a
   // surviving worker's stalled check (every WORKER_STALLED_INTERVAL_MS) then moves the job back

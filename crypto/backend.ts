@@ -50,6 +50,13 @@ export interface SodiumBackend {
   boxKeyPair(seed?: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
   scalarMultBase(secretKey: Uint8Array): Uint8Array;
   boxSeal(m: Uint8Array, publicKey: Uint8Array): Uint8Array;
+  /** crypto_box_easy: MAC || ciphertext under X25519(secretKey, publicKey) and the nonce. */
+  boxEasy(
+    m: Uint8Array,
+    nonce: Uint8Array,
+    publicKey: Uint8Array,
+    secretKey: Uint8Array,
+  ): Uint8Array;
   boxSealOpen(c: Uint8Array, publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array | null;
   kdfDerive(key: Uint8Array, subkeyId: number, context: string): Uint8Array;
   aeadEncrypt(m: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;

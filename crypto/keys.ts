@@ -2,7 +2,17 @@
 import { concatBytes, toBase64, toHex, utf8, type Bytes } from './encoding';
 import { CryptoError, expectLength } from './errors';
 import { sha256 } from './hash';
-import { KEY_BYTES, SEAL_OVERHEAD, boxKeyPair, boxSeal, boxSealOpen, kdfDerive } from './sodium';
+import {
+  KEY_BYTES,
+  SEAL_OVERHEAD,
+  boxKeyPair,
+  blake2b,
+  boxEasy,
+  boxSeal,
+  boxSealOpen,
+  kdfDerive,
+  memzero,
+} from './sodium';
 
 export const VERSION_1 = 0x01;
 /** 0x01 || crypto_box_seal(32-byte key): 1 + 48 + 32. */
@@ -44,6 +54,28 @@ export function fingerprint(publicKey: Bytes): string {
 export function sealKey(key32: Bytes, recipientPublicKey: Bytes): Bytes {
   expectLength(key32, KEY_BYTES, 'key to seal');
   return concatBytes(Uint8Array.of(VERSION_1), boxSeal(key32, recipientPublicKey));
+}
+
+/**
+ * sealKey to each recipient, in order: byte for byte a crypto_box_seal as libsodium builds one
+ * (ephemeral pk || crypto_box_easy under nonce BLAKE2b-24(ephemeral pk || recipient pk)), with
+ * one ephemeral key pair for all the copies: one X25519 base multiplication, not one per copy.
+ */
+export function sealKeyToMany(key32: Bytes, recipientPublicKeys: readonly Bytes[]): Bytes[] {
+  expectLength(key32, KEY_BYTES, 'key to seal');
+  for (const pk of recipientPublicKeys) expectLength(pk, KEY_BYTES, 'box public key');
+  const eph = boxKeyPair();
+  const noncePrefix = new Uint8Array(2 * KEY_BYTES);
+  noncePrefix.set(eph.publicKey);
+  try {
+    return recipientPublicKeys.map((pk) => {
+      noncePrefix.set(pk, KEY_BYTES);
+      const body = boxEasy(key32, blake2b(24, noncePrefix), pk, eph.secretKey);
+      return concatBytes(Uint8Array.of(VERSION_1), eph.publicKey, body);
+    });
+  } finally {
+    memzero(eph.secretKey);
+  }
 }
 
 export function openSealedKey(sealed: Bytes, recipient: BoxKeyPair): Bytes {

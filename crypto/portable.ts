@@ -22,6 +22,7 @@ export {
   keyId,
   fingerprint,
   sealKey,
+  sealKeyToMany,
   openSealedKey,
   deriveSubKey,
   SEALED_KEY_BYTES,
@@ -44,6 +45,7 @@ export {
 export {
   newRecordKey,
   wrapRecordKey,
+  wrapRecordKeyToMany,
   unwrapRecordKey,
   encryptRecordBody,
   decryptRecordBody,

@@ -2,7 +2,7 @@
 // and entries under sub-keys of R, so a grant is one more sealed copy and the server never sees R.
 import { decryptJson, decryptJsonParts, encryptJson, encryptJsonParts } from './aead';
 import { randomBytes, type Bytes } from './encoding';
-import { KDF, openSealedKey, sealKey, type BoxKeyPair } from './keys';
+import { KDF, openSealedKey, sealKey, sealKeyToMany, type BoxKeyPair } from './keys';
 import { KEY_BYTES, kdfDerive } from './sodium';
 
 const bodyKey = (r: Bytes): Bytes => kdfDerive(r, KDF.recordBody.id, KDF.recordBody.context);
@@ -15,6 +15,14 @@ export function newRecordKey(): Bytes {
 
 export function wrapRecordKey(recordKey: Bytes, reviewerPublicKey: Bytes): Bytes {
   return sealKey(recordKey, reviewerPublicKey);
+}
+
+/** wrapRecordKey to each reviewer, in order, for the price of fewer X25519 operations. */
+export function wrapRecordKeyToMany(
+  recordKey: Bytes,
+  reviewerPublicKeys: readonly Bytes[],
+): Bytes[] {
+  return sealKeyToMany(recordKey, reviewerPublicKeys);
 }
 
 export function unwrapRecordKey(wrapped: Bytes, reviewer: BoxKeyPair): Bytes {

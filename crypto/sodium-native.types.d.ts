@@ -7,6 +7,7 @@ declare module 'sodium-native' {
     crypto_aead_xchacha20poly1305_ietf_NPUBBYTES: number;
     crypto_aead_xchacha20poly1305_ietf_ABYTES: number;
     crypto_box_SEALBYTES: number;
+    crypto_box_MACBYTES: number;
     crypto_pwhash_SALTBYTES: number;
     crypto_pwhash_OPSLIMIT_MIN: number;
     crypto_pwhash_MEMLIMIT_MIN: number;
@@ -22,12 +23,12 @@ declare module 'sodium-native' {
     randombytes_uniform(upper: number): number;
     sodium_memzero(buf: B): void;
     sodium_memcmp(a: B, b: B): boolean;
-    sodium_pad(buf: B, unpaddedLength: number, blockSize: number): number;
     crypto_generichash(out: B, input: B, key?: B): void;
     crypto_box_keypair(pk: B, sk: B): void;
     crypto_box_seed_keypair(pk: B, sk: B, seed: B): void;
     crypto_scalarmult_base(q: B, n: B): void;
     crypto_box_seal(c: B, m: B, pk: B): void;
+    crypto_box_easy(c: B, m: B, n: B, pk: B, sk: B): void;
     crypto_box_seal_open(m: B, c: B, pk: B, sk: B): boolean;
     crypto_kdf_derive_from_key(subkey: B, subkeyId: number, ctx: B, key: B): void;
     crypto_aead_xchacha20poly1305_ietf_encrypt(

@@ -59,6 +59,7 @@ function create(): SodiumBackend {
     },
     scalarMultBase: (sk) => s.crypto_scalarmult_base(sk),
     boxSeal: (m, pk) => s.crypto_box_seal(m, pk),
+    boxEasy: (m, nonce, pk, sk) => s.crypto_box_easy(m, nonce, pk, sk),
     boxSealOpen: (c, pk, sk) => orNull(() => s.crypto_box_seal_open(c, pk, sk)),
     kdfDerive: (key, id, context) => s.crypto_kdf_derive_from_key(32, id, context, key),
     aeadEncrypt: (m, ad, nonce, key) =>

@@ -151,6 +151,10 @@ export function boxSeal(message: Uint8Array, publicKey: Uint8Array): Uint8Array 
   expectBytes(message, 'sealed box message');
   return lib().boxSeal(message, publicKey);
 }
+export function boxEasy(m: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): Uint8Array {
+  for (const k of [pk, sk]) expectLength(k, KEY_BYTES, 'box key'); // n: BLAKE2b-24, keys.ts
+  return lib().boxEasy(m, n, pk, sk);
+}
 export function boxSealOpen(
   ct: Uint8Array,
   publicKey: Uint8Array,

@@ -10,7 +10,7 @@ import { beginRecordBatch } from '../core/repositories/record-batch.repository';
 import type { NewRecord } from '../core/repositories/record.repository';
 import type { ReviewerKey } from '../core/repositories/reviewer.repository';
 import type { EnrolmentTrust } from './enrolment-trust';
-import { toHex, wrapRecordKey } from '../crypto';
+import { toHex, wrapRecordKeyToMany } from '../crypto';
 import { JobFailure } from './job-errors';
 import type { FilesToLink } from './attachments/file-writer';
 import { storeRecordFiles } from './attachments/store-files';
@@ -99,11 +99,13 @@ function createRecordStore(db: Pool, signer: CustodySigner, trust: EnrolmentTrus
   };
 }
 
-const sealTo = (recordKey: Uint8Array, reviewers: readonly ReviewerKey[]): StoredRecord['keys'] =>
-  reviewers.map((r) => ({
-    reviewerId: r.id,
-    wrappedKey: wrapRecordKey(recordKey, r.boxPublicKey),
-  }));
+const sealTo = (recordKey: Uint8Array, reviewers: readonly ReviewerKey[]): StoredRecord['keys'] => {
+  const wrapped = wrapRecordKeyToMany(
+    recordKey,
+    reviewers.map((r) => r.boxPublicKey),
+  );
+  return reviewers.map((r, i) => ({ reviewerId: r.id, wrappedKey: wrapped[i]! }));
+};
 
 const sameReviewers = (a: readonly ReviewerKey[], b: readonly ReviewerKey[]): boolean =>
   a.length === b.length &&

@@ -26,6 +26,10 @@ const EXOTIC_SPACE = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 // left alone and NFKC is applied to each maximal run of everything else.
 const NFKC_RUN = /[^\u3130-\u318F\u3200-\u32FF\uFFA0-\uFFDC]+/gu;
 const TRAILING_SPACE = /[ \t]+$/gm;
+// Text made of these alone passes every step but the trim unchanged: printable ASCII and
+// precomposed Hangul syllables are NFC and NFKC stable, none is ignorable, a control or an
+// exotic space, and LF is the line break kept. Most testimonies are; one scan spares them.
+const UNCHANGED_BY_NORMALISING = /^[\n\x20-\x7E\uAC00-\uD7A3]*$/;
 
 function classifyIgnorable(ch: string): RemovedKey {
   if (ZERO_WIDTH.test(ch)) return 'zeroWidth';
@@ -90,38 +94,41 @@ export function sanitiseText(input: string): { text: string; report: TextSanitis
       (m) => report.removed[classifyIgnorable(m)]++,
     );
 
-  let text = input.normalize('NFC');
-  text = countReplace(
-    text,
-    NEWLINE,
-    () => '\n',
-    () => report.newlinesNormalised++,
-  );
-  text = removeIgnorable(text);
-  text = countReplace(
-    text,
-    CONTROL,
-    () => '',
-    () => report.removed.controlCharacters++,
-  );
-  // Before NFKC, which would otherwise fold most of these into U+0020 uncounted.
-  text = countReplace(
-    text,
-    EXOTIC_SPACE,
-    () => ' ',
-    () => report.spacesNormalised++,
-  );
-  text = text.replace(NFKC_RUN, (run) => {
-    const folded = run.normalize('NFKC');
-    if (folded !== run) {
-      for (const ch of run) if (ch.normalize('NFKC') !== ch) report.nfkcChanged++;
-    }
-    return folded;
-  });
-  text = text.normalize('NFC');
-  // NFKC can map a visible compatibility character onto an ignorable one; sweep again so the
-  // output never holds one (and a second pass finds nothing to do).
-  text = removeIgnorable(text);
+  let text = input;
+  if (!UNCHANGED_BY_NORMALISING.test(input)) {
+    text = input.normalize('NFC');
+    text = countReplace(
+      text,
+      NEWLINE,
+      () => '\n',
+      () => report.newlinesNormalised++,
+    );
+    text = removeIgnorable(text);
+    text = countReplace(
+      text,
+      CONTROL,
+      () => '',
+      () => report.removed.controlCharacters++,
+    );
+    // Before NFKC, which would otherwise fold most of these into U+0020 uncounted.
+    text = countReplace(
+      text,
+      EXOTIC_SPACE,
+      () => ' ',
+      () => report.spacesNormalised++,
+    );
+    text = text.replace(NFKC_RUN, (run) => {
+      const folded = run.normalize('NFKC');
+      if (folded !== run) {
+        for (const ch of run) if (ch.normalize('NFKC') !== ch) report.nfkcChanged++;
+      }
+      return folded;
+    });
+    text = text.normalize('NFC');
+    // NFKC can map a visible compatibility character onto an ignorable one; sweep again so the
+    // output never holds one (and a second pass finds nothing to do).
+    text = removeIgnorable(text);
+  }
   text = countReplace(
     text,
     TRAILING_SPACE,

@@ -210,3 +210,14 @@ it('agree on ISO/IEC 7816-4 unpadding of any bytes (the native one is ours, see 
     { numRuns: 2000 },
   );
 });
+
+it('agree on ISO/IEC 7816-4 padding of any length (the native one is ours, see sodium-native.ts)', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 130 }), (m, block) => {
+      const n = native.s.pad(m, block);
+      expect(n).toEqual(wasm.s.pad(m, block));
+      expect(native.s.unpad(n, block)).toEqual(m);
+    }),
+    { numRuns: 2000 },
+  );
+});

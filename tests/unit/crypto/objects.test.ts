@@ -162,6 +162,32 @@ describe('records', () => {
   });
 });
 
+describe('record key sealed to several reviewers at once', () => {
+  it('gives each reviewer a sealed key only they open, in the single-copy format', () => {
+    const reviewers = [c.generateBoxKeyPair(), c.generateBoxKeyPair(), c.generateBoxKeyPair()];
+    const r = c.newRecordKey();
+    const wrapped = c.wrapRecordKeyToMany(
+      r,
+      reviewers.map((k) => k.publicKey),
+    );
+    expect(wrapped).toHaveLength(3);
+    wrapped.forEach((w, i) => {
+      expect(w.length).toBe(c.SEALED_KEY_BYTES);
+      expect(w.length).toBe(c.wrapRecordKey(r, reviewers[i]!.publicKey).length);
+      expect(c.unwrapRecordKey(w, reviewers[i]!)).toEqual(r);
+      expectCode(() => c.unwrapRecordKey(w, reviewers[(i + 1) % 3]!), 'CRYPTO_DECRYPT_FAILED');
+      expectCode(() => c.unwrapRecordKey(flip(w, 60), reviewers[i]!), 'CRYPTO_DECRYPT_FAILED');
+    });
+    // One ephemeral key per call (bytes 1..33), never the same across calls.
+    expect(wrapped[1]!.subarray(1, 33)).toEqual(wrapped[0]!.subarray(1, 33));
+    const again = c.wrapRecordKeyToMany(r, [reviewers[0]!.publicKey]);
+    expect(again[0]!.subarray(1, 33)).not.toEqual(wrapped[0]!.subarray(1, 33));
+    expect(c.wrapRecordKeyToMany(r, [])).toEqual([]);
+    expectCode(() => c.wrapRecordKeyToMany(r, [new Uint8Array(31)]), 'CRYPTO_BAD_LENGTH');
+    expectCode(() => c.wrapRecordKeyToMany(r.subarray(1), []), 'CRYPTO_BAD_LENGTH');
+  });
+});
+
 describe('replies', () => {
   it('opens only for the addressed source key', () => {
     const s = c.generateBoxKeyPair(),

@@ -116,4 +116,23 @@ describe('sanitiseText', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('gives text of ASCII, Hangul syllables and LF alone the same result as the full passes', () => {
+    const plain = fc.constantFrom('a', 'Z', '0', ' ', '\t', '.', '~', '\n', '가', '힣', '증', '언');
+    fc.assert(
+      fc.property(fc.array(plain, { maxLength: 60 }), (chars) => {
+        const s = chars.join('');
+        // A leading ZWSP sends the same text through every pass and is removed and counted.
+        const full = sanitiseText('\u200B' + s);
+        const quick = sanitiseText(s);
+        expect(quick.text).toBe(full.text);
+        expect(quick.report).toEqual({
+          ...full.report,
+          removed: { ...full.report.removed, zeroWidth: 0 },
+          lengthBefore: full.report.lengthBefore - 1,
+        });
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
