@@ -1,13 +1,14 @@
-// AVI and WMV/ASF headers read in process (media/headers/) instead of by ffprobe, and the
-// transcoded MP4's length read from its moov: on real files made by ffmpeg they say what ffprobe
-// says; truncated, crafted and corrupted headers are Refused (then ffprobe reads the file), never
-// another error; and what the headers say still refuses bombs and lets odd files through.
+// AVI/ASF headers and the transcoded MP4's moov, read in process: on ffmpeg-made files they say
+// what ffprobe says; truncated, crafted and corrupted headers are Refused (then ffprobe reads the
+// file), never another error; what they say still refuses bombs and lets odd files through.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseFile } from '../../../worker/sanitise';
+import { withFfmpeg } from '../../../worker/sanitise/media/ffmpeg-remux';
+import { CONTAINERS } from '../../../worker/sanitise/media/formats';
 import { MAX_MEDIA_TRACKS } from '../../../worker/sanitise/limits';
-import { durationOf, type Probe } from '../../../worker/sanitise/media/ffprobe';
+import { describe as removedBy, durationOf, type Probe } from '../../../worker/sanitise/media/ffprobe';
 import { asfHeaders } from '../../../worker/sanitise/media/headers/asf';
 import { aviHeaders } from '../../../worker/sanitise/media/headers/avi';
 import { movieLength } from '../../../worker/sanitise/media/isobmff/duration';
@@ -302,4 +303,153 @@ test('a WMV with chapters (markers) and a second video stream: as ffprobe reads 
   expect(ours.streams?.map((s) => s.codec_type)).toEqual(theirs.streams?.map((s) => s.codec_type));
   expect(ours.chapters).toHaveLength(theirs.chapters!.length);
   expect(ours.chapters!.length).toBeGreaterThan(0);
+});
+
+/** An 18-audio-stream file (over the track limit) in the given codecs. */
+const many = (name: string, codecs: string[]): Buffer =>
+  ffmpegTo(dirs.fixtures, name, [
+    ...VIDEO,
+    ...TONE,
+    ...['-map', '0:v', ...Array.from({ length: 18 }, () => ['-map', '1:a']).flat(), ...codecs],
+  ]);
+const objectAt = (b: Buffer, guid: string, from = 0): Buffer => {
+  const at = b.indexOf(guidBytes(guid), from);
+  return b.subarray(at, at + Number(b.readBigUInt64LE(at + 16)));
+};
+/** The WMV with `extra` objects added at the end of its Header Object. */
+function withHeaderObjects(b: Buffer, ...extra: Buffer[]): Buffer {
+  const size = Number(b.readBigUInt64LE(16));
+  const c = Buffer.concat([b.subarray(0, size), ...extra, b.subarray(size)]);
+  c.writeBigUInt64LE(BigInt(size + Buffer.concat(extra).length), 16);
+  c.writeUInt32LE(b.readUInt32LE(24) + extra.length, 24);
+  return c;
+}
+const STREAM_PROPERTIES = 'B7DC0791-A9B7-11CF-8EE6-00C00C205365';
+const EXT_CONTENT = 'D2D0A440-E307-11D2-97F0-00A0C95EA850';
+
+test('ASF objects past the Header Object, or past the extension’s own size, are Refused', async () => {
+  const b = file('wmv2.wmv');
+  const size = Number(b.readBigUInt64LE(16));
+  // ffmpeg reads on to the Data Object: a stream put after the header's end is still a stream.
+  const stream = objectAt(b, STREAM_PROPERTIES);
+  const after = Buffer.concat([b.subarray(0, size), stream, b.subarray(size)]);
+  expect(() => asfHeaders(after)).toThrow('data object');
+  const extension = Buffer.from(b);
+  const at = extension.indexOf(guidBytes(EXTENSION));
+  extension.writeUInt32LE(extension.readUInt32LE(at + 42) - 24, at + 42);
+  expect(() => asfHeaders(extension)).toThrow('header extension size');
+  // Eighteen streams, sixteen of them after the header's end: ffprobe counts them all.
+  const m = many('many.wmv', ['-c:v', 'wmv2', '-c:a', 'wmav2']);
+  const ms = Number(m.readBigUInt64LE(16));
+  const kept: Buffer[] = [];
+  const moved: Buffer[] = [];
+  for (let o = 30; o < ms; o += Number(m.readBigUInt64LE(o + 16))) {
+    const object = m.subarray(o, o + Number(m.readBigUInt64LE(o + 16)));
+    const isStream = object.subarray(0, 16).equals(guidBytes(STREAM_PROPERTIES));
+    (isStream && kept.filter((k) => k.subarray(0, 16).equals(object.subarray(0, 16))).length >= 2
+      ? moved
+      : kept
+    ).push(object);
+  }
+  const top = Buffer.from(m.subarray(0, 30));
+  top.writeBigUInt64LE(BigInt(30 + Buffer.concat(kept).length), 16);
+  top.writeUInt32LE(kept.length, 24);
+  const hidden = Buffer.concat([top, ...kept, ...moved, m.subarray(ms)]);
+  expect(moved.length).toBeGreaterThan(MAX_MEDIA_TRACKS - 2);
+  expect(() => asfHeaders(hidden)).toThrow('data object');
+  const result = await sanitiseFile(hidden, { name: 'x.wmv', type: '' }, dirs.ctx);
+  expect(result).toMatchObject({ status: 'unsanitised', reason: 'MEDIA_TOO_MANY_TRACKS' });
+});
+
+test('ffmpeg itself refuses more streams than the limit, whatever a header reader said', async () => {
+  // A reader misled into seeing one short stream: ffmpeg's own count still refuses the file.
+  const misled = (): Probe => ({ format: { duration: '1' }, streams: [{ codec_type: 'audio' }] });
+  const report = () => ({ format: 'ogg' as const, removed: [], kept: [] });
+  const ogg = { ...CONTAINERS.ogg!, headers: misled };
+  const tone = ['-f', 'lavfi', '-i', 'sine=duration=1'];
+  const one = ffmpegTo(dirs.fixtures, 'one.ogg', [...tone, '-c:a', 'libvorbis']);
+  const maps = Array.from({ length: MAX_MEDIA_TRACKS + 2 }, () => ['-map', '0:a']).flat();
+  const m = ffmpegTo(dirs.fixtures, 'many.ogg', [...tone, ...maps, '-c:a', 'libvorbis']);
+  expect(await withFfmpeg(m, ogg, dirs.ctx, report())).toMatchObject({
+    status: 'unsanitised',
+    reason: 'MEDIA_TOO_MANY_TRACKS',
+  });
+  expect((await withFfmpeg(one, ogg, dirs.ctx, report())).status).toBe('clean');
+  const asf = { ...CONTAINERS.asf!, headers: misled };
+  expect(await withFfmpeg(many('many2.wmv', ['-c:v', 'wmv2', '-c:a', 'wmav2']), asf, dirs.ctx, report())).toMatchObject({
+    reason: 'MEDIA_TOO_MANY_TRACKS',
+  });
+  expect((await withFfmpeg(file('wmv2.wmv'), asf, dirs.ctx, report())).status).toBe('clean');
+});
+
+test('when lengths disagree, ffprobe’s reading of the input is held to the limits', async () => {
+  // The header says 25 hours (ffprobe reads that too); a reader misled into reading 1 s.
+  const lying = patchAsf(file('wmv2.wmv'), 25 * 3600);
+  const misled = (): Probe => ({ format: { duration: '1' }, streams: [{ codec_type: 'video' }] });
+  const asf = { ...CONTAINERS.asf!, headers: misled };
+  const report = { format: 'asf' as const, removed: [], kept: [] };
+  expect(await withFfmpeg(lying, asf, dirs.ctx, report)).toMatchObject({
+    status: 'unsanitised',
+    reason: 'MEDIA_TOO_LONG',
+  });
+});
+
+test('AVI chunks that ffmpeg would read otherwise are Refused', async () => {
+  const stream = list('strl', strh('auds', 1, 10, 20));
+  // A chunk running past its list's end: ffmpeg, reading on from it, finds what the list hides.
+  const over = list('hdrl', stream, riff('JUNK', Buffer.alloc(8)).subarray(0, 8));
+  expect(() => aviHeaders(avi(over, Buffer.alloc(8), stream))).toThrow('chunk past its list');
+  const gap = list('hdrl', stream, Buffer.alloc(4));
+  expect(() => aviHeaders(avi(gap))).toThrow('list not filled by its chunks');
+  const odd = riff('strh', Buffer.concat([strh('auds', 1, 10, 20).subarray(8), Buffer.alloc(1)]));
+  expect(() => aviHeaders(avi(list('hdrl', list('strl', odd))))).toThrow('stream header size');
+  // Eighteen streams, sixteen of them behind a chunk overrunning hdrl: ffprobe counts them all.
+  const m = many('many.avi', ['-c:v', 'mpeg4', '-c:a', 'mp3']);
+  const hdrlEnd = 20 + m.readUInt32LE(16);
+  const strls: number[] = [];
+  for (let o = 24; o + 8 <= hdrlEnd; o += 8 + m.readUInt32LE(o + 4) + (m.readUInt32LE(o + 4) & 1))
+    if (m.toString('latin1', o + 8, o + 12) === 'strl') strls.push(o);
+  const cut = strls[2]!;
+  const fake = Buffer.concat([riff('JUNK', Buffer.alloc(8)).subarray(0, 8), Buffer.from('JUNK')]);
+  const hiding = Buffer.concat([fake, u32(hdrlEnd - cut)]);
+  const hdrl = Buffer.from(m.subarray(12, 24));
+  hdrl.writeUInt32LE(4 + (cut - 24) + 8, 4);
+  const parts = [m.subarray(0, 12), hdrl, m.subarray(24, cut), hiding, m.subarray(cut)];
+  const hidden = Buffer.concat(parts);
+  hidden.writeUInt32LE(hidden.length - 8, 4);
+  expect(() => aviHeaders(hidden)).toThrow('chunk past its list');
+  const result = await sanitiseFile(hidden, { name: 'x.avi', type: '' }, dirs.ctx);
+  expect(result).toMatchObject({ status: 'unsanitised', reason: 'MEDIA_TOO_MANY_TRACKS' });
+});
+
+/** An Extended Content Description Object with one tag named by `name` (UTF-16 bytes). */
+function contentTag(name: Buffer): Buffer {
+  const n = Buffer.alloc(2);
+  n.writeUInt16LE(name.length);
+  return asfObject(EXT_CONTENT, Buffer.concat([Buffer.from([1, 0]), n, name, Buffer.alloc(4)]));
+}
+
+test('ASF tag names: read to their first NUL, and __proto__ is a name like any other', () => {
+  const b = file('wmv2.wmv');
+  const long = Buffer.from(`Long${'\0'.repeat(32_000)}x`, 'utf16le');
+  const names = Object.keys(asfHeaders(withHeaderObjects(b, contentTag(long))).format!.tags!);
+  expect(names).toContain('Long');
+  expect(names.every((n) => n.length < 64)).toBe(true);
+  const proto = withHeaderObjects(b, contentTag(Buffer.from('__proto__', 'utf16le')));
+  const read = asfHeaders(proto);
+  expect(Object.keys(read.format!.tags!)).toContain('__proto__');
+  const count = (p: Probe) => removedBy(p).find((r) => r.startsWith('container and stream tags'));
+  expect(count(read)).not.toEqual(count(asfHeaders(b)));
+});
+
+test('an ASF preroll with its high bits set: only the low 32 are read, as by ffprobe', async () => {
+  const b = Buffer.from(file('wmv2.wmv'));
+  const at = b.indexOf(guidBytes(FILE_PROPERTIES));
+  b.writeBigUInt64LE(b.readBigUInt64LE(at + 64) + 2n ** 32n * 10_000n, at + 64);
+  b.writeUInt32LE(1, at + 84);
+  const path = join(dirs.fixtures, 'preroll.wmv');
+  writeFileSync(path, b);
+  expect(Math.abs(durationOf(asfHeaders(b))! - durationOf(ffprobe(path))!)).toBeLessThan(0.1);
+  const result = await sanitiseFile(b, { name: 'x.wmv', type: '' }, dirs.ctx);
+  expect(result).toMatchObject({ status: 'unsanitised', reason: 'MEDIA_TOO_LONG' });
 });

@@ -36,18 +36,25 @@ export async function withFfmpeg(
     const limit = mediaLimit(before);
     if (limit) return { status: 'unsanitised', reason: limit, report };
     report.removed = describe(before);
-    await run('ffmpeg', ffmpegArgs(container, inPath, outPath), { timeout: 600_000 });
+    if (!(await transcoded(container, inPath, outPath))) {
+      return { status: 'unsanitised', reason: 'MEDIA_TOO_MANY_TRACKS', report };
+    }
     const data = await readFile(outPath);
-    // A transcoded MP4's length and tracks are read from its own moov, without another probe.
-    const after = container.transcodeTo ? null : await probe(outPath, output.demuxer);
-    const written = after ? { seconds: durationOf(after), tracks: 0 } : mp4Length(data);
+    // A transcoded MP4's moov gives its length and tracks: a probe would cost a second start-up.
+    const own = container.transcodeTo ? mp4Length(data) : null;
+    const after = own ? null : await probe(outPath, output.demuxer);
+    const written = own ?? { seconds: durationOf(after!), tracks: after!.streams?.length ?? 0 };
     if (written.tracks > MAX_MEDIA_TRACKS) {
       return { status: 'unsanitised', reason: 'MEDIA_TOO_MANY_TRACKS', report };
     }
     let same = sameLength(durationOf(before), written.seconds);
-    // Lengths read without ffprobe that disagree: ffprobe's readings of both files decide.
-    if (!same && (read || !after)) {
-      const [b, a] = [await probe(inPath, container.demuxer), await probe(outPath, output.demuxer)];
+    // Lengths read without ffprobe that disagree: ffprobe's readings of both files decide, and
+    // its reading of the input is held to the limits as the header reader's was.
+    if (!same && (read || own)) {
+      const b = read ? await probe(inPath, container.demuxer) : before;
+      const limit = mediaLimit(b);
+      if (limit) return { status: 'unsanitised', reason: limit, report };
+      const a = after ?? (await probe(outPath, output.demuxer));
       same = sameLength(durationOf(b), durationOf(a));
     }
     if (!same) return { status: 'unsanitised', reason: 'DURATION_CHANGED', report };
@@ -86,18 +93,33 @@ function headersOf(c: Container, input: Buffer): Probe | null {
 const sameLength = (input: number | undefined, output: number | undefined): boolean =>
   output !== undefined && (input === undefined || Math.abs(input - output) <= 0.1);
 
-function mp4Length(data: Buffer): { seconds: number | undefined; tracks: number } {
+/** The MP4's own length and track count, or null when its moov cannot be read (ffprobe then). */
+function mp4Length(data: Buffer): { seconds: number; tracks: number } | null {
   try {
     return movieLength(data);
   } catch {
-    return { seconds: undefined, tracks: 0 };
+    return null;
+  }
+}
+
+/**
+ * Runs ffmpeg; false when it refused the input for holding more streams than the track limit
+ * (which it counts as it reads, where a header reader could be misled). Other failures throw.
+ */
+async function transcoded(c: Container, inPath: string, outPath: string): Promise<boolean> {
+  try {
+    await run('ffmpeg', ffmpegArgs(c, inPath, outPath), { timeout: 600_000 });
+    return true;
+  } catch (e) {
+    if (String((e as { stderr?: unknown }).stderr).includes('exceeds max_streams')) return false;
+    throw e;
   }
 }
 
 function ffmpegArgs(c: Container, inPath: string, outPath: string): string[] {
   return [
     ...['-hide_banner', '-nostdin', '-v', 'error', '-protocol_whitelist', 'file'],
-    ...['-f', c.demuxer, '-i', inPath],
+    ...['-max_streams', String(MAX_MEDIA_TRACKS), '-f', c.demuxer, '-i', inPath],
     // Audio, and video that is not an attached picture (cover art): nothing else is mapped.
     ...['-map', '0:a?', '-map', '0:V?', '-dn', '-sn'],
     ...['-map_metadata', '-1', '-map_metadata:s', '-1', '-map_chapters', '-1'],

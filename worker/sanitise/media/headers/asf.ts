@@ -5,6 +5,8 @@ import type { Probe } from '../ffprobe';
 // reads them (instead of an ffprobe start-up). Bounded; anything unexpected is Refused.
 
 const MAX_OBJECTS = 4_096;
+/** ffmpeg keeps a tag name's first 1,023 bytes; read no more of a name than that could need. */
+const MAX_NAME_BYTES = 2_048;
 
 /** An ASF GUID as stored: its first three fields little-endian. */
 function guid(text: string): string {
@@ -14,6 +16,7 @@ function guid(text: string): string {
 }
 
 const HEADER = guid('75B22630-668E-11CF-A6D9-00AA0062CE6C');
+const DATA = guid('75B22636-668E-11CF-A6D9-00AA0062CE6C');
 const FILE_PROPERTIES = guid('8CABDCA1-A947-11CF-8EE4-00C00C205365');
 const STREAM_PROPERTIES = guid('B7DC0791-A9B7-11CF-8EE6-00C00C205365');
 const HEADER_EXTENSION = guid('5FBF03B5-A92E-11CF-8EE3-00C00C205365');
@@ -41,7 +44,7 @@ class Reader {
   objects = 0;
   duration: number | undefined;
   streams: Stream[] = [];
-  tags: Record<string, string> = {};
+  tags: Record<string, string> = Object.create(null) as Record<string, string>;
   chapters: unknown[] = [];
 
   constructor(private readonly b: Buffer) {}
@@ -83,15 +86,16 @@ class Reader {
       // gives each stream the length of the copy read before it).
       if (this.u32(o + 88, end) & 1) throw new Refused('broadcast file');
       if (this.duration !== undefined) throw new Refused('two file properties objects');
-      this.duration = this.u64(o + 64, end) / 1e7 - this.u64(o + 80, end) / 1e3;
+      // The preroll field is 64 bits, but ffmpeg reads only its low 32.
+      this.duration = this.u64(o + 64, end) / 1e7 - this.u32(o + 80, end) / 1e3;
     } else if (id === STREAM_PROPERTIES) {
       const kind = KINDS[this.id(o + 24, end)];
       if (kind === undefined) throw new Refused('stream type');
       this.streams.push({ codec_type: kind });
     } else if (id === HEADER_EXTENSION && depth === 0) {
-      const size = this.u32(o + 42, end);
-      this.need(o + 46, size, end);
-      this.objectsIn(o + 46, o + 46 + size, 1);
+      // ffmpeg reads the extension's objects as if they followed it: they must fill it exactly.
+      if (this.u32(o + 42, end) !== end - o - 46) throw new Refused('header extension size');
+      this.objectsIn(o + 46, end, 1);
     } else if (id === EXT_STREAM_PROPERTIES) {
       let at = o + 88;
       for (let n = this.u16(o + 84, end); n > 0; n--) at += 4 + this.u16(at + 2, end);
@@ -127,7 +131,11 @@ class Reader {
   /** A tag's name (only counted); WM/Picture is cover art, which ffmpeg makes a stream of. */
   tag(at: number, length: number, end: number): void {
     this.need(at, length, end);
-    const name = this.b.toString('utf16le', at, at + length).replace(/\0+$/, '');
+    // Up to its first NUL, as ffmpeg reads it.
+    const stop = at + Math.min(length, MAX_NAME_BYTES);
+    let cut = at;
+    while (cut + 1 < stop && this.b.readUInt16LE(cut) !== 0) cut += 2;
+    const name = this.b.toString('utf16le', at, cut);
     if (!PICTURE_SHAPE.has(name)) this.tags[name] = '';
     if (name === 'WM/Picture')
       this.streams.push({ codec_type: 'video', disposition: { attached_pic: 1 } });
@@ -140,6 +148,8 @@ export function asfHeaders(input: Buffer): Probe {
   const size = r.u64(16, input.length);
   if (size < 30 || size > input.length) throw new Refused('header object size');
   r.objectsIn(30, size, 0);
+  // ffmpeg reads objects until the Data Object, wherever the Header Object says it ends.
+  if (r.id(size, input.length) !== DATA) throw new Refused('data object');
   if (r.duration === undefined || !(r.duration > 0)) throw new Refused('no file properties');
   if (r.streams.every((s) => s.disposition?.attached_pic === 1)) throw new Refused('no stream');
   return {

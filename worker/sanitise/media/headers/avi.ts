@@ -30,11 +30,12 @@ export function aviHeaders(input: Buffer): Probe {
     chunks: 0,
     movi: false,
     streams: [] as Stream[],
-    tags: {} as Record<string, string>,
+    tags: Object.create(null) as Record<string, string>,
   };
   let current: Stream | null = null;
 
-  const walk = (from: number, to: number, depth: number, inInfo: boolean): void => {
+  /** Where the chunks from `from` end (past the last one's pad byte). */
+  const walk = (from: number, to: number, depth: number, inInfo: boolean): number => {
     if (depth > MAX_DEPTH) throw new Refused('lists nested too deep');
     let o = from;
     while (o + 8 <= to) {
@@ -43,23 +44,32 @@ export function aviHeaders(input: Buffer): Probe {
       const size = input.readUInt32LE(o + 4);
       const body = o + 8;
       const stop = Math.min(to, body + size);
+      // A list cut short by the end of the file is read as far as it goes; any other chunk
+      // running past its list's end would be read otherwise by ffmpeg (see MEDIA.md).
+      if (body + size > to && to !== end) throw new Refused('chunk past its list');
       if (id === 'LIST') {
         if (size < 4 || body + 4 > to) throw new Refused('LIST size');
         const kind = input.toString('latin1', body, body + 4);
-        if (kind === 'movi') state.movi = true;
         // The media data is only passed over: its size alone says where the index is.
-        else walk(body + 4, stop, depth + 1, TAG_LISTS.has(kind));
+        if (kind === 'movi') state.movi = true;
+        else {
+          const next = walk(body + 4, stop, depth + 1, TAG_LISTS.has(kind));
+          // ffmpeg reads on from its last chunk, not from the list's end: they must be one.
+          if (stop === body + size && next !== body + size + (size & 1))
+            throw new Refused('list not filled by its chunks');
+        }
       } else if (inInfo || TAG_CHUNKS.has(id) || exifIn(input, id, body, stop)) {
         state.tags[id] = '';
         if (id === 'strn' && current) current.tags = { title: '' };
       } else if (id === 'strh' && !state.movi) {
-        if (size < 36 || body + 36 > to) throw new Refused('stream header size');
+        // ffmpeg reads 48 bytes of it and skips the rest without the pad byte.
+        if (size < 48 || size & 1 || body + size > to) throw new Refused('stream header size');
         current = streamOf(input, body);
         state.streams.push(current);
       }
-      if (body + size > to) break; // the file ends inside this chunk
       o = body + size + (size & 1);
     }
+    return o;
   };
   walk(12, end, 0, false);
   if (!state.movi) throw new Refused('no media data list');
