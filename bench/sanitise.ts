@@ -291,7 +291,7 @@ export function sanitiseRows(o: Outcome<SanitiseFigures>): Row[] {
     {
       what,
       figure:
-        `${faster.length} of ${timed.length} formats no slower than mat2` +
+        `${faster.length} of ${timed.length} formats that mat2 also cleans no slower than mat2` +
         (slowest
           ? ` (highest ratio ${(slowest.soriMs / (slowest.mat2Ms as number)).toFixed(2)}, ${slowest.format})`
           : '') +
@@ -300,7 +300,9 @@ export function sanitiseRows(o: Outcome<SanitiseFigures>): Row[] {
       verdict:
         o.value.mat2Version === null
           ? 'not measured (no mat2)'
-          : faster.length === timed.length && clean.length === f.length && timed.length === f.length
+          : // Timed where both clean the format: mat2 handles no BMP, HTML or HWP, and its SVG
+            // parser fails here.
+            faster.length === timed.length && clean.length === f.length
             ? 'met'
             : '**not met**',
     },
