@@ -10,8 +10,10 @@ import {
 // means committed). server/SERVER.md.
 
 const MAX_BATCH = 64;
-/** Rows that must be waiting before a batch starts beside one already being written. */
+/** Rows that must be waiting before a batch starts beside one already being written... */
 const MIN_EXTRA_BATCH = 8;
+/** ...or how long the first of fewer may wait: a slow commit must not hold a lone row back. */
+const EXTRA_AFTER_MS = 5;
 
 interface Pending {
   row: NewSubmission;
@@ -58,12 +60,13 @@ export function createInsertBatcher(
   // then meets the first as an existing row; were both in flight on two connections, either
   // could win.
   const inFlight = new Set<string>();
+  let extraTimer: NodeJS.Timeout | undefined;
 
-  function pump(): void {
+  function pump(waited = false): void {
     while (
       writing < maxWriters &&
       queue.length > 0 &&
-      (writing === 0 || queue.length >= MIN_EXTRA_BATCH)
+      (writing === 0 || waited || queue.length >= MIN_EXTRA_BATCH)
     ) {
       // One row per id in a batch, so "inserted" can only mean this caller's row.
       const ids = new Set<string>();
@@ -85,6 +88,13 @@ export function createInsertBatcher(
         writing--;
         pump();
       });
+    }
+    if (queue.length > 0 && writing < maxWriters && !extraTimer) {
+      extraTimer = setTimeout(() => {
+        extraTimer = undefined;
+        pump(true);
+      }, EXTRA_AFTER_MS);
+      extraTimer.unref();
     }
   }
 

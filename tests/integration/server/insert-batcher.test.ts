@@ -1,5 +1,8 @@
 import { initCrypto, randomBytes, randomId } from '../../../crypto';
-import type { NewSubmission } from '../../../core/repositories/submission.repository';
+import {
+  insertSubmissionForAcceptingKey,
+  type NewSubmission,
+} from '../../../core/repositories/submission.repository';
 import { createInsertBatcher } from '../../../server/intake/insert-batcher';
 import { insertTestIntakeKey } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
@@ -39,6 +42,26 @@ describe('insert batcher', () => {
     const results = await Promise.all(rows.map((r) => batcher.insert(r)));
     expect(results.every(Boolean)).toBe(true);
     expect(await count(rows.map((r) => r.id))).toBe(150);
+  });
+
+  it('commits a lone row beside a batch whose commit is held up', async () => {
+    const batcher = createInsertBatcher(db.pool, { maxWriters: 2 });
+    const held = row();
+    // Another transaction writes the same id and stays open: the batch with `held` waits on it.
+    const blocker = await db.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      expect(await insertSubmissionForAcceptingKey(blocker, held)).toBe(true);
+      const waiting = batcher.insert(held);
+      const lone = row();
+      expect(await batcher.insert(lone)).toBe(true);
+      expect(await count([lone.id])).toBe(1);
+      await blocker.query('ROLLBACK');
+      expect(await waiting).toBe(true);
+    } finally {
+      blocker.release();
+    }
+    expect(await count([held.id])).toBe(1);
   });
 
   it('answers false for a row whose key is unknown, without failing its neighbours', async () => {
