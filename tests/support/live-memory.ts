@@ -17,7 +17,10 @@ const live = (): number => {
 };
 
 export interface MemoryReading {
-  /** Largest growth of the live set (heap and buffers after a full GC) over the start, MiB. */
+  /**
+   * How far the live set (heap and buffers after a full GC) ranged, MiB: largest less smallest
+   * reading, so what an earlier suite left to collect cannot raise the start and hide growth.
+   */
   liveGrowthMiB: number;
   /** Largest RSS growth seen, MiB: printed for information, not asserted (GC timing). */
   rssGrowthMiB: number;
@@ -32,6 +35,12 @@ export function sampleMemory(everyMs = 250): { stop(): MemoryReading } {
   const liveBefore = live();
   const rssBefore = process.memoryUsage().rss;
   let livePeak = liveBefore;
+  let liveLow = liveBefore;
+  const sample = (): void => {
+    const now = live();
+    livePeak = Math.max(livePeak, now);
+    liveLow = Math.min(liveLow, now);
+  };
   let rssPeak = rssBefore;
   const rss = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
   let full: NodeJS.Timeout | null = null;
@@ -39,7 +48,7 @@ export function sampleMemory(everyMs = 250): { stop(): MemoryReading } {
     full = setTimeout(
       () => {
         const started = performance.now();
-        livePeak = Math.max(livePeak, live());
+        sample();
         schedule(performance.now() - started);
       },
       Math.max(everyMs, 4 * lastMs),
@@ -54,9 +63,9 @@ export function sampleMemory(everyMs = 250): { stop(): MemoryReading } {
       clearInterval(rss);
       if (full) clearTimeout(full);
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-      livePeak = Math.max(livePeak, live());
+      sample();
       reading = {
-        liveGrowthMiB: (livePeak - liveBefore) / MiB,
+        liveGrowthMiB: (livePeak - liveLow) / MiB,
         rssGrowthMiB: (rssPeak - rssBefore) / MiB,
       };
       return reading;

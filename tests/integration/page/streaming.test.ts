@@ -170,9 +170,9 @@ describe('page: no-JS files stream, whatever their size', () => {
     );
     expect(page.status).toBe(200);
     expect(page.html).toContain('id="receipt"');
-    // Holding the file even once would be 100 MiB more live memory; streaming keeps a few
-    // chunk buffers and what is in flight.
-    expect(page.liveGrowthMiB).toBeLessThan(40);
+    // Holding the file even once would be 100 MiB more live memory; streaming ranged 32-37 MiB
+    // (chunk buffers, what is in flight, first-run code).
+    expect(page.liveGrowthMiB).toBeLessThan(64);
 
     const { rows } = await app.pool.query('SELECT id FROM submissions');
     expect(rows).toHaveLength(1);
