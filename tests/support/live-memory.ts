@@ -18,8 +18,8 @@ const live = (): number => {
 
 export interface MemoryReading {
   /**
-   * How far the live set (heap and buffers after a full GC) ranged, MiB: largest less smallest
-   * reading, so what an earlier suite left to collect cannot raise the start and hide growth.
+   * The largest rise of the live set (heap and buffers after a full GC) over a lower reading
+   * before it, MiB: what an earlier suite left to collect falls away without hiding growth.
    */
   liveGrowthMiB: number;
   /** Largest RSS growth seen, MiB: printed for information, not asserted (GC timing). */
@@ -34,12 +34,12 @@ export interface MemoryReading {
 export function sampleMemory(everyMs = 250): { stop(): MemoryReading } {
   const liveBefore = live();
   const rssBefore = process.memoryUsage().rss;
-  let livePeak = liveBefore;
   let liveLow = liveBefore;
+  let liveRise = 0;
   const sample = (): void => {
     const now = live();
-    livePeak = Math.max(livePeak, now);
     liveLow = Math.min(liveLow, now);
+    liveRise = Math.max(liveRise, now - liveLow);
   };
   let rssPeak = rssBefore;
   const rss = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
@@ -65,7 +65,7 @@ export function sampleMemory(everyMs = 250): { stop(): MemoryReading } {
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       sample();
       reading = {
-        liveGrowthMiB: (livePeak - liveLow) / MiB,
+        liveGrowthMiB: liveRise / MiB,
         rssGrowthMiB: (rssPeak - rssBefore) / MiB,
       };
       return reading;
