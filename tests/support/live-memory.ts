@@ -31,7 +31,7 @@ export interface MemoryReading {
  * blocks the event loop, so the next one waits at least `everyMs` and four times as long as
  * the last took: on a loaded machine collections never crowd out the I/O under test.
  */
-export function sampleMemory(everyMs = 250): { stop(): MemoryReading } {
+export function sampleMemory(everyMs = 250): { sample(): void; stop(): MemoryReading } {
   const liveBefore = live();
   const rssBefore = process.memoryUsage().rss;
   let liveLow = liveBefore;
@@ -57,6 +57,8 @@ export function sampleMemory(everyMs = 250): { stop(): MemoryReading } {
   schedule(0);
   let reading: MemoryReading | null = null;
   return {
+    /** Samples now: callers also sample at points of progress, whatever the GCs cost. */
+    sample,
     /** Stops sampling (once: later calls return the same reading). */
     stop(): MemoryReading {
       if (reading) return reading;
