@@ -5,11 +5,12 @@
 // carries the document's words; a long document is cut at the page limit and says so.
 import { spawnSync } from 'node:child_process';
 import { strToU8, zipSync } from 'fflate';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseFile } from '../../../worker/sanitise';
 import { MAX_RENDITION_PAGES } from '../../../worker/sanitise/limits';
-import { makeRendition } from '../../../worker/sanitise/rendition/make-rendition';
+import { fromPageImages, makeRendition } from '../../../worker/sanitise/rendition/make-rendition';
+import { loadMupdf } from '../../../worker/sanitise/pdf.sanitiser';
 import { readCleanFile } from '../../../worker/sanitise/rendition/read-clean-file';
 import { renditionLeftovers } from '../../../worker/sanitise/rendition/rendition-pdf';
 import { buildHwp, HWP_BODY, HWP_PLANTED } from '../../fixtures/make-hwp';
@@ -177,4 +178,70 @@ test(`a document past ${MAX_RENDITION_PAGES} pages is rendered to its first ${MA
   expect(notes).toContain(
     `safe rendition covers only the first ${MAX_RENDITION_PAGES} pages (page limit)`,
   );
+});
+
+/** A hand-written PDF whose pages are the given content streams, each on its own media box. */
+function pdfOfPages(pages: { box: string; content: string }[]): Buffer {
+  const first = 4; // catalog, page tree, font, then a page and its content per page
+  const kids = pages.map((_, i) => `${first + 2 * i} 0 R`).join(' ');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${kids}] /Count ${pages.length} >>`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    ...pages.flatMap((p, i) => [
+      `<< /Type /Page /Parent 2 0 R /MediaBox [${p.box}] /Contents ${first + 2 * i + 1} 0 R ` +
+        '/Resources << /Font << /F1 3 0 R >> >> >>',
+      `<< /Length ${p.content.length} >>\nstream\n${p.content}\nendstream`,
+    ]),
+  ];
+  const source = join(dirs.fixtures, 'pages-source.pdf');
+  writeFileSync(
+    source,
+    `%PDF-1.7\n${objects.map((o, i) => `${i + 1} 0 obj ${o} endobj`).join('\n')}\ntrailer << /Root 1 0 R /Size ${objects.length + 1} >>\n%%EOF\n`,
+  );
+  const fixed = join(dirs.fixtures, 'pages.pdf');
+  expect(spawnSync('qpdf', [source, fixed]).status).not.toBe(2);
+  return readFileSync(fixed);
+}
+
+test('pages OCR’d one per tesseract keep their order when a later page finishes first', async () => {
+  // Page one is a full page of text; pages two and three one word each, OCR'd while page one
+  // still runs: each page's text layer must still sit on its own page.
+  const lines = Array.from(
+    { length: 40 },
+    (_, i) => `BT /F1 12 Tf 40 ${760 - 18 * i} Td (Alpha line ${i} of the first page) Tj ET`,
+  );
+  const word = (w: string) => `BT /F1 28 Tf 20 30 Td (${w}) Tj ET`;
+  const data = pdfOfPages([
+    { box: '0 0 612 792', content: lines.join('\n') },
+    { box: '0 0 288 90', content: word('Bravo') },
+    { box: '0 0 288 90', content: word('Charlie') },
+  ]);
+  const r = await makeRendition(data, 'application/pdf', dirs.ctx);
+  expect(r.pages).toBe(3);
+  const m = await loadMupdf();
+  const doc = new m.PDFDocument(r.data);
+  try {
+    const texts = [0, 1, 2].map((i) =>
+      doc.loadPage(i).toStructuredText('preserve-whitespace').asText(),
+    );
+    expect(texts[0]).toContain('Alpha line');
+    expect(texts[1]).toContain('Bravo');
+    expect(texts[2]).toContain('Charlie');
+    expect(texts[0]).not.toMatch(/Bravo|Charlie/);
+  } finally {
+    doc.destroy();
+  }
+  expect(r.text.indexOf('Alpha')).toBeLessThan(r.text.indexOf('Bravo'));
+  expect(r.text.indexOf('Bravo')).toBeLessThan(r.text.indexOf('Charlie'));
+  expect(await renditionLeftovers(r.data)).toEqual([]);
+});
+
+test('a page whose OCR fails fails the rendition with tesseract’s error, and leaves no scratch files', async () => {
+  const missing = join(dirs.fixtures, 'no-such-page.png');
+  const before = readdirSync(dirs.ctx.tmpDir);
+  await expect(fromPageImages([missing, missing, missing], 150, 3, dirs.ctx)).rejects.toThrow(
+    /tesseract/,
+  );
+  expect(readdirSync(dirs.ctx.tmpDir)).toEqual(before);
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_RENDITION_PAGES } from '../limits';
 import { tidyText } from '../ocr/real-text';
-import { runTesseract } from '../ocr/tesseract';
+import { runTesseract, type OcrOutput } from '../ocr/tesseract';
 import type { SanitiseContext } from '../types';
 import { renderPages } from './render-pages';
 import { renditionLeftovers, stripRenditionPdf } from './rendition-pdf';
@@ -12,12 +12,14 @@ import { renditionLeftovers, stripRenditionPdf } from './rendition-pdf';
 // is checked object by object (rendition-pdf.ts) before it is given. ../FORMATS.md: the rules.
 
 /**
- * tesseract processes OCR'ing one document's pages at once: a page takes about 2.5 s of one
- * core with three languages loaded, so the pages are split in two runs, one per core of the
- * 2-core machine the goal (≤ 2 s a page) is set for. More threads per process (OpenMP) were
- * far slower on a shared machine: one thread each.
+ * tesseract processes at once, each OCR'ing one page: a page takes 2.5–3.7 s of one core with
+ * three languages loaded, and the goal (≤ 2 s a page) is set for 2 cores. One page per process
+ * (loading the three languages costs about 0.1 s) keeps both cores busy to the last page: two
+ * fixed runs of contiguous pages left one core idle while the other finished its longer share
+ * (4 pages against 3 of a 7-page document), and the first page's OCR waited for the last
+ * page's drawing. More threads per process (OpenMP) were far slower on a shared machine.
  */
-export const OCR_RUNS = 2;
+export const OCR_AT_ONCE = 2;
 
 export interface Rendition {
   data: Buffer;
@@ -42,38 +44,96 @@ export async function makeRendition(
   ctx: SanitiseContext,
 ): Promise<Rendition> {
   const dir = await mkdtemp(join(ctx.tmpDir, 'rendition-'));
+  const ocr = new PageOcr(ctx);
   try {
-    const rendered = await renderPages(data, mime, dir);
+    const rendered = await renderPages(data, mime, dir, (path, dpi) => ocr.add(path, dpi));
     if (rendered.paths.length === 0) throw new Error('NO_PAGES');
-    return await fromPageImages(rendered.paths, rendered.dpi, rendered.total, ctx);
+    return await assemble(await ocr.results(), rendered.dpi, rendered.total);
   } finally {
+    await ocr.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Page images already on the scratch dir (rendered, or a rasterised SVG) to the rendition. */
+/** Page images already on the scratch dir (a rasterised SVG, a photo) to the rendition. */
 export async function fromPageImages(
   paths: readonly string[],
   dpi: number,
   total: number,
   ctx: SanitiseContext,
 ): Promise<Rendition> {
-  // The pages in OCR_RUNS contiguous runs at once, one tesseract (one thread) each.
-  const per = Math.ceil(paths.length / OCR_RUNS);
-  const runs = Array.from({ length: Math.ceil(paths.length / per) }, (_, i) =>
-    paths.slice(i * per, (i + 1) * per),
-  );
-  const outs = await Promise.all(
-    runs.map((run) => runTesseract(run, ctx, { pdf: true, dpi, psm: 3 })),
-  );
-  const data = await stripRenditionPdf(outs.map((o) => o.pdf!));
+  const ocr = new PageOcr(ctx);
+  try {
+    for (const path of paths) ocr.add(path, dpi);
+    return await assemble(await ocr.results(), dpi, total);
+  } finally {
+    await ocr.stop();
+  }
+}
+
+/** tesseract's page PDFs, in page order, as one checked rendition. */
+async function assemble(pages: OcrOutput[], dpi: number, total: number): Promise<Rendition> {
+  const data = await stripRenditionPdf(pages.map((o) => o.pdf!));
   const leftovers = await renditionLeftovers(data);
   if (leftovers.length > 0) throw new RenditionRefused(leftovers);
   return {
     data,
-    pages: paths.length,
+    pages: pages.length,
     dpi,
     truncated: total > Math.min(total, MAX_RENDITION_PAGES),
-    text: tidyText(outs.map((o) => o.text).join('\f')),
+    text: tidyText(pages.map((o) => o.text).join('\f')),
   };
+}
+
+/**
+ * Pages OCR'd in the order they are added, OCR_AT_ONCE at a time; their outputs come back in
+ * that order. After a failure no further page starts.
+ */
+class PageOcr {
+  private readonly outputs: Promise<OcrOutput>[] = [];
+  private readonly queue: (() => void)[] = [];
+  private running = 0;
+  private failed = false;
+
+  constructor(private readonly ctx: SanitiseContext) {}
+
+  add(path: string, dpi: number): void {
+    const output = this.turn().then(async () => {
+      if (this.failed) throw new Error('OCR_STOPPED');
+      try {
+        return await runTesseract([path], this.ctx, { pdf: true, dpi, psm: 3 });
+      } catch (err) {
+        this.failed = true;
+        throw err;
+      } finally {
+        this.running -= 1;
+        this.queue.shift()?.();
+      }
+    });
+    output.catch(() => undefined); // awaited by results(), or only settled by stop()
+    this.outputs.push(output);
+  }
+
+  results(): Promise<OcrOutput[]> {
+    return Promise.all(this.outputs);
+  }
+
+  /** Waits for every started tesseract, so none writes into a scratch dir being removed. */
+  async stop(): Promise<void> {
+    this.failed = true;
+    await Promise.allSettled(this.outputs);
+  }
+
+  private turn(): Promise<void> {
+    if (this.running < OCR_AT_ONCE) {
+      this.running += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.queue.push(() => {
+        this.running += 1;
+        resolve();
+      }),
+    );
+  }
 }

@@ -16,8 +16,17 @@ export interface RenderedPages {
   dpi: number;
 }
 
-/** `mime` is what mupdf opens the bytes as (its document handler). */
-export async function renderPages(data: Buffer, mime: string, dir: string): Promise<RenderedPages> {
+/**
+ * `mime` is what mupdf opens the bytes as (its document handler). `onPage` hears of each page
+ * once its PNG is written, with the resolution it was drawn at, so its OCR can start while the
+ * next page is drawn.
+ */
+export async function renderPages(
+  data: Buffer,
+  mime: string,
+  dir: string,
+  onPage: (path: string, dpi: number) => void = () => undefined,
+): Promise<RenderedPages> {
   const m = await loadMupdf();
   const doc = m.Document.openDocument(data, mime);
   try {
@@ -45,6 +54,7 @@ export async function renderPages(data: Buffer, mime: string, dir: string): Prom
           const path = join(dir, `page-${String(i).padStart(4, '0')}.png`);
           await writeFile(path, pix.asPNG(), { mode: 0o600 });
           paths.push(path);
+          onPage(path, pageDpi);
         } finally {
           pix.destroy();
         }
