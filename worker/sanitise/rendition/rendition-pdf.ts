@@ -28,8 +28,8 @@ const FORBIDDEN_KEYS = [
 const FONT_NAME = '/GlyphLessFont';
 
 /**
- * tesseract's PDFs (one per run, in page order) as one, with Info (Producer) and any /ID
- * removed, in one revision. Pages of later runs are grafted onto the first.
+ * tesseract's PDFs (one per page, in page order) as one, with Info (Producer) and any /ID
+ * removed, in one revision. Later pages are grafted onto the first.
  */
 export async function stripRenditionPdf(pdfs: readonly Buffer[]): Promise<Buffer> {
   const m = await loadMupdf();
