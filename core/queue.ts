@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import Redis, { type RedisOptions } from 'ioredis';
 import { z } from 'zod';
-import { randomBytes, toBase64 } from '../crypto';
+import { randomHandle } from '../crypto';
 import type { Logger } from './logger';
 import { errorFields } from './logger';
 
@@ -11,9 +11,12 @@ import { errorFields } from './logger';
 
 export const SUBMISSIONS_QUEUE = 'submissions';
 
-/** 16 random bytes in base64url (22 characters): unguessable, and meaningless once spent. */
+/**
+ * 16 random bytes in base64url (22 characters): unguessable, and meaningless once spent. One
+ * per submission, so drawn from crypto/'s handle pool rather than a getrandom() each.
+ */
 export function newJobTicket(): string {
-  return toBase64(randomBytes(16));
+  return randomHandle(16);
 }
 export const JOB_TICKET = /^[A-Za-z0-9_-]{22}$/;
 

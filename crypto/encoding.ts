@@ -1,6 +1,7 @@
 // Wire encodings. base64url without padding is the only base64 on the wire; both decoders are
 // strict (alphabet, length, canonical trailing bits) so one value has exactly one spelling.
 import { CryptoError, expectBytes } from './errors';
+import { MAX_HANDLE_BYTES, pooledRandomHandle } from './random-pool';
 import { fromB64, fromHexRaw, randomBuf, toB64, toHexRaw } from './sodium';
 
 export type Bytes = Uint8Array;
@@ -62,6 +63,18 @@ export function randomBytes(n: number): Bytes {
   if (!Number.isSafeInteger(n) || n < 0 || n > 1 << 24)
     throw new CryptoError('CRYPTO_BAD_LENGTH', 'bad random length');
   return randomBuf(n);
+}
+
+const drawHandle = pooledRandomHandle((pool) => pool.set(randomBuf(pool.length)), toBase64);
+
+/**
+ * n random bytes in base64url, for single-use handles such as job tickets: libsodium's CSPRNG,
+ * drawn through a 4 KiB pool (random-pool.ts). Never for keys or nonces: use randomBytes.
+ */
+export function randomHandle(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_HANDLE_BYTES)
+    throw new CryptoError('CRYPTO_BAD_LENGTH', 'bad handle length');
+  return drawHandle(n);
 }
 
 /** RFC 4122 version 4 UUID from libsodium's CSPRNG (never Math.random). */

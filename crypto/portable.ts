@@ -9,6 +9,7 @@ export {
   toHex,
   fromHex,
   randomBytes,
+  randomHandle,
   randomId,
   utf8,
   fromUtf8,

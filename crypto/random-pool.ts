@@ -5,6 +5,35 @@ const POOL_WORDS = 1024; // 4 KiB: getRandomValues takes at most 64 KiB at once
 
 type GetRandomValues = (array: Uint32Array) => Uint32Array;
 
+const HANDLE_POOL_BYTES = 4096;
+/** The longest handle drawn from the pool; anything longer is no handle. */
+export const MAX_HANDLE_BYTES = 64;
+
+/**
+ * Short random handles (job tickets), encoded by `encode`, from a 4 KiB pool refilled by one
+ * `fill` rather than one call (a getrandom() each, on the native build) per handle: the intake
+ * draws one per submission. Each range is zeroed once encoded, so the pool holds only bytes not
+ * yet handed out. Handles only: keys and nonces keep drawing from `randomBytes` directly.
+ */
+export function pooledRandomHandle(
+  fill: (pool: Uint8Array) => void,
+  encode: (bytes: Uint8Array) => string,
+): (n: number) => string {
+  const pool = new Uint8Array(HANDLE_POOL_BYTES);
+  let next = HANDLE_POOL_BYTES;
+  return (n) => {
+    if (next + n > HANDLE_POOL_BYTES) {
+      fill(pool); // what was left over is overwritten, never handed out
+      next = 0;
+    }
+    const range = pool.subarray(next, next + n);
+    next += n;
+    const handle = encode(range);
+    range.fill(0);
+    return handle;
+  };
+}
+
 /** A word source over `fill`; each word is zeroed once handed out, so none is kept after use. */
 export function pooledRandomWord(fill: GetRandomValues): () => number {
   const pool = new Uint32Array(POOL_WORDS);

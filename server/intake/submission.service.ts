@@ -76,11 +76,23 @@ async function store(
   throw new Error('submission neither inserted nor found');
 }
 
+const NO_UPLOADS: readonly string[] = [];
+
 function envelopeHashOf(
   input: SubmissionInput,
   sourceTokenHash = input.sourceToken ? hashSourceToken(input.sourceToken) : null,
 ): Buffer {
-  return Buffer.from(envelopeSha256({ ...input, sourceTokenHash, uploads: input.uploads ?? [] }));
+  // The fields by name, not a spread of the input, and the digest as a Buffer over its own
+  // bytes, not a copy of them: this runs once per submission.
+  const digest = envelopeSha256({
+    id: input.id,
+    intakeKeyId: input.intakeKeyId,
+    sealedKey: input.sealedKey,
+    manifest: input.manifest,
+    sourceTokenHash,
+    uploads: input.uploads ?? NO_UPLOADS,
+  });
+  return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 
 export function createSubmissionService(deps: SubmissionServiceDeps) {
@@ -99,7 +111,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps) {
    */
   async function acceptOnce(input: SubmissionInput): Promise<AcceptOutcome> {
     const sourceTokenHash = input.sourceToken ? hashSourceToken(input.sourceToken) : null;
-    const uploads = input.uploads ?? [];
+    const uploads = input.uploads ?? NO_UPLOADS;
     const row: NewSubmission = {
       id: input.id,
       intakeKeyId: input.intakeKeyId,

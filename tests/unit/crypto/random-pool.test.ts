@@ -1,5 +1,6 @@
 import * as c from '../../../crypto';
-import { pooledRandomWord } from '../../../crypto/random-pool';
+import { pooledRandomHandle, pooledRandomWord } from '../../../crypto/random-pool';
+import { expectCode } from './helpers';
 
 // libsodium.js draws one 32-bit word from its host per random byte; the pool serves those
 // words from one Web Crypto fill per 1024 of them. Same source, far fewer calls.
@@ -64,4 +65,55 @@ describe('libsodium randomness after initCrypto', () => {
       }
     },
   );
+});
+
+describe('pooledRandomHandle', () => {
+  it('encodes ranges of one fill in order, refills when the rest is too short, zeroes what it handed out', () => {
+    const fills: Uint8Array[] = [];
+    const seenByEncode: number[][] = [];
+    const draw = pooledRandomHandle(
+      (pool) => {
+        fills.push(pool);
+        for (let i = 0; i < pool.length; i++) pool[i] = (fills.length * 7 + i) & 0xff;
+      },
+      (bytes) => {
+        seenByEncode.push(Array.from(bytes));
+        return Buffer.from(bytes).toString('hex');
+      },
+    );
+    expect(draw(3)).toBe('070809');
+    expect(draw(2)).toBe('0a0b');
+    expect(fills).toHaveLength(1);
+    const pool = fills[0]!;
+    expect(pool.length).toBe(4096);
+    // Handed out, then wiped; the bytes not yet drawn are still there.
+    expect(Array.from(pool.subarray(0, 5))).toEqual([0, 0, 0, 0, 0]);
+    expect(pool[5]).toBe(0x0c);
+    // 4091 bytes remain: 255 draws of 16 take 4080, and the next 16 need a new fill.
+    for (let i = 0; i < 255; i++) draw(16);
+    expect(fills).toHaveLength(1);
+    expect(draw(16)).toBe(
+      Buffer.from(Array.from({ length: 16 }, (_, i) => (14 + i) & 0xff)).toString('hex'),
+    );
+    expect(fills).toHaveLength(2);
+    expect(seenByEncode).toHaveLength(258);
+  });
+});
+
+describe('randomHandle', () => {
+  beforeAll(() => c.initCrypto());
+
+  it('gives base64url of n random bytes, distinct across more than one pool', () => {
+    const handles = Array.from({ length: 600 }, () => c.randomHandle(16)); // 9600 bytes
+    for (const h of handles) {
+      expect(h).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(c.fromBase64(h)).toHaveLength(16);
+    }
+    expect(new Set(handles).size).toBe(600);
+    expect(c.fromBase64(c.randomHandle(64))).toHaveLength(64);
+  });
+
+  it.each([0, 65, -1, 1.5, NaN])('refuses a length of %p', (n) => {
+    expectCode(() => c.randomHandle(n), 'CRYPTO_BAD_LENGTH');
+  });
 });
