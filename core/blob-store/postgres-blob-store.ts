@@ -5,55 +5,77 @@ import { AppError, E } from '../errors';
 import { BlobAppendError, type AppendResult, type BlobStore } from './blob-store';
 import { advanceLength, findBlob, insertBlobRow, publicState, refusal } from './blob-rows';
 import { appendChunked } from './chunked-append';
-import { copyChunks } from './copy-out';
+import { copyChunkSlices } from './copy-out';
 
 // Chunks are rows of blob_chunks, numbered in write order. Their sizes vary (an interrupted
 // upload leaves a short one), so the offset is the blobs row's length, never seq × size.
 
 /**
- * Chunk rows per COPY: with the next batch read ahead, about four chunks in memory. Larger
- * batches measured slower, not faster: more megabytes alive at once made the garbage
- * collector's work grow faster than the per-statement cost shrank.
+ * Chunk rows per COPY: the most a slow reader holds in memory besides its stream's buffer,
+ * as the next COPY starts only once the stream asks for more. Each COPY is one statement, so
+ * a blob deleted while it is read shows as missing rows at the next one (BLOB_CHANGED).
  */
-const READ_BATCH = 2;
-
-/** Resolves after the event loop has polled for I/O once. */
-const pollOnce = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const READ_BATCH = 4;
 
 /**
- * The chunk rows in order, then a check that nothing vanished while they were read. The next
- * batch is requested as soon as one arrives, so Postgres reads it while the consumer
- * (decryption, a socket) works on this one.
+ * The chunk rows in order, in slices pushed as they arrive from Postgres, then a check that
+ * nothing vanished while they were read. A consumer that keeps up (decryption, a socket)
+ * takes each slice inside the socket read that brought it, so slices die young: gathered
+ * whole rows waited for their batch, reached the old generation and set off mark-compacts
+ * (core/blob-store/BLOB-STORE.md). The next COPY starts as soon as one ends if the stream
+ * has asked for more since its buffer last filled, otherwise on its next ask: a reader that
+ * stops taking bytes holds one batch.
  */
-async function* chunks(pool: Pool, id: string): AsyncGenerator<Buffer> {
-  const blob = await findBlob(pool, id);
-  if (!blob) throw new AppError(E.BLOB_NOT_FOUND);
-  // Written under BLOB_STORE=s3: its bytes are objects, which only that store can read.
-  if (blob.store !== 'postgres') throw new AppError(E.BLOB_ELSEWHERE);
-  const after = (seq: number) => {
-    const batch = copyChunks(pool, id, seq, READ_BATCH);
-    batch.catch(() => undefined); // a reader that stops early never awaits the last one
-    return batch;
-  };
-  let next = after(-1);
-  let total = 0;
-  for (;;) {
-    const rows = await next;
-    if (rows.length === 0) break;
-    next = rows.length === READ_BATCH ? after(rows[rows.length - 1]!.seq) : Promise.resolve([]);
-    for (const row of rows) {
-      total += row.data.length;
-      yield row.data;
-      // A consumer that works synchronously (decryption) and hands back through promises
-      // never lets the event loop reach its I/O phase while rows are queued here: the batch
-      // read ahead then waited in the kernel's socket buffer, Postgres stalled once that was
-      // full, and most of the batch only moved once this loop awaited it. Polling after each
-      // row lets it arrive while the consumer works (measured: 230 → 290 MB/s read+decrypt).
-      await pollOnce();
-    }
+class ChunkStream extends Readable {
+  private after = -1; // the last chunk row's seq
+  private total = 0;
+  private length = -1; // the blobs row's length, once found
+  private copying = false;
+  private wanted = false;
+  private done = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly id: string,
+  ) {
+    super();
   }
-  if (total !== blob.length) {
-    throw new AppError(E.BLOB_CHANGED);
+
+  override _read(): void {
+    this.wanted = true;
+    if (!this.copying && !this.done) void this.step();
+  }
+
+  private async step(): Promise<void> {
+    this.copying = true;
+    this.wanted = false;
+    try {
+      if (this.length < 0) {
+        const blob = await findBlob(this.pool, this.id);
+        if (!blob) throw new AppError(E.BLOB_NOT_FOUND);
+        // Written under BLOB_STORE=s3: its bytes are objects, which only that store can read.
+        if (blob.store !== 'postgres') throw new AppError(E.BLOB_ELSEWHERE);
+        this.length = blob.length;
+      }
+      const read = await copyChunkSlices(this.pool, this.id, this.after, READ_BATCH, (data) => {
+        // A full buffer answers every _read so far: the stream calls it again once drained.
+        if (!this.destroyed && !this.push(data)) this.wanted = false;
+      });
+      this.after = read.lastSeq;
+      this.total += read.bytes;
+      if (this.destroyed) this.done = true; // the reader stopped early
+      else if (read.rows < READ_BATCH) {
+        this.done = true;
+        if (this.total !== this.length) throw new AppError(E.BLOB_CHANGED);
+        this.push(null);
+      }
+    } catch (err) {
+      this.done = true;
+      this.destroy(err as Error);
+    } finally {
+      this.copying = false;
+    }
+    if (this.wanted && !this.done) void this.step();
   }
 }
 
@@ -109,7 +131,7 @@ export function createPostgresBlobStore(pool: Pool, options: { chunkBytes: numbe
       return rowCount === 1;
     },
 
-    read: (id) => Readable.from(chunks(pool, id), { objectMode: false }),
+    read: (id) => new ChunkStream(pool, id),
 
     async delete(id) {
       const { rowCount } = await pool.query(`DELETE FROM blobs WHERE id = $1`, [id]);

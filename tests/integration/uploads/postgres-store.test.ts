@@ -1,12 +1,14 @@
 import { BlobAppendError, createPostgresBlobStore, type BlobStore } from '../../../core/blob-store';
 import { PARTIAL_CHUNK_AFTER_MS } from '../../../core/blob-store/chunked-append';
+import { copyChunkSlices, SLICE_BYTES } from '../../../core/blob-store/copy-out';
+import { READ_BATCH } from '../../../core/blob-store/postgres-blob-store';
 import { initCrypto } from '../../../crypto';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { collect, testBytes } from './tus-fixtures';
 
-// The Postgres store's own mechanics under the two changes made for throughput: appends
-// fill one buffer while the previous chunk commits, and reads use COPY (binary) in batches
-// with the next batch read ahead.
+// The Postgres store's own mechanics under the changes made for throughput: appends fill one
+// buffer while the previous chunk commits, and reads use COPY (binary) in batches of rows sent
+// in slices, streamed as they arrive.
 
 const CHUNK = 65536;
 
@@ -143,8 +145,51 @@ describe('PostgresBlobStore: pipelined appends and COPY reads', () => {
       got.push(chunk as Buffer);
       await new Promise((r) => setTimeout(r, 5)); // the next batch arrives meanwhile
     }
-    expect(got.map((c) => c.length)).toEqual(sizes);
     expect(Buffer.concat(got).equals(data)).toBe(true);
+  });
+
+  it('reads rows larger than a COPY slice back byte-identical, in slices no larger', async () => {
+    const big = createPostgresBlobStore(db.pool, { chunkBytes: 2 * SLICE_BYTES + 123 });
+    const data = testBytes(3 * big.chunkBytes - 77);
+    const id = await big.create('record-file', null);
+    await big.append(id, 0, pieces(data, 100_003));
+    const got: Buffer[] = [];
+    const reader = big.read(id);
+    reader.on('data', (chunk: Buffer) => got.push(chunk)); // each slice as pushed
+    await new Promise((resolve, reject) => reader.on('end', resolve).on('error', reject));
+    expect(got.length).toBe(9);
+    expect(got.every((c) => c.length <= SLICE_BYTES)).toBe(true);
+    expect(Buffer.concat(got).equals(data)).toBe(true);
+  });
+
+  it('copies a batch of rows in slices, from after a seq, up to a limit', async () => {
+    const sizes = [2500, 1000, 1, 999, 3001];
+    const data = testBytes(sizes.reduce((a, b) => a + b, 0));
+    const id = await store.create('record-file', null);
+    let at = 0;
+    for (const n of sizes) at = (await store.appendChunk(id, at, data.subarray(at, at + n))).offset;
+    const slices: Buffer[] = [];
+    const read = await copyChunkSlices(db.pool, id, 0, 3, (s) => slices.push(s), 1000);
+    expect(slices.map((s) => s.length)).toEqual([1000, 1, 999]);
+    expect(read).toEqual({ rows: 3, lastSeq: 3, bytes: 2000 });
+    expect(Buffer.concat(slices).equals(data.subarray(2500, 4500))).toBe(true);
+    slices.length = 0;
+    const rest = await copyChunkSlices(db.pool, id, 3, 3, (s) => slices.push(s), 1000);
+    expect(slices.map((s) => s.length)).toEqual([1000, 1000, 1000, 1]);
+    expect(rest).toEqual({ rows: 1, lastSeq: 4, bytes: 3001 });
+  });
+
+  it('holds at most one batch for a reader that stops taking bytes', async () => {
+    const data = testBytes(5 * READ_BATCH * CHUNK);
+    const id = await store.create('record-file', null);
+    await store.append(id, 0, pieces(data, CHUNK));
+    const reader = store.read(id);
+    const first = await new Promise<Buffer>((resolve) => reader.once('data', resolve));
+    reader.pause();
+    await new Promise((r) => setTimeout(r, 300)); // time for any read-ahead to arrive
+    expect(reader.readableLength).toBeLessThanOrEqual(READ_BATCH * CHUNK);
+    const rest = await collect(reader);
+    expect(Buffer.concat([first, rest]).equals(data)).toBe(true);
   });
 
   it('returns every connection to the pool when a reader stops early', async () => {
