@@ -1,7 +1,7 @@
 import { BlobAppendError, createPostgresBlobStore, type BlobStore } from '../../../core/blob-store';
 import { PARTIAL_CHUNK_AFTER_MS } from '../../../core/blob-store/chunked-append';
 import { copyChunkSlices, SLICE_BYTES } from '../../../core/blob-store/copy-out';
-import { READ_BATCH } from '../../../core/blob-store/postgres-blob-store';
+import { READ_AHEAD_BYTES, READ_BATCH } from '../../../core/blob-store/postgres-blob-store';
 import { initCrypto } from '../../../crypto';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { collect, testBytes } from './tus-fixtures';
@@ -119,12 +119,17 @@ describe('PostgresBlobStore: pipelined appends and COPY reads', () => {
   });
 
   it('refuses a blob whose chunks vanish while it is read (409)', async () => {
-    const data = testBytes(9 * CHUNK);
+    // Longer than the read-ahead and two batches, so the rows deleted are not yet read.
+    const rows = READ_AHEAD_BYTES / CHUNK + 4 * READ_BATCH;
+    const data = testBytes(rows * CHUNK);
     const id = await store.create('record-file', null);
     await store.append(id, 0, pieces(data, CHUNK));
     const reader = store.read(id)[Symbol.asyncIterator]();
     await reader.next();
-    await db.pool.query(`DELETE FROM blob_chunks WHERE blob_id = $1 AND seq > 4`, [id]);
+    await db.pool.query(`DELETE FROM blob_chunks WHERE blob_id = $1 AND seq > $2`, [
+      id,
+      rows - READ_BATCH,
+    ]);
     await expect(
       (async () => {
         for (;;) if ((await reader.next()).done) return;
@@ -179,15 +184,17 @@ describe('PostgresBlobStore: pipelined appends and COPY reads', () => {
     expect(rest).toEqual({ rows: 1, lastSeq: 4, bytes: 3001 });
   });
 
-  it('holds at most one batch for a reader that stops taking bytes', async () => {
-    const data = testBytes(5 * READ_BATCH * CHUNK);
+  it('holds at most its read-ahead and one batch for a reader that stops taking bytes', async () => {
+    const data = testBytes(READ_AHEAD_BYTES + 5 * READ_BATCH * CHUNK);
     const id = await store.create('record-file', null);
     await store.append(id, 0, pieces(data, CHUNK));
     const reader = store.read(id);
     const first = await new Promise<Buffer>((resolve) => reader.once('data', resolve));
     reader.pause();
     await new Promise((r) => setTimeout(r, 300)); // time for any read-ahead to arrive
-    expect(reader.readableLength).toBeLessThanOrEqual(READ_BATCH * CHUNK);
+    expect(reader.readableLength).toBeLessThanOrEqual(READ_AHEAD_BYTES + READ_BATCH * CHUNK);
+    // It read ahead: more than the slice it gave, and a batch beyond it once it had asked again.
+    expect(reader.readableLength).toBeGreaterThan(READ_BATCH * CHUNK);
     const rest = await collect(reader);
     expect(Buffer.concat([first, rest]).equals(data)).toBe(true);
   });
