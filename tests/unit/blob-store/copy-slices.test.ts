@@ -92,7 +92,10 @@ describe('CopySlices', () => {
   });
 
   it('refuses output that is not what the query asks for', () => {
-    const bad = (m: Buffer[], afterSeq = -1) => () => parse(m, afterSeq);
+    const bad =
+      (m: Buffer[], afterSeq = -1) =>
+      () =>
+        parse(m, afterSeq);
     const all = Buffer.concat(messages);
     expect(bad([Buffer.from('PGCOPY\nXXXXXXXXXXXXXXX')])).toThrow('unexpected COPY');
     expect(bad([all.subarray(0, all.length - 1)])).toThrow('unexpected COPY'); // no trailer
@@ -106,7 +109,10 @@ describe('CopySlices', () => {
   });
 
   it('refuses slices missing, repeated or out of order, and rows not after afterSeq', () => {
-    const bad = (m: Buffer[], afterSeq = -1) => () => parse([header(), ...m, TRAILER], afterSeq);
+    const bad =
+      (m: Buffer[], afterSeq = -1) =>
+      () =>
+        parse([header(), ...m, TRAILER], afterSeq);
     const [a, b, c] = [bytes(10, 1), bytes(10, 2), bytes(10, 3)];
     expect(parse([header(), row(2, 0, a), row(2, 10, b), row(4, 0, c), TRAILER]).rows).toBe(2);
     expect(bad([row(2, 0, a), row(2, 20, c)])).toThrow('unexpected COPY'); // a slice missing

@@ -8,7 +8,11 @@ import { sanitiseFile } from '../../../worker/sanitise';
 import { withFfmpeg } from '../../../worker/sanitise/media/ffmpeg-remux';
 import { CONTAINERS } from '../../../worker/sanitise/media/formats';
 import { MAX_MEDIA_TRACKS } from '../../../worker/sanitise/limits';
-import { describe as removedBy, durationOf, type Probe } from '../../../worker/sanitise/media/ffprobe';
+import {
+  describe as removedBy,
+  durationOf,
+  type Probe,
+} from '../../../worker/sanitise/media/ffprobe';
 import { asfHeaders } from '../../../worker/sanitise/media/headers/asf';
 import { aviHeaders } from '../../../worker/sanitise/media/headers/avi';
 import { movieLength } from '../../../worker/sanitise/media/isobmff/duration';
@@ -376,7 +380,9 @@ test('ffmpeg itself refuses more streams than the limit, whatever a header reade
   });
   expect((await withFfmpeg(one, ogg, dirs.ctx, report())).status).toBe('clean');
   const asf = { ...CONTAINERS.asf!, headers: misled };
-  expect(await withFfmpeg(many('many2.wmv', ['-c:v', 'wmv2', '-c:a', 'wmav2']), asf, dirs.ctx, report())).toMatchObject({
+  expect(
+    await withFfmpeg(many('many2.wmv', ['-c:v', 'wmv2', '-c:a', 'wmav2']), asf, dirs.ctx, report()),
+  ).toMatchObject({
     reason: 'MEDIA_TOO_MANY_TRACKS',
   });
   expect((await withFfmpeg(file('wmv2.wmv'), asf, dirs.ctx, report())).status).toBe('clean');
