@@ -81,10 +81,10 @@ const NO_UPLOADS: readonly string[] = [];
 function envelopeHashOf(
   input: SubmissionInput,
   sourceTokenHash = input.sourceToken ? hashSourceToken(input.sourceToken) : null,
-): Buffer {
-  // The fields by name, not a spread of the input, and the digest as a Buffer over its own
-  // bytes, not a copy of them: this runs once per submission.
-  const digest = envelopeSha256({
+): Uint8Array {
+  // The fields by name, not a spread of the input: this runs once per submission. The digest
+  // stays as it comes; the repository passes it to pg as a view (submission.repository.ts).
+  return envelopeSha256({
     id: input.id,
     intakeKeyId: input.intakeKeyId,
     sealedKey: input.sealedKey,
@@ -92,7 +92,6 @@ function envelopeHashOf(
     sourceTokenHash,
     uploads: input.uploads ?? NO_UPLOADS,
   });
-  return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength);
 }
 
 export function createSubmissionService(deps: SubmissionServiceDeps) {
