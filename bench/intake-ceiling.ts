@@ -42,9 +42,14 @@ export function intakeCeilingDetail(f: HttpFigures, baseline: HttpFigures | null
   const c = cpuCeiling(f.cpu, f.expected, { name: 'server', processes: 1 }, COUNTED);
   if (!c) return null;
   const k = baseline ? intakeFactors(f, baseline) : null;
+  // The ceiling as a share of the baseline: the most this machine allows with these costs, were
+  // both cores busy with nothing else all the time.
+  const share = baseline
+    ? `, ${pct(c.coreCeiling / baseline.reqPerSec)} of baseline (a) with both cores busy all the time`
+    : '';
   const machine =
     `server, Postgres, Redis and the load generator together spend ${c.totalMs.toFixed(3)} CPU ms per request ` +
-    `(${CORES}-core ceiling ${n0(c.coreCeiling)} req/s).`;
+    `(${CORES}-core ceiling ${n0(c.coreCeiling)} req/s${share}).`;
   if (!k)
     return `  Ceiling: the server spends ${c.mainMs.toFixed(3)} CPU ms per request; ${machine}`;
   return (
