@@ -11,11 +11,23 @@ import { copyChunkSlices } from './copy-out';
 // upload leaves a short one), so the offset is the blobs row's length, never seq × size.
 
 /**
- * Chunk rows per COPY: the most a slow reader holds in memory besides its stream's buffer,
- * as the next COPY starts only once the stream asks for more. Each COPY is one statement, so
- * a blob deleted while it is read shows as missing rows at the next one (BLOB_CHANGED).
+ * Chunk rows per COPY, at most: with the stream's buffer, the most a slow reader holds in
+ * memory, as the next COPY starts only once the stream asks for more. Each COPY is one
+ * statement, so a blob deleted while it is read shows as missing rows at the next one
+ * (BLOB_CHANGED). Each also waits for a round trip and a statement's start before its first
+ * slice: with 4 rows, 1.6–6 ms at the median and 11–21 ms at p90 on the shared 2-core bench
+ * machine, 300–600 ms of the 730–1430 ms a 256 MiB COPY-only read took. 16 rows (16 MiB at the
+ * default chunk size) make a quarter of those waits, and of Postgres's statement starts (see
+ * core/blob-store/BLOB-STORE.md for the paired runs).
  */
-export const READ_BATCH = 4;
+export const READ_BATCH = 16;
+
+/** A batch's bytes at the store's chunk size, at most: large chunks get fewer rows per COPY. */
+export const READ_BATCH_BYTES = 16 * 1024 * 1024;
+
+/** Rows per COPY for a store whose appends write chunks of chunkBytes. */
+export const batchRows = (chunkBytes: number): number =>
+  Math.max(1, Math.min(READ_BATCH, Math.floor(READ_BATCH_BYTES / chunkBytes)));
 
 /**
  * The stream's buffer (highWaterMark): it asks for the next batch once fewer bytes than this
@@ -47,6 +59,7 @@ class ChunkStream extends Readable {
   constructor(
     private readonly pool: Pool,
     private readonly id: string,
+    private readonly batch: number,
   ) {
     super({ highWaterMark: READ_AHEAD_BYTES });
   }
@@ -67,7 +80,7 @@ class ChunkStream extends Readable {
         if (blob.store !== 'postgres') throw new AppError(E.BLOB_ELSEWHERE);
         this.length = blob.length;
       }
-      const read = await copyChunkSlices(this.pool, this.id, this.after, READ_BATCH, (data) => {
+      const read = await copyChunkSlices(this.pool, this.id, this.after, this.batch, (data) => {
         // A full buffer answers every _read so far: the stream calls it again once drained.
         if (!this.destroyed && !this.push(data)) this.wanted = false;
       });
@@ -75,7 +88,7 @@ class ChunkStream extends Readable {
       this.total += read.bytes;
       if (this.destroyed)
         this.done = true; // the reader stopped early
-      else if (read.rows < READ_BATCH) {
+      else if (read.rows < this.batch) {
         this.done = true;
         if (this.total !== this.length) throw new AppError(E.BLOB_CHANGED);
         this.push(null);
@@ -142,7 +155,7 @@ export function createPostgresBlobStore(pool: Pool, options: { chunkBytes: numbe
       return rowCount === 1;
     },
 
-    read: (id) => new ChunkStream(pool, id),
+    read: (id) => new ChunkStream(pool, id, batchRows(options.chunkBytes)),
 
     async delete(id) {
       const { rowCount } = await pool.query(`DELETE FROM blobs WHERE id = $1`, [id]);

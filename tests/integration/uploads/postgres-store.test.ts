@@ -1,7 +1,12 @@
 import { BlobAppendError, createPostgresBlobStore, type BlobStore } from '../../../core/blob-store';
 import { PARTIAL_CHUNK_AFTER_MS } from '../../../core/blob-store/chunked-append';
 import { copyChunkSlices, SLICE_BYTES } from '../../../core/blob-store/copy-out';
-import { READ_AHEAD_BYTES, READ_BATCH } from '../../../core/blob-store/postgres-blob-store';
+import {
+  batchRows,
+  READ_AHEAD_BYTES,
+  READ_BATCH,
+  READ_BATCH_BYTES,
+} from '../../../core/blob-store/postgres-blob-store';
 import { initCrypto } from '../../../crypto';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { collect, testBytes } from './tus-fixtures';
@@ -197,6 +202,14 @@ describe('PostgresBlobStore: pipelined appends and COPY reads', () => {
     expect(reader.readableLength).toBeGreaterThan(READ_BATCH * CHUNK);
     const rest = await collect(reader);
     expect(Buffer.concat([first, rest]).equals(data)).toBe(true);
+  });
+
+  it('copies fewer rows per batch where chunks are large, so a batch stays within its bytes', () => {
+    expect(batchRows(CHUNK)).toBe(READ_BATCH);
+    expect(batchRows(1024 * 1024) * 1024 * 1024).toBeLessThanOrEqual(READ_BATCH_BYTES);
+    expect(batchRows(4 * 1024 * 1024)).toBe(READ_BATCH_BYTES / (4 * 1024 * 1024));
+    expect(batchRows(16 * 1024 * 1024)).toBe(1);
+    expect(batchRows(64 * 1024 * 1024)).toBe(1); // a row is never split across COPYs
   });
 
   it('returns every connection to the pool when a reader stops early', async () => {
