@@ -1,7 +1,10 @@
 import type { Pool } from 'pg';
-import type { CustodySigner } from '../core/custody';
+import type { CustodyDraft, CustodySigner } from '../core/custody';
 import { withTransaction, type Tx } from '../core/db';
-import { appendCustodyEntriesAfter } from '../core/repositories/custody.repository';
+import {
+  appendCustodyEntriesAfter,
+  chainCustodyEntries,
+} from '../core/repositories/custody.repository';
 import {
   storeRecordsAndComplete,
   type StoredRecord,
@@ -185,11 +188,29 @@ async function storeBatch(
     }
   }
   if (toStore.length === 0) return { outcomes, reviewers };
-  const inserted = await storeRecordsAndComplete(tx, toStore);
+  // The custody entries go with the records, in their statement: chained after the head read
+  // under the custody lock (held to COMMIT), appended only if every record went in.
+  const { inserted, custodyAppended } = await storeRecordsAndComplete(
+    tx,
+    toStore,
+    chainCustodyEntries(
+      head,
+      toStore.map(({ item }) => custodyDraft(item)),
+      signer,
+    ),
+  );
   const created = toStore.filter((s) => inserted.has(s.record.id));
   // A submission that already had a record (not open, so not expected here) is a duplicate.
   for (const s of toStore)
     if (!inserted.has(s.record.id)) outcomes[items.indexOf(s.item)] = 'duplicate';
+  // ...and its entry is not in the chain: the records that were stored get theirs here.
+  if (!custodyAppended)
+    await appendCustodyEntriesAfter(
+      tx,
+      head,
+      created.map(({ item }) => custodyDraft(item)),
+      signer,
+    );
   await storeRecordFiles(
     tx,
     created.map(({ item }) => ({
@@ -199,20 +220,15 @@ async function storeBatch(
     })),
     admins,
   );
-  // Chained after the head read under the custody lock, which is held to COMMIT.
-  await appendCustodyEntriesAfter(
-    tx,
-    head,
-    created.map(({ item }) => ({
-      recordId: item.record.id,
-      event: 'record-created' as const,
-      payload: {
-        submissionId: item.record.submissionId,
-        receivedSha256: toHex(item.envelopeSha256),
-        bodySha256: toHex(item.record.bodySha256),
-      },
-    })),
-    signer,
-  );
   return { outcomes, reviewers };
 }
+
+const custodyDraft = (item: RecordToStore): CustodyDraft => ({
+  recordId: item.record.id,
+  event: 'record-created',
+  payload: {
+    submissionId: item.record.submissionId,
+    receivedSha256: toHex(item.envelopeSha256),
+    bodySha256: toHex(item.record.bodySha256),
+  },
+});

@@ -6,6 +6,7 @@ import {
   type CustodyEntry,
   type CustodySigner,
 } from '../custody';
+import { bytesPacker, packColumn } from './packed-bytes';
 
 // The custody log table is append-only (a trigger refuses UPDATE and DELETE); this is the only
 // code that writes it.
@@ -99,25 +100,85 @@ export async function appendCustodyEntriesAfter(
   signer: CustodySigner,
 ): Promise<CustodyEntry[]> {
   if (drafts.length === 0) return [];
-  let prev = head;
-  const entries = drafts.map((draft) => (prev = nextCustodyEntry(prev, draft, signer)));
-  await tx.query({
-    name: 'sori-custody-append',
-    text: `INSERT INTO custody_log (seq, record_id, event, payload, prev_hash, entry_hash, signer_id, signature)
-           SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::jsonb[], $5::bytea[],
-                                $6::bytea[], $7::text[], $8::bytea[])`,
-    values: [
-      entries.map((e) => e.seq),
-      entries.map((e) => e.recordId),
-      entries.map((e) => e.event),
-      entries.map((e) => JSON.stringify(e.payload)),
-      entries.map((e) => Buffer.from(e.prevHash)),
-      entries.map((e) => Buffer.from(e.entryHash)),
-      entries.map((e) => e.signerId),
-      entries.map((e) => Buffer.from(e.signature)),
-    ],
-  });
+  const entries = chainCustodyEntries(head, drafts, signer);
+  const values: unknown[] = [];
+  await tx.query({ name: 'sori-custody-append', text: custodyInsertSql(entries, values), values });
   return entries;
+}
+
+/** Drafts placed and signed after `head` (read under the custody lock), in the order given. */
+export function chainCustodyEntries(
+  head: CustodyHead,
+  drafts: readonly CustodyDraft[],
+  signer: CustodySigner,
+): CustodyEntry[] {
+  let prev = head;
+  return drafts.map((draft) => (prev = nextCustodyEntry(prev, draft, signer)));
+}
+
+/**
+ * The INSERT of `entries`, for appendCustodyEntriesAfter or as one part (a data-modifying WITH)
+ * of a caller's statement, so the entries travel in the round trip of the rows they witness.
+ * Its parameters are pushed onto `values`; `onlyIf` is an SQL condition: when false, nothing
+ * is appended. The chain rule is the caller's, as with appendCustodyEntriesAfter.
+ */
+export function custodyInsertSql(
+  entries: readonly CustodyEntry[],
+  values: unknown[],
+  onlyIf = 'true',
+): string {
+  // The hashes and signatures travel in one binary parameter (packed-bytes.ts).
+  const packer = bytesPacker();
+  const prev = packColumn(
+    packer,
+    entries.map((e) => e.prevHash),
+  );
+  const hash = packColumn(
+    packer,
+    entries.map((e) => e.entryHash),
+  );
+  const sig = packColumn(
+    packer,
+    entries.map((e) => e.signature),
+  );
+  const [
+    blob,
+    seq,
+    recordId,
+    event,
+    payload,
+    prevAt,
+    prevLen,
+    hashAt,
+    hashLen,
+    signer,
+    sigAt,
+    sigLen,
+  ] = [
+    packer.blob(),
+    entries.map((e) => e.seq),
+    entries.map((e) => e.recordId),
+    entries.map((e) => e.event),
+    entries.map((e) => JSON.stringify(e.payload)),
+    prev.offsets,
+    prev.lengths,
+    hash.offsets,
+    hash.lengths,
+    entries.map((e) => e.signerId),
+    sig.offsets,
+    sig.lengths,
+  ].map((value) => `$${values.push(value)}`);
+  return `INSERT INTO custody_log (seq, record_id, event, payload, prev_hash, entry_hash, signer_id, signature)
+          SELECT c.seq, c.record_id, c.event, c.payload,
+                 substring(${blob}::bytea FROM c.prev_at FOR c.prev_len),
+                 substring(${blob}::bytea FROM c.hash_at FOR c.hash_len), c.signer_id,
+                 substring(${blob}::bytea FROM c.sig_at FOR c.sig_len)
+            FROM unnest(${seq}::bigint[], ${recordId}::uuid[], ${event}::text[], ${payload}::jsonb[],
+                        ${prevAt}::int[], ${prevLen}::int[], ${hashAt}::int[], ${hashLen}::int[],
+                        ${signer}::text[], ${sigAt}::int[], ${sigLen}::int[])
+                 AS c (seq, record_id, event, payload, prev_at, prev_len, hash_at, hash_len,
+                       signer_id, sig_at, sig_len)
+           WHERE ${onlyIf}`;
 }
 
 /** The whole chain in order (for verification); `afterSeq` pages through long logs. */

@@ -1,5 +1,7 @@
+import type { CustodyEntry } from '../custody';
 import type { Queryable } from '../db';
 import { newJobTicket } from '../queue';
+import { custodyInsertSql } from './custody.repository';
 import { bytesPacker, packColumn } from './packed-bytes';
 import type { NewRecord } from './record.repository';
 
@@ -125,14 +127,18 @@ export interface StoredRecord {
 
 /**
  * One statement for a batch: the records, their sealed keys (and the worker's while a
- * translation is owed), and their submissions marked done with the ciphertext dropped. Returns
- * the ids of the records inserted: a submission that already had one gets none (and is marked
- * done all the same). Call under lockOpenSubmissions, one entry per submission.
+ * translation is owed), their submissions marked done with the ciphertext dropped, the uploads
+ * of the records stored deleted, and `custody` appended, chained by the caller after the head
+ * it read under the custody lock. Returns the ids of the records inserted: a submission that
+ * already had one gets none (and is marked done all the same). `custody` goes in only if every
+ * record did (custodyAppended), never with a gap in the chain. Call under lockOpenSubmissions
+ * (or beginRecordBatch), one entry per submission.
  */
 export async function storeRecordsAndComplete(
   tx: Queryable,
   batch: readonly StoredRecord[],
-): Promise<Set<string>> {
+  custody: readonly CustodyEntry[] = [],
+): Promise<{ inserted: Set<string>; custodyAppended: boolean }> {
   const records = batch.map((s) => s.record);
   const keys = batch.flatMap((s) => s.keys.map((k) => ({ recordId: s.record.id, ...k })));
   const pending = batch.filter((s) => s.pendingKey !== null);
@@ -154,6 +160,26 @@ export async function storeRecordsAndComplete(
     packer,
     pending.map((s) => s.pendingKey!),
   );
+  const values: unknown[] = [
+    records.map((r) => r.id),
+    records.map((r) => r.submissionId),
+    packer.blob(),
+    bodies.offsets,
+    bodies.lengths,
+    hashes.offsets,
+    hashes.lengths,
+    records.map((r) => r.receivedOn),
+    records.map((r) => r.language),
+    records.map((r) => r.translated),
+    keys.map((k) => k.recordId),
+    keys.map((k) => k.reviewerId),
+    wrapped.offsets,
+    wrapped.lengths,
+    pending.map((s) => s.record.id),
+    pendingKeys.offsets,
+    pendingKeys.lengths,
+    pending.map((s) => s.pendingTicket ?? newJobTicket()),
+  ];
   const { rows } = await tx.query<{ id: string }>({
     name: 'sori-store-records-complete',
     text: `WITH rec AS (
@@ -166,7 +192,7 @@ export async function storeRecordsAndComplete(
                     AS r (id, submission_id, body_at, body_len, sha_at, sha_len, received_on,
                           language, translated)
              ON CONFLICT (submission_id) DO NOTHING
-             RETURNING id
+             RETURNING id, submission_id
            ), rec_keys AS (
              INSERT INTO record_keys (record_id, reviewer_id, wrapped_key)
              SELECT k.record_id, k.reviewer_id, substring($3::bytea FROM k.key_at FOR k.key_len)
@@ -183,30 +209,17 @@ export async function storeRecordsAndComplete(
              UPDATE submissions
                 SET status = 'done', failure_code = NULL, sealed_key = NULL, manifest = NULL
               WHERE id = ANY($2::uuid[])
+           ), uploads AS (
+             -- The client's ciphertext is only a liability once the record holds what it carried.
+             DELETE FROM blobs WHERE kind = 'upload' AND submission_id IN (SELECT submission_id FROM rec)
+           ), custody AS (
+             ${custodyInsertSql(custody, values, '(SELECT count(*) FROM rec) = cardinality($1::uuid[])')}
            )
            SELECT id FROM rec`,
-    values: [
-      records.map((r) => r.id),
-      records.map((r) => r.submissionId),
-      packer.blob(),
-      bodies.offsets,
-      bodies.lengths,
-      hashes.offsets,
-      hashes.lengths,
-      records.map((r) => r.receivedOn),
-      records.map((r) => r.language),
-      records.map((r) => r.translated),
-      keys.map((k) => k.recordId),
-      keys.map((k) => k.reviewerId),
-      wrapped.offsets,
-      wrapped.lengths,
-      pending.map((s) => s.record.id),
-      pendingKeys.offsets,
-      pendingKeys.lengths,
-      pending.map((s) => s.pendingTicket ?? newJobTicket()),
-    ],
+    values,
   });
-  return new Set(rows.map((r) => r.id));
+  const inserted = new Set(rows.map((r) => r.id));
+  return { inserted, custodyAppended: custody.length > 0 && inserted.size === records.length };
 }
 
 export async function completeSubmission(tx: Queryable, id: string): Promise<void> {

@@ -109,18 +109,5 @@ export async function deleteUnlinkedFiles(
   return rowCount ?? 0;
 }
 
-/** The uploads (client ciphertext) of submissions whose records are stored. */
-export async function deleteUploadsOf(
-  tx: Queryable,
-  submissionIds: readonly string[],
-): Promise<number> {
-  if (submissionIds.length === 0) return 0;
-  const { rowCount } = await tx.query(
-    `DELETE FROM blobs WHERE submission_id = ANY($1::uuid[]) AND kind = 'upload'`,
-    [submissionIds],
-  );
-  return rowCount ?? 0;
-}
-
 const buf = (b: Uint8Array): Buffer =>
   Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);

@@ -1,7 +1,6 @@
 import type { Tx } from '../../core/db';
 import {
   deleteUnlinkedFiles,
-  deleteUploadsOf,
   insertCustodianKeys,
   insertFileKeys,
   linkRecordFiles,
@@ -13,7 +12,8 @@ import type { FilesToLink } from './file-writer';
 
 // The files' part of a record's transaction: link the blobs the attempt wrote, seal each
 // held-back original's key to the admins read under lock (a revoked one is left out), keep
-// the custodian's sealed keys, drop orphans of earlier attempts and the uploads' ciphertext.
+// the custodian's sealed keys, drop orphans of earlier attempts. (The uploads' ciphertext goes
+// in the records' own statement, storeRecordsAndComplete.)
 
 export interface RecordFilesToStore {
   recordId: string;
@@ -45,9 +45,4 @@ export async function storeRecordFiles(
     await insertCustodianKeys(tx, files.custodian);
     await deleteUnlinkedFiles(tx, submissionId);
   }
-  // The client's ciphertext is only a liability once the record holds what it carried.
-  await deleteUploadsOf(
-    tx,
-    created.map((c) => c.submissionId),
-  );
 }

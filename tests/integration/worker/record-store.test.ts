@@ -90,6 +90,27 @@ describe('record store (group commit)', () => {
     expect(verifyChain(entries, keys)).toMatchObject({ ok: true, count: 13 });
   });
 
+  it('an open submission that already has a record is a duplicate, and leaves no gap in the chain', async () => {
+    const [lead, ...ids] = await Promise.all(Array.from({ length: 4 }, submit));
+    // Not a state the worker makes (it marks a submission done with its record): written here.
+    const stray = recordToStore(ids[1]!).record;
+    await db.pool.query(
+      `INSERT INTO records (id, submission_id, body, body_sha256, received_on)
+       VALUES ($1, $2, $3, $4, '2026-01-01')`,
+      [stray.id, stray.submissionId, Buffer.from(stray.body), Buffer.from(stray.bodySha256)],
+    );
+    const before = (await listCustodyEntries(db.pool)).length;
+    const store = recordStoreFor(db.pool, signer, TRUST_DATABASE);
+    // The lead goes alone; the three after it wait for its commit and go together.
+    const outcomes = await Promise.all([lead!, ...ids].map((id) => store.store(item(id))));
+    expect(outcomes).toEqual(['created', 'created', 'duplicate', 'created']);
+    expect(await submissionRow(db.pool, ids[1]!)).toMatchObject({ status: 'done' });
+    const entries = await listCustodyEntries(db.pool);
+    const keys = new Map([[keyId(signer.publicKey), signer.publicKey]]);
+    expect(verifyChain(entries, keys)).toMatchObject({ ok: true, count: before + 3 });
+    expect(entries.some((e) => e.recordId === stray.id)).toBe(false);
+  });
+
   it('two processes storing at once extend one chain, one record per submission', async () => {
     // A second pool and signer stand for a second worker process: both batches take the
     // custody lock in their first round trip and chain after whatever the other committed.
