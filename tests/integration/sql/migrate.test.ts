@@ -87,4 +87,40 @@ describe('migrations', () => {
     );
     await expect(db.pool.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
   });
+
+  it('store ciphertext columns uncompressed, as pglz would only try and fail on them', async () => {
+    const { rows } = await db.pool.query<{ col: string; storage: string }>(
+      `SELECT c.relname || '.' || a.attname AS col, a.attstorage AS storage
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND a.attnum > 0
+          AND (c.relname, a.attname) IN (('records', 'body'), ('record_entries', 'body'),
+                                         ('submissions', 'manifest'), ('blob_chunks', 'data'))
+        ORDER BY 1`,
+      [db.schema],
+    );
+    expect(rows).toEqual(
+      ['blob_chunks.data', 'record_entries.body', 'records.body', 'submissions.manifest'].map(
+        (col) => ({ col, storage: 'e' }),
+      ),
+    );
+  });
+
+  it("find a submission's claimed uploads by index, not by reading every blob", async () => {
+    const client = await db.pool.connect();
+    try {
+      // Without the planner's fallback the plan shows whether an index can serve the delete
+      // the worker runs with each record batch.
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN DELETE FROM blobs
+          WHERE kind = 'upload' AND submission_id = ANY('{00000000-0000-4000-8000-000000000001}'::uuid[])`,
+      );
+      expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/blobs_claimed_uploads/);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
 });
