@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createSemaphore } from '../../../core/semaphore';
 import { MAX_RENDITION_PAGES } from '../limits';
 import { tidyText } from '../ocr/real-text';
 import { runTesseract, type OcrOutput } from '../ocr/tesseract';
@@ -91,23 +92,19 @@ async function assemble(pages: OcrOutput[], dpi: number, total: number): Promise
  */
 class PageOcr {
   private readonly outputs: Promise<OcrOutput>[] = [];
-  private readonly queue: (() => void)[] = [];
-  private running = 0;
+  private readonly slots = createSemaphore(OCR_AT_ONCE); // waiting pages start in arrival order
   private failed = false;
 
   constructor(private readonly ctx: SanitiseContext) {}
 
   add(path: string, dpi: number): void {
-    const output = this.turn().then(async () => {
+    const output = this.slots.run(async () => {
       if (this.failed) throw new Error('OCR_STOPPED');
       try {
         return await runTesseract([path], this.ctx, { pdf: true, dpi, psm: 3 });
       } catch (err) {
         this.failed = true;
         throw err;
-      } finally {
-        this.running -= 1;
-        this.queue.shift()?.();
       }
     });
     output.catch(() => undefined); // awaited by results(), or only settled by stop()
@@ -122,18 +119,5 @@ class PageOcr {
   async stop(): Promise<void> {
     this.failed = true;
     await Promise.allSettled(this.outputs);
-  }
-
-  private turn(): Promise<void> {
-    if (this.running < OCR_AT_ONCE) {
-      this.running += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) =>
-      this.queue.push(() => {
-        this.running += 1;
-        resolve();
-      }),
-    );
   }
 }
