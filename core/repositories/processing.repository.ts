@@ -137,7 +137,7 @@ export interface StoredRecord {
 export async function storeRecordsAndComplete(
   tx: Queryable,
   batch: readonly StoredRecord[],
-  custody: readonly CustodyEntry[] = [],
+  custody: readonly CustodyEntry[],
 ): Promise<{ inserted: Set<string>; custodyAppended: boolean }> {
   const records = batch.map((s) => s.record);
   const keys = batch.flatMap((s) => s.keys.map((k) => ({ recordId: s.record.id, ...k })));
@@ -219,7 +219,7 @@ export async function storeRecordsAndComplete(
     values,
   });
   const inserted = new Set(rows.map((r) => r.id));
-  return { inserted, custodyAppended: custody.length > 0 && inserted.size === records.length };
+  return { inserted, custodyAppended: inserted.size === records.length };
 }
 
 export async function completeSubmission(tx: Queryable, id: string): Promise<void> {
