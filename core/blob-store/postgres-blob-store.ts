@@ -104,6 +104,7 @@ class ChunkStream extends Readable {
 }
 
 export function createPostgresBlobStore(pool: Pool, options: { chunkBytes: number }): BlobStore {
+  const batch = batchRows(options.chunkBytes);
   const store: BlobStore = {
     chunkBytes: options.chunkBytes,
 
@@ -155,7 +156,7 @@ export function createPostgresBlobStore(pool: Pool, options: { chunkBytes: numbe
       return rowCount === 1;
     },
 
-    read: (id) => new ChunkStream(pool, id, batchRows(options.chunkBytes)),
+    read: (id) => new ChunkStream(pool, id, batch),
 
     async delete(id) {
       const { rowCount } = await pool.query(`DELETE FROM blobs WHERE id = $1`, [id]);
